@@ -1,0 +1,68 @@
+#include "clreq.h"
+
+static gboolean
+is_one_of (gunichar c, const char *set)
+{
+  for (const char *p = set; *p; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) == c)
+      return TRUE;
+  return FALSE;
+}
+
+pb_cls_t
+pb_cls_of (gunichar c)
+{
+  if (is_one_of (c, "（《“‘「『【〔〈〖［｛([{"))
+    return PB_CLS_OPEN;
+  if (is_one_of (c, "）》”’」』】〕〉〗］｝)]}"))
+    return PB_CLS_CLOSE;
+  if (is_one_of (c, "。，、；：？！．｡､!?;:"))
+    return PB_CLS_STOP;
+  if (is_one_of (c, "·・‧"))
+    return PB_CLS_MIDDLE;
+  if (is_one_of (c, "—―⸺"))
+    return PB_CLS_DASH;
+  if (is_one_of (c, "…⋯‥"))
+    return PB_CLS_ELLIPSIS;
+  if (is_one_of (c, ".,%‰℃°'’/-+×～~％"))
+    return PB_CLS_NUMPUNCT;
+  if (c == ' ' || c == 0x00A0 || c == 0x3000 || c == '\t')
+    return PB_CLS_SPACE;
+  if (g_unichar_isalnum (c) && !g_unichar_iswide (c) && c < 0x2E80)
+    return PB_CLS_ALNUM;
+  if (g_unichar_iswide (c) || g_unichar_type (c) == G_UNICODE_OTHER_LETTER)
+    return PB_CLS_IDEO;
+  return PB_CLS_OTHER;
+}
+
+gboolean
+pb_cls_is_punct (pb_cls_t c)
+{
+  return c == PB_CLS_OPEN || c == PB_CLS_CLOSE || c == PB_CLS_STOP || c == PB_CLS_MIDDLE;
+}
+
+gboolean
+pb_cls_break_between (pb_cls_t before, pb_cls_t after)
+{
+  /* clreq "basic" prohibition set, plus unbreakable ——, …… and alphanumeric runs. */
+  if (before == PB_CLS_OPEN)
+    return FALSE;
+  if (after == PB_CLS_CLOSE || after == PB_CLS_STOP || after == PB_CLS_MIDDLE)
+    return FALSE;
+  if (after == PB_CLS_SPACE)
+    return FALSE;                 /* break after the space, which then hangs */
+  if (before == PB_CLS_DASH && after == PB_CLS_DASH)
+    return FALSE;
+  if (before == PB_CLS_ELLIPSIS && after == PB_CLS_ELLIPSIS)
+    return FALSE;
+  if (after == PB_CLS_ELLIPSIS || after == PB_CLS_DASH)
+    return before == PB_CLS_SPACE; /* …… and —— do not start a line (GB "strict") */
+  gboolean before_num = before == PB_CLS_ALNUM || before == PB_CLS_NUMPUNCT;
+  gboolean after_num = after == PB_CLS_ALNUM || after == PB_CLS_NUMPUNCT;
+  if (before_num && after_num)
+    return FALSE;
+  /* A number keeps its unit or measure word: 2023年, 1508个, 5G网络. */
+  if (before_num && after == PB_CLS_IDEO)
+    return FALSE;
+  return TRUE;
+}

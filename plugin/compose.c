@@ -1,0 +1,669 @@
+#include "compose.h"
+
+#include <hb.h>
+#include <math.h>
+#include <string.h>
+#include "clreq.h"
+
+/* A shaped glyph, in points. */
+typedef struct {
+  hb_codepoint_t id;
+  double x_offset, y_offset, advance;
+} pb_glyph_t;
+
+/* One Pango item shaped with HarfBuzz. */
+typedef struct {
+  PangoFont *font;
+  double size;
+  pb_glyph_t *glyphs;
+  int n_glyphs;
+} pb_shaped_t;
+
+/* Which side of a punctuation mark's em is blank, as the font's `halt` feature tells. */
+typedef enum { PB_BLANK_NONE, PB_BLANK_RIGHT, PB_BLANK_LEFT, PB_BLANK_BOTH } pb_blank_t;
+
+/* A cluster: the unit of breaking and spacing. */
+typedef struct {
+  int start, len;          /* bytes of the paragraph text */
+  int shaped, glyph0, n_glyphs;
+  double advance;          /* natural */
+  double squeeze_max;      /* how much compression may take away */
+  double squeeze_fixed;    /* taken away by adjacent-punctuation compression */
+  double squeeze;          /* taken away in the final line */
+  pb_blank_t blank;
+  pb_cls_t cls;
+  double size;
+  gboolean break_after;
+  gboolean stretch_before; /* the gap before this unit may widen in justification */
+} pb_unit_t;
+
+typedef struct {
+  int first, last;         /* units [first, last), trailing space excluded */
+  double x_start;          /* indent or alignment offset */
+  double gap_extra;        /* added at every stretchable gap */
+  double width;            /* advance end */
+} pb_para_line_t;
+
+struct pb_para {
+  char *text;
+  GArray *shaped;          /* of pb_shaped_t */
+  GArray *units;           /* of pb_unit_t */
+  GArray *lines;           /* of pb_para_line_t */
+  double max_size;
+};
+
+#define PT(v) ((v) / (double) PANGO_SCALE)
+
+/* ---- shaping ---- */
+
+static void
+add_feature (GArray *features, const char *tag, unsigned value, unsigned start, unsigned end)
+{
+  hb_feature_t f = { hb_tag_from_string (tag, -1), value, start, end };
+  g_array_append_val (features, f);
+}
+
+/* Full-width forms for dashes and interpuncts: Chinese —— is 2 em, · is 1 em. The fonts' ccmp
+ * would fuse —— into one glyph, which PDF text extraction then reads as a single dash; two
+ * full-width dashes join just as well and keep one glyph per character. */
+static void
+collect_fwid_features (const char *text, int start, int end, GArray *features)
+{
+  for (const char *p = text + start; p < text + end; p = g_utf8_next_char (p))
+    {
+      pb_cls_t cls = pb_cls_of (g_utf8_get_char (p));
+      if (cls == PB_CLS_DASH || cls == PB_CLS_MIDDLE)
+        add_feature (features, "fwid", 1, p - text, g_utf8_next_char (p) - text);
+      if (cls == PB_CLS_DASH)
+        add_feature (features, "ccmp", 0, p - text, g_utf8_next_char (p) - text);
+    }
+}
+
+static hb_buffer_t *
+shape_item (const char *text, PangoItem *item, hb_font_t *font, GArray *features)
+{
+  hb_buffer_t *buf = hb_buffer_create ();
+  hb_buffer_add_utf8 (buf, text, -1, item->offset, item->length);
+  hb_buffer_set_direction (buf, HB_DIRECTION_LTR);
+  hb_buffer_set_language (buf, hb_language_from_string ("zh-Hans", -1));
+  hb_buffer_guess_segment_properties (buf);
+  hb_shape (font, buf, (hb_feature_t *) features->data, features->len);
+  return buf;
+}
+
+static double
+style_size_of (const PangoItem *item)
+{
+  PangoFontDescription *desc = pango_font_describe_with_absolute_size (item->analysis.font);
+  double size = PT (pango_font_description_get_size (desc));
+  pango_font_description_free (desc);
+  return size;
+}
+
+static pb_blank_t
+blank_side (double advance, double halt_advance, double halt_offset)
+{
+  double cut = advance - halt_advance;
+  if (cut < 0.01)
+    return PB_BLANK_NONE;
+  if (fabs (halt_offset) < 0.01)
+    return PB_BLANK_RIGHT;
+  if (fabs (halt_offset + cut) < 0.01)
+    return PB_BLANK_LEFT;
+  return PB_BLANK_BOTH;
+}
+
+/* Appends the units of one shaped item. `halt` is the same item shaped with halt=1 (GPOS only,
+ * so the glyphs are the same), or NULL when it has no punctuation. */
+static gboolean
+append_units (pb_para_t *para, int shaped_index, PangoItem *item, hb_buffer_t *buf,
+              hb_buffer_t *halt, int *bad_offset)
+{
+  pb_shaped_t *shaped = &g_array_index (para->shaped, pb_shaped_t, shaped_index);
+  unsigned n;
+  hb_glyph_info_t *info = hb_buffer_get_glyph_infos (buf, &n);
+  hb_glyph_position_t *pos = hb_buffer_get_glyph_positions (buf, NULL);
+  hb_glyph_position_t *hpos = NULL;
+  if (halt && hb_buffer_get_length (halt) == n)
+    hpos = hb_buffer_get_glyph_positions (halt, NULL);
+
+  shaped->glyphs = g_new (pb_glyph_t, n);
+  shaped->n_glyphs = n;
+  for (unsigned i = 0; i < n; i++)
+    {
+      if (info[i].codepoint == 0)
+        {
+          *bad_offset = info[i].cluster;
+          return FALSE;
+        }
+      shaped->glyphs[i] = (pb_glyph_t) { info[i].codepoint, PT (pos[i].x_offset),
+                                         PT (pos[i].y_offset), PT (pos[i].x_advance) };
+    }
+
+  for (unsigned i = 0; i < n;)
+    {
+      unsigned j = i + 1;
+      while (j < n && info[j].cluster == info[i].cluster)
+        j++;
+      pb_unit_t u = { 0 };
+      u.start = info[i].cluster;
+      u.len = (j < n ? (int) info[j].cluster : item->offset + item->length) - u.start;
+      u.shaped = shaped_index;
+      u.glyph0 = i;
+      u.n_glyphs = j - i;
+      u.size = shaped->size;
+      u.cls = pb_cls_of (g_utf8_get_char (para->text + u.start));
+      double halt_adv = 0;
+      for (unsigned k = i; k < j; k++)
+        {
+          u.advance += PT (pos[k].x_advance);
+          if (hpos)
+            halt_adv += PT (hpos[k].x_advance);
+        }
+      if (hpos && pb_cls_is_punct (u.cls))
+        {
+          u.blank = blank_side (u.advance, halt_adv, PT (hpos[i].x_offset - pos[i].x_offset));
+          if (u.blank != PB_BLANK_NONE)
+            u.squeeze_max = u.advance - halt_adv;
+        }
+      g_array_append_val (para->units, u);
+      i = j;
+    }
+  return TRUE;
+}
+
+static gboolean
+has_punct (const char *text, int start, int end)
+{
+  for (const char *p = text + start; p < text + end; p = g_utf8_next_char (p))
+    if (pb_cls_is_punct (pb_cls_of (g_utf8_get_char (p))))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shape_items (pb_para_t *para, GList *items, int *bad_offset)
+{
+  for (GList *l = items; l; l = l->next)
+    {
+      PangoItem *item = l->data;
+      hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+      GArray *features = g_array_new (FALSE, FALSE, sizeof (hb_feature_t));
+      collect_fwid_features (para->text, item->offset, item->offset + item->length, features);
+      hb_buffer_t *buf = shape_item (para->text, item, font, features);
+      hb_buffer_t *halt = NULL;
+      if (has_punct (para->text, item->offset, item->offset + item->length))
+        {
+          add_feature (features, "halt", 1, 0, (unsigned) -1);
+          halt = shape_item (para->text, item, font, features);
+        }
+      pb_shaped_t shaped = { g_object_ref (item->analysis.font), style_size_of (item), NULL, 0 };
+      para->max_size = MAX (para->max_size, shaped.size);
+      g_array_append_val (para->shaped, shaped);
+      gboolean ok = append_units (para, para->shaped->len - 1, item, buf, halt, bad_offset);
+      hb_buffer_destroy (buf);
+      if (halt)
+        hb_buffer_destroy (halt);
+      g_array_free (features, TRUE);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static PangoAttrList *
+style_attrs (const pb_style_run_t *runs, int n_runs)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+  for (int i = 0; i < n_runs; i++)
+    {
+      PangoFontDescription *desc = pb_style_font_description (runs[i].style);
+      PangoAttribute *attr = pango_attr_font_desc_new (desc);
+      pango_font_description_free (desc);
+      attr->start_index = runs[i].start;
+      attr->end_index = runs[i].end;
+      pango_attr_list_insert (attrs, attr);
+    }
+  return attrs;
+}
+
+/* ---- compression and break opportunities ---- */
+
+/* 标点挤压: of two adjacent marks, the blank between them goes (GB/T 15834, clreq). */
+static void
+compress_adjacent (GArray *units)
+{
+  for (guint i = 0; i + 1 < units->len; i++)
+    {
+      pb_unit_t *a = &g_array_index (units, pb_unit_t, i);
+      pb_unit_t *b = a + 1;
+      if (a->squeeze_max <= 0 || b->squeeze_max <= 0)
+        continue;
+      if (a->blank == PB_BLANK_RIGHT && a->squeeze_fixed == 0)
+        a->squeeze_fixed = a->squeeze_max;
+      else if (b->blank == PB_BLANK_LEFT)
+        b->squeeze_fixed = b->squeeze_max;
+    }
+}
+
+static void
+mark_breaks (GArray *units)
+{
+  for (guint i = 0; i < units->len; i++)
+    {
+      pb_unit_t *u = &g_array_index (units, pb_unit_t, i);
+      pb_unit_t *next = i + 1 < units->len ? u + 1 : NULL;
+      u->break_after = next && pb_cls_break_between (u->cls, next->cls);
+      /* Latin words and numbers are not letter-spaced; —— and …… stay solid. */
+      if (next)
+        {
+          gboolean same_word = (u->cls == PB_CLS_ALNUM || u->cls == PB_CLS_NUMPUNCT)
+                               && (next->cls == PB_CLS_ALNUM || next->cls == PB_CLS_NUMPUNCT);
+          gboolean same_mark = (u->cls == PB_CLS_DASH || u->cls == PB_CLS_ELLIPSIS)
+                               && next->cls == u->cls;
+          next->stretch_before = !same_word && !same_mark;
+        }
+    }
+}
+
+pb_para_t *
+pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
+             int *bad_offset, GError **error)
+{
+  pb_para_t *para = g_new0 (pb_para_t, 1);
+  para->text = g_strdup (text);
+  para->shaped = g_array_new (FALSE, TRUE, sizeof (pb_shaped_t));
+  para->units = g_array_new (FALSE, TRUE, sizeof (pb_unit_t));
+  para->lines = g_array_new (FALSE, TRUE, sizeof (pb_para_line_t));
+
+  int len = strlen (text);
+  if (len == 0)
+    return para;
+  PangoAttrList *attrs = style_attrs (runs, n_runs);
+  GList *items = pango_itemize (pb_fonts_context (fonts), text, 0, len, attrs, NULL);
+  pango_attr_list_unref (attrs);
+  int bad = -1;
+  gboolean ok = shape_items (para, items, &bad);
+  g_list_free_full (items, (GDestroyNotify) pango_item_free);
+  if (!ok)
+    {
+      gunichar c = g_utf8_get_char (text + bad);
+      g_set_error (error, PB_ERROR, PB_ERROR_GLYPH,
+                   "no font has a glyph for U+%04X “%s”", c, g_utf8_substring (text + bad, 0, 1));
+      if (bad_offset)
+        *bad_offset = bad;
+      pb_para_free (para);
+      return NULL;
+    }
+  compress_adjacent (para->units);
+  mark_breaks (para->units);
+  return para;
+}
+
+void
+pb_para_free (pb_para_t *para)
+{
+  if (!para)
+    return;
+  for (guint i = 0; i < para->shaped->len; i++)
+    {
+      pb_shaped_t *s = &g_array_index (para->shaped, pb_shaped_t, i);
+      g_object_unref (s->font);
+      g_free (s->glyphs);
+    }
+  g_array_free (para->shaped, TRUE);
+  g_array_free (para->units, TRUE);
+  g_array_free (para->lines, TRUE);
+  g_free (para->text);
+  g_free (para);
+}
+
+/* ---- total-fit breaking ---- */
+
+#define INFEASIBLE 1e30
+#define MAX_STRETCH_EM 0.5  /* beyond this a line is only taken when nothing else fits */
+
+/* What a candidate line [first, last) needs, before the choice of adjustments. */
+typedef struct {
+  double natural;          /* advances after fixed compression, plus indent */
+  double end_squeeze;      /* the last mark's blank: free to remove */
+  double mid_squeeze;      /* other marks' remaining blanks */
+  int gaps;                /* stretchable gaps */
+  int last_visible;        /* index after the last unit that is set (trailing space dropped) */
+} pb_fit_t;
+
+static inline const pb_unit_t *
+unit_at (const pb_para_t *para, int i)
+{
+  return &g_array_index (para->units, pb_unit_t, i);
+}
+
+static void
+measure_line (const pb_para_t *para, int first, int last, double indent, pb_fit_t *fit)
+{
+  memset (fit, 0, sizeof *fit);
+  int end = last;
+  if (end - 1 > first && unit_at (para, end - 1)->cls == PB_CLS_SPACE)
+    end--;
+  fit->last_visible = end;
+  fit->natural = first == 0 ? indent : 0;
+  for (int i = first; i < end; i++)
+    {
+      const pb_unit_t *u = unit_at (para, i);
+      fit->natural += u->advance - u->squeeze_fixed;
+      double room = u->squeeze_max - u->squeeze_fixed;
+      if (i == end - 1 && (u->blank == PB_BLANK_RIGHT || u->blank == PB_BLANK_BOTH))
+        fit->end_squeeze = u->blank == PB_BLANK_RIGHT ? room : room / 2;
+      else
+        fit->mid_squeeze += room;
+      if (i > first && u->stretch_before)
+        fit->gaps++;
+    }
+}
+
+static double
+cube (double x)
+{
+  return x * x * x;
+}
+
+/* Badness of a line: stretching by r em per gap costs (r/0.1)³·100, compressing punctuation
+ * costs less for the same amount, so compression is preferred (clreq: reduce before expand). */
+static double
+line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
+{
+  double diff = m->width - fit->natural;
+  double em = m->em;
+  if (diff < 0)
+    {
+      double need = -diff - fit->end_squeeze;
+      if (need <= 0.001)
+        return 0;
+      if (need > fit->mid_squeeze + 0.001)
+        return INFEASIBLE;
+      return 40 * (need / (0.5 * em)) * (need / (0.5 * em));
+    }
+  if (m->align != PB_ALIGN_JUSTIFY)
+    return last_line && m->align == PB_ALIGN_LEFT ? 0 : (diff / em) * (diff / em) * 10;
+  if (last_line || diff < 0.001)
+    return 0;
+  if (fit->gaps == 0)
+    return INFEASIBLE;
+  double r = diff / fit->gaps / em;
+  if (r > MAX_STRETCH_EM)
+    return INFEASIBLE;
+  return 100 * cube (r / 0.1);
+}
+
+/* Units that print as characters on a line (not spaces, not punctuation). */
+static int
+count_letters (const pb_para_t *para, int first, int last)
+{
+  int n = 0;
+  for (int i = first; i < last; i++)
+    {
+      pb_cls_t c = unit_at (para, i)->cls;
+      if (c != PB_CLS_SPACE && !pb_cls_is_punct (c))
+        n++;
+    }
+  return n;
+}
+
+static double
+line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m,
+               double *badness_out)
+{
+  gboolean last_line = last == (int) para->units->len;
+  pb_fit_t fit;
+  measure_line (para, first, last, m->indent, &fit);
+  double bad = line_badness (&fit, m, last_line);
+  *badness_out = bad;
+  if (bad >= INFEASIBLE)
+    return INFEASIBLE;
+  double d = (1 + bad) * (1 + bad);
+  /* A paragraph ending in one character (with its punctuation) is a runt. */
+  if (last_line && first > 0 && count_letters (para, first, last) <= 1)
+    d += 1e6;
+  return d;
+}
+
+static void
+find_breaks (const pb_para_t *para, const pb_measure_t *m, int *prev)
+{
+  int n = para->units->len;
+  double *best = g_new (double, n + 1);
+  for (int i = 0; i <= n; i++)
+    best[i] = INFINITY;
+  best[0] = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (isinf (best[i]))
+        continue;
+      gboolean any = FALSE;
+      int fallback_break = -1, fallback_any = i + 1;
+      double w = i == 0 ? m->indent : 0;
+      for (int j = i + 1; j <= n; j++)
+        {
+          const pb_unit_t *u = unit_at (para, j - 1);
+          w += u->advance - u->squeeze_max;
+          /* a trailing space does not count against the measure */
+          gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
+                          <= m->width + 0.001;
+          if (!fits && j > i + 1)
+            break;
+          fallback_any = j;
+          if (j < n && !u->break_after)
+            continue;
+          fallback_break = j;
+          double bad;
+          double d = line_demerits (para, i, j, m, &bad);
+          if (d >= INFEASIBLE)
+            continue;
+          any = TRUE;
+          if (best[i] + d < best[j])
+            {
+              best[j] = best[i] + d;
+              prev[j] = i;
+            }
+        }
+      if (!any)
+        {
+          /* Nothing fits well: take the longest legal line, or cut where it overflows. */
+          int j = fallback_break > i ? fallback_break : fallback_any;
+          double d = fallback_break > i ? 1e12 : 1e15;
+          if (best[i] + d < best[j])
+            {
+              best[j] = best[i] + d;
+              prev[j] = i;
+            }
+        }
+    }
+  g_free (best);
+}
+
+/* Takes `need` points out of the line's marks: the line-end mark first, then ，、；：and brackets,
+ * then 。？！ (clreq's order of reduction). */
+static void
+squeeze_line (pb_para_t *para, int first, int end, double need)
+{
+  pb_unit_t *last = &g_array_index (para->units, pb_unit_t, end - 1);
+  if (last->blank == PB_BLANK_RIGHT || last->blank == PB_BLANK_BOTH)
+    {
+      double room = last->squeeze_max - last->squeeze_fixed;
+      if (last->blank == PB_BLANK_BOTH)
+        room /= 2;
+      double take = MIN (room, need);
+      last->squeeze += take;
+      need -= take;
+    }
+  for (int tier = 0; tier < 2 && need > 0.0001; tier++)
+    {
+      double room = 0;
+      for (int i = first; i < end - 1; i++)
+        {
+          pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+          gunichar c = g_utf8_get_char (para->text + u->start);
+          gboolean full_stop = c == 0x3002 || c == 0xFF1F || c == 0xFF01;
+          if (full_stop == (tier == 1))
+            room += u->squeeze_max - u->squeeze_fixed;
+        }
+      if (room <= 0)
+        continue;
+      double frac = MIN (1.0, need / room);
+      for (int i = first; i < end - 1; i++)
+        {
+          pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+          gunichar c = g_utf8_get_char (para->text + u->start);
+          gboolean full_stop = c == 0x3002 || c == 0xFF1F || c == 0xFF01;
+          if (full_stop == (tier == 1))
+            u->squeeze += frac * (u->squeeze_max - u->squeeze_fixed);
+        }
+      need -= frac * room;
+    }
+}
+
+static void
+set_line (pb_para_t *para, int first, int last, const pb_measure_t *m)
+{
+  gboolean last_line = last == (int) para->units->len;
+  pb_fit_t fit;
+  measure_line (para, first, last, m->indent, &fit);
+  for (int i = first; i < last; i++)
+    g_array_index (para->units, pb_unit_t, i).squeeze = g_array_index (para->units, pb_unit_t, i).squeeze_fixed;
+
+  pb_para_line_t line = { first, fit.last_visible, first == 0 ? m->indent : 0, 0, fit.natural };
+  double diff = m->width - fit.natural;
+  if (diff < 0)
+    {
+      squeeze_line (para, first, fit.last_visible, -diff);
+      line.width = fit.natural;
+      for (int i = first; i < fit.last_visible; i++)
+        {
+          const pb_unit_t *u = unit_at (para, i);
+          line.width -= u->squeeze - u->squeeze_fixed;
+        }
+    }
+  else if (m->align == PB_ALIGN_JUSTIFY && !last_line && fit.gaps > 0)
+    {
+      line.gap_extra = diff / fit.gaps;
+      line.width = m->width;
+    }
+  else if (m->align == PB_ALIGN_CENTER)
+    line.x_start += diff / 2;
+  else if (m->align == PB_ALIGN_RIGHT)
+    line.x_start += diff;
+  g_array_append_val (para->lines, line);
+}
+
+int
+pb_para_break (pb_para_t *para, const pb_measure_t *measure)
+{
+  g_array_set_size (para->lines, 0);
+  int n = para->units->len;
+  if (n == 0)
+    return 0;
+  int *prev = g_new0 (int, n + 1);
+  find_breaks (para, measure, prev);
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int j = n; j > 0; j = prev[j])
+    g_array_prepend_val (ends, j);
+  int first = 0;
+  for (guint k = 0; k < ends->len; k++)
+    {
+      int last = g_array_index (ends, int, k);
+      set_line (para, first, last, measure);
+      first = last;
+    }
+  g_array_free (ends, TRUE);
+  g_free (prev);
+  return para->lines->len;
+}
+
+int
+pb_para_n_lines (const pb_para_t *para)
+{
+  return para->lines->len;
+}
+
+double
+pb_para_natural_width (const pb_para_t *para)
+{
+  double w = 0;
+  for (guint i = 0; i < para->units->len; i++)
+    w += unit_at (para, i)->advance - unit_at (para, i)->squeeze_fixed;
+  return w;
+}
+
+double
+pb_para_max_size (const pb_para_t *para)
+{
+  return para->max_size;
+}
+
+/* ---- emitting positioned glyphs ---- */
+
+static pb_glyph_run_t *
+run_new (PangoFont *font)
+{
+  pb_glyph_run_t *run = g_new0 (pb_glyph_run_t, 1);
+  run->font = g_object_ref (font);
+  return run;
+}
+
+static void
+run_add_unit (pb_glyph_run_t *run, const pb_para_t *para, const pb_unit_t *u, double x,
+              double baseline)
+{
+  const pb_shaped_t *s = &g_array_index (para->shaped, pb_shaped_t, u->shaped);
+  run->glyphs = g_renew (cairo_glyph_t, run->glyphs, run->n_glyphs + u->n_glyphs);
+  double shift = u->blank == PB_BLANK_LEFT ? -u->squeeze
+                 : u->blank == PB_BLANK_BOTH ? -u->squeeze / 2 : 0;
+  double pen = x + shift;
+  for (int k = 0; k < u->n_glyphs; k++)
+    {
+      const pb_glyph_t *g = &s->glyphs[u->glyph0 + k];
+      run->glyphs[run->n_glyphs++] = (cairo_glyph_t) { g->id, pen + g->x_offset,
+                                                       baseline - g->y_offset };
+      pen += g->advance;
+    }
+  run->clusters = g_renew (cairo_text_cluster_t, run->clusters, run->n_clusters + 1);
+  run->clusters[run->n_clusters++] = (cairo_text_cluster_t) { u->len, u->n_glyphs };
+  run->text = g_realloc (run->text, run->text_len + u->len + 1);
+  memcpy (run->text + run->text_len, para->text + u->start, u->len);
+  run->text_len += u->len;
+  run->text[run->text_len] = '\0';
+}
+
+void
+pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, pb_line_t *line)
+{
+  const pb_para_line_t *pl = &g_array_index (para->lines, pb_para_line_t, index);
+  GString *text = g_string_new (NULL);
+  pb_glyph_run_t *run = NULL;
+  int run_shaped = -1;
+  double pen = x + pl->x_start;
+  line->size = 0;
+  for (int i = pl->first; i < pl->last; i++)
+    {
+      const pb_unit_t *u = unit_at (para, i);
+      if (i > pl->first && u->stretch_before)
+        pen += pl->gap_extra;
+      if (u->shaped != run_shaped)
+        {
+          run = run_new (g_array_index (para->shaped, pb_shaped_t, u->shaped).font);
+          g_ptr_array_add (line->runs, run);
+          run_shaped = u->shaped;
+        }
+      run_add_unit (run, para, u, pen, baseline);
+      g_string_append_len (text, para->text + u->start, u->len);
+      pen += u->advance - u->squeeze;
+      line->size = MAX (line->size, u->size);
+    }
+  line->x = x;
+  line->baseline = baseline;
+  line->width = pen - x;
+  line->line_no = index;
+  line->para_end = index == (int) para->lines->len - 1;
+  g_free (line->text);
+  line->text = g_string_free (text, FALSE);
+}

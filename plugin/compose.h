@@ -1,0 +1,46 @@
+/* The line composer: shapes a paragraph once (Pango itemization, HarfBuzz shaping), compresses
+ * punctuation, chooses all the paragraph's breaks together (total fit) under clreq's rules, and
+ * justifies by editing glyph positions. Pango's own breaking and justification are not used
+ * (see docs/composition.md). */
+#pragma once
+
+#include "fonts.h"
+#include "layout.h"
+#include "model.h"
+
+typedef struct pb_para pb_para_t;
+
+/* A byte range of the paragraph's text set in one style. */
+typedef struct {
+  int start, end;
+  const pb_style_t *style;
+} pb_style_run_t;
+
+/* How to break: the measure, the first-line indent, the alignment, the em for ratios. */
+typedef struct {
+  double width;
+  double indent;
+  pb_align_t align;
+  double em;
+} pb_measure_t;
+
+/* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with
+ * PB_ERROR_GLYPH; *bad_offset then holds its byte offset. */
+pb_para_t *pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs,
+                        int n_runs, int *bad_offset, GError **error);
+void pb_para_free (pb_para_t *para);
+
+/* Breaks the paragraph; returns the number of lines. Can be called again with another measure. */
+int pb_para_break (pb_para_t *para, const pb_measure_t *measure);
+
+int pb_para_n_lines (const pb_para_t *para);
+
+/* Fills `line` (runs, text, width) for line `index`, its origin at (x, baseline). */
+void pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline,
+                        pb_line_t *line);
+
+/* Natural width of the whole paragraph on one line, without indent. */
+double pb_para_natural_width (const pb_para_t *para);
+
+/* The largest em size used on any line (for vertical spacing). */
+double pb_para_max_size (const pb_para_t *para);

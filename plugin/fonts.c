@@ -1,0 +1,113 @@
+#include "fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+
+struct pb_fonts {
+  gint refcount;
+  FcConfig *config;
+  PangoFontMap *map;
+  PangoContext *context;
+};
+
+static FcConfig *
+load_config (const char *datadir, GError **error)
+{
+  g_autofree char *path = g_build_filename (datadir, "fonts", "fonts.conf", NULL);
+  FcConfig *config = FcConfigCreate ();
+  if (!FcConfigParseAndLoad (config, (const FcChar8 *) path, FcTrue) || !FcConfigBuildFonts (config))
+    {
+      FcConfigDestroy (config);
+      g_set_error (error, PB_ERROR, PB_ERROR_FONT, "%s: cannot load the font configuration", path);
+      return NULL;
+    }
+  return config;
+}
+
+pb_fonts_t *
+pb_fonts_new (const char *datadir, GError **error)
+{
+  FcConfig *config = load_config (datadir, error);
+  if (!config)
+    return NULL;
+
+  pb_fonts_t *fonts = g_new0 (pb_fonts_t, 1);
+  fonts->refcount = 1;
+  fonts->config = config;
+  fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
+  fonts->context = pango_font_map_create_context (fonts->map);
+
+  /* Glyph advances must be the fonts' design advances in points: no 96-dpi pixel snapping. */
+  pango_cairo_context_set_resolution (fonts->context, 72.0);
+  pango_context_set_round_glyph_positions (fonts->context, FALSE);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (fonts->context, options);
+  cairo_font_options_destroy (options);
+  pango_context_set_language (fonts->context, pango_language_from_string ("zh-cn"));
+  return fonts;
+}
+
+pb_fonts_t *
+pb_fonts_ref (pb_fonts_t *fonts)
+{
+  g_atomic_int_inc (&fonts->refcount);
+  return fonts;
+}
+
+void
+pb_fonts_unref (pb_fonts_t *fonts)
+{
+  if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount))
+    return;
+  g_object_unref (fonts->context);
+  g_object_unref (fonts->map);
+  FcConfigDestroy (fonts->config);
+  g_free (fonts);
+}
+
+PangoContext *
+pb_fonts_context (pb_fonts_t *fonts)
+{
+  return fonts->context;
+}
+
+PangoFontDescription *
+pb_style_font_description (const pb_style_t *style)
+{
+  PangoFontDescription *desc = pango_font_description_new ();
+  pango_font_description_set_family (desc, style->font);
+  pango_font_description_set_weight (desc, (PangoWeight) style->weight);
+  pango_font_description_set_absolute_size (desc, style->size * PANGO_SCALE);
+  return desc;
+}
+
+gboolean
+pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *role_name,
+                      const pb_template_t *tmpl, GError **error)
+{
+  /* fontconfig substitutes silently; ask it for the family and compare what it found. */
+  FcPattern *pattern = FcPatternCreate ();
+  FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) style->font);
+  FcConfigSubstitute (fonts->config, pattern, FcMatchPattern);
+  FcDefaultSubstitute (pattern);
+  FcResult result;
+  FcPattern *match = FcFontMatch (fonts->config, pattern, &result);
+  gboolean found = FALSE;
+  FcChar8 *family = NULL;
+  for (int i = 0; match && FcPatternGetString (match, FC_FAMILY, i, &family) == FcResultMatch; i++)
+    if (g_ascii_strcasecmp ((const char *) family, style->font) == 0)
+      found = TRUE;
+  if (match)
+    FcPatternDestroy (match);
+  FcPatternDestroy (pattern);
+  if (!found)
+    g_set_error (error, PB_ERROR, PB_ERROR_FONT,
+                 "%s: style \"%s\": font family \"%s\" is not installed "
+                 "(see fonts/README.md for the Debian packages)",
+                 tmpl->path ? tmpl->path : tmpl->name, role_name, style->font);
+  return found;
+}

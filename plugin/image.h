@@ -1,0 +1,13 @@
+/* Photos: JPEG (kept as its own bytes for the PDF) and PNG, decoded to Cairo surfaces. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+/* Largest photo accepted, checked from the header before decoding. */
+#define PB_IMAGE_MAX_SIDE 30000
+#define PB_IMAGE_MAX_PIXELS (200 * 1000 * 1000)
+
+/* Returns a surface; JPEG surfaces carry the file as CAIRO_MIME_TYPE_JPEG so the PDF embeds it
+ * without re-encoding. The error message is "FILE: reason". */
+cairo_surface_t *pb_image_load (const char *path, GError **error);

@@ -1,0 +1,829 @@
+/* Page makeup: places mastheads, headlines, photos, captions, body text and guide boxes on the
+ * page grid. Text flows through a chain of column frames (regions) like Typst's flow: each
+ * frame takes whole grid lines until it is full, then the next one continues. */
+#include "layout.h"
+
+#include <math.h>
+#include <string.h>
+#include "clreq.h"
+#include "compose.h"
+#include "fonts.h"
+#include "image.h"
+
+/* A column frame of a text chain: grid lines [top, bottom) of one page column. */
+typedef struct {
+  int column;
+  int top, bottom;
+} pb_region_t;
+
+/* State while laying out one page. */
+typedef struct {
+  const pb_issue_t *issue;
+  pb_fonts_t *fonts;
+  pb_page_layout_t *page;
+  const pb_template_t *tmpl;
+  int grid_offset;          /* grid lines above the items' line 0 (the masthead) */
+  GPtrArray *styles;        /* derived styles (bold body …), owned */
+  GHashTable *story_pages;  /* story id → page number */
+  GPtrArray *warnings;
+} pb_ctx_t;
+
+static const char *const role_names[PB_ROLE_COUNT] = {
+  "body", "dateline", "subhead", "kicker", "headline", "subtitle", "caption", "credit",
+  "guide_title", "guide_entry", "guide_page", "masthead_title", "masthead_line", "folio",
+};
+
+/* ---- geometry ---- */
+
+static double
+column_block_width (const pb_template_t *t)
+{
+  return t->columns * t->column_width + (t->columns - 1) * t->gutter;
+}
+
+double
+pb_column_x (const pb_template_t *t, int column)
+{
+  return (t->trim_w - column_block_width (t)) / 2 + column * (t->column_width + t->gutter);
+}
+
+static double
+span_width (const pb_template_t *t, int span)
+{
+  return span * t->column_width + (span - 1) * t->gutter;
+}
+
+static double
+cell_top (const pb_ctx_t *ctx, int line)
+{
+  return ctx->page->grid_top + (ctx->grid_offset + line) * ctx->tmpl->leading;
+}
+
+double
+pb_grid_baseline (const pb_template_t *t, double grid_top, int line)
+{
+  /* The body's em box sits in the middle of its grid cell. */
+  return grid_top + line * t->leading + (t->leading - t->body_size) / 2
+         + PB_EM_ASCENT * t->body_size;
+}
+
+static double
+body_baseline (const pb_ctx_t *ctx, int line)
+{
+  return pb_grid_baseline (ctx->tmpl, ctx->page->grid_top, ctx->grid_offset + line);
+}
+
+static int
+page_lines (const pb_template_t *t)
+{
+  return (int) floor ((t->trim_h - t->margin_top - t->margin_bottom) / t->leading + 1e-6);
+}
+
+/* ---- lines ---- */
+
+static void glyph_run_free (pb_glyph_run_t *run);
+
+pb_line_t *
+pb_line_new (void)
+{
+  pb_line_t *line = g_new0 (pb_line_t, 1);
+  line->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) glyph_run_free);
+  line->block = -1;
+  line->column = -1;
+  return line;
+}
+
+static void
+glyph_run_free (pb_glyph_run_t *run)
+{
+  g_object_unref (run->font);
+  g_free (run->glyphs);
+  g_free (run->clusters);
+  g_free (run->text);
+  g_free (run);
+}
+
+void
+pb_line_free (pb_line_t *line)
+{
+  g_ptr_array_free (line->runs, TRUE);
+  g_free (line->text);
+  g_free (line);
+}
+
+static const pb_style_t *
+derived_style (pb_ctx_t *ctx, const pb_style_t *base, int weight, const char *font)
+{
+  pb_style_t *s = g_memdup2 (base, sizeof *base);
+  s->weight = weight;
+  if (font)
+    s->font = (char *) font; /* borrowed from the template */
+  g_ptr_array_add (ctx->styles, s);
+  return s;
+}
+
+/* A paragraph of one style, or with the styles given. Errors name `loc`. */
+static pb_para_t *
+shape (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs, int n_runs,
+       const pb_style_t *style, pb_loc_t loc, GError **error)
+{
+  pb_style_run_t whole = { 0, (int) strlen (text), style };
+  if (!runs)
+    runs = &whole, n_runs = 1;
+  int bad = -1;
+  GError *local = NULL;
+  pb_para_t *para = pb_para_new (ctx->fonts, text, runs, n_runs, &bad, &local);
+  if (!para)
+    {
+      pb_set_error_at (error, local->code, loc, "%s", local->message);
+      g_error_free (local);
+    }
+  return para;
+}
+
+static pb_line_t *
+emit (pb_ctx_t *ctx, pb_para_t *para, int index, double x, double baseline, double measure,
+      pb_role_t role, const char *story_id)
+{
+  pb_line_t *line = pb_line_new ();
+  line->role = role;
+  line->story_id = story_id;
+  line->measure = measure;
+  pb_para_emit_line (para, index, x, baseline, line);
+  g_ptr_array_add (ctx->page->lines, line);
+  return line;
+}
+
+/* Sets a display paragraph (headline, kicker, caption …) line by line from baseline `y` with
+ * the style's leading; returns the baseline after the last line. */
+static double
+set_display (pb_ctx_t *ctx, pb_para_t *para, const pb_style_t *style, double x, double y,
+             double width, pb_role_t role, const char *story_id)
+{
+  pb_measure_t m = { width, style->indent, style->align, style->size };
+  int n = pb_para_break (para, &m);
+  double leading = style->leading > 0 ? style->leading : 1.25 * style->size;
+  for (int i = 0; i < n; i++)
+    {
+      emit (ctx, para, i, x, y, width, role, story_id);
+      y += leading;
+    }
+  return y - leading;
+}
+
+static int
+lines_for (const pb_ctx_t *ctx, double height)
+{
+  return (int) ceil (height / ctx->tmpl->leading - 1e-6);
+}
+
+/* ---- masthead ---- */
+
+static gboolean
+place_masthead (pb_ctx_t *ctx, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_issue_t *issue = ctx->issue;
+  const pb_style_t *title = &t->styles[PB_ROLE_MASTHEAD_TITLE];
+  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
+  double left = pb_column_x (t, 0), width = column_block_width (t);
+  double top = ctx->page->grid_top, height = t->masthead_lines * t->leading;
+  pb_loc_t loc = { issue->path, 0, 0 };
+
+  pb_para_t *name = shape (ctx, issue->paper, NULL, 0, title, loc, error);
+  if (!name)
+    return FALSE;
+  double title_base = top + (height - t->leading - title->size) / 2 + PB_EM_ASCENT * title->size;
+  set_display (ctx, name, title, left, title_base, width * 0.6, PB_ROLE_MASTHEAD_TITLE, NULL);
+  pb_para_free (name);
+
+  /* The right-hand block: date, then the issue's own lines, set flush right. */
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  int y, mo, d;
+  if (sscanf (issue->date, "%d-%d-%d", &y, &mo, &d) == 3)
+    g_ptr_array_add (texts, g_strdup_printf ("%d年%d月%d日", y, mo, d));
+  for (guint i = 0; issue->masthead_lines && i < issue->masthead_lines->len; i++)
+    g_ptr_array_add (texts, g_strdup (issue->masthead_lines->pdata[i]));
+  if (issue->paper_en)
+    g_ptr_array_add (texts, g_strdup (issue->paper_en));
+  double step = small->leading > 0 ? small->leading : 1.5 * small->size;
+  double base = top + (height - t->leading - step * texts->len) / 2 + step / 2
+                + (PB_EM_ASCENT - 0.5) * small->size;
+  pb_style_t right = *small;
+  right.align = PB_ALIGN_RIGHT;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < texts->len; i++, base += step)
+    {
+      pb_para_t *p = shape (ctx, texts->pdata[i], NULL, 0, &right, loc, error);
+      if (!(ok = p != NULL))
+        break;
+      set_display (ctx, p, &right, left + width * 0.6, base, width * 0.4, PB_ROLE_MASTHEAD_LINE,
+                   NULL);
+      pb_para_free (p);
+    }
+  g_ptr_array_free (texts, TRUE);
+
+  /* A heavy rule over a hairline closes the masthead, in the last grid line. */
+  double rule_y = top + height - t->leading / 2;
+  pb_rule_t *thick = g_new (pb_rule_t, 1);
+  *thick = (pb_rule_t) { left, rule_y - 1.5, left + width, rule_y - 1.5, 2.0 };
+  pb_rule_t *thin = g_new (pb_rule_t, 1);
+  *thin = (pb_rule_t) { left, rule_y + 1.0, left + width, rule_y + 1.0, 0.5 };
+  g_ptr_array_add (ctx->page->rules, thick);
+  g_ptr_array_add (ctx->page->rules, thin);
+  return ok;
+}
+
+/* ---- headline block ---- */
+
+/* Sets kicker, headline and subtitle across the item; returns the grid lines they take,
+ * including one blank line under them. */
+static int
+place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, double x,
+               double width, gboolean *ok, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  struct { const char *text; pb_role_t role; } parts[] = {
+    { story->kicker, PB_ROLE_KICKER },
+    { story->headline, PB_ROLE_HEADLINE },
+    { story->subtitle, PB_ROLE_SUBTITLE },
+  };
+  pb_para_t *paras[3] = { NULL };
+  double height = 0;
+  for (int i = 0; i < 3; i++)
+    {
+      if (!parts[i].text || !*parts[i].text)
+        continue;
+      const pb_style_t *s = &t->styles[parts[i].role];
+      paras[i] = shape (ctx, parts[i].text, NULL, 0, s, story->loc, error);
+      if (!paras[i])
+        {
+          *ok = FALSE;
+          goto out;
+        }
+      pb_measure_t m = { width, 0, s->align, s->size };
+      int n = pb_para_break (paras[i], &m);
+      double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
+      if (height > 0)
+        height += 0.35 * s->size;
+      height += (n - 1) * leading + s->size;
+    }
+  int lines = lines_for (ctx, height) + 1;
+  /* Centre the block in its lines, leaving the blank line below. */
+  double y = cell_top (ctx, item->top) + ((lines - 1) * t->leading - height) / 2;
+  gboolean first = TRUE;
+  for (int i = 0; i < 3; i++)
+    {
+      if (!paras[i])
+        continue;
+      const pb_style_t *s = &t->styles[parts[i].role];
+      if (!first)
+        y += 0.35 * s->size;
+      first = FALSE;
+      double last = set_display (ctx, paras[i], s, x, y + PB_EM_ASCENT * s->size, width,
+                                 parts[i].role, story->id);
+      y = last + PB_EM_DESCENT * s->size;
+    }
+  *ok = TRUE;
+out:
+  for (int i = 0; i < 3; i++)
+    pb_para_free (paras[i]);
+  return lines;
+}
+
+/* ---- photo and caption ---- */
+
+/* Places the photo at grid line `top` over `span` columns from `column`, with its caption;
+ * returns the grid lines taken, including a blank line under the caption. */
+static int
+place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, int column,
+             int span, int top, gboolean *ok, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  *ok = FALSE;
+  GError *local = NULL;
+  cairo_surface_t *surface = pb_image_load (photo->file, &local);
+  if (!surface)
+    {
+      pb_set_error_at (error, PB_ERROR_IMAGE, photo->loc, "%s", local->message);
+      g_error_free (local);
+      return 0;
+    }
+  double px_w = cairo_image_surface_get_width (surface);
+  double px_h = cairo_image_surface_get_height (surface);
+  double x = pb_column_x (t, column), w = span_width (t, span);
+  int lines = MAX (3, (int) lround (w * px_h / px_w / t->leading));
+  double h = lines * t->leading;
+
+  pb_image_t *image = g_new0 (pb_image_t, 1);
+  image->frame = (pb_rect_t) { x, cell_top (ctx, top), w, h };
+  image->photo = photo;
+  image->surface = surface;
+  image->story_id = story->id;
+  /* Fill the frame, keeping the aspect: crop the centre of the longer side. */
+  double scale = MAX (w / px_w, h / px_h);
+  double src_w = w / scale, src_h = h / scale;
+  image->src = (pb_rect_t) { (px_w - src_w) / 2, (px_h - src_h) / 2, src_w, src_h };
+  g_ptr_array_add (ctx->page->images, image);
+
+  /* Caption: text in the caption style, the credit after it in brackets, on the grid. */
+  const pb_style_t *cap = &t->styles[PB_ROLE_CAPTION];
+  const pb_style_t *credit = &t->styles[PB_ROLE_CREDIT];
+  GString *text = g_string_new (photo->caption ? photo->caption : "");
+  pb_style_run_t runs[2] = { { 0, (int) text->len, cap }, { 0, 0, credit } };
+  int n_runs = 1;
+  if (photo->credit && *photo->credit)
+    {
+      runs[1].start = text->len;
+      g_string_append_printf (text, "（%s）", photo->credit);
+      runs[1].end = text->len;
+      n_runs = 2;
+    }
+  int caption_lines = 0;
+  if (text->len > 0)
+    {
+      pb_para_t *para = shape (ctx, text->str, runs[0].end > 0 ? runs : runs + 1,
+                               runs[0].end > 0 ? n_runs : 1, cap, photo->loc, error);
+      if (!para)
+        {
+          g_string_free (text, TRUE);
+          return 0;
+        }
+      pb_measure_t m = { w, cap->indent, cap->align, cap->size };
+      caption_lines = pb_para_break (para, &m);
+      for (int i = 0; i < caption_lines; i++)
+        {
+          double base = body_baseline (ctx, top + lines + i);
+          pb_line_t *line = emit (ctx, para, i, x, base, w, PB_ROLE_CAPTION, story->id);
+          line->column = span == 1 ? column : -1;
+        }
+      pb_para_free (para);
+    }
+  g_string_free (text, TRUE);
+  *ok = TRUE;
+  return lines + caption_lines + 1;
+}
+
+/* ---- body flow ---- */
+
+typedef struct {
+  pb_ctx_t *ctx;
+  const pb_story_t *story;
+  pb_region_t *regions;
+  int n_regions;
+  int region;               /* current frame */
+  int line;                 /* next free grid line in it */
+  int overset_chars;
+} pb_flow_t;
+
+static gboolean
+flow_next_region (pb_flow_t *f)
+{
+  if (f->region + 1 >= f->n_regions)
+    {
+      f->region = f->n_regions;
+      return FALSE;
+    }
+  f->region++;
+  f->line = f->regions[f->region].top;
+  return TRUE;
+}
+
+static int
+flow_room (const pb_flow_t *f)
+{
+  if (f->region >= f->n_regions)
+    return 0;
+  return f->regions[f->region].bottom - f->line;
+}
+
+static int
+count_chars (const char *text)
+{
+  int n = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      n++;
+  return n;
+}
+
+/* The style runs of a body paragraph: the dateline run in, then bold and emphasis spans. */
+static GArray *
+body_runs (pb_ctx_t *ctx, const pb_block_t *block, int dateline_len)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (pb_style_run_t));
+  int pos = 0, len = strlen (block->text) + dateline_len;
+  if (dateline_len > 0)
+    {
+      pb_style_run_t r = { 0, dateline_len, &t->styles[PB_ROLE_DATELINE] };
+      g_array_append_val (runs, r);
+      pos = dateline_len;
+    }
+  for (guint i = 0; block->spans && i < block->spans->len; i++)
+    {
+      const pb_span_t *span = &g_array_index (block->spans, pb_span_t, i);
+      int start = span->start + dateline_len, end = span->end + dateline_len;
+      if (start > pos)
+        {
+          pb_style_run_t r = { pos, start, body };
+          g_array_append_val (runs, r);
+        }
+      const pb_style_t *s = span->flags & PB_SPAN_BOLD
+                            ? derived_style (ctx, body, 700, NULL)
+                            : derived_style (ctx, body, body->weight, t->styles[PB_ROLE_CAPTION].font);
+      pb_style_run_t r = { start, end, s };
+      g_array_append_val (runs, r);
+      pos = end;
+    }
+  if (pos < len)
+    {
+      pb_style_run_t r = { pos, len, body };
+      g_array_append_val (runs, r);
+    }
+  return runs;
+}
+
+static void
+flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index, pb_role_t role)
+{
+  const pb_template_t *t = f->ctx->tmpl;
+  for (int i = 0; i < n; i++)
+    {
+      if (flow_room (f) <= 0 && !flow_next_region (f))
+        {
+          /* Count what is left of this paragraph from line i on. */
+          pb_line_t tmp = { 0 };
+          tmp.runs = g_ptr_array_new_with_free_func ((GDestroyNotify) glyph_run_free);
+          for (int k = i; k < n; k++)
+            {
+              pb_para_emit_line (para, k, 0, 0, &tmp);
+              f->overset_chars += count_chars (tmp.text);
+              g_ptr_array_set_size (tmp.runs, 0);
+            }
+          g_ptr_array_free (tmp.runs, TRUE);
+          g_free (tmp.text);
+          return;
+        }
+      const pb_region_t *r = &f->regions[f->region];
+      pb_line_t *line = emit (f->ctx, para, i, pb_column_x (t, r->column),
+                              body_baseline (f->ctx, f->line), t->column_width, role,
+                              f->story->id);
+      line->block = block_index;
+      line->column = r->column;
+      f->line++;
+    }
+}
+
+static gboolean
+flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+{
+  const pb_template_t *t = f->ctx->tmpl;
+  const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
+  pb_para_t *para = shape (f->ctx, block->text, NULL, 0, s, block->loc, error);
+  if (!para)
+    return FALSE;
+  pb_measure_t m = { t->column_width, s->indent, s->align, s->size };
+  int n = pb_para_break (para, &m);
+  double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
+  double height = (n - 1) * leading + s->size;
+  int lines = MAX (s->lines, lines_for (f->ctx, height + t->leading - t->body_size));
+  int before = f->line == f->regions[MIN (f->region, f->n_regions - 1)].top ? 0 : s->space_before;
+  /* Keep the subhead with two lines of its paragraph. */
+  if (flow_room (f) < before + lines + 2)
+    {
+      if (!flow_next_region (f))
+        {
+          f->overset_chars += count_chars (block->text);
+          pb_para_free (para);
+          return TRUE;
+        }
+      before = 0;
+    }
+  f->line += before;
+  const pb_region_t *r = &f->regions[f->region];
+  double top = cell_top (f->ctx, f->line) + (lines * t->leading - height) / 2;
+  double base = top + PB_EM_ASCENT * s->size;
+  for (int i = 0; i < n; i++, base += leading)
+    {
+      pb_line_t *line = emit (f->ctx, para, i, pb_column_x (t, r->column), base,
+                              t->column_width, PB_ROLE_SUBHEAD, f->story->id);
+      line->block = index;
+      line->column = r->column;
+    }
+  f->line += lines + s->space_after;
+  pb_para_free (para);
+  return TRUE;
+}
+
+static gboolean
+flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
+                GError **error)
+{
+  const pb_template_t *t = f->ctx->tmpl;
+  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
+  int dl = dateline ? strlen (dateline) : 0;
+  g_autofree char *text = g_strconcat (dateline ? dateline : "", block->text, NULL);
+  GArray *runs = body_runs (f->ctx, block, dl);
+  pb_para_t *para = shape (f->ctx, text, (pb_style_run_t *) runs->data, runs->len, body,
+                           block->loc, error);
+  g_array_free (runs, TRUE);
+  if (!para)
+    return FALSE;
+  pb_measure_t m = { t->column_width, body->indent, PB_ALIGN_JUSTIFY, t->body_size };
+  int n = pb_para_break (para, &m);
+  flow_lines (f, para, n, index, PB_ROLE_BODY);
+  pb_para_free (para);
+  return TRUE;
+}
+
+static gboolean
+flow_story (pb_flow_t *f, GError **error)
+{
+  const pb_story_t *story = f->story;
+  gboolean first_para = TRUE;
+  for (guint i = 0; i < story->blocks->len; i++)
+    {
+      const pb_block_t *block = story->blocks->pdata[i];
+      gboolean ok;
+      if (block->kind == PB_BLOCK_SUBHEAD)
+        ok = flow_subhead (f, block, i, error);
+      else
+        {
+          ok = flow_paragraph (f, block, i, first_para ? story->dateline : NULL, error);
+          first_para = FALSE;
+        }
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- items ---- */
+
+static gboolean
+place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
+  double x = pb_column_x (t, item->column), width = span_width (t, item->span);
+  gboolean ok = TRUE;
+  int heading = place_heading (ctx, story, item, x, width, &ok, error);
+  if (!ok)
+    return FALSE;
+
+  int body_top = item->top + heading, bottom = item->top + item->height;
+  int photo_first = -1, photo_span = 0, photo_lines = 0;
+  if (story->photos->len > 0)
+    {
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
+      photo_lines = place_photo (ctx, story, story->photos->pdata[0], photo_first, photo_span,
+                                 body_top, &ok, error);
+      if (!ok)
+        return FALSE;
+    }
+
+  pb_flow_t flow = { ctx, story, g_new0 (pb_region_t, item->span), 0, 0, 0, 0 };
+  for (int c = item->column; c < item->column + item->span; c++)
+    {
+      gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
+      int top = body_top + (under_photo ? photo_lines : 0);
+      if (top < bottom)
+        flow.regions[flow.n_regions++] = (pb_region_t) { c, top, bottom };
+    }
+  if (flow.n_regions > 0)
+    flow.line = flow.regions[0].top;
+  ok = flow_story (&flow, error);
+  g_free (flow.regions);
+
+  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
+  placed->kind = PB_ITEM_STORY;
+  placed->story_id = story->id;
+  placed->area = (pb_rect_t) { x, cell_top (ctx, item->top), width, item->height * t->leading };
+  placed->overset_chars = flow.overset_chars;
+  g_ptr_array_add (ctx->page->items, placed);
+  if (ok && flow.overset_chars > 0)
+    g_ptr_array_add (ctx->warnings,
+                     g_strdup_printf ("%s:%d:%d: story \"%s\" is overset by %d characters on page %d",
+                                      item->loc.file, item->loc.line, item->loc.col, story->id,
+                                      flow.overset_chars, ctx->page->number));
+  return ok;
+}
+
+static gboolean
+place_guide (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_style_t *title_s = &t->styles[PB_ROLE_GUIDE_TITLE];
+  const pb_style_t *entry_s = &t->styles[PB_ROLE_GUIDE_ENTRY];
+  const pb_style_t *page_s = &t->styles[PB_ROLE_GUIDE_PAGE];
+  double x = pb_column_x (t, item->column), width = span_width (t, item->span);
+  double pad = 0.5 * t->body_size, inner = width - 2 * pad;
+  int line = item->top;
+
+  /* The box: a frame around the item, a rule under the title. */
+  pb_rect_t *box = g_new (pb_rect_t, 1);
+  *box = (pb_rect_t) { x, cell_top (ctx, item->top), width, item->height * t->leading };
+  g_ptr_array_add (ctx->page->boxes, box);
+
+  const char *title = item->guide_title ? item->guide_title : "导读";
+  pb_para_t *p = shape (ctx, title, NULL, 0, title_s, item->loc, error);
+  if (!p)
+    return FALSE;
+  double base = cell_top (ctx, line) + (2 * t->leading - title_s->size) / 2
+                + PB_EM_ASCENT * title_s->size;
+  set_display (ctx, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE, NULL);
+  pb_para_free (p);
+  line += 2;
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  double ry = cell_top (ctx, line) - 0.5;
+  *rule = (pb_rule_t) { x + pad, ry, x + width - pad, ry, 0.5 };
+  g_ptr_array_add (ctx->page->rules, rule);
+
+  for (guint i = 0; i < item->guide_entries->len; i++)
+    {
+      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
+      gpointer number = g_hash_table_lookup (ctx->story_pages, e->story_id);
+      if (!number)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, e->loc,
+                           "guide entry: story \"%s\" is not placed on any page", e->story_id);
+          return FALSE;
+        }
+      g_auto (GStrv) parts = g_strsplit (e->title, "\n", -1);
+      for (int k = 0; parts[k]; k++)
+        {
+          if (!*parts[k])
+            continue;
+          pb_para_t *tp = shape (ctx, parts[k], NULL, 0, entry_s, e->loc, error);
+          if (!tp)
+            return FALSE;
+          pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size };
+          int n = pb_para_break (tp, &m);
+          for (int j = 0; j < n; j++)
+            emit (ctx, tp, j, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_ENTRY,
+                  e->story_id);
+          pb_para_free (tp);
+        }
+      g_autofree char *leader = g_strdup_printf ("——%02d", GPOINTER_TO_INT (number));
+      pb_style_t right = *page_s;
+      right.align = PB_ALIGN_RIGHT;
+      pb_para_t *lp = shape (ctx, leader, NULL, 0, &right, e->loc, error);
+      if (!lp)
+        return FALSE;
+      pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size };
+      pb_para_break (lp, &m);
+      emit (ctx, lp, 0, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_PAGE,
+            e->story_id);
+      pb_para_free (lp);
+    }
+  if (line > item->top + item->height)
+    g_ptr_array_add (ctx->warnings,
+                     g_strdup_printf ("%s:%d:%d: guide box needs %d lines, has %d",
+                                      item->loc.file, item->loc.line, item->loc.col,
+                                      line - item->top, item->height));
+  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
+  placed->kind = PB_ITEM_GUIDE;
+  placed->area = *box;
+  g_ptr_array_add (ctx->page->items, placed);
+  return TRUE;
+}
+
+/* ---- pages ---- */
+
+static void
+image_free (pb_image_t *image)
+{
+  cairo_surface_destroy (image->surface);
+  g_free (image);
+}
+
+static pb_page_layout_t *
+page_new (const pb_page_t *plan)
+{
+  const pb_template_t *t = plan->tmpl;
+  pb_page_layout_t *page = g_new0 (pb_page_layout_t, 1);
+  page->number = plan->number;
+  page->plan = plan;
+  page->tmpl = t;
+  page->width = t->trim_w;
+  page->height = t->trim_h;
+  page->grid_top = t->margin_top;
+  page->type_area = (pb_rect_t) { pb_column_x (t, 0), t->margin_top, column_block_width (t),
+                                  page_lines (t) * t->leading };
+  page->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  page->images = g_ptr_array_new_with_free_func ((GDestroyNotify) image_free);
+  page->rules = g_ptr_array_new_with_free_func (g_free);
+  page->boxes = g_ptr_array_new_with_free_func (g_free);
+  page->items = g_ptr_array_new_with_free_func (g_free);
+  return page;
+}
+
+static void
+page_free (pb_page_layout_t *page)
+{
+  g_ptr_array_free (page->lines, TRUE);
+  g_ptr_array_free (page->images, TRUE);
+  g_ptr_array_free (page->rules, TRUE);
+  g_ptr_array_free (page->boxes, TRUE);
+  g_ptr_array_free (page->items, TRUE);
+  g_free (page);
+}
+
+static gboolean
+layout_page (pb_ctx_t *ctx, const pb_page_t *plan, GError **error)
+{
+  ctx->tmpl = plan->tmpl;
+  ctx->page = page_new (plan);
+  ctx->grid_offset = plan->masthead ? plan->tmpl->masthead_lines : 0;
+  gboolean ok = !plan->masthead || place_masthead (ctx, error);
+  for (guint i = 0; ok && i < plan->items->len; i++)
+    {
+      const pb_item_t *item = plan->items->pdata[i];
+      ok = item->kind == PB_ITEM_STORY ? place_story (ctx, item, error)
+                                       : place_guide (ctx, item, error);
+    }
+  if (!ok)
+    {
+      page_free (ctx->page);
+      ctx->page = NULL;
+    }
+  return ok;
+}
+
+/* Where each story starts: the first page (in plan order) that carries it. */
+static GHashTable *
+story_pages (const pb_issue_t *issue)
+{
+  GHashTable *map = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < issue->pages->len; i++)
+    {
+      const pb_page_t *p = issue->pages->pdata[i];
+      for (guint k = 0; p->items && k < p->items->len; k++)
+        {
+          const pb_item_t *item = p->items->pdata[k];
+          if (item->kind == PB_ITEM_STORY && !g_hash_table_contains (map, item->story_id))
+            g_hash_table_insert (map, item->story_id, GINT_TO_POINTER (p->number));
+        }
+      for (guint k = 0; p->story_ids && k < p->story_ids->len; k++)
+        if (!g_hash_table_contains (map, p->story_ids->pdata[k]))
+          g_hash_table_insert (map, p->story_ids->pdata[k], GINT_TO_POINTER (p->number));
+    }
+  return map;
+}
+
+static gboolean
+check_fonts (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
+{
+  for (guint i = 0; i < issue->templates->len; i++)
+    {
+      const pb_template_t *t = issue->templates->pdata[i];
+      for (int r = 0; r < PB_ROLE_COUNT; r++)
+        if (!pb_fonts_check_style (fonts, &t->styles[r], role_names[r], t, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+pb_layout_t *
+pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
+{
+  if (!check_fonts (issue, fonts, error))
+    return NULL;
+  pb_layout_t *layout = g_new0 (pb_layout_t, 1);
+  layout->issue = issue;
+  layout->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
+  layout->warnings = g_ptr_array_new_with_free_func (g_free);
+  pb_ctx_t ctx = { issue, fonts, NULL, NULL, 0, g_ptr_array_new_with_free_func (g_free),
+                   story_pages (issue), layout->warnings };
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < issue->pages->len; i++)
+    {
+      const pb_page_t *plan = issue->pages->pdata[i];
+      if (plan->elsewhere)
+        continue;
+      ok = layout_page (&ctx, plan, error);
+      if (ok)
+        g_ptr_array_add (layout->pages, ctx.page);
+    }
+  g_ptr_array_free (ctx.styles, TRUE);
+  g_hash_table_destroy (ctx.story_pages);
+  if (!ok)
+    {
+      pb_layout_free (layout);
+      return NULL;
+    }
+  return layout;
+}
+
+void
+pb_layout_free (pb_layout_t *layout)
+{
+  if (!layout)
+    return;
+  g_ptr_array_free (layout->pages, TRUE);
+  g_ptr_array_free (layout->warnings, TRUE);
+  g_free (layout);
+}

@@ -1,0 +1,91 @@
+/* The layout result: pages of positioned lines, images, rules and frames, in points from the
+ * top-left corner of the trimmed page. Tests read it directly; the painter only draws it. */
+#pragma once
+
+#include <cairo.h>
+#include <pango/pango.h>
+#include "model.h"
+
+typedef struct pb_fonts pb_fonts_t;
+
+/* Glyphs of one font on a line, at absolute page positions, with their text clusters. */
+typedef struct {
+  PangoFont *font;                 /* a reference */
+  cairo_glyph_t *glyphs;
+  int n_glyphs;
+  cairo_text_cluster_t *clusters;
+  int n_clusters;
+  char *text;
+  int text_len;
+} pb_glyph_run_t;
+
+typedef struct {
+  pb_role_t role;
+  const char *story_id;            /* NULL for masthead, folio, guide title */
+  int block;                       /* index of the body block, -1 outside the body */
+  int line_no;                     /* line within its paragraph */
+  gboolean para_end;               /* the paragraph's last line */
+  int column;                      /* page column of the frame it sits in, -1 when spanning */
+  double x, baseline;              /* origin of the line */
+  double measure;                  /* the width it was set to */
+  double width;                    /* advance width actually set, from x */
+  double size;                     /* largest font size on the line */
+  char *text;
+  GPtrArray *runs;                 /* of pb_glyph_run_t* */
+} pb_line_t;
+
+typedef struct {
+  double x, y, w, h;
+} pb_rect_t;
+
+typedef struct {
+  pb_rect_t frame;                 /* where the photo is placed */
+  const pb_photo_t *photo;         /* borrowed from the issue */
+  cairo_surface_t *surface;        /* decoded, with the file's MIME data attached */
+  pb_rect_t src;                   /* the part of the image shown (pixels): crop to fill */
+  const char *story_id;
+} pb_image_t;
+
+typedef struct {
+  double x0, y0, x1, y1, width;
+} pb_rule_t;
+
+/* The region an item occupies and the frames its text flowed through. */
+typedef struct {
+  pb_item_kind_t kind;
+  const char *story_id;
+  pb_rect_t area;
+  int overset_chars;               /* characters that did not fit */
+} pb_placed_item_t;
+
+typedef struct {
+  int number;
+  const pb_page_t *plan;
+  const pb_template_t *tmpl;
+  double width, height;            /* trim */
+  pb_rect_t type_area;
+  double grid_top;                 /* y of the top of grid line 0 */
+  GPtrArray *lines;                /* of pb_line_t* */
+  GPtrArray *images;               /* of pb_image_t* */
+  GPtrArray *rules;                /* of pb_rule_t* */
+  GPtrArray *boxes;                /* of pb_rect_t*: stroked frames (guide box) */
+  GPtrArray *items;                /* of pb_placed_item_t* */
+} pb_page_layout_t;
+
+typedef struct {
+  const pb_issue_t *issue;         /* borrowed */
+  GPtrArray *pages;                /* of pb_page_layout_t* */
+  GPtrArray *warnings;             /* of char* */
+} pb_layout_t;
+
+/* Lays out every page that is not made up elsewhere. */
+pb_layout_t *pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error);
+void pb_layout_free (pb_layout_t *layout);
+
+/* x of the left edge of page column `column` (0-based). */
+double pb_column_x (const pb_template_t *tmpl, int column);
+/* Baseline of grid line `line` on a page whose grid starts at grid_top. */
+double pb_grid_baseline (const pb_template_t *tmpl, double grid_top, int line);
+
+void pb_line_free (pb_line_t *line);
+pb_line_t *pb_line_new (void);

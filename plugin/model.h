@@ -1,0 +1,189 @@
+/* The issue model: what the loader reads from JSON and Markdown, immutable afterwards.
+ * All lengths are in points; vertical page positions are in baseline-grid lines. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Where a value came from, for error messages. `file` is borrowed from the owning issue. */
+typedef struct {
+  const char *file;
+  int line, col;
+} pb_loc_t;
+
+typedef enum {
+  PB_ALIGN_JUSTIFY,
+  PB_ALIGN_LEFT,
+  PB_ALIGN_CENTER,
+  PB_ALIGN_RIGHT
+} pb_align_t;
+
+typedef enum {
+  PB_ROLE_BODY,
+  PB_ROLE_DATELINE,
+  PB_ROLE_SUBHEAD,
+  PB_ROLE_KICKER,
+  PB_ROLE_HEADLINE,
+  PB_ROLE_SUBTITLE,
+  PB_ROLE_CAPTION,
+  PB_ROLE_CREDIT,
+  PB_ROLE_GUIDE_TITLE,
+  PB_ROLE_GUIDE_ENTRY,
+  PB_ROLE_GUIDE_PAGE,
+  PB_ROLE_MASTHEAD_TITLE,
+  PB_ROLE_MASTHEAD_LINE,
+  PB_ROLE_FOLIO,
+  PB_ROLE_COUNT
+} pb_role_t;
+
+typedef struct {
+  char *font;          /* fontconfig family */
+  int weight;          /* PangoWeight value, 100..1000 */
+  double size;         /* pt */
+  double leading;      /* pt between baselines of a multi-line block; 0 = 1.25 × size */
+  pb_align_t align;
+  double indent;       /* first-line indent, pt */
+  int space_before;    /* grid lines */
+  int space_after;     /* grid lines */
+  int lines;           /* minimum grid lines the block takes, 0 = as needed */
+} pb_style_t;
+
+typedef struct {
+  char *name;
+  char *path;
+  double trim_w, trim_h;
+  double bleed;
+  double margin_top, margin_bottom;
+  int columns;
+  double column_width, gutter;
+  double body_size;
+  double leading;        /* baseline grid step */
+  int masthead_lines;
+  pb_style_t styles[PB_ROLE_COUNT];
+  /* Added by the loader: grid lines in the type area, the loader's item bounds check uses
+   * it: floor ((trim_h - margin_top - margin_bottom) / leading), with a 1e-6 tolerance. */
+  int lines;
+} pb_template_t;
+
+/* Inline markup over a byte range of a block's text. */
+enum { PB_SPAN_BOLD = 1 << 0, PB_SPAN_EMPH = 1 << 1 };
+typedef struct {
+  int start, end;        /* byte offsets into the block text */
+  unsigned flags;
+} pb_span_t;
+
+typedef enum {
+  PB_BLOCK_PARA,
+  PB_BLOCK_SUBHEAD
+} pb_block_kind_t;
+
+typedef struct {
+  pb_block_kind_t kind;
+  char *text;            /* UTF-8, soft breaks removed */
+  GArray *spans;         /* of pb_span_t, sorted, non-overlapping */
+  pb_loc_t loc;          /* where the block starts in its Markdown source */
+} pb_block_t;
+
+typedef struct {
+  char *file;            /* resolved path */
+  char *caption;
+  char *credit;          /* NULL when none */
+  pb_loc_t loc;
+} pb_photo_t;
+
+typedef struct {
+  char *id;
+  char *kicker, *headline, *subtitle, *dateline, *author; /* NULL when absent */
+  GPtrArray *blocks;     /* of pb_block_t* */
+  GPtrArray *photos;     /* of pb_photo_t* */
+  pb_loc_t loc;
+} pb_story_t;
+
+typedef struct {
+  char *story_id;
+  char *title;           /* may hold '\n' */
+  pb_loc_t loc;
+} pb_guide_entry_t;
+
+typedef enum {
+  PB_ITEM_STORY,
+  PB_ITEM_GUIDE
+} pb_item_kind_t;
+
+typedef struct {
+  pb_item_kind_t kind;
+  int column;            /* 0-based */
+  int span;
+  int top, height;       /* grid lines */
+  /* story items */
+  char *story_id;
+  int photo_span;        /* 0 = the item's span */
+  gboolean photo_right;
+  /* guide items */
+  char *guide_title;
+  GPtrArray *guide_entries; /* of pb_guide_entry_t* */
+  pb_loc_t loc;
+} pb_item_t;
+
+typedef struct {
+  char *key, *value;
+} pb_credit_t;
+
+typedef struct {
+  int number;
+  char *section;
+  const pb_template_t *tmpl; /* owned by the issue */
+  gboolean masthead;
+  gboolean elsewhere;
+  GPtrArray *credits;    /* of pb_credit_t* */
+  GPtrArray *story_ids;  /* of char*, for pages made up elsewhere */
+  GPtrArray *items;      /* of pb_item_t* */
+  pb_loc_t loc;
+} pb_page_t;
+
+typedef struct {
+  char *path;            /* the issue file as given */
+  char *dir;             /* its folder */
+  char *paper, *paper_en, *date;
+  GPtrArray *masthead_lines; /* of char* */
+  GPtrArray *stories;    /* of pb_story_t* */
+  GHashTable *story_by_id;   /* borrowed pointers */
+  GPtrArray *pages;      /* of pb_page_t* */
+  GPtrArray *templates;  /* of pb_template_t*, owned */
+  GPtrArray *files;      /* of char*: every file name a pb_loc_t points at */
+  GPtrArray *warnings;   /* of char*: "file:line:col: message" */
+} pb_issue_t;
+
+#define PB_ERROR (pb_error_quark ())
+GQuark pb_error_quark (void);
+typedef enum {
+  PB_ERROR_IO,
+  PB_ERROR_SYNTAX,
+  PB_ERROR_INVALID,
+  PB_ERROR_FONT,
+  PB_ERROR_GLYPH,
+  PB_ERROR_IMAGE,
+  PB_ERROR_LAYOUT,
+  PB_ERROR_OUTPUT
+} pb_error_code_t;
+
+/* Sets `error` to "file:line:col: message". */
+void pb_set_error_at (GError **error, pb_error_code_t code, pb_loc_t loc,
+                      const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+/* `datadir` holds layouts/ and fonts/; named templates are looked up in datadir/layouts. */
+pb_issue_t *pb_issue_load_file (const char *path, const char *datadir, GError **error);
+pb_issue_t *pb_issue_load_data (const char *data, gsize len, const char *name,
+                                const char *base_dir, const char *datadir, GError **error);
+void pb_issue_free (pb_issue_t *issue);
+
+pb_template_t *pb_template_load_file (const char *path, GError **error);
+void pb_template_free (pb_template_t *tmpl);
+
+/* Lengths: number = pt; "12pt", "3mm", "1.2cm", "0.5in", "2字"/"2em" (× em), Chinese size
+ * names. Returns FALSE on a malformed string. */
+gboolean pb_parse_length (const char *text, double em, double *out_pt);
+gboolean pb_size_from_name (const char *name, double *out_pt);
+
+G_END_DECLS

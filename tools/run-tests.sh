@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Quick start, step 2: install the dependencies, then build and run the test suite twice: a
+# normal build and one under AddressSanitizer + UndefinedBehaviorSanitizer. Ends with the line
+# "N passed, N failed" counting every test case of both runs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash tools/deps.sh || exit 1
+
+status=0
+run_suite () {
+  local dir=$1; shift
+  if [ ! -d "$dir" ]; then
+    meson setup "$dir" "$@" >/dev/null || return 1
+  fi
+  meson compile -C "$dir" >/dev/null || return 1
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite build || status=1
+run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug || status=1
+
+python3 tools/count-tests.py build/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json
+rc=$?
+[ $status -eq 0 ] && [ $rc -eq 0 ]
