@@ -149,6 +149,7 @@ emit (pb_ctx_t *ctx, pb_para_t *para, int index, double x, double baseline, doub
   line->role = role;
   line->story_id = story_id;
   line->measure = measure;
+  line->color = ctx->tmpl->styles[role].color;
   pb_para_emit_line (para, index, x, baseline, line);
   g_ptr_array_add (ctx->page->lines, line);
   return line;
@@ -249,12 +250,22 @@ place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, do
     { story->subtitle, PB_ROLE_SUBTITLE },
   };
   pb_para_t *paras[3] = { NULL };
+  const pb_style_t *styles[3] = { &t->styles[PB_ROLE_KICKER], &t->styles[PB_ROLE_HEADLINE],
+                                  &t->styles[PB_ROLE_SUBTITLE] };
+  pb_style_t headline = t->styles[PB_ROLE_HEADLINE];
+  if (item->headline_size > 0)
+    {
+      /* The page plan sets this story's headline size (主题字号); leading follows it. */
+      headline.leading *= item->headline_size / headline.size;
+      headline.size = item->headline_size;
+      styles[1] = &headline;
+    }
   double height = 0;
   for (int i = 0; i < 3; i++)
     {
       if (!parts[i].text || !*parts[i].text)
         continue;
-      const pb_style_t *s = &t->styles[parts[i].role];
+      const pb_style_t *s = styles[i];
       paras[i] = shape (ctx, parts[i].text, NULL, 0, s, story->loc, error);
       if (!paras[i])
         {
@@ -276,7 +287,7 @@ place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, do
     {
       if (!paras[i])
         continue;
-      const pb_style_t *s = &t->styles[parts[i].role];
+      const pb_style_t *s = styles[i];
       if (!first)
         y += 0.35 * s->size;
       first = FALSE;
@@ -297,7 +308,7 @@ out:
  * returns the grid lines taken, including a blank line under the caption. */
 static int
 place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, int column,
-             int span, int top, gboolean *ok, GError **error)
+             int span, int top, int fixed_lines, gboolean *ok, GError **error)
 {
   const pb_template_t *t = ctx->tmpl;
   *ok = FALSE;
@@ -312,7 +323,8 @@ place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, in
   double px_w = cairo_image_surface_get_width (surface);
   double px_h = cairo_image_surface_get_height (surface);
   double x = pb_column_x (t, column), w = span_width (t, span);
-  int lines = MAX (3, (int) lround (w * px_h / px_w / t->leading));
+  int lines = fixed_lines > 0 ? fixed_lines
+                              : MAX (3, (int) lround (w * px_h / px_w / t->leading));
   double h = lines * t->leading;
 
   pb_image_t *image = g_new0 (pb_image_t, 1);
@@ -569,6 +581,14 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
   const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
   double x = pb_column_x (t, item->column), width = span_width (t, item->span);
   gboolean ok = TRUE;
+  if (item->top > 0)
+    {
+      /* A hairline parts this story from what stands above it. */
+      pb_rule_t *rule = g_new (pb_rule_t, 1);
+      double y = cell_top (ctx, item->top);
+      *rule = (pb_rule_t) { x, y, x + width, y, 0.5 };
+      g_ptr_array_add (ctx->page->rules, rule);
+    }
   int heading = place_heading (ctx, story, item, x, width, &ok, error);
   if (!ok)
     return FALSE;
@@ -580,7 +600,7 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
       photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
       photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
       photo_lines = place_photo (ctx, story, story->photos->pdata[0], photo_first, photo_span,
-                                 body_top, &ok, error);
+                                 body_top, item->photo_lines, &ok, error);
       if (!ok)
         return FALSE;
     }

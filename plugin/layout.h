@@ -30,6 +30,7 @@ typedef struct {
   double measure;                  /* the width it was set to */
   double width;                    /* advance width actually set, from x */
   double size;                     /* largest font size on the line */
+  guint32 color;                   /* 0xRRGGBB, from the role's style */
   char *text;
   GPtrArray *runs;                 /* of pb_glyph_run_t* */
 } pb_line_t;

@@ -1043,8 +1043,29 @@ static const char *const role_names[PB_ROLE_COUNT + 1] = {
 
 static const char *const style_keys[] = {
   "font", "weight", "size", "leading", "align", "indent", "space_before", "space_after",
-  "lines", NULL
+  "lines", "color", NULL
 };
+
+/* "#RRGGBB" */
+static gboolean
+get_color (const obj_t *o, guint32 *out, GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!get_string (o, "color", FALSE, &s, error))
+    return FALSE;
+  if (!s)
+    return TRUE;
+  char *end = NULL;
+  guint64 v = g_ascii_strtoull (s + 1, &end, 16);
+  if (s[0] != '#' || strlen (s) != 7 || *end)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, node_loc (o->d, member (o, "color")),
+                       "%s: \"color\" must be \"#RRGGBB\", not \"%s\"", o->what, s);
+      return FALSE;
+    }
+  *out = (guint32) v;
+  return TRUE;
+}
 
 typedef struct {
   const char *name;
@@ -1118,12 +1139,12 @@ style_defaults (pb_template_t *t, pb_role_t role)
   const pb_style_t *body = &t->styles[PB_ROLE_BODY];
   if (role == PB_ROLE_BODY)
     {
-      *st = (pb_style_t) { NULL, 400, t->body_size, 0, PB_ALIGN_JUSTIFY, 0, 0, 0, 0 };
+      *st = (pb_style_t) { NULL, 400, t->body_size, 0, PB_ALIGN_JUSTIFY, 0, 0, 0, 0, 0 };
       return;
     }
   *st = (pb_style_t) { g_strdup (body->font), body->weight, body->size, body->leading,
                        role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
-                       0, 0, 0, 0 };
+                       0, 0, 0, 0, body->color };
 }
 
 static gboolean
@@ -1155,7 +1176,8 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
          && get_length (&o, "indent", FALSE, t->body_size, LEN_NONNEG, 0, &st->indent, error)
          && get_int (&o, "space_before", FALSE, 0, 100, 0, NULL, &st->space_before, error)
          && get_int (&o, "space_after", FALSE, 0, 100, 0, NULL, &st->space_after, error)
-         && get_int (&o, "lines", FALSE, 0, 1000, 0, NULL, &st->lines, error);
+         && get_int (&o, "lines", FALSE, 0, 1000, 0, NULL, &st->lines, error)
+         && get_color (&o, &st->color, error);
 }
 
 static gboolean
@@ -1993,7 +2015,7 @@ story_ref (loader_t *l, const obj_t *o, const char *key, JsonNode *n, char **out
 static gboolean
 read_item_photo (const obj_t *item, pb_item_t *it, GError **error)
 {
-  static const char *const keys[] = { "span", "side", NULL };
+  static const char *const keys[] = { "span", "side", "lines", NULL };
   obj_t o;
   g_autofree char *side = NULL;
   if (!get_object (item, "photo", FALSE, "item photo", keys, &o, error))
@@ -2002,7 +2024,9 @@ read_item_photo (const obj_t *item, pb_item_t *it, GError **error)
     return TRUE;
   if (!get_int (&o, "span", FALSE, 1, it->span, 0, "at most the item's span", &it->photo_span,
                 error)
-      || !get_string (&o, "side", FALSE, &side, error))
+      || !get_string (&o, "side", FALSE, &side, error)
+      || !get_int (&o, "lines", FALSE, 3, it->height, 0, "at most the item's height",
+                   &it->photo_lines, error))
     return FALSE;
   if (side && strcmp (side, "left") != 0 && strcmp (side, "right") != 0)
     {
@@ -2113,7 +2137,7 @@ static gboolean
 read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **error)
 {
   static const char *const keys[] = {
-    "story", "guide", "photo", "column", "span", "top", "height", NULL
+    "story", "guide", "photo", "column", "span", "top", "height", "headline_size", NULL
   };
   g_autofree char *what = g_strdup_printf ("page %d, item %u", p->number, index + 1);
   obj_t o;
@@ -2141,7 +2165,9 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
     return read_guide (l, &o, it, error) && check_overlap (&o, p, it, error);
   it->kind = PB_ITEM_STORY;
   if (!story_ref (l, &o, "story", story, &it->story_id, error)
-      || !read_item_photo (&o, it, error))
+      || !read_item_photo (&o, it, error)
+      || !get_length (&o, "headline_size", FALSE, p->tmpl->body_size, LEN_POSITIVE, 0,
+                      &it->headline_size, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
   JsonNode *photo = member (&o, "photo");

@@ -47,6 +47,7 @@ typedef struct {
   int space_before;    /* grid lines */
   int space_after;     /* grid lines */
   int lines;           /* minimum grid lines the block takes, 0 = as needed */
+  guint32 color;       /* 0xRRGGBB */
 } pb_style_t;
 
 typedef struct {
@@ -120,6 +121,8 @@ typedef struct {
   char *story_id;
   int photo_span;        /* 0 = the item's span */
   gboolean photo_right;
+  int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
+  double headline_size;  /* pt, 0 = the template's headline size */
   /* guide items */
   char *guide_title;
   GPtrArray *guide_entries; /* of pb_guide_entry_t* */

@@ -66,10 +66,8 @@ pb_paint_page (cairo_t *cr, const pb_page_layout_t *page)
   for (guint i = 0; i < page->lines->len; i++)
     {
       const pb_line_t *line = page->lines->pdata[i];
-      if (line->role == PB_ROLE_MASTHEAD_TITLE)
-        cairo_set_source_rgb (cr, 0.78, 0.06, 0.09);
-      else
-        cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_set_source_rgb (cr, (line->color >> 16 & 0xFF) / 255.0,
+                            (line->color >> 8 & 0xFF) / 255.0, (line->color & 0xFF) / 255.0);
       paint_line (cr, line);
     }
   cairo_restore (cr);

@@ -8,7 +8,7 @@
 static pb_fonts_t *fonts;
 static const double EM = 9.0;
 
-static pb_style_t body_style = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0 };
+static pb_style_t body_style = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0, 0 };
 
 typedef struct {
   int n;
