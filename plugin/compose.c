@@ -288,8 +288,9 @@ pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, in
   if (!ok)
     {
       gunichar c = g_utf8_get_char (text + bad);
-      g_set_error (error, PB_ERROR, PB_ERROR_GLYPH,
-                   "no font has a glyph for U+%04X “%s”", c, g_utf8_substring (text + bad, 0, 1));
+      char ch[8] = { 0 };
+      g_unichar_to_utf8 (c, ch);
+      g_set_error (error, PB_ERROR, PB_ERROR_GLYPH, "no font has a glyph for U+%04X “%s”", c, ch);
       if (bad_offset)
         *bad_offset = bad;
       pb_para_free (para);
