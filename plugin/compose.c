@@ -428,58 +428,120 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   return d;
 }
 
+#define EMERGENCY 1e12   /* demerits of a line taken only because nothing else fits */
+
+typedef void (*pb_relax_fn) (void *state, int first, int last, double demerits);
+
+/* Offers every line [first, j) worth considering: the feasible ones or, when there are none,
+ * the longest legal line (or a cut where the text overflows) at emergency cost. */
 static void
-find_breaks (const pb_para_t *para, const pb_measure_t *m, int *prev)
+scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn relax,
+            void *state)
 {
   int n = para->units->len;
-  double *best = g_new (double, n + 1);
-  for (int i = 0; i <= n; i++)
+  gboolean any = FALSE;
+  int fallback_break = -1, fallback_any = first + 1;
+  double w = first == 0 ? m->indent : 0;
+  for (int j = first + 1; j <= n; j++)
+    {
+      const pb_unit_t *u = unit_at (para, j - 1);
+      w += u->advance - u->squeeze_max;
+      /* a trailing space does not count against the measure */
+      gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
+                      <= m->width + 0.001;
+      if (!fits && j > first + 1)
+        break;
+      fallback_any = j;
+      if (j < n && !u->break_after)
+        continue;
+      fallback_break = j;
+      double bad;
+      double d = line_demerits (para, first, j, m, &bad);
+      if (d >= INFEASIBLE)
+        continue;
+      any = TRUE;
+      relax (state, first, j, d);
+    }
+  if (!any)
+    relax (state, first, fallback_break > first ? fallback_break : fallback_any,
+           fallback_break > first ? EMERGENCY : 1000 * EMERGENCY);
+}
+
+/* Shortest path over break positions: best[j] is the least total demerits to break before j. */
+typedef struct {
+  double *best;
+  int *prev;
+} pb_free_fit_t;
+
+static void
+relax_free (void *state, int first, int last, double d)
+{
+  pb_free_fit_t *s = state;
+  if (s->best[first] + d < s->best[last])
+    {
+      s->best[last] = s->best[first] + d;
+      s->prev[last] = first;
+    }
+}
+
+/* The same with the number of lines as a second coordinate, for a given line count. */
+typedef struct {
+  int n, layer;
+  double *best;            /* (lines + 1) × (n + 1) */
+  int *prev;
+} pb_exact_fit_t;
+
+static void
+relax_exact (void *state, int first, int last, double d)
+{
+  pb_exact_fit_t *s = state;
+  double *from = &s->best[s->layer * (s->n + 1) + first];
+  double *to = &s->best[(s->layer + 1) * (s->n + 1) + last];
+  if (*from + d < *to)
+    {
+      *to = *from + d;
+      s->prev[(s->layer + 1) * (s->n + 1) + last] = first;
+    }
+}
+
+/* Fills `ends` with the line ends of the best breaks; with `lines` > 0, of exactly that many
+ * lines. Returns the total demerits (INFINITY when that many lines cannot be made). */
+static double
+find_breaks (const pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
+{
+  int n = para->units->len;
+  int layers = lines > 0 ? lines + 1 : 1;
+  double *best = g_new (double, (gsize) layers * (n + 1));
+  int *prev = g_new0 (int, (gsize) layers * (n + 1));
+  for (int i = 0; i < layers * (n + 1); i++)
     best[i] = INFINITY;
   best[0] = 0;
-  for (int i = 0; i < n; i++)
+  double total;
+  if (lines <= 0)
     {
-      if (isinf (best[i]))
-        continue;
-      gboolean any = FALSE;
-      int fallback_break = -1, fallback_any = i + 1;
-      double w = i == 0 ? m->indent : 0;
-      for (int j = i + 1; j <= n; j++)
-        {
-          const pb_unit_t *u = unit_at (para, j - 1);
-          w += u->advance - u->squeeze_max;
-          /* a trailing space does not count against the measure */
-          gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
-                          <= m->width + 0.001;
-          if (!fits && j > i + 1)
-            break;
-          fallback_any = j;
-          if (j < n && !u->break_after)
-            continue;
-          fallback_break = j;
-          double bad;
-          double d = line_demerits (para, i, j, m, &bad);
-          if (d >= INFEASIBLE)
-            continue;
-          any = TRUE;
-          if (best[i] + d < best[j])
-            {
-              best[j] = best[i] + d;
-              prev[j] = i;
-            }
-        }
-      if (!any)
-        {
-          /* Nothing fits well: take the longest legal line, or cut where it overflows. */
-          int j = fallback_break > i ? fallback_break : fallback_any;
-          double d = fallback_break > i ? 1e12 : 1e15;
-          if (best[i] + d < best[j])
-            {
-              best[j] = best[i] + d;
-              prev[j] = i;
-            }
-        }
+      pb_free_fit_t s = { best, prev };
+      for (int i = 0; i < n; i++)
+        if (!isinf (best[i]))
+          scan_lines (para, m, i, relax_free, &s);
+      total = best[n];
+      for (int j = n; j > 0; j = prev[j])
+        g_array_prepend_val (ends, j);
+    }
+  else
+    {
+      pb_exact_fit_t s = { n, 0, best, prev };
+      for (s.layer = 0; s.layer < lines; s.layer++)
+        for (int i = 0; i < n; i++)
+          if (!isinf (best[s.layer * (n + 1) + i]))
+            scan_lines (para, m, i, relax_exact, &s);
+      total = best[lines * (n + 1) + n];
+      if (!isinf (total))
+        for (int l = lines, j = n; l > 0; j = prev[l * (n + 1) + j], l--)
+          g_array_prepend_val (ends, j);
     }
   g_free (best);
+  g_free (prev);
+  return total;
 }
 
 /* Takes `need` points out of the line's marks: the line-end mark first, then ，、；：and brackets,
@@ -556,18 +618,10 @@ set_line (pb_para_t *para, int first, int last, const pb_measure_t *m)
   g_array_append_val (para->lines, line);
 }
 
-int
-pb_para_break (pb_para_t *para, const pb_measure_t *measure)
+static void
+set_lines (pb_para_t *para, const GArray *ends, const pb_measure_t *measure)
 {
   g_array_set_size (para->lines, 0);
-  int n = para->units->len;
-  if (n == 0)
-    return 0;
-  int *prev = g_new0 (int, n + 1);
-  find_breaks (para, measure, prev);
-  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
-  for (int j = n; j > 0; j = prev[j])
-    g_array_prepend_val (ends, j);
   int first = 0;
   for (guint k = 0; k < ends->len; k++)
     {
@@ -575,9 +629,44 @@ pb_para_break (pb_para_t *para, const pb_measure_t *measure)
       set_line (para, first, last, measure);
       first = last;
     }
+}
+
+int
+pb_para_break (pb_para_t *para, const pb_measure_t *measure)
+{
+  g_array_set_size (para->lines, 0);
+  if (para->units->len == 0)
+    return 0;
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
+  find_breaks (para, measure, 0, ends);
+  set_lines (para, ends, measure);
   g_array_free (ends, TRUE);
-  g_free (prev);
   return para->lines->len;
+}
+
+gboolean
+pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines, double *demerits)
+{
+  if (para->units->len == 0 || lines < 1)
+    return FALSE;
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
+  double total = find_breaks (para, measure, lines, ends);
+  gboolean ok = total < EMERGENCY;
+  if (ok)
+    set_lines (para, ends, measure);
+  if (demerits)
+    *demerits = total;
+  g_array_free (ends, TRUE);
+  return ok;
+}
+
+double
+pb_para_demerits (const pb_para_t *para, const pb_measure_t *measure)
+{
+  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
+  double total = find_breaks (para, measure, 0, ends);
+  g_array_free (ends, TRUE);
+  return total;
 }
 
 int

@@ -33,6 +33,15 @@ void pb_para_free (pb_para_t *para);
 /* Breaks the paragraph; returns the number of lines. Can be called again with another measure. */
 int pb_para_break (pb_para_t *para, const pb_measure_t *measure);
 
+/* Breaks into exactly `lines` lines when that can be done without an overfull or overlong line
+ * (for widow and orphan control); otherwise returns FALSE and keeps the previous breaks.
+ * `demerits`, when given, receives the cost of the result. */
+gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines,
+                              double *demerits);
+
+/* The cost of the paragraph's best breaks at this measure. */
+double pb_para_demerits (const pb_para_t *para, const pb_measure_t *measure);
+
 int pb_para_n_lines (const pb_para_t *para);
 
 /* Fills `line` (runs, text, width) for line `index`, its origin at (x, baseline). */

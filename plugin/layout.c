@@ -386,6 +386,10 @@ typedef struct {
   int region;               /* current frame */
   int line;                 /* next free grid line in it */
   int overset_chars;
+  /* The paragraph set last, kept so that the next one can ask it for a line more or less. */
+  pb_para_t *prev;
+  int prev_block, prev_region, prev_line;
+  guint prev_first;         /* index of its first line in the page's lines */
 } pb_flow_t;
 
 static gboolean
@@ -488,11 +492,19 @@ flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index, pb_role_t rol
     }
 }
 
+static void
+flow_forget_prev (pb_flow_t *f)
+{
+  pb_para_free (f->prev);
+  f->prev = NULL;
+}
+
 static gboolean
 flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 {
   const pb_template_t *t = f->ctx->tmpl;
   const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
+  flow_forget_prev (f);
   pb_para_t *para = shape (f->ctx, block->text, NULL, 0, s, block->loc, error);
   if (!para)
     return FALSE;
@@ -529,6 +541,64 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   return TRUE;
 }
 
+/* Re-sets the previous paragraph with `lines` lines when it sits wholly in the current frame
+ * and the result still ends in it. */
+static gboolean
+reflow_prev (pb_flow_t *f, int lines)
+{
+  const pb_template_t *t = f->ctx->tmpl;
+  if (!f->prev || f->prev_region != f->region || lines < 1)
+    return FALSE;
+  if (f->prev_line + lines > f->regions[f->region].bottom)
+    return FALSE;
+  pb_measure_t m = { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
+                     t->body_size };
+  if (!pb_para_break_exact (f->prev, &m, lines, NULL))
+    return FALSE;
+  g_ptr_array_remove_range (f->ctx->page->lines, f->prev_first,
+                            f->ctx->page->lines->len - f->prev_first);
+  f->line = f->prev_line;
+  flow_lines (f, f->prev, lines, f->prev_block, PB_ROLE_BODY);
+  return TRUE;
+}
+
+/* Chooses how many lines the paragraph takes so that no column starts with its last line alone
+ * (widow) or ends with its first line alone (orphan), where re-breaking can avoid it. */
+static int
+avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
+{
+  if (flow_room (f) <= 0)
+    flow_next_region (f);
+  int room = flow_room (f);
+  if (n < 2 || room >= n || f->region + 1 >= f->n_regions)
+    return n;
+  int prev_n = f->prev ? pb_para_n_lines (f->prev) : 0;
+  if (room == 1)
+    {
+      /* Orphan: let the paragraph before take the line, or give one up. */
+      if (reflow_prev (f, prev_n + 1))
+        return n;
+      if (n != 3 && reflow_prev (f, prev_n - 1))
+        return n;
+      return n;
+    }
+  if (n - room == 1)
+    {
+      /* Widow: one line more (two go over) or one line less (all stay), whichever is better. */
+      double more = INFINITY, less = INFINITY;
+      gboolean can_more = pb_para_break_exact (para, m, n + 1, &more);
+      gboolean can_less = n - 1 >= 2 && pb_para_break_exact (para, m, n - 1, &less);
+      if (can_less && (!can_more || less <= more))
+        return pb_para_break_exact (para, m, n - 1, NULL) ? n - 1 : n;
+      if (can_more)
+        return pb_para_break_exact (para, m, n + 1, NULL) ? n + 1 : n;
+      /* Or push this paragraph down a line by giving the previous one a line more. */
+      if (room - 1 >= 2 && reflow_prev (f, prev_n + 1))
+        return pb_para_break (para, m);
+    }
+  return n;
+}
+
 static gboolean
 flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
                 GError **error)
@@ -544,9 +614,18 @@ flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *da
   if (!para)
     return FALSE;
   pb_measure_t m = { t->column_width, body->indent, PB_ALIGN_JUSTIFY, t->body_size };
-  int n = pb_para_break (para, &m);
+  int n = avoid_lone_lines (f, para, pb_para_break (para, &m), &m);
+  if (flow_room (f) <= 0)
+    flow_next_region (f);
+  int region = f->region, line = f->line;
+  guint first = f->ctx->page->lines->len;
   flow_lines (f, para, n, index, PB_ROLE_BODY);
-  pb_para_free (para);
+  flow_forget_prev (f);
+  f->prev = para;
+  f->prev_block = index;
+  f->prev_region = region;
+  f->prev_line = line;
+  f->prev_first = first;
   return TRUE;
 }
 
@@ -605,7 +684,10 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
         return FALSE;
     }
 
-  pb_flow_t flow = { ctx, story, g_new0 (pb_region_t, item->span), 0, 0, 0, 0 };
+  pb_flow_t flow = { 0 };
+  flow.ctx = ctx;
+  flow.story = story;
+  flow.regions = g_new0 (pb_region_t, item->span);
   for (int c = item->column; c < item->column + item->span; c++)
     {
       gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
@@ -616,6 +698,7 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
   if (flow.n_regions > 0)
     flow.line = flow.regions[0].top;
   ok = flow_story (&flow, error);
+  flow_forget_prev (&flow);
   g_free (flow.regions);
 
   pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);

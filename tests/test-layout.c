@@ -187,6 +187,31 @@ test_body_on_grid_and_flush (void)
   g_assert_cmpint (flush, ==, n);
 }
 
+/* No paragraph leaves its last line alone at the top of a column (widow) or its first line alone
+ * at the bottom (orphan). */
+static void
+test_no_lone_lines (void)
+{
+  const pb_page_layout_t *page = front ();
+  const pb_line_t *prev = NULL;
+  int breaks = 0;
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *l = page->lines->pdata[i];
+      if (l->role != PB_ROLE_BODY)
+        continue;
+      gboolean same_para = prev && prev->block == l->block && g_strcmp0 (prev->story_id, l->story_id) == 0;
+      if (same_para && prev->column != l->column)
+        {
+          breaks++;
+          g_assert_cmpint (prev->line_no, >, 0);  /* orphan */
+          g_assert_false (l->para_end);           /* widow */
+        }
+      prev = l;
+    }
+  g_assert_cmpint (breaks, >, 3);
+}
+
 static void
 test_kinsoku (void)
 {
@@ -282,6 +307,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/text-fidelity", test_text_fidelity);
   g_test_add_func ("/layout/body-on-grid-and-flush", test_body_on_grid_and_flush);
   g_test_add_func ("/layout/kinsoku", test_kinsoku);
+  g_test_add_func ("/layout/no-lone-lines", test_no_lone_lines);
   g_test_add_func ("/layout/guide-box", test_guide_box);
   g_test_add_func ("/layout/masthead-and-headline", test_masthead_and_headline);
   int rc = g_test_run ();
