@@ -41,28 +41,29 @@ pb_cls_is_punct (pb_cls_t c)
   return c == PB_CLS_OPEN || c == PB_CLS_CLOSE || c == PB_CLS_STOP || c == PB_CLS_MIDDLE;
 }
 
-gboolean
+pb_break_t
 pb_cls_break_between (pb_cls_t before, pb_cls_t after)
 {
   /* clreq "basic" prohibition set, plus unbreakable ——, …… and alphanumeric runs. */
   if (before == PB_CLS_OPEN)
-    return FALSE;
+    return PB_BREAK_NEVER;
   if (after == PB_CLS_CLOSE || after == PB_CLS_STOP || after == PB_CLS_MIDDLE)
-    return FALSE;
+    return PB_BREAK_NEVER;
   if (after == PB_CLS_SPACE)
-    return FALSE;                 /* break after the space, which then hangs */
+    return PB_BREAK_NEVER;        /* break after the space, which then hangs */
   if (before == PB_CLS_DASH && after == PB_CLS_DASH)
-    return FALSE;
+    return PB_BREAK_NEVER;
   if (before == PB_CLS_ELLIPSIS && after == PB_CLS_ELLIPSIS)
-    return FALSE;
+    return PB_BREAK_NEVER;
   if (after == PB_CLS_ELLIPSIS || after == PB_CLS_DASH)
-    return before == PB_CLS_SPACE; /* …… and —— do not start a line (GB "strict") */
+    return before == PB_CLS_SPACE ? PB_BREAK_ALLOWED : PB_BREAK_NEVER; /* GB "strict" */
   gboolean before_num = before == PB_CLS_ALNUM || before == PB_CLS_NUMPUNCT;
   gboolean after_num = after == PB_CLS_ALNUM || after == PB_CLS_NUMPUNCT;
   if (before_num && after_num)
-    return FALSE;
-  /* A number keeps its unit or measure word: 2023年, 1508个, 5G网络. */
+    return PB_BREAK_NEVER;
+  /* A number keeps its unit or measure word (2023年, 1508个, 5G网络) unless that would leave a
+   * loose line. */
   if (before_num && after == PB_CLS_IDEO)
-    return FALSE;
-  return TRUE;
+    return PB_BREAK_DISCOURAGED;
+  return PB_BREAK_ALLOWED;
 }

@@ -21,8 +21,14 @@ typedef enum {
 
 pb_cls_t pb_cls_of (gunichar c);
 
+typedef enum {
+  PB_BREAK_NEVER,
+  PB_BREAK_DISCOURAGED,   /* only when the alternative is a loose line: 2023|年 */
+  PB_BREAK_ALLOWED
+} pb_break_t;
+
 /* May a line break fall between a cluster of class `before` and one of class `after`? */
-gboolean pb_cls_break_between (pb_cls_t before, pb_cls_t after);
+pb_break_t pb_cls_break_between (pb_cls_t before, pb_cls_t after);
 
 /* Punctuation that takes part in compression (标点挤压). */
 gboolean pb_cls_is_punct (pb_cls_t c);

@@ -33,7 +33,7 @@ typedef struct {
   pb_blank_t blank;
   pb_cls_t cls;
   double size;
-  gboolean break_after;
+  pb_break_t break_after;
   gboolean stretch_before; /* the gap before this unit may widen in justification */
 } pb_unit_t;
 
@@ -253,7 +253,7 @@ mark_breaks (GArray *units)
     {
       pb_unit_t *u = &g_array_index (units, pb_unit_t, i);
       pb_unit_t *next = i + 1 < units->len ? u + 1 : NULL;
-      u->break_after = next && pb_cls_break_between (u->cls, next->cls);
+      u->break_after = next ? pb_cls_break_between (u->cls, next->cls) : PB_BREAK_NEVER;
       /* Latin words and numbers are not letter-spaced; —— and …… stay solid. */
       if (next)
         {
@@ -425,6 +425,8 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   /* A paragraph ending in one character (with its punctuation) is a runt. */
   if (last_line && first > 0 && count_letters (para, first, last) <= 1)
     d += 1e6;
+  if (!last_line && unit_at (para, last - 1)->break_after == PB_BREAK_DISCOURAGED)
+    d += 1e6;
   return d;
 }
 
@@ -452,7 +454,7 @@ scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
       if (!fits && j > first + 1)
         break;
       fallback_any = j;
-      if (j < n && !u->break_after)
+      if (j < n && u->break_after == PB_BREAK_NEVER)
         continue;
       fallback_break = j;
       double bad;

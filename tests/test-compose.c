@@ -225,8 +225,12 @@ test_numbers_whole (void)
           gunichar a = last_char (c.lines[i]->text), b = first_char (c.lines[i + 1]->text);
           gboolean a_num = g_unichar_isalnum (a) && a < 0x2E80;
           gboolean b_num = (g_unichar_isalnum (b) && b < 0x2E80) || b == '%' || b == '.';
-          /* Not inside a number, and not between a number and its unit (年, 个). */
-          g_assert_false (a_num && (b_num || g_unichar_iswide (b)));
+          /* Never inside a number or word. */
+          g_assert_false (a_num && b_num);
+          /* A number keeps its unit (年, 个) unless the column is so narrow that the line would
+           * be loose: from 9 em on there is always a better break. */
+          if (w >= 9)
+            g_assert_false (a_num && g_unichar_iswide (b));
         }
       assert_kinsoku (&c);
       assert_flush (&c);

@@ -1,0 +1,200 @@
+/* The composer on real news text at every column width a newspaper uses (11 to 16 characters):
+ * the same properties a proofreader checks, measured on every line. The texts are the seed
+ * page's articles and a dense test text (see tests/data/corpus/SOURCES.md). */
+#include <math.h>
+#include <string.h>
+#include "clreq.h"
+#include "compose.h"
+#include "fonts.h"
+
+static pb_fonts_t *fonts;
+static const double EM = 9.0;
+static pb_style_t body = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0, 0 };
+
+typedef struct {
+  const char *text;         /* the cluster's characters */
+  int len;
+  double x;                 /* origin of its first glyph */
+} cluster_t;
+
+typedef struct {
+  int lines, stretched, pairs, paragraphs;
+  double max_extra;
+} stats_t;
+
+static GArray *
+clusters_of (const pb_line_t *line)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (cluster_t));
+  for (guint r = 0; r < line->runs->len; r++)
+    {
+      const pb_glyph_run_t *run = line->runs->pdata[r];
+      int g = 0, b = 0;
+      for (int c = 0; c < run->n_clusters; c++)
+        {
+          cluster_t cl = { run->text + b, run->clusters[c].num_bytes, run->glyphs[g].x };
+          g_array_append_val (out, cl);
+          g += run->clusters[c].num_glyphs;
+          b += run->clusters[c].num_bytes;
+        }
+    }
+  return out;
+}
+
+static pb_cls_t
+cls_at (const cluster_t *c)
+{
+  return pb_cls_of (g_utf8_get_char (c->text));
+}
+
+static void
+check_line (const pb_line_t *line, gboolean last, stats_t *st)
+{
+  GArray *cs = clusters_of (line);
+  int n = cs->len;
+  cluster_t *c = (cluster_t *) cs->data;
+  /* Han–Han gaps are the extra space: all equal (even), none negative, none loose. */
+  double extra = -1;
+  for (int i = 0; i + 1 < n; i++)
+    if (cls_at (&c[i]) == PB_CLS_IDEO && cls_at (&c[i + 1]) == PB_CLS_IDEO && c[i].len == 3)
+      {
+        double e = c[i + 1].x - c[i].x - EM;
+        if (extra < 0)
+          extra = e;
+        g_assert_cmpfloat (fabs (e - extra), <, 0.001);
+      }
+  if (extra >= 0)
+    {
+      g_assert_cmpfloat (extra, >, -0.001);
+      g_assert_cmpfloat (extra, <=, 0.25 * EM);
+      st->max_extra = MAX (st->max_extra, extra / EM);
+      if (extra > 0.01 * EM)
+        st->stretched++;
+    }
+  /* Adjacent full-width marks: one of the two is set in half an em. */
+  for (int i = 0; i + 1 < n; i++)
+    {
+      pb_cls_t a = cls_at (&c[i]), b = cls_at (&c[i + 1]);
+      if (!pb_cls_is_punct (a) || !pb_cls_is_punct (b) || c[i].len != 3 || c[i + 1].len != 3)
+        continue;
+      double first = c[i + 1].x - c[i].x;
+      double second = i + 2 < n ? c[i + 2].x - c[i + 1].x : line->x + line->width - c[i + 1].x;
+      g_assert_cmpfloat (MIN (first, second), <, 0.75 * EM);
+      st->pairs++;
+    }
+  /* 避头尾 */
+  pb_cls_t end = cls_at (&c[n - 1]);
+  g_assert_true (end != PB_CLS_OPEN);
+  if (line->line_no > 0)
+    {
+      pb_cls_t start = cls_at (&c[0]);
+      g_assert_true (start != PB_CLS_CLOSE && start != PB_CLS_STOP && start != PB_CLS_MIDDLE);
+      g_assert_true (start != PB_CLS_DASH && start != PB_CLS_ELLIPSIS);
+    }
+  /* Flush right except the last line. */
+  if (!last)
+    g_assert_cmpfloat (fabs (line->width - line->measure), <, 0.01);
+  else
+    g_assert_cmpfloat (line->width, <=, line->measure + 0.01);
+  st->lines++;
+  g_array_free (cs, TRUE);
+}
+
+static char *
+strip_spaces (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  for (; *s; s++)
+    if (*s != ' ')
+      g_string_append_c (out, *s);
+  return g_string_free (out, FALSE);
+}
+
+static void
+check_paragraph (const char *text, double width_em, stats_t *st)
+{
+  pb_style_run_t run = { 0, (int) strlen (text), &body };
+  GError *error = NULL;
+  pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
+  g_assert_no_error (error);
+  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM };
+  int n = pb_para_break (para, &m);
+  GString *all = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    {
+      pb_line_t *line = pb_line_new ();
+      line->measure = m.width;
+      pb_para_emit_line (para, i, 0, 0, line);
+      check_line (line, i == n - 1, st);
+      g_string_append (all, line->text);
+      if (i == n - 1 && n > 1)
+        {
+          /* No paragraph ends with a single character. */
+          int letters = 0;
+          for (const char *p = line->text; *p; p = g_utf8_next_char (p))
+            if (!pb_cls_is_punct (pb_cls_of (g_utf8_get_char (p))))
+              letters++;
+          g_assert_cmpint (letters, >=, 2);
+        }
+      pb_line_free (line);
+    }
+  /* Every character once, in order (a space may hang at a line end and is dropped). */
+  g_autofree char *want = strip_spaces (text);
+  g_autofree char *got = strip_spaces (all->str);
+  g_assert_cmpstr (got, ==, want);
+  g_string_free (all, TRUE);
+  st->paragraphs++;
+  pb_para_free (para);
+}
+
+/* `name` is relative to the source root. */
+static GPtrArray *
+paragraphs_of (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PAIBAN_DATADIR"), name, NULL);
+  g_autofree char *data = NULL;
+  GError *error = NULL;
+  g_file_get_contents (path, &data, NULL, &error);
+  g_assert_no_error (error);
+  GPtrArray *paras = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) blocks = g_strsplit (data, "\n\n", -1);
+  for (int i = 0; blocks[i]; i++)
+    {
+      char *b = g_strstrip (blocks[i]);
+      if (*b && b[0] != '#')
+        g_ptr_array_add (paras, g_strdup (b));
+    }
+  return paras;
+}
+
+static void
+test_text (gconstpointer data)
+{
+  GPtrArray *paras = paragraphs_of (data);
+  g_assert_cmpuint (paras->len, >, 0);
+  for (int w = 11; w <= 16; w++)
+    {
+      stats_t st = { 0 };
+      for (guint i = 0; i < paras->len; i++)
+        check_paragraph (paras->pdata[i], w, &st);
+      g_test_message ("%s at %d em: %d paragraphs, %d lines, %d stretched (max %.3f em), "
+                      "%d adjacent pairs compressed", (const char *) data, w, st.paragraphs,
+                      st.lines, st.stretched, st.max_extra, st.pairs);
+    }
+  g_ptr_array_free (paras, TRUE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  GError *error = NULL;
+  fonts = pb_fonts_new (g_getenv ("PAIBAN_DATADIR"), &error);
+  g_assert_no_error (error);
+  g_test_add_data_func ("/corpus/lead", "examples/front-page/lead.md", test_text);
+  g_test_add_data_func ("/corpus/villages", "examples/front-page/villages.md", test_text);
+  g_test_add_data_func ("/corpus/dense", "tests/data/corpus/dense.md", test_text);
+  int rc = g_test_run ();
+  pb_fonts_unref (fonts);
+  return rc;
+}
