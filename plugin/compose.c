@@ -42,6 +42,7 @@ typedef struct {
   double x_start;          /* indent or alignment offset */
   double gap_extra;        /* added at every stretchable gap */
   double width;            /* advance end */
+  double latin_space;      /* between Han and Latin, from the measure */
 } pb_para_line_t;
 
 struct pb_para {
@@ -339,19 +340,30 @@ unit_at (const pb_para_t *para, int i)
   return &g_array_index (para->units, pb_unit_t, i);
 }
 
+/* The fixed space clreq allows between Han and Western text, inside a line only. */
+static double
+latin_gap (const pb_para_t *para, int i, const pb_measure_t *m)
+{
+  if (m->latin_space <= 0 || i == 0)
+    return 0;
+  pb_cls_t a = unit_at (para, i - 1)->cls, b = unit_at (para, i)->cls;
+  return (a == PB_CLS_IDEO && b == PB_CLS_ALNUM) || (a == PB_CLS_ALNUM && b == PB_CLS_IDEO)
+         ? m->latin_space : 0;
+}
+
 static void
-measure_line (const pb_para_t *para, int first, int last, double indent, pb_fit_t *fit)
+measure_line (const pb_para_t *para, int first, int last, const pb_measure_t *m, pb_fit_t *fit)
 {
   memset (fit, 0, sizeof *fit);
   int end = last;
   if (end - 1 > first && unit_at (para, end - 1)->cls == PB_CLS_SPACE)
     end--;
   fit->last_visible = end;
-  fit->natural = first == 0 ? indent : 0;
+  fit->natural = first == 0 ? m->indent : 0;
   for (int i = first; i < end; i++)
     {
       const pb_unit_t *u = unit_at (para, i);
-      fit->natural += u->advance - u->squeeze_fixed;
+      fit->natural += u->advance - u->squeeze_fixed + (i > first ? latin_gap (para, i, m) : 0);
       double room = u->squeeze_max - u->squeeze_fixed;
       if (i == end - 1 && (u->blank == PB_BLANK_RIGHT || u->blank == PB_BLANK_BOTH))
         fit->end_squeeze = u->blank == PB_BLANK_RIGHT ? room : room / 2;
@@ -416,7 +428,7 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
 {
   gboolean last_line = last == (int) para->units->len;
   pb_fit_t fit;
-  measure_line (para, first, last, m->indent, &fit);
+  measure_line (para, first, last, m, &fit);
   double bad = line_badness (&fit, m, last_line);
   *badness_out = bad;
   if (bad >= INFEASIBLE)
@@ -447,7 +459,7 @@ scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
   for (int j = first + 1; j <= n; j++)
     {
       const pb_unit_t *u = unit_at (para, j - 1);
-      w += u->advance - u->squeeze_max;
+      w += u->advance - u->squeeze_max + (j - 1 > first ? latin_gap (para, j - 1, m) : 0);
       /* a trailing space does not count against the measure */
       gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
                       <= m->width + 0.001;
@@ -592,11 +604,12 @@ set_line (pb_para_t *para, int first, int last, const pb_measure_t *m)
 {
   gboolean last_line = last == (int) para->units->len;
   pb_fit_t fit;
-  measure_line (para, first, last, m->indent, &fit);
+  measure_line (para, first, last, m, &fit);
   for (int i = first; i < last; i++)
     g_array_index (para->units, pb_unit_t, i).squeeze = g_array_index (para->units, pb_unit_t, i).squeeze_fixed;
 
-  pb_para_line_t line = { first, fit.last_visible, first == 0 ? m->indent : 0, 0, fit.natural };
+  pb_para_line_t line = { first, fit.last_visible, first == 0 ? m->indent : 0, 0, fit.natural,
+                          m->latin_space };
   double diff = m->width - fit.natural;
   if (diff < 0)
     {
@@ -734,12 +747,15 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
   pb_glyph_run_t *run = NULL;
   int run_shaped = -1;
   double pen = x + pl->x_start;
+  pb_measure_t spacing = { .latin_space = pl->latin_space };
   line->size = 0;
   for (int i = pl->first; i < pl->last; i++)
     {
       const pb_unit_t *u = unit_at (para, i);
       if (i > pl->first && u->stretch_before)
         pen += pl->gap_extra;
+      if (i > pl->first)
+        pen += latin_gap (para, i, &spacing);
       if (u->shaped != run_shaped)
         {
           run = run_new (g_array_index (para->shaped, pb_shaped_t, u->shaped).font);

@@ -16,12 +16,14 @@ typedef struct {
   const pb_style_t *style;
 } pb_style_run_t;
 
-/* How to break: the measure, the first-line indent, the alignment, the em for ratios. */
+/* How to break: the measure, the first-line indent, the alignment, the em for ratios, and the
+ * fixed space between Han and Latin (0 for none). */
 typedef struct {
   double width;
   double indent;
   pb_align_t align;
   double em;
+  double latin_space;
 } pb_measure_t;
 
 /* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with

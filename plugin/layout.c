@@ -161,7 +161,7 @@ static double
 set_display (pb_ctx_t *ctx, pb_para_t *para, const pb_style_t *style, double x, double y,
              double width, pb_role_t role, const char *story_id)
 {
-  pb_measure_t m = { width, style->indent, style->align, style->size };
+  pb_measure_t m = { width, style->indent, style->align, style->size, 0 };
   int n = pb_para_break (para, &m);
   double leading = style->leading > 0 ? style->leading : 1.25 * style->size;
   for (int i = 0; i < n; i++)
@@ -272,7 +272,7 @@ place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, do
           *ok = FALSE;
           goto out;
         }
-      pb_measure_t m = { width, 0, s->align, s->size };
+      pb_measure_t m = { width, 0, s->align, s->size, 0 };
       int n = pb_para_break (paras[i], &m);
       double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
       if (height > 0)
@@ -361,7 +361,7 @@ place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, in
           g_string_free (text, TRUE);
           return 0;
         }
-      pb_measure_t m = { w, cap->indent, cap->align, cap->size };
+      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space };
       caption_lines = pb_para_break (para, &m);
       for (int i = 0; i < caption_lines; i++)
         {
@@ -377,6 +377,13 @@ place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, in
 }
 
 /* ---- body flow ---- */
+
+static pb_measure_t
+body_measure (const pb_template_t *t)
+{
+  return (pb_measure_t) { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
+                          t->body_size, t->latin_space };
+}
 
 typedef struct {
   pb_ctx_t *ctx;
@@ -508,7 +515,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   pb_para_t *para = shape (f->ctx, block->text, NULL, 0, s, block->loc, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, s->indent, s->align, s->size };
+  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0 };
   int n = pb_para_break (para, &m);
   double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
   double height = (n - 1) * leading + s->size;
@@ -551,8 +558,7 @@ reflow_prev (pb_flow_t *f, int lines)
     return FALSE;
   if (f->prev_line + lines > f->regions[f->region].bottom)
     return FALSE;
-  pb_measure_t m = { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
-                     t->body_size };
+  pb_measure_t m = body_measure (t);
   if (!pb_para_break_exact (f->prev, &m, lines, NULL))
     return FALSE;
   g_ptr_array_remove_range (f->ctx->page->lines, f->prev_first,
@@ -613,7 +619,7 @@ flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *da
   g_array_free (runs, TRUE);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, body->indent, PB_ALIGN_JUSTIFY, t->body_size };
+  pb_measure_t m = body_measure (t);
   int n = avoid_lone_lines (f, para, pb_para_break (para, &m), &m);
   if (flow_room (f) <= 0)
     flow_next_region (f);
@@ -763,7 +769,7 @@ place_guide (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
           pb_para_t *tp = shape (ctx, parts[k], NULL, 0, entry_s, e->loc, error);
           if (!tp)
             return FALSE;
-          pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size };
+          pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0 };
           int n = pb_para_break (tp, &m);
           for (int j = 0; j < n; j++)
             emit (ctx, tp, j, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_ENTRY,
@@ -776,7 +782,7 @@ place_guide (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
       pb_para_t *lp = shape (ctx, leader, NULL, 0, &right, e->loc, error);
       if (!lp)
         return FALSE;
-      pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size };
+      pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0 };
       pb_para_break (lp, &m);
       emit (ctx, lp, 0, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_PAGE,
             e->story_id);

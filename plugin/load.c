@@ -1275,7 +1275,7 @@ read_template (jdoc_t *d, pb_template_t *t, GError **error)
 {
   static const char *const keys[] = {
     "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
-    "masthead_lines", "styles", NULL
+    "masthead_lines", "latin_space", "styles", NULL
   };
   obj_t o;
   if (!open_object (d, json_parser_get_root (d->parser), "template", "template", keys, &o,
@@ -1290,6 +1290,8 @@ read_template (jdoc_t *d, pb_template_t *t, GError **error)
          && read_trim_and_margins (&o, t, error)
          && read_columns (&o, t, error)
          && read_grid (&o, t, error)
+         && get_length (&o, "latin_space", FALSE, t->body_size, LEN_NONNEG, 0, &t->latin_space,
+                        error)
          && read_styles (&o, t, error);
 }
 

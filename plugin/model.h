@@ -62,9 +62,10 @@ typedef struct {
   double leading;        /* baseline grid step */
   int masthead_lines;
   pb_style_t styles[PB_ROLE_COUNT];
-  /* Added by the loader: grid lines in the type area, the loader's item bounds check uses
-   * it: floor ((trim_h - margin_top - margin_bottom) / leading), with a 1e-6 tolerance. */
+  /* Grid lines in the type area: floor ((trim_h - margin_top - margin_bottom) / leading). */
   int lines;
+  /* Space between Han and Latin letters or digits (0: none, the newspaper default). */
+  double latin_space;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */

@@ -8,6 +8,7 @@
 static pb_fonts_t *fonts;
 static const double EM = 9.0;
 
+static double latin_space_em = 0;
 static pb_style_t body_style = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0, 0 };
 
 typedef struct {
@@ -31,7 +32,7 @@ compose (const char *text, double width_em, double indent_em, composed_t *out)
   GError *error = NULL;
   pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
   g_assert_no_error (error);
-  pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM };
+  pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM, latin_space_em * EM };
   out->n = pb_para_break (para, &m);
   g_assert_cmpint (out->n, <=, 256);
   for (int i = 0; i < out->n; i++)
@@ -310,6 +311,34 @@ test_torture (void)
 }
 
 static void
+test_latin_space (void)
+{
+  /* Off by default; with a quarter em, Han–Latin boundaries get it, Latin letters do not, and
+   * a line starting with Latin has none before it. */
+  composed_t c = { 0 };
+  double xs[16];
+  compose ("中国GDP增长", 20, 0, &c);
+  glyph_xs (c.lines[0], xs, 16);
+  double plain = xs[5] - xs[0];
+  composed_clear (&c);
+  latin_space_em = 0.25;
+  compose ("中国GDP增长", 20, 0, &c);
+  glyph_xs (c.lines[0], xs, 16);
+  g_assert_cmpfloat_with_epsilon (xs[5] - xs[0], plain + 0.5 * EM, 0.001);
+  g_assert_cmpfloat_with_epsilon (xs[2] - xs[1], 1.25 * EM, 0.001);
+  composed_clear (&c);
+  compose ("GDP增长", 20, 0, &c);
+  glyph_xs (c.lines[0], xs, 16);
+  g_assert_cmpfloat_with_epsilon (xs[0], 0, 0.001);
+  composed_clear (&c);
+  compose ("一二三四五六七GDP八九十甲乙丙丁戊己庚辛壬癸子丑寅卯", 8, 0, &c);
+  assert_flush (&c);
+  assert_kinsoku (&c);
+  composed_clear (&c);
+  latin_space_em = 0;
+}
+
+static void
 test_missing_glyph (void)
 {
   pb_style_run_t run = { 0, 9, &body_style };
@@ -339,6 +368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
   g_test_add_func ("/compose/no-runt", test_no_runt);
   g_test_add_func ("/compose/torture", test_torture);
+  g_test_add_func ("/compose/latin-space", test_latin_space);
   g_test_add_func ("/compose/missing-glyph", test_missing_glyph);
   int rc = g_test_run ();
   pb_fonts_unref (fonts);
