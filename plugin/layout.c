@@ -14,7 +14,26 @@
 typedef struct {
   int column;
   int top, bottom;
+  int part;                 /* index of the chain part (page item) it belongs to */
 } pb_region_t;
+
+/* One item of a story on one page; a story placed on several pages continues through them. */
+typedef struct {
+  pb_page_layout_t *page;
+  int grid_offset;
+  const pb_item_t *item;
+  pb_placed_item_t *placed;
+  int jump_in_line;         /* grid line of 上接第X版, -1 when none */
+  int jump_out_column, jump_out_line; /* where 下转第X版 goes, -1 when none */
+  gboolean reached;         /* text flowed into it */
+} pb_part_t;
+
+/* The frames a story's body flows through, across its items and pages, in order. */
+typedef struct {
+  const pb_story_t *story;
+  GPtrArray *parts;         /* of pb_part_t* */
+  GArray *regions;          /* of pb_region_t */
+} pb_chain_t;
 
 /* State while laying out one page. */
 typedef struct {
@@ -26,12 +45,10 @@ typedef struct {
   GPtrArray *styles;        /* derived styles (bold body …), owned */
   GHashTable *story_pages;  /* story id → page number */
   GPtrArray *warnings;
+  GHashTable *chains;       /* story id → pb_chain_t* */
+  GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
 } pb_ctx_t;
 
-static const char *const role_names[PB_ROLE_COUNT] = {
-  "body", "dateline", "subhead", "kicker", "headline", "subtitle", "caption", "credit",
-  "guide_title", "guide_entry", "guide_page", "masthead_title", "masthead_line", "folio",
-};
 
 /* ---- geometry ---- */
 
@@ -178,7 +195,82 @@ lines_for (const pb_ctx_t *ctx, double height)
   return (int) ceil (height / ctx->tmpl->leading - 1e-6);
 }
 
-/* ---- masthead ---- */
+/* ---- masthead and folio ---- */
+
+/* "2024年2月19日 星期一" */
+static char *
+format_date (const char *iso)
+{
+  static const char *const weekdays[] = { "", "一", "二", "三", "四", "五", "六", "日" };
+  int y, m, d;
+  if (sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    return g_strdup (iso);
+  GDate *date = g_date_new_dmy (d, m, y);
+  char *text = g_strdup_printf ("%d年%d月%d日 星期%s", y, m, d,
+                                weekdays[g_date_get_weekday (date)]);
+  g_date_free (date);
+  return text;
+}
+
+/* "责任编辑：张三　校对：王五", or NULL when the page names nobody. */
+static char *
+format_credits (const pb_page_t *plan)
+{
+  if (!plan->credits || plan->credits->len == 0)
+    return NULL;
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < plan->credits->len; i++)
+    {
+      const pb_credit_t *c = plan->credits->pdata[i];
+      g_string_append_printf (s, "%s%s：%s", i ? "　" : "", c->key, c->value);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+set_text (pb_ctx_t *ctx, const char *text, const pb_style_t *style, pb_align_t align, double x,
+          double baseline, double width, pb_role_t role, GError **error)
+{
+  pb_style_t s = *style;
+  s.align = align;
+  pb_loc_t loc = { ctx->issue->path, 0, 0 };
+  pb_para_t *p = shape (ctx, text, NULL, 0, &s, loc, error);
+  if (!p)
+    return FALSE;
+  set_display (ctx, p, &s, x, baseline, width, role, NULL);
+  pb_para_free (p);
+  return TRUE;
+}
+
+/* The folio of an inside page: page and section on the left, the credits in the middle, paper
+ * and date on the right, a rule under them. */
+static gboolean
+place_folio (pb_ctx_t *ctx, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_style_t *s = &t->styles[PB_ROLE_FOLIO];
+  if (s->lines <= 0)
+    return TRUE;
+  const pb_page_t *plan = ctx->page->plan;
+  double left = pb_column_x (t, 0), width = column_block_width (t);
+  double base = pb_grid_baseline (t, ctx->page->grid_top, 0);
+  g_autofree char *page = g_strdup_printf ("第%02d版　%s", plan->number,
+                                           plan->section ? plan->section : "");
+  g_autofree char *date = format_date (ctx->issue->date);
+  g_autofree char *right = g_strdup_printf ("%s　%s", ctx->issue->paper, date);
+  g_autofree char *credits = format_credits (plan);
+  if (!set_text (ctx, page, s, PB_ALIGN_LEFT, left, base, width / 3, PB_ROLE_FOLIO, error)
+      || (credits && !set_text (ctx, credits, s, PB_ALIGN_CENTER, left + width / 3, base,
+                                width / 3, PB_ROLE_FOLIO, error))
+      || !set_text (ctx, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base, width / 3,
+                    PB_ROLE_FOLIO, error))
+    return FALSE;
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  double y = ctx->page->grid_top + s->lines * t->leading - t->leading / 2;
+  *rule = (pb_rule_t) { left, y, left + width, y, 0.75 };
+  g_ptr_array_add (ctx->page->rules, rule);
+  return TRUE;
+}
 
 static gboolean
 place_masthead (pb_ctx_t *ctx, GError **error)
@@ -200,11 +292,12 @@ place_masthead (pb_ctx_t *ctx, GError **error)
 
   /* The right-hand block: date, then the issue's own lines, set flush right. */
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
-  int y, mo, d;
-  if (sscanf (issue->date, "%d-%d-%d", &y, &mo, &d) == 3)
-    g_ptr_array_add (texts, g_strdup_printf ("%d年%d月%d日", y, mo, d));
+  g_ptr_array_add (texts, format_date (issue->date));
   for (guint i = 0; issue->masthead_lines && i < issue->masthead_lines->len; i++)
     g_ptr_array_add (texts, g_strdup (issue->masthead_lines->pdata[i]));
+  char *credits = format_credits (ctx->page->plan);
+  if (credits)
+    g_ptr_array_add (texts, credits);
   if (issue->paper_en)
     g_ptr_array_add (texts, g_strdup (issue->paper_en));
   double step = small->leading > 0 ? small->leading : 1.5 * small->size;
@@ -388,6 +481,7 @@ body_measure (const pb_template_t *t)
 typedef struct {
   pb_ctx_t *ctx;
   const pb_story_t *story;
+  pb_chain_t *chain;
   pb_region_t *regions;
   int n_regions;
   int region;               /* current frame */
@@ -399,6 +493,17 @@ typedef struct {
   guint prev_first;         /* index of its first line in the page's lines */
 } pb_flow_t;
 
+/* Makes the current frame's page the one lines go to. */
+static void
+flow_enter (pb_flow_t *f)
+{
+  pb_part_t *part = f->chain->parts->pdata[f->regions[f->region].part];
+  f->ctx->page = part->page;
+  f->ctx->tmpl = part->page->tmpl;
+  f->ctx->grid_offset = part->grid_offset;
+  part->reached = TRUE;
+}
+
 static gboolean
 flow_next_region (pb_flow_t *f)
 {
@@ -409,6 +514,7 @@ flow_next_region (pb_flow_t *f)
     }
   f->region++;
   f->line = f->regions[f->region].top;
+  flow_enter (f);
   return TRUE;
 }
 
@@ -520,7 +626,8 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
   double height = (n - 1) * leading + s->size;
   int lines = MAX (s->lines, lines_for (f->ctx, height + t->leading - t->body_size));
-  int before = f->line == f->regions[MIN (f->region, f->n_regions - 1)].top ? 0 : s->space_before;
+  gboolean at_top = f->region < f->n_regions && f->line == f->regions[f->region].top;
+  int before = at_top ? 0 : s->space_before;
   /* Keep the subhead with two lines of its paragraph. */
   if (flow_room (f) < before + lines + 2)
     {
@@ -659,28 +766,72 @@ flow_story (pb_flow_t *f, GError **error)
 
 /* ---- items ---- */
 
+static void
+add_rule_above (pb_ctx_t *ctx, const pb_item_t *item, double x, double width)
+{
+  if (item->top == 0)
+    return;
+  /* A hairline parts this story from what stands above it. */
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  double y = cell_top (ctx, item->top);
+  *rule = (pb_rule_t) { x, y, x + width, y, 0.5 };
+  g_ptr_array_add (ctx->page->rules, rule);
+}
+
+static pb_chain_t *
+chain_for (pb_ctx_t *ctx, const pb_story_t *story)
+{
+  pb_chain_t *chain = g_hash_table_lookup (ctx->chains, story->id);
+  if (!chain)
+    {
+      chain = g_new0 (pb_chain_t, 1);
+      chain->story = story;
+      chain->parts = g_ptr_array_new_with_free_func (g_free);
+      chain->regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
+      g_hash_table_insert (ctx->chains, story->id, chain);
+      g_ptr_array_add (ctx->chain_order, chain);
+    }
+  return chain;
+}
+
+static void
+chain_free (pb_chain_t *chain)
+{
+  g_ptr_array_free (chain->parts, TRUE);
+  g_array_free (chain->regions, TRUE);
+  g_free (chain);
+}
+
+/* Places what a story item shows by itself (headlines and photo on the story's first item) and
+ * adds the item's column frames to the story's chain; the body flows once all pages are made. */
 static gboolean
 place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
 {
   const pb_template_t *t = ctx->tmpl;
   const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
+  pb_chain_t *chain = chain_for (ctx, story);
+  gboolean first_part = chain->parts->len == 0;
   double x = pb_column_x (t, item->column), width = span_width (t, item->span);
-  gboolean ok = TRUE;
-  if (item->top > 0)
+  if (!first_part)
     {
-      /* A hairline parts this story from what stands above it. */
-      pb_rule_t *rule = g_new (pb_rule_t, 1);
-      double y = cell_top (ctx, item->top);
-      *rule = (pb_rule_t) { x, y, x + width, y, 0.5 };
-      g_ptr_array_add (ctx->page->rules, rule);
+      const pb_part_t *head = chain->parts->pdata[0];
+      if (fabs (head->page->tmpl->column_width - t->column_width) > 0.01)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, item->loc,
+                           "story \"%s\" continues on page %d in columns of another width "
+                           "than on page %d", story->id, ctx->page->number, head->page->number);
+          return FALSE;
+        }
     }
-  int heading = place_heading (ctx, story, item, x, width, &ok, error);
+  add_rule_above (ctx, item, x, width);
+  gboolean ok = TRUE;
+  int heading = first_part ? place_heading (ctx, story, item, x, width, &ok, error) : 0;
   if (!ok)
     return FALSE;
 
   int body_top = item->top + heading, bottom = item->top + item->height;
   int photo_first = -1, photo_span = 0, photo_lines = 0;
-  if (story->photos->len > 0)
+  if (first_part && story->photos->len > 0)
     {
       photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
       photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
@@ -690,34 +841,125 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
         return FALSE;
     }
 
-  pb_flow_t flow = { 0 };
-  flow.ctx = ctx;
-  flow.story = story;
-  flow.regions = g_new0 (pb_region_t, item->span);
+  pb_part_t *part = g_new0 (pb_part_t, 1);
+  *part = (pb_part_t) { ctx->page, ctx->grid_offset, item, g_new0 (pb_placed_item_t, 1), -1, -1,
+                        -1, FALSE };
+  part->placed->kind = PB_ITEM_STORY;
+  part->placed->story_id = story->id;
+  part->placed->area = (pb_rect_t) { x, cell_top (ctx, item->top), width,
+                                     item->height * t->leading };
+  g_ptr_array_add (ctx->page->items, part->placed);
+  g_ptr_array_add (chain->parts, part);
   for (int c = item->column; c < item->column + item->span; c++)
     {
       gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
-      int top = body_top + (under_photo ? photo_lines : 0);
-      if (top < bottom)
-        flow.regions[flow.n_regions++] = (pb_region_t) { c, top, bottom };
+      pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0), bottom,
+                        (int) chain->parts->len - 1 };
+      if (r.top < r.bottom)
+        g_array_append_val (chain->regions, r);
     }
-  if (flow.n_regions > 0)
-    flow.line = flow.regions[0].top;
-  ok = flow_story (&flow, error);
-  flow_forget_prev (&flow);
-  g_free (flow.regions);
+  return TRUE;
+}
 
-  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
-  placed->kind = PB_ITEM_STORY;
-  placed->story_id = story->id;
-  placed->area = (pb_rect_t) { x, cell_top (ctx, item->top), width, item->height * t->leading };
-  placed->overset_chars = flow.overset_chars;
-  g_ptr_array_add (ctx->page->items, placed);
-  if (ok && flow.overset_chars > 0)
+/* Where a story leaves one page for another, the last line of the part it leaves takes
+ * 下转第X版 and the first line of the part it enters takes 上接第X版. */
+static void
+reserve_jump_lines (pb_chain_t *chain)
+{
+  pb_region_t *regions = (pb_region_t *) chain->regions->data;
+  for (guint i = 0; i + 1 < chain->regions->len; i++)
+    {
+      pb_region_t *from = &regions[i], *to = &regions[i + 1];
+      pb_part_t *a = chain->parts->pdata[from->part], *b = chain->parts->pdata[to->part];
+      if (from->part == to->part || a->page == b->page)
+        continue;
+      a->jump_out_column = from->column;
+      a->jump_out_line = --from->bottom;
+      b->jump_in_line = to->top++;
+    }
+}
+
+static void
+place_jump_line (pb_ctx_t *ctx, const pb_story_t *story, pb_part_t *part, int column, int line,
+                 const char *fmt, int number, pb_align_t align)
+{
+  ctx->page = part->page;
+  ctx->tmpl = part->page->tmpl;
+  ctx->grid_offset = part->grid_offset;
+  const pb_template_t *t = ctx->tmpl;
+  pb_style_t style = t->styles[PB_ROLE_JUMP];
+  style.align = align;
+  g_autofree char *text = g_strdup_printf (fmt, number);
+  pb_para_t *para = shape (ctx, text, NULL, 0, &style, story->loc, NULL);
+  if (!para)
+    return;
+  pb_measure_t m = { t->column_width, 0, align, style.size, 0 };
+  pb_para_break (para, &m);
+  pb_line_t *l = emit (ctx, para, 0, pb_column_x (t, column), body_baseline (ctx, line),
+                       t->column_width, PB_ROLE_JUMP, story->id);
+  l->column = column;
+  l->link_page = number;
+  pb_para_free (para);
+}
+
+static void
+finish_chain (pb_ctx_t *ctx, pb_chain_t *chain, int overset)
+{
+  const pb_story_t *story = chain->story;
+  for (guint k = 1; k < chain->parts->len; k++)
+    {
+      pb_part_t *a = chain->parts->pdata[k - 1], *b = chain->parts->pdata[k];
+      if (!b->reached)
+        {
+          g_ptr_array_add (ctx->warnings,
+                           g_strdup_printf ("%s:%d:%d: story \"%s\" does not reach its "
+                                            "continuation on page %d", b->item->loc.file,
+                                            b->item->loc.line, b->item->loc.col, story->id,
+                                            b->page->number));
+          continue;
+        }
+      if (a->jump_out_line >= 0)
+        place_jump_line (ctx, story, a, a->jump_out_column, a->jump_out_line, "（下转第%d版）",
+                         b->page->number, PB_ALIGN_RIGHT);
+      if (b->jump_in_line >= 0)
+        {
+          const pb_region_t *first = NULL;
+          for (guint i = 0; i < chain->regions->len && !first; i++)
+            if (g_array_index (chain->regions, pb_region_t, i).part == (int) k)
+              first = &g_array_index (chain->regions, pb_region_t, i);
+          place_jump_line (ctx, story, b, first->column, b->jump_in_line, "（上接第%d版）",
+                           a->page->number, PB_ALIGN_LEFT);
+        }
+    }
+  pb_part_t *last = chain->parts->pdata[chain->parts->len - 1];
+  last->placed->overset_chars = overset;
+  if (overset > 0)
     g_ptr_array_add (ctx->warnings,
-                     g_strdup_printf ("%s:%d:%d: story \"%s\" is overset by %d characters on page %d",
-                                      item->loc.file, item->loc.line, item->loc.col, story->id,
-                                      flow.overset_chars, ctx->page->number));
+                     g_strdup_printf ("%s:%d:%d: story \"%s\" is overset by %d characters on "
+                                      "page %d", last->item->loc.file, last->item->loc.line,
+                                      last->item->loc.col, story->id, overset,
+                                      last->page->number));
+}
+
+static gboolean
+flow_chain (pb_ctx_t *ctx, pb_chain_t *chain, GError **error)
+{
+  reserve_jump_lines (chain);
+  pb_flow_t flow = { 0 };
+  flow.ctx = ctx;
+  flow.story = chain->story;
+  flow.chain = chain;
+  flow.regions = (pb_region_t *) chain->regions->data;
+  flow.n_regions = chain->regions->len;
+  if (flow.n_regions > 0)
+    {
+      flow.line = flow.regions[0].top;
+      flow_enter (&flow);
+    }
+  gboolean ok = flow_story (&flow, error);
+  flow_forget_prev (&flow);
+  if (ok)
+    finish_chain (ctx, chain, flow.overset_chars);
   return ok;
 }
 
@@ -773,7 +1015,7 @@ place_guide (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
           int n = pb_para_break (tp, &m);
           for (int j = 0; j < n; j++)
             emit (ctx, tp, j, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_ENTRY,
-                  e->story_id);
+                  e->story_id)->link_page = GPOINTER_TO_INT (number);
           pb_para_free (tp);
         }
       g_autofree char *leader = g_strdup_printf ("——%02d", GPOINTER_TO_INT (number));
@@ -785,7 +1027,7 @@ place_guide (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
       pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0 };
       pb_para_break (lp, &m);
       emit (ctx, lp, 0, x + pad, body_baseline (ctx, line++), inner, PB_ROLE_GUIDE_PAGE,
-            e->story_id);
+            e->story_id)->link_page = GPOINTER_TO_INT (number);
       pb_para_free (lp);
     }
   if (line > item->top + item->height)
@@ -846,8 +1088,8 @@ layout_page (pb_ctx_t *ctx, const pb_page_t *plan, GError **error)
 {
   ctx->tmpl = plan->tmpl;
   ctx->page = page_new (plan);
-  ctx->grid_offset = plan->masthead ? plan->tmpl->masthead_lines : 0;
-  gboolean ok = !plan->masthead || place_masthead (ctx, error);
+  ctx->grid_offset = pb_page_head_lines (plan);
+  gboolean ok = plan->masthead ? place_masthead (ctx, error) : place_folio (ctx, error);
   for (guint i = 0; ok && i < plan->items->len; i++)
     {
       const pb_item_t *item = plan->items->pdata[i];
@@ -890,7 +1132,7 @@ check_fonts (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
     {
       const pb_template_t *t = issue->templates->pdata[i];
       for (int r = 0; r < PB_ROLE_COUNT; r++)
-        if (!pb_fonts_check_style (fonts, &t->styles[r], role_names[r], t, error))
+        if (!pb_fonts_check_style (fonts, &t->styles[r], pb_role_names[r], t, error))
           return FALSE;
     }
   return TRUE;
@@ -906,8 +1148,12 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   layout->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
   layout->warnings = g_ptr_array_new_with_free_func (g_free);
   pb_ctx_t ctx = { issue, fonts, NULL, NULL, 0, g_ptr_array_new_with_free_func (g_free),
-                   story_pages (issue), layout->warnings };
+                   story_pages (issue), layout->warnings,
+                   g_hash_table_new (g_str_hash, g_str_equal),
+                   g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free) };
   gboolean ok = TRUE;
+  /* First what each page shows by itself, then the stories flow through their frames, which
+   * may run over several pages. */
   for (guint i = 0; ok && i < issue->pages->len; i++)
     {
       const pb_page_t *plan = issue->pages->pdata[i];
@@ -917,8 +1163,12 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
       if (ok)
         g_ptr_array_add (layout->pages, ctx.page);
     }
+  for (guint i = 0; ok && i < ctx.chain_order->len; i++)
+    ok = flow_chain (&ctx, ctx.chain_order->pdata[i], error);
   g_ptr_array_free (ctx.styles, TRUE);
   g_hash_table_destroy (ctx.story_pages);
+  g_hash_table_destroy (ctx.chains);
+  g_ptr_array_free (ctx.chain_order, TRUE);
   if (!ok)
     {
       pb_layout_free (layout);

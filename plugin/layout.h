@@ -31,6 +31,7 @@ typedef struct {
   double width;                    /* advance width actually set, from x */
   double size;                     /* largest font size on the line */
   guint32 color;                   /* 0xRRGGBB, from the role's style */
+  int link_page;                   /* page number the line links to (guide, jumps), 0 none */
   char *text;
   GPtrArray *runs;                 /* of pb_glyph_run_t* */
 } pb_line_t;

@@ -530,11 +530,31 @@ lex_json (jdoc_t *d, gboolean *safe, GError **error)
   return ok;
 }
 
+/* json-glib quotes the offending token cut at a byte count, which can split a character:
+ * messages must stay UTF-8, so each invalid sequence becomes "…". */
+static char *
+utf8_or_ellipsis (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  const char *end;
+  while (!g_utf8_validate (s, -1, &end))
+    {
+      g_string_append_len (out, s, end - s);
+      g_string_append (out, "…");
+      s = end + 1;
+      while (((guchar) *s & 0xc0) == 0x80)
+        s++;
+    }
+  g_string_append (out, s);
+  return g_string_free (out, FALSE);
+}
+
 /* json-glib says "<data>:LINE:BYTECOL: Parse error: …"; make it FILE:LINE:COL: like ours. */
 static void
 set_parser_error (const jdoc_t *d, const GError *gerr, GError **error)
 {
-  const char *m = gerr->message, *prefix = "<data>:";
+  g_autofree char *clean = utf8_or_ellipsis (gerr->message);
+  const char *m = clean, *prefix = "<data>:";
   unsigned line = 0, col = 0;
   int n = 0;
   if (g_str_has_prefix (m, prefix)
@@ -1023,7 +1043,14 @@ pb_issue_free (pb_issue_t *issue)
 
 /* ---- Templates ---- */
 
-static const char *const role_names[PB_ROLE_COUNT + 1] = {
+int
+pb_page_head_lines (const pb_page_t *page)
+{
+  const pb_template_t *t = page->tmpl;
+  return page->masthead ? t->masthead_lines : t->styles[PB_ROLE_FOLIO].lines;
+}
+
+const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
   [PB_ROLE_BODY] = "body",
   [PB_ROLE_DATELINE] = "dateline",
   [PB_ROLE_SUBHEAD] = "subhead",
@@ -1038,6 +1065,7 @@ static const char *const role_names[PB_ROLE_COUNT + 1] = {
   [PB_ROLE_MASTHEAD_TITLE] = "masthead_title",
   [PB_ROLE_MASTHEAD_LINE] = "masthead_line",
   [PB_ROLE_FOLIO] = "folio",
+  [PB_ROLE_JUMP] = "jump",
   [PB_ROLE_COUNT] = NULL,
 };
 
@@ -1155,8 +1183,8 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
   if (!node)
     return TRUE;
   g_autofree char *what = g_strdup_printf ("template \"%s\", style \"%s\"", t->name,
-                                           role_names[role]);
-  g_autofree char *kind = g_strdup_printf ("style \"%s\"", role_names[role]);
+                                           pb_role_names[role]);
+  g_autofree char *kind = g_strdup_printf ("style \"%s\"", pb_role_names[role]);
   obj_t o;
   g_autofree char *font = NULL;
   if (!open_object (d, node, what, kind, style_keys, &o, error)
@@ -1184,13 +1212,13 @@ static gboolean
 read_styles (const obj_t *root, pb_template_t *t, GError **error)
 {
   obj_t o;
-  if (!get_object (root, "styles", TRUE, "styles", role_names, &o, error))
+  if (!get_object (root, "styles", TRUE, "styles", pb_role_names, &o, error))
     return FALSE;
   JsonNode *body = member (&o, "body");
   if (!body)
     return missing (&o, "body", error);
   for (int r = 0; r < PB_ROLE_COUNT; r++)
-    if (!read_style (root->d, t, member (&o, role_names[r]), r, error))
+    if (!read_style (root->d, t, member (&o, pb_role_names[r]), r, error))
       return FALSE;
   return TRUE;
 }
@@ -2099,7 +2127,7 @@ read_item_grid (const obj_t *o, const pb_page_t *p, pb_item_t *it, GError **erro
 {
   const pb_template_t *t = p->tmpl;
   int cols = t->columns, column;
-  int avail = t->lines - (p->masthead ? t->masthead_lines : 0);
+  int avail = t->lines - pb_page_head_lines (p);
   g_autofree char *col_hint = g_strdup_printf ("the template has %d columns", cols);
   if (!get_int (o, "column", TRUE, 1, cols, 1, col_hint, &column, error))
     return FALSE;

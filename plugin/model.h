@@ -34,8 +34,12 @@ typedef enum {
   PB_ROLE_MASTHEAD_TITLE,
   PB_ROLE_MASTHEAD_LINE,
   PB_ROLE_FOLIO,
+  PB_ROLE_JUMP,          /* 下转第X版 / 上接第X版 */
   PB_ROLE_COUNT
 } pb_role_t;
+
+/* The roles' names in templates ("body", "guide_title" …), NULL-terminated. */
+extern const char *const pb_role_names[PB_ROLE_COUNT + 1];
 
 typedef struct {
   char *font;          /* fontconfig family */
@@ -181,6 +185,10 @@ pb_issue_t *pb_issue_load_file (const char *path, const char *datadir, GError **
 pb_issue_t *pb_issue_load_data (const char *data, gsize len, const char *name,
                                 const char *base_dir, const char *datadir, GError **error);
 void pb_issue_free (pb_issue_t *issue);
+
+/* Grid lines at the top of a page taken by the masthead (front page) or the folio (the others,
+ * the folio style's `lines`); items count their `top` from below them. */
+int pb_page_head_lines (const pb_page_t *page);
 
 pb_template_t *pb_template_load_file (const char *path, GError **error);
 void pb_template_free (pb_template_t *tmpl);

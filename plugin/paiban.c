@@ -1,6 +1,8 @@
 /* The plugin entry point and the job object behind it: load → layout → paint. */
+#include <dlfcn.h>
 #include <json-glib/json-glib.h>
 #include <paiban/paiban.h>
+#include <stdlib.h>
 #include <string.h>
 #include "config.h"
 #include "fonts.h"
@@ -24,16 +26,74 @@ struct paiban_job {
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
 
-static const char *
+static gboolean
+has_layouts (const char *datadir)
+{
+  g_autofree char *layouts = g_build_filename (datadir, "layouts", NULL);
+  return g_file_test (layouts, G_FILE_TEST_IS_DIR);
+}
+
+/* The real folder of the file this code was loaded from: the plugin, or a program the core
+ * is linked into. */
+static char *
+own_dir (void)
+{
+  Dl_info info;
+  if (!dladdr ((const void *) paiban_plugin_v1, &info) || !info.dli_fname)
+    return NULL;
+  g_autofree char *real = realpath (info.dli_fname, NULL);
+  return real ? g_path_get_dirname (real) : NULL;
+}
+
+static gboolean
+same_dir (const char *a, const char *b)
+{
+  g_autofree char *real = realpath (b, NULL);
+  return real && strcmp (a, real) == 0;
+}
+
+/* Looked up relative to the plugin first, so that a DESTDIR-staged or moved installation
+ * reads its own data, and a build-tree plugin reads the working tree rather than a stale
+ * installed copy. The configured install path is the last resort. */
+static char *
 default_datadir (void)
 {
   const char *env = g_getenv ("PAIBAN_DATADIR");
   if (env && *env)
-    return env;
-  g_autofree char *installed = g_build_filename (PAIBAN_INSTALL_DATADIR, "layouts", NULL);
-  if (g_file_test (installed, G_FILE_TEST_IS_DIR))
-    return PAIBAN_INSTALL_DATADIR;
-  return PAIBAN_SOURCE_DATADIR;
+    return g_strdup (env);
+  g_autofree char *dir = own_dir ();
+  if (dir && same_dir (dir, PAIBAN_BUILD_PLUGIN_DIR) && has_layouts (PAIBAN_SOURCE_DATADIR))
+    return g_strdup (PAIBAN_SOURCE_DATADIR);
+  if (dir && *PAIBAN_DATADIR_FROM_LIBDIR)
+    {
+      g_autofree char *beside = g_build_filename (dir, PAIBAN_DATADIR_FROM_LIBDIR, NULL);
+      if (has_layouts (beside))
+        return g_canonicalize_filename (beside, NULL);
+    }
+  if (has_layouts (PAIBAN_INSTALL_DATADIR) || !has_layouts (PAIBAN_SOURCE_DATADIR))
+    return g_strdup (PAIBAN_INSTALL_DATADIR);
+  return g_strdup (PAIBAN_SOURCE_DATADIR);
+}
+
+/* GLib's G_DEFINE_QUARK initialises its static on first use without a lock; doing that once
+ * here, before any job exists, keeps two jobs' first errors from racing on it. */
+static void
+init_once (void)
+{
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      (void) PB_ERROR;
+      g_once_init_leave (&done, 1);
+    }
+}
+
+/* What a state-changing call returns at once: the sticky status of a failed job, a usage error
+ * for no job, or success when it may go on. */
+static paiban_status_t
+blocked (const paiban_job_t *job)
+{
+  return job ? job->status : PAIBAN_STATUS_USAGE;
 }
 
 static paiban_status_t
@@ -77,8 +137,9 @@ fail_with (paiban_job_t *job, GError *error)
 static paiban_job_t *
 job_create (void)
 {
+  init_once ();
   paiban_job_t *job = g_new0 (paiban_job_t, 1);
-  job->datadir = g_strdup (default_datadir ());
+  job->datadir = default_datadir ();
   return job;
 }
 
@@ -100,12 +161,15 @@ job_destroy (paiban_job_t *job)
 static paiban_status_t
 job_set_option (paiban_job_t *job, const char *key, const char *value)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!key || !value)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("option key and value must be given"));
   if (strcmp (key, "datadir") == 0)
     {
+      /* The templates and fonts of a loaded issue came from the old folder. */
+      if (job->issue)
+        return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("set \"datadir\" before loading"));
       g_free (job->datadir);
       job->datadir = g_strdup (value);
     }
@@ -131,6 +195,8 @@ loaded (paiban_job_t *job, pb_issue_t *issue, GError *error, gint64 start)
 {
   if (!issue)
     return fail_with (job, error);
+  /* The layout borrows from the issue it was made of. */
+  g_clear_pointer (&job->layout, pb_layout_free);
   if (job->issue)
     pb_issue_free (job->issue);
   job->issue = issue;
@@ -141,8 +207,8 @@ loaded (paiban_job_t *job, pb_issue_t *issue, GError *error, gint64 start)
 static paiban_status_t
 job_load_file (paiban_job_t *job, const char *path)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!path)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue file given"));
   gint64 start = g_get_monotonic_time ();
@@ -155,8 +221,8 @@ static paiban_status_t
 job_load_buffer (paiban_job_t *job, const char *data, size_t length, const char *name,
                  const char *base_dir)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!data)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue data given"));
   gint64 start = g_get_monotonic_time ();
@@ -182,8 +248,8 @@ total_overset (const pb_layout_t *layout)
 static paiban_status_t
 job_layout (paiban_job_t *job)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!job->issue)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue loaded"));
   gint64 start = g_get_monotonic_time ();
@@ -205,8 +271,8 @@ job_layout (paiban_job_t *job)
 static paiban_status_t
 job_write_pdf (paiban_job_t *job, const char *path)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!job->layout || !path)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("lay the issue out before writing it"));
   gint64 start = g_get_monotonic_time ();
@@ -235,8 +301,8 @@ job_write_pdf (paiban_job_t *job, const char *path)
 static paiban_status_t
 job_write_png (paiban_job_t *job, const char *dir, double dpi)
 {
-  if (job->status)
-    return job->status;
+  if (blocked (job))
+    return blocked (job);
   if (!job->layout || !dir || dpi < 10 || dpi > 1200)
     return fail (job, PAIBAN_STATUS_USAGE,
                  g_strdup ("lay the issue out first; the resolution must be 10–1200 dpi"));
@@ -298,6 +364,8 @@ report_pages (JsonBuilder *b, const pb_layout_t *layout)
 static const char *
 job_report (paiban_job_t *job)
 {
+  if (!job)
+    return NULL;
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "paiban");
@@ -348,24 +416,28 @@ job_report (paiban_job_t *job)
 static paiban_status_t
 job_status (paiban_job_t *job)
 {
-  return job->status;
+  return job ? job->status : PAIBAN_STATUS_USAGE;
 }
 
 static const char *
 job_error_message (paiban_job_t *job)
 {
+  if (!job)
+    return "no job given";
   return job->error ? job->error : "";
 }
 
 static int
 job_page_count (paiban_job_t *job)
 {
-  return job->layout ? (int) job->layout->pages->len : 0;
+  return job && job->layout ? (int) job->layout->pages->len : 0;
 }
 
 static int
 job_warning_count (paiban_job_t *job)
 {
+  if (!job)
+    return 0;
   return (job->issue ? (int) job->issue->warnings->len : 0)
          + (job->layout ? (int) job->layout->warnings->len : 0);
 }
@@ -373,9 +445,9 @@ job_warning_count (paiban_job_t *job)
 static const char *
 job_warning (paiban_job_t *job, int index)
 {
-  int n = job->issue ? (int) job->issue->warnings->len : 0;
-  if (index < 0)
+  if (!job || index < 0)
     return NULL;
+  int n = job->issue ? (int) job->issue->warnings->len : 0;
   if (index < n)
     return job->issue->warnings->pdata[index];
   index -= n;
@@ -414,5 +486,6 @@ static const paiban_plugin_v1_t plugin = {
 PB_EXPORT const paiban_plugin_v1_t *
 paiban_plugin_v1 (void)
 {
+  init_once ();
   return &plugin;
 }

@@ -40,8 +40,18 @@ paint_image (cairo_t *cr, const pb_image_t *image)
   cairo_restore (cr);
 }
 
+/* 1-based index in the PDF of the page numbered `number`, 0 when it is not in this file. */
+static int
+page_index (const pb_layout_t *layout, int number)
+{
+  for (guint i = 0; i < layout->pages->len; i++)
+    if (((pb_page_layout_t *) layout->pages->pdata[i])->number == number)
+      return i + 1;
+  return 0;
+}
+
 void
-pb_paint_page (cairo_t *cr, const pb_page_layout_t *page)
+pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page)
 {
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
@@ -68,7 +78,15 @@ pb_paint_page (cairo_t *cr, const pb_page_layout_t *page)
       const pb_line_t *line = page->lines->pdata[i];
       cairo_set_source_rgb (cr, (line->color >> 16 & 0xFF) / 255.0,
                             (line->color >> 8 & 0xFF) / 255.0, (line->color & 0xFF) / 255.0);
+      int target = line->link_page ? page_index (layout, line->link_page) : 0;
+      if (target)
+        {
+          g_autofree char *attrs = g_strdup_printf ("page=%d pos=[0 0]", target);
+          cairo_tag_begin (cr, CAIRO_TAG_LINK, attrs);
+        }
       paint_line (cr, line);
+      if (target)
+        cairo_tag_end (cr, CAIRO_TAG_LINK);
     }
   cairo_restore (cr);
 }
@@ -143,7 +161,7 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
       const pb_page_layout_t *page = layout->pages->pdata[i];
       cairo_pdf_surface_set_size (surface, page->width, page->height);
       add_navigation (surface, page, i);
-      pb_paint_page (cr, page);
+      pb_paint_page (cr, layout, page);
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
@@ -184,7 +202,7 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      pb_paint_page (cr, page);
+      pb_paint_page (cr, layout, page);
       cairo_destroy (cr);
       g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
       g_autofree char *path = g_build_filename (dir, name, NULL);

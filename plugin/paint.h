@@ -10,8 +10,9 @@ typedef struct {
   gint64 epoch;             /* creation date, seconds since 1970 (SOURCE_DATE_EPOCH) */
 } pb_pdf_info_t;
 
-/* Draws one page at the origin of `cr` (1 unit = 1 pt). */
-void pb_paint_page (cairo_t *cr, const pb_page_layout_t *page);
+/* Draws one page at the origin of `cr` (1 unit = 1 pt). Lines that refer to another page of
+ * `layout` become links to it (PDF only). */
+void pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page);
 
 /* Writes all pages to `path` through a temporary file renamed on success: a failed run leaves
  * an existing file untouched. */
