@@ -51,6 +51,7 @@ struct pb_para {
   GArray *units;           /* of pb_unit_t */
   GArray *lines;           /* of pb_para_line_t */
   double max_size;
+  gboolean has_space;      /* holds a breakable space */
 };
 
 #define PT(v) ((v) / (double) PANGO_SCALE)
@@ -299,6 +300,8 @@ pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, in
     }
   compress_adjacent (para->units);
   mark_breaks (para->units);
+  for (guint i = 0; i + 1 < para->units->len; i++)
+    para->has_space |= g_array_index (para->units, pb_unit_t, i).cls == PB_CLS_SPACE;
   return para;
 }
 
@@ -439,6 +442,11 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
     d += 1e6;
   if (!last_line && unit_at (para, last - 1)->break_after == PB_BREAK_DISCOURAGED)
     d += 1e6;
+  /* In a headline a space separates phrases (大力推进产业 加快发展科技): break there, not inside
+   * a phrase, when the headline has spaces at all. */
+  if (!last_line && m->align != PB_ALIGN_JUSTIFY && para->has_space
+      && unit_at (para, last - 1)->cls != PB_CLS_SPACE)
+    d += 1e5;
   return d;
 }
 

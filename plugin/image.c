@@ -20,11 +20,16 @@ jpeg_fail (j_common_ptr cinfo)
   longjmp (err->jump, 1);
 }
 
+/* libjpeg only warns about damaged data (a truncated file is "Premature end of JPEG file")
+ * and fills the gap with grey. The PDF embeds the file's own bytes, so the printer would
+ * meet the same damage: a warning fails the photo like an error. Trace messages (level ≥ 0)
+ * are ignored. */
 static void
-jpeg_quiet (j_common_ptr cinfo, int level)
+jpeg_warn (j_common_ptr cinfo, int level)
 {
-  (void) cinfo;
-  (void) level;
+  if (level >= 0)
+    return;
+  jpeg_fail (cinfo);
 }
 
 static gboolean
@@ -48,16 +53,19 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   pb_jpeg_error_t err;
+  /* Volatile: a longjmp from libjpeg comes back here with whatever was allocated. */
   cairo_surface_t *volatile surface = NULL;
+  JSAMPLE *volatile row = NULL;
   cinfo.err = jpeg_std_error (&err.mgr);
   err.mgr.error_exit = jpeg_fail;
-  err.mgr.emit_message = jpeg_quiet;
+  err.mgr.emit_message = jpeg_warn;
   if (setjmp (err.jump))
     {
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: corrupt JPEG: %s", path, err.message);
       jpeg_destroy_decompress (&cinfo);
       if (surface)
         cairo_surface_destroy (surface);
+      g_free (row);
       return NULL;
     }
   jpeg_create_decompress (&cinfo);
@@ -75,13 +83,22 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
   jpeg_start_decompress (&cinfo);
   int w = cinfo.output_width, h = cinfo.output_height, comps = cinfo.output_components;
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: no memory for %d × %d pixels", path,
+                   w, h);
+      cairo_surface_destroy (surface);
+      jpeg_destroy_decompress (&cinfo);
+      return NULL;
+    }
   unsigned char *pixels = cairo_image_surface_get_data (surface);
   int stride = cairo_image_surface_get_stride (surface);
-  JSAMPLE *row = g_malloc ((gsize) w * comps);
+  row = g_malloc ((gsize) w * comps);
   while (cinfo.output_scanline < (unsigned) h)
     {
       int y = cinfo.output_scanline;
-      jpeg_read_scanlines (&cinfo, &row, 1);
+      JSAMPLE *rows[1] = { row };
+      jpeg_read_scanlines (&cinfo, rows, 1);
       guint32 *out = (guint32 *) (pixels + (gsize) y * stride);
       for (int x = 0; x < w; x++)
         {
@@ -95,6 +112,7 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
         }
     }
   g_free (row);
+  row = NULL; /* jpeg_finish_decompress may still warn and jump */
   jpeg_finish_decompress (&cinfo);
   jpeg_destroy_decompress (&cinfo);
   cairo_surface_mark_dirty (surface);
@@ -130,19 +148,85 @@ read_mem (void *closure, unsigned char *out, unsigned int n)
   return CAIRO_STATUS_SUCCESS;
 }
 
+static guint32
+be32 (const guchar *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+/* The CRC-32 of PNG chunks (ISO 3309, as in zlib), bit by bit: photos are small next to
+ * the decoding that follows. */
+static guint32
+crc32_of (const guchar *p, gsize n)
+{
+  guint32 crc = 0xffffffffu;
+  for (gsize i = 0; i < n; i++)
+    {
+      crc ^= p[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+    }
+  return crc ^ 0xffffffffu;
+}
+
+static gboolean
+png_damaged (GError **error, const char *path, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+png_damaged (GError **error, const char *path, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *why = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: corrupt PNG: %s", path, why);
+  return FALSE;
+}
+
+/* Walks the chunks before decoding: cairo 1.16 reports every libpng failure as "out of
+ * memory", so truncation and damaged chunks are named here instead. IHDR must come first
+ * (it holds the size, checked against the limits before any pixel is allocated), and the
+ * chunks must fit the file, carry good CRCs and end with IEND after at least one IDAT. */
+static gboolean
+png_check (const char *path, const guchar *data, gsize len, GError **error)
+{
+  gsize pos = 8;
+  gboolean idat = FALSE;
+  for (int index = 0;; index++)
+    {
+      if (len - pos < 12)
+        return png_damaged (error, path, "the file ends at byte %" G_GSIZE_FORMAT
+                            " before the IEND chunk (truncated?)", len);
+      guint32 n = be32 (data + pos);
+      char type[5] = { 0 };
+      memcpy (type, data + pos + 4, 4);
+      for (int i = 0; i < 4; i++)
+        if (!g_ascii_isalpha (type[i]))
+          return png_damaged (error, path, "no chunk at byte %" G_GSIZE_FORMAT, pos);
+      if (n > len - pos - 12)
+        return png_damaged (error, path, "chunk %s at byte %" G_GSIZE_FORMAT " runs past the "
+                            "end of the file (truncated?)", type, pos);
+      if (crc32_of (data + pos + 4, n + 4) != be32 (data + pos + 8 + n))
+        return png_damaged (error, path, "chunk %s at byte %" G_GSIZE_FORMAT " has a bad "
+                            "checksum", type, pos);
+      if ((index == 0) != (strcmp (type, "IHDR") == 0) || (index == 0 && n != 13))
+        return png_damaged (error, path, "the IHDR chunk is missing, misplaced or malformed");
+      if (index == 0 && !size_ok (path, be32 (data + 16), be32 (data + 20), error))
+        return FALSE;
+      idat |= strcmp (type, "IDAT") == 0;
+      pos += 12 + (gsize) n;
+      if (strcmp (type, "IEND") == 0)
+        break;
+    }
+  if (!idat)
+    return png_damaged (error, path, "no image data (IDAT chunk)");
+  return TRUE;
+}
+
 static cairo_surface_t *
 load_png (const char *path, guchar *data, gsize len, GError **error)
 {
-  /* IHDR holds the size at bytes 16..23: refuse absurd images before decoding. */
-  if (len < 24)
-    {
-      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: truncated PNG", path);
-      g_free (data);
-      return NULL;
-    }
-  guint64 w = GUINT32_FROM_BE (*(guint32 *) (data + 16));
-  guint64 h = GUINT32_FROM_BE (*(guint32 *) (data + 20));
-  if (!size_ok (path, w, h, error))
+  if (!png_check (path, data, len, error))
     {
       g_free (data);
       return NULL;
@@ -150,10 +234,15 @@ load_png (const char *path, guchar *data, gsize len, GError **error)
   pb_reader_t reader = { data, len, 0 };
   cairo_surface_t *surface = cairo_image_surface_create_from_png_stream (read_mem, &reader);
   g_free (data);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+  cairo_status_t status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
     {
+      /* The chunks are sound, so libpng failed on the compressed pixels (cairo calls that
+       * "out of memory" too). */
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: corrupt PNG: %s", path,
-                   cairo_status_to_string (cairo_surface_status (surface)));
+                   status == CAIRO_STATUS_NO_MEMORY
+                     ? "the image data cannot be decoded (damaged, or too large for memory)"
+                     : cairo_status_to_string (status));
       cairo_surface_destroy (surface);
       return NULL;
     }

@@ -47,6 +47,7 @@ typedef struct {
   GPtrArray *warnings;
   GHashTable *chains;       /* story id → pb_chain_t* */
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
+  GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
 } pb_ctx_t;
 
 
@@ -330,11 +331,11 @@ place_masthead (pb_ctx_t *ctx, GError **error)
 
 /* ---- headline block ---- */
 
-/* Sets kicker, headline and subtitle across the item; returns the grid lines they take,
- * including one blank line under them. */
+/* Sets kicker, headline and subtitle across the item (only measures them when `dry`); returns
+ * the grid lines they take, including one blank line under them. */
 static int
 place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, double x,
-               double width, gboolean *ok, GError **error)
+               double width, gboolean dry, gboolean *ok, GError **error)
 {
   const pb_template_t *t = ctx->tmpl;
   struct { const char *text; pb_role_t role; } parts[] = {
@@ -343,6 +344,7 @@ place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, do
     { story->subtitle, PB_ROLE_SUBTITLE },
   };
   pb_para_t *paras[3] = { NULL };
+  int lines = 0;
   const pb_style_t *styles[3] = { &t->styles[PB_ROLE_KICKER], &t->styles[PB_ROLE_HEADLINE],
                                   &t->styles[PB_ROLE_SUBTITLE] };
   pb_style_t headline = t->styles[PB_ROLE_HEADLINE];
@@ -372,11 +374,11 @@ place_heading (pb_ctx_t *ctx, const pb_story_t *story, const pb_item_t *item, do
         height += 0.35 * s->size;
       height += (n - 1) * leading + s->size;
     }
-  int lines = lines_for (ctx, height) + 1;
+  lines = lines_for (ctx, height) + 1;
   /* Centre the block in its lines, leaving the blank line below. */
   double y = cell_top (ctx, item->top) + ((lines - 1) * t->leading - height) / 2;
   gboolean first = TRUE;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 3 && !dry; i++)
     {
       if (!paras[i])
         continue;
@@ -825,7 +827,7 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
     }
   add_rule_above (ctx, item, x, width);
   gboolean ok = TRUE;
-  int heading = first_part ? place_heading (ctx, story, item, x, width, &ok, error) : 0;
+  int heading = first_part ? place_heading (ctx, story, item, x, width, FALSE, &ok, error) : 0;
   if (!ok)
     return FALSE;
 
@@ -1083,6 +1085,139 @@ page_free (pb_page_layout_t *page)
   g_free (page);
 }
 
+/* ---- automatic placement ---- */
+
+/* Grid lines a story item needs at `span` columns: its headlines, its photo and caption, and its
+ * body set at the column width, plus a line of slack per column for widow control. */
+static int
+story_lines_needed (pb_ctx_t *ctx, const pb_item_t *item, gboolean first_part, GError **error)
+{
+  const pb_template_t *t = ctx->tmpl;
+  const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
+  gboolean ok = TRUE;
+  int heading = first_part ? place_heading (ctx, story, item, 0, span_width (t, item->span), TRUE,
+                                            &ok, error)
+                           : 1;
+  if (!ok)
+    return -1;
+  int body = 0;
+  pb_measure_t m = body_measure (t);
+  for (guint i = 0; i < story->blocks->len; i++)
+    {
+      const pb_block_t *block = story->blocks->pdata[i];
+      if (block->kind == PB_BLOCK_SUBHEAD)
+        {
+          body += MAX (2, t->styles[PB_ROLE_SUBHEAD].lines);
+          continue;
+        }
+      pb_para_t *para = shape (ctx, block->text, NULL, 0, &t->styles[PB_ROLE_BODY], block->loc,
+                               error);
+      if (!para)
+        return -1;
+      body += pb_para_break (para, &m);
+      pb_para_free (para);
+    }
+  int photo = 0, photo_span = 0;
+  if (first_part && story->photos->len > 0)
+    {
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      /* Without a set height, assume the 3:2 of most news photos, plus two caption lines. */
+      photo = (item->photo_lines > 0 ? item->photo_lines
+                                     : (int) ceil (span_width (t, photo_span) * 2 / 3 / t->leading))
+              + 3;
+    }
+  int per_column = (body + photo_span * photo + item->span - 1) / item->span;
+  return heading + per_column + 1;
+}
+
+static int
+guide_lines_needed (const pb_item_t *item)
+{
+  int lines = 2;
+  for (guint i = 0; i < item->guide_entries->len; i++)
+    {
+      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
+      int parts = 1;
+      for (const char *p = e->title; *p; p++)
+        parts += *p == '\n';
+      lines += parts + 1;
+    }
+  return lines + 1;
+}
+
+static gboolean
+area_free (GPtrArray *placed, int column, int span, int top, int height)
+{
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const pb_item_t *q = placed->pdata[i];
+      if (column < q->column + q->span && q->column < column + span && top < q->top + q->height
+          && q->top < top + height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Places items given without coordinates: each at the highest, then leftmost, free rectangle of
+ * its span, as tall as its text needs (or what is left of the page). Returns the page's items
+ * with every position set; the copies of auto-placed items go to `owned`. */
+static GPtrArray *
+resolve_items (pb_ctx_t *ctx, const pb_page_t *plan, GPtrArray *owned, GError **error)
+{
+  const pb_template_t *t = plan->tmpl;
+  int avail = t->lines - pb_page_head_lines (plan);
+  GPtrArray *items = g_ptr_array_new ();
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      const pb_item_t *item = plan->items->pdata[i];
+      if (!item->auto_place)
+        g_ptr_array_add (items, (gpointer) item);
+    }
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      const pb_item_t *item = plan->items->pdata[i];
+      if (!item->auto_place)
+        continue;
+      pb_item_t *copy = g_memdup2 (item, sizeof *item);
+      g_ptr_array_add (owned, copy);
+      int need = item->height;
+      if (need <= 0)
+        need = item->kind == PB_ITEM_GUIDE
+               ? guide_lines_needed (item)
+               : story_lines_needed (ctx, item, !g_hash_table_contains (ctx->chains,
+                                                                      item->story_id), error);
+      if (need < 0)
+        {
+          g_ptr_array_free (items, TRUE);
+          return NULL;
+        }
+      gboolean found = FALSE;
+      for (int top = 0; top < avail && !found; top++)
+        for (int col = 0; col + item->span <= t->columns && !found; col++)
+          {
+            /* Take what is left of the page when the text needs more. */
+            int height = MIN (need, avail - top);
+            if (height >= 3 && area_free (items, col, item->span, top, height))
+              {
+                copy->column = col;
+                copy->top = top;
+                copy->height = height;
+                found = TRUE;
+              }
+          }
+      if (!found)
+        {
+          pb_set_error_at (error, PB_ERROR_LAYOUT, item->loc,
+                           "page %d has no free area of %d columns for this item", plan->number,
+                           item->span);
+          g_ptr_array_free (items, TRUE);
+          return NULL;
+        }
+      g_ptr_array_add (items, copy);
+    }
+  return items;
+}
+
 static gboolean
 layout_page (pb_ctx_t *ctx, const pb_page_t *plan, GError **error)
 {
@@ -1090,12 +1225,16 @@ layout_page (pb_ctx_t *ctx, const pb_page_t *plan, GError **error)
   ctx->page = page_new (plan);
   ctx->grid_offset = pb_page_head_lines (plan);
   gboolean ok = plan->masthead ? place_masthead (ctx, error) : place_folio (ctx, error);
-  for (guint i = 0; ok && i < plan->items->len; i++)
+  GPtrArray *items = ok ? resolve_items (ctx, plan, ctx->owned_items, error) : NULL;
+  ok = items != NULL;
+  for (guint i = 0; ok && i < items->len; i++)
     {
-      const pb_item_t *item = plan->items->pdata[i];
+      const pb_item_t *item = items->pdata[i];
       ok = item->kind == PB_ITEM_STORY ? place_story (ctx, item, error)
                                        : place_guide (ctx, item, error);
     }
+  if (items)
+    g_ptr_array_free (items, TRUE);
   if (!ok)
     {
       page_free (ctx->page);
@@ -1150,7 +1289,8 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   pb_ctx_t ctx = { issue, fonts, NULL, NULL, 0, g_ptr_array_new_with_free_func (g_free),
                    story_pages (issue), layout->warnings,
                    g_hash_table_new (g_str_hash, g_str_equal),
-                   g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free) };
+                   g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free),
+                   g_ptr_array_new_with_free_func (g_free) };
   gboolean ok = TRUE;
   /* First what each page shows by itself, then the stories flow through their frames, which
    * may run over several pages. */
@@ -1169,6 +1309,7 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   g_hash_table_destroy (ctx.story_pages);
   g_hash_table_destroy (ctx.chains);
   g_ptr_array_free (ctx.chain_order, TRUE);
+  g_ptr_array_free (ctx.owned_items, TRUE);
   if (!ok)
     {
       pb_layout_free (layout);

@@ -2055,7 +2055,8 @@ read_item_photo (const obj_t *item, pb_item_t *it, GError **error)
   if (!get_int (&o, "span", FALSE, 1, it->span, 0, "at most the item's span", &it->photo_span,
                 error)
       || !get_string (&o, "side", FALSE, &side, error)
-      || !get_int (&o, "lines", FALSE, 3, it->height, 0, "at most the item's height",
+      || !get_int (&o, "lines", FALSE, 3, it->height > 0 ? it->height : G_MAXINT, 0,
+                   "at most the item's height",
                    &it->photo_lines, error))
     return FALSE;
   if (side && strcmp (side, "left") != 0 && strcmp (side, "right") != 0)
@@ -2122,12 +2123,37 @@ read_guide (loader_t *l, const obj_t *item, pb_item_t *it, GError **error)
   return TRUE;
 }
 
+/* An item without "column" and "top" is placed by the layout (top to bottom, left to right);
+ * its "span" defaults to the full width and its "height" to what its text needs. */
+static gboolean
+read_item_auto (const obj_t *o, const pb_page_t *p, pb_item_t *it, GError **error)
+{
+  const pb_template_t *t = p->tmpl;
+  int avail = t->lines - pb_page_head_lines (p);
+  g_autofree char *span_hint = g_strdup_printf ("the template has %d columns", t->columns);
+  g_autofree char *height_hint = g_strdup_printf ("the page has %d grid lines%s", avail,
+                                                  p->masthead ? " under the masthead" : "");
+  it->auto_place = TRUE;
+  return get_int (o, "span", FALSE, 1, t->columns, t->columns, span_hint, &it->span, error)
+         && get_int (o, "height", FALSE, 1, avail, 0, height_hint, &it->height, error);
+}
+
 static gboolean
 read_item_grid (const obj_t *o, const pb_page_t *p, pb_item_t *it, GError **error)
 {
   const pb_template_t *t = p->tmpl;
   int cols = t->columns, column;
   int avail = t->lines - pb_page_head_lines (p);
+  JsonNode *col_node = member (o, "column"), *top_node = member (o, "top");
+  if (!col_node && !top_node)
+    return read_item_auto (o, p, it, error);
+  if (!col_node || !top_node)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, node_loc (o->d, col_node ? col_node : top_node),
+                       "%s: give both \"column\" and \"top\", or neither for automatic "
+                       "placement", o->what);
+      return FALSE;
+    }
   g_autofree char *col_hint = g_strdup_printf ("the template has %d columns", cols);
   if (!get_int (o, "column", TRUE, 1, cols, 1, col_hint, &column, error))
     return FALSE;
@@ -2147,10 +2173,10 @@ read_item_grid (const obj_t *o, const pb_page_t *p, pb_item_t *it, GError **erro
 static gboolean
 check_overlap (const obj_t *o, const pb_page_t *p, const pb_item_t *it, GError **error)
 {
-  for (guint j = 0; j + 1 < p->items->len; j++)
+  for (guint j = 0; j + 1 < p->items->len && !it->auto_place; j++)
     {
       const pb_item_t *q = p->items->pdata[j];
-      if (it->column < q->column + q->span && q->column < it->column + it->span
+      if (!q->auto_place && it->column < q->column + q->span && q->column < it->column + it->span
           && it->top < q->top + q->height && q->top < it->top + it->height)
         {
           pb_set_error_at (error, PB_ERROR_INVALID, it->loc,

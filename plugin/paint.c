@@ -78,10 +78,12 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
       const pb_line_t *line = page->lines->pdata[i];
       cairo_set_source_rgb (cr, (line->color >> 16 & 0xFF) / 255.0,
                             (line->color >> 8 & 0xFF) / 255.0, (line->color & 0xFF) / 255.0);
-      int target = line->link_page ? page_index (layout, line->link_page) : 0;
+      /* Links name the page's destination: cairo 1.16 drops the target of a "page=N" link
+       * to a later page, named destinations resolve at the end. */
+      gboolean target = line->link_page && page_index (layout, line->link_page) > 0;
       if (target)
         {
-          g_autofree char *attrs = g_strdup_printf ("page=%d pos=[0 0]", target);
+          g_autofree char *attrs = g_strdup_printf ("dest='page-%d'", line->link_page);
           cairo_tag_begin (cr, CAIRO_TAG_LINK, attrs);
         }
       paint_line (cr, line);
@@ -117,7 +119,8 @@ set_metadata (cairo_surface_t *surface, const pb_pdf_info_t *info)
 }
 
 static void
-add_navigation (cairo_surface_t *surface, const pb_page_layout_t *page, int page_index)
+add_navigation (cairo_surface_t *surface, const pb_layout_t *layout,
+                const pb_page_layout_t *page, int page_index)
 {
   g_autofree char *label = g_strdup_printf ("%d", page->number);
   cairo_pdf_surface_set_page_label (surface, label);
@@ -134,7 +137,8 @@ add_navigation (cairo_surface_t *surface, const pb_page_layout_t *page, int page
         continue;
       g_autofree char *at = g_strdup_printf ("page=%d pos=[%.1f %.1f]", page_index + 1, line->x,
                                              line->baseline - line->size);
-      cairo_pdf_surface_add_outline (surface, parent, line->text, at, 0);
+      const pb_story_t *story = g_hash_table_lookup (layout->issue->story_by_id, line->story_id);
+      cairo_pdf_surface_add_outline (surface, parent, story ? story->headline : line->text, at, 0);
     }
 }
 
@@ -156,12 +160,25 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
-  for (guint i = 0; i < layout->pages->len; i++)
+  /* A document structure element around everything: without one, cairo 1.16 writes link
+   * annotations that point at a structure tree it never writes (a damaged file). */
+  guint n = layout->pages->len;
+  if (n > 0)
+    cairo_tag_begin (cr, "Document", NULL);
+  for (guint i = 0; i < n; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
-      cairo_pdf_surface_set_size (surface, page->width, page->height);
-      add_navigation (surface, page, i);
+      const pb_page_layout_t *prev = i > 0 ? layout->pages->pdata[i - 1] : page;
+      /* Only on a change of size: cairo 1.16 damages tagged files on a redundant call. */
+      if (page->width != prev->width || page->height != prev->height)
+        cairo_pdf_surface_set_size (surface, page->width, page->height);
+      add_navigation (surface, layout, page, i);
+      g_autofree char *dest = g_strdup_printf ("name='page-%d' x=0 y=0 internal", page->number);
+      cairo_tag_begin (cr, CAIRO_TAG_DEST, dest);
+      cairo_tag_end (cr, CAIRO_TAG_DEST);
       pb_paint_page (cr, layout, page);
+      if (i + 1 == n)
+        cairo_tag_end (cr, "Document");
       cairo_show_page (cr);
     }
   cairo_destroy (cr);

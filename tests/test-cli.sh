@@ -60,7 +60,21 @@ check "usage error exits 2" test $? -eq 2
 check "--help exits 0" test $? -eq 0
 check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugin ABI 1'"
 
-# 5. check writes no PDF.
+# 5. the eight-page issue: every page, a valid file, title, bookmarks, links, no overset.
+"$paiban" render "$root/examples/full-issue/issue.json" -o "$work/issue.pdf" \
+  --report "$work/issue.json" 2>"$work/err"
+check "full issue renders" test $? -eq 0
+pages=$(pdfinfo "$work/issue.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+check "full issue has 8 pages" test "$pages" = 8
+check "full issue passes qpdf --check" qpdf --check "$work/issue.pdf"
+check "PDF title is paper and date" bash -c "pdfinfo '$work/issue.pdf' | grep -q '^Title: *广东建设报 2024-02-19'"
+check "full issue has no overset" bash -c "! grep -q '\"overset_chars\" : [1-9]' '$work/issue.json'"
+check "no warnings for the full issue" bash -c "! grep -q warning '$work/err'"
+qpdf --qdf --object-streams=disable "$work/issue.pdf" "$work/qdf.pdf" 2>/dev/null
+check "bookmarks: a page and its stories" bash -c "[ \$(grep -a -c '/Title' '$work/qdf.pdf') -ge 16 ]"
+check "links to named page destinations" bash -c "grep -a -q '/Dest (page-3)' '$work/qdf.pdf'"
+
+# 6. check writes no PDF.
 "$paiban" check "$root/examples/front-page/issue.json" 2>/dev/null
 check "check exits 0" test $? -eq 0
 

@@ -28,7 +28,10 @@ static const char issue_json[] =
   "    { \"id\": \"long\", \"headline\": \"长篇报道跨版续排\", \"body_file\": \"long.md\" },\n"
   "    { \"id\": \"side\", \"headline\": \"第二版的稿件\", \"body\": \"短稿正文。\" },\n"
   "    { \"id\": \"over\", \"headline\": \"超长稿件\", \"body_file\": \"over.md\" },\n"
-  "    { \"id\": \"far\", \"headline\": \"他版稿件\", \"body\": \"正文。\" }\n"
+  "    { \"id\": \"far\", \"headline\": \"他版稿件\", \"body\": \"正文。\" },\n"
+  "    { \"id\": \"a4\", \"headline\": \"短稿\", \"body\": \"第四版左侧的短稿，自动排在版面左上。\" },\n"
+  "    { \"id\": \"b4\", \"headline\": \"较长的稿件\", \"body_file\": \"over.md\" },\n"
+  "    { \"id\": \"c4\", \"headline\": \"通栏稿件\", \"body\": \"通栏稿件排在两篇稿件之下。\" }\n"
   "  ],\n"
   "  \"pages\": [\n"
   "    { \"number\": 1, \"masthead\": true, \"items\": [\n"
@@ -43,6 +46,9 @@ static const char issue_json[] =
   "    { \"number\": 3, \"section\": \"综合\", \"items\": [\n"
   "      { \"story\": \"long\", \"column\": 1, \"span\": 3, \"top\": 0, \"height\": 64 },\n"
   "      { \"story\": \"over\", \"column\": 4, \"span\": 3, \"top\": 0, \"height\": 8 } ] },\n"
+  "    { \"number\": 4, \"items\": [\n"
+  "      { \"story\": \"a4\", \"span\": 3 }, { \"story\": \"b4\", \"span\": 3 },\n"
+  "      { \"story\": \"c4\", \"height\": 6 } ] },\n"
   "    { \"number\": 7, \"elsewhere\": true, \"stories\": [\"far\"] }\n"
   "  ]\n"
   "}\n";
@@ -75,7 +81,7 @@ lines_of (const pb_page_layout_t *page, pb_role_t role, const char *story)
 static void
 test_pages (void)
 {
-  g_assert_cmpuint (layout->pages->len, ==, 3);
+  g_assert_cmpuint (layout->pages->len, ==, 4);
   g_assert_nonnull (page_numbered (1));
   g_assert_nonnull (page_numbered (3));
   g_assert_null (page_numbered (7));
@@ -200,6 +206,47 @@ test_overset (void)
   g_assert_true (warned);
 }
 
+static const pb_placed_item_t *
+placed (const pb_page_layout_t *page, const char *story)
+{
+  for (guint i = 0; i < page->items->len; i++)
+    if (g_strcmp0 (((pb_placed_item_t *) page->items->pdata[i])->story_id, story) == 0)
+      return page->items->pdata[i];
+  return NULL;
+}
+
+/* Items without coordinates go top to bottom, left to right, as tall as their text. */
+static void
+test_auto_placement (void)
+{
+  const pb_page_layout_t *page = page_numbered (4);
+  const pb_template_t *t = page->tmpl;
+  const pb_placed_item_t *a = placed (page, "a4"), *b = placed (page, "b4"), *c = placed (page, "c4");
+  double top = page->grid_top + pb_page_head_lines (page->plan) * t->leading;
+  g_assert_cmpfloat_with_epsilon (a->area.y, top, 0.01);
+  g_assert_cmpfloat_with_epsilon (b->area.y, top, 0.01);
+  g_assert_cmpfloat_with_epsilon (a->area.x, pb_column_x (t, 0), 0.01);
+  g_assert_cmpfloat_with_epsilon (b->area.x, pb_column_x (t, 3), 0.01);
+  /* The short story is shorter than the long one, and both hold all their text. */
+  g_assert_cmpfloat (a->area.h, <, b->area.h);
+  g_assert_cmpint (a->overset_chars, ==, 0);
+  g_assert_cmpint (b->overset_chars, ==, 0);
+  /* The full-width item goes under both, six lines high. */
+  g_assert_cmpfloat_with_epsilon (c->area.y, top + MAX (a->area.h, b->area.h), 0.01);
+  g_assert_cmpfloat_with_epsilon (c->area.h, 6 * t->leading, 0.01);
+  g_assert_cmpfloat_with_epsilon (c->area.w, page->type_area.w, 0.01);
+  /* Every body line of a story lies inside its area. */
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *l = page->lines->pdata[i];
+      const pb_placed_item_t *it = placed (page, l->story_id);
+      if (!it)
+        continue;
+      g_assert_cmpfloat (l->baseline, >, it->area.y);
+      g_assert_cmpfloat (l->baseline, <, it->area.y + it->area.h);
+    }
+}
+
 static void
 write_file (const char *name, const char *text)
 {
@@ -234,6 +281,7 @@ main (int argc, char **argv)
   g_test_add_func ("/issue/continued-text", test_continued_text);
   g_test_add_func ("/issue/guide-numbers", test_guide_numbers);
   g_test_add_func ("/issue/overset", test_overset);
+  g_test_add_func ("/issue/auto-placement", test_auto_placement);
   int rc = g_test_run ();
 
   pb_layout_free (layout);

@@ -8,7 +8,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev libmd4c-dev
   libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libjpeg62-turbo-dev
   fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai
-  poppler-utils
+  poppler-utils qpdf
 )
 
 missing=()

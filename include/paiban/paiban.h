@@ -7,7 +7,8 @@
  *   void *so = dlopen ("libpaiban.so.0", RTLD_NOW | RTLD_LOCAL);
  *   paiban_plugin_v1_func_t entry = (paiban_plugin_v1_func_t) dlsym (so, PAIBAN_PLUGIN_SYMBOL);
  *   const paiban_plugin_v1_t *pb = entry ();
- *   if (pb->abi_version != PAIBAN_ABI_VERSION) ...            // refuse an unknown table
+ *   if (pb->abi_version != PAIBAN_ABI_VERSION || pb->size < sizeof *pb)
+ *     ...                                                      // refuse an unknown table
  *   paiban_job_t *job = pb->job_create ();
  *   if (pb->job_load_file (job, "issue.json") != PAIBAN_STATUS_SUCCESS
  *       || pb->job_layout (job) != PAIBAN_STATUS_SUCCESS
@@ -16,16 +17,73 @@
  *   pb->job_destroy (job);
  *
  * Contract
- * - Ownership: a job is created by job_create and freed by job_destroy; every string the
- *   plugin returns is owned by the job and valid until the next call on that job or its
- *   destruction. Strings passed in are copied.
- * - Errors: every function returns a paiban_status_t. A failed call records its message
- *   ("FILE:LINE:COLUMN: what is wrong" when the fault is in an input file) in the job; the
- *   status sticks to the job (as in cairo): later calls return it without doing anything.
- *   The plugin never aborts or exits the host process on bad input.
- * - Threads: a job is used by one thread at a time; separate jobs may run on separate threads.
- * - Output files are written to a temporary file and renamed: a failed call never leaves a
- *   partial file or damages an existing one.
+ *
+ * Versions
+ * - The table's layout is fixed for ABI version 1. A host checks abi_version ==
+ *   PAIBAN_ABI_VERSION and size >= sizeof (paiban_plugin_v1_t) as the host was compiled, and
+ *   refuses the plugin otherwise. A later plugin may append members (and raise `size`); any
+ *   other change gets a new entry point (paiban_plugin_v2) and a new soname.
+ * - The table, `name`, `version` and the media-type lists are static: valid until the plugin
+ *   is unloaded; the host does not modify or free them.
+ *
+ * Ownership
+ * - job_create returns a new job; job_destroy frees it and everything it returned, and does
+ *   nothing for NULL. Destroy every job before dlclose(). The plugin is linked with
+ *   -z nodelete: dlclose() leaves it (and the Pango and GObject types it registered) loaded,
+ *   so a host may close and open it again.
+ * - Strings passed in (paths, keys, values, the buffer, name, base_dir) are only read during
+ *   the call: the host may free them when it returns. Text is UTF-8; paths are handed to the
+ *   C library as they are, relative ones resolve against the working directory of the process.
+ * - Strings returned are owned by the job; never free them. job_error_message's string lives
+ *   until job_destroy; job_warning's until the next job_load_*, job_layout or job_destroy;
+ *   job_report's until the next job_report or job_destroy. Copy what must live longer.
+ *
+ * Order of calls
+ * - job_set_option (any number; "datadir" only before loading), then job_load_file or
+ *   job_load_buffer, then job_layout, then job_write_pdf / job_write_png (any number). Loading
+ *   again replaces the issue and discards its layout; laying out again replaces the layout.
+ *   A call out of order fails with PAIBAN_STATUS_USAGE.
+ *
+ * Errors
+ * - job_set_option, job_load_*, job_layout and job_write_* return a paiban_status_t. A failure
+ *   records a status and one message in the job: "FILE:LINE:COLUMN: what is wrong" when the
+ *   fault is at a place in an input file, "FILE: what is wrong" when it is the file as a whole,
+ *   else just the text. FILE is the path as given (or resolved against the issue's folder for
+ *   files it names; job_load_buffer's `name` for the buffer); LINE and COLUMN count from 1 and
+ *   COLUMN counts characters, not bytes.
+ * - The status is sticky (as in cairo): after a failure those five functions return the same
+ *   status at once and do nothing, and the message stays the first one. To try again, destroy
+ *   the job and create a new one. Reading never fails and still works on a failed job:
+ *   job_status, job_error_message ("" while there is no error), job_report (then "status":
+ *   "error" and "error": the message), job_page_count, job_warning_count, job_warning.
+ * - Warnings (unknown keys, layout notes) do not fail the job; they are read with
+ *   job_warning_count / job_warning and are in the report.
+ * - A NULL job is a usage error: status functions return PAIBAN_STATUS_USAGE, counts 0,
+ *   strings NULL (job_error_message: a fixed text), nothing is recorded.
+ * - The plugin never aborts or exits the host process on bad input and prints nothing itself;
+ *   only running out of memory aborts (as everywhere in GLib).
+ *
+ * Threads
+ * - paiban_plugin_v1 and job_create may be called from any thread, at the same time.
+ * - A job is not locked: calls on one job must not overlap. A job may move between threads
+ *   when the host orders the calls (a mutex, a queue hand-off).
+ * - Separate jobs may run at the same time on separate threads: each has its own fontconfig
+ *   configuration and Pango font map and they share no writable state in the plugin; each
+ *   gives the same bytes as it would alone.
+ * - The plugin starts no threads of its own (Pango runs a short one to initialise fontconfig),
+ *   installs no signal handlers and changes no process-wide state (locale, environment,
+ *   working directory, fontconfig's current configuration). It reads PAIBAN_DATADIR in
+ *   job_create and SOURCE_DATE_EPOCH in job_write_pdf: do not change the environment while
+ *   other threads run plugin calls (a POSIX rule for getenv).
+ *
+ * Files
+ * - Output files are written to a temporary file beside them and renamed: a failed call never
+ *   leaves a partial file or damages an existing one. job_write_png creates `dir` if needed and
+ *   writes dir/page-NN.png (NN: the page number); two jobs must not write the same file.
+ * - The data folder ("datadir": layouts/ and fonts/) defaults to $PAIBAN_DATADIR, else the
+ *   share/paiban folder installed beside the plugin (found relative to the plugin's own file,
+ *   so a staged or moved installation works), else the configured install path; a plugin
+ *   running from its build tree uses its source tree.
  */
 #ifndef PAIBAN_H
 #define PAIBAN_H
@@ -62,22 +120,30 @@ typedef struct {
 
   paiban_job_t *(*job_create) (void);
   void (*job_destroy) (paiban_job_t *job);
-  /* Options: "datadir" (folder with layouts/ and fonts/), "strict" ("1": overset is an error),
-   * "source-date-epoch" (seconds; the PDF dates). */
+  /* Options: "datadir" (folder with layouts/ and fonts/; before loading), "strict" ("1":
+   * overset text is an error at job_layout, "0": a count in the report), "source-date-epoch"
+   * (seconds since 1970, the PDF dates; default $SOURCE_DATE_EPOCH, else the issue date).
+   * An unknown key or a bad value is a usage error. */
   paiban_status_t (*job_set_option) (paiban_job_t *job, const char *key, const char *value);
   paiban_status_t (*job_load_file) (paiban_job_t *job, const char *path);
-  /* `name` is used in messages; relative paths in the issue resolve against `base_dir`. */
+  /* `length` bytes of issue JSON (no terminating NUL needed). `name` stands for the buffer in
+   * messages (NULL: "<buffer>"); relative paths in the issue resolve against `base_dir` (NULL:
+   * the working directory). */
   paiban_status_t (*job_load_buffer) (paiban_job_t *job, const char *data, size_t length,
                                       const char *name, const char *base_dir);
   paiban_status_t (*job_layout) (paiban_job_t *job);
   paiban_status_t (*job_write_pdf) (paiban_job_t *job, const char *path);
+  /* One PNG proof per page at `dpi` (10 to 1200). */
   paiban_status_t (*job_write_png) (paiban_job_t *job, const char *dir, double dpi);
-  /* The JSON report of the job: pages, stories, overset, warnings, timings. */
+  /* The JSON report of the job: "status" ("ok" or "error"), "error", "pages" with their items
+   * and areas, "overset_chars", "warnings", "timings_s". */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);
+  /* Pages laid out by the last job_layout (0 before). */
   int (*job_page_count) (paiban_job_t *job);
   int (*job_warning_count) (paiban_job_t *job);
+  /* Warning `index` (0 to count - 1); NULL outside that range. */
   const char *(*job_warning) (paiban_job_t *job, int index);
 } paiban_plugin_v1_t;
 
