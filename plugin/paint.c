@@ -12,16 +12,18 @@
 #include "config.h"
 
 static void
-paint_line (cairo_t *cr, const pb_line_t *line)
+paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
 {
   for (guint i = 0; i < line->runs->len; i++)
     {
       const pb_glyph_run_t *run = line->runs->pdata[i];
-      cairo_scaled_font_t *font = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (run->font));
-      cairo_set_scaled_font (cr, font);
+      cairo_set_scaled_font (cr, pb_embed_font (fonts, run->font));
+      cairo_glyph_t *glyphs = g_new (cairo_glyph_t, run->n_glyphs);
+      pb_embed_glyphs (fonts, run->font, run->glyphs, run->n_glyphs, glyphs);
       /* With the text clusters, copy and search in the PDF give back the input characters. */
-      cairo_show_text_glyphs (cr, run->text, run->text_len, run->glyphs, run->n_glyphs,
+      cairo_show_text_glyphs (cr, run->text, run->text_len, glyphs, run->n_glyphs,
                               run->clusters, run->n_clusters, 0);
+      g_free (glyphs);
     }
 }
 
@@ -51,7 +53,8 @@ page_index (const pb_layout_t *layout, int number)
 }
 
 void
-pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page)
+pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+               pb_embed_t *fonts)
 {
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
@@ -86,7 +89,7 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
           g_autofree char *attrs = g_strdup_printf ("dest='page-%d'", line->link_page);
           cairo_tag_begin (cr, CAIRO_TAG_LINK, attrs);
         }
-      paint_line (cr, line);
+      paint_line (cr, line, fonts);
       if (target)
         cairo_tag_end (cr, CAIRO_TAG_LINK);
     }
@@ -146,11 +149,15 @@ gboolean
 pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *path,
               GError **error)
 {
+  pb_embed_t *fonts = pb_embed_new (layout, error);
+  if (!fonts)
+    return FALSE;
   g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
   int fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
   if (fd < 0)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", path, g_strerror (errno));
+      pb_embed_free (fonts);
       return FALSE;
     }
   FILE *out = fdopen (fd, "wb");
@@ -176,7 +183,7 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
       g_autofree char *dest = g_strdup_printf ("name='page-%d' x=0 y=0 internal", page->number);
       cairo_tag_begin (cr, CAIRO_TAG_DEST, dest);
       cairo_tag_end (cr, CAIRO_TAG_DEST);
-      pb_paint_page (cr, layout, page);
+      pb_paint_page (cr, layout, page, fonts);
       if (i + 1 == n)
         cairo_tag_end (cr, "Document");
       cairo_show_page (cr);
@@ -185,9 +192,11 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  pb_embed_free (fonts);
   gboolean ok = status == CAIRO_STATUS_SUCCESS;
+  /* The rename makes the new file appear whole or not at all; no fsync, which costs more than
+   * the whole layout of a page. */
   ok = (fflush (out) == 0) && ok;
-  ok = (fsync (fileno (out)) == 0) && ok;
   ok = (fclose (out) == 0) && ok;
   if (ok && g_rename (tmp, path) != 0)
     ok = FALSE;
@@ -209,6 +218,9 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", dir, g_strerror (errno));
       return FALSE;
     }
+  pb_embed_t *fonts = pb_embed_new (layout, error);
+  if (!fonts)
+    return FALSE;
   double scale = dpi / 72.0;
   for (guint i = 0; i < layout->pages->len; i++)
     {
@@ -219,7 +231,7 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      pb_paint_page (cr, layout, page);
+      pb_paint_page (cr, layout, page, fonts);
       cairo_destroy (cr);
       g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -229,11 +241,13 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
         {
           g_unlink (tmp);
+          pb_embed_free (fonts);
           g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot write: %s", path,
                        status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
                                                       : g_strerror (errno));
           return FALSE;
         }
     }
+  pb_embed_free (fonts);
   return TRUE;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cairo.h>
+#include "embed.h"
 #include "layout.h"
 
 typedef struct {
@@ -12,7 +13,8 @@ typedef struct {
 
 /* Draws one page at the origin of `cr` (1 unit = 1 pt). Lines that refer to another page of
  * `layout` become links to it (PDF only). */
-void pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page);
+void pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+                    pb_embed_t *fonts);
 
 /* Writes all pages to `path` through a temporary file renamed on success: a failed run leaves
  * an existing file untouched. */
