@@ -12,6 +12,11 @@ is_one_of (gunichar c, const char *set)
 pb_cls_t
 pb_cls_of (gunichar c)
 {
+  /* Most characters of a Chinese page are unified ideographs or ASCII letters and digits. */
+  if (c >= 0x4E00 && c <= 0x9FFF)
+    return PB_CLS_IDEO;
+  if (c < 0x80 && g_ascii_isalnum (c))
+    return PB_CLS_ALNUM;
   if (is_one_of (c, "（《“‘「『【〔〈〖［｛([{"))
     return PB_CLS_OPEN;
   if (is_one_of (c, "）》”’」』】〕〉〗］｝)]}"))

@@ -48,6 +48,7 @@ typedef struct {
   GHashTable *chains;       /* story id → pb_chain_t* */
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
+  GHashTable *images;       /* photo file → decoded cairo_surface_t* */
 } pb_ctx_t;
 
 
@@ -408,7 +409,12 @@ place_photo (pb_ctx_t *ctx, const pb_story_t *story, const pb_photo_t *photo, in
   const pb_template_t *t = ctx->tmpl;
   *ok = FALSE;
   GError *local = NULL;
-  cairo_surface_t *surface = pb_image_load (photo->file, &local);
+  /* A photo used on several pages is read and decoded once. */
+  cairo_surface_t *surface = g_hash_table_lookup (ctx->images, photo->file);
+  if (surface)
+    cairo_surface_reference (surface);
+  else if ((surface = pb_image_load (photo->file, &local)))
+    g_hash_table_insert (ctx->images, photo->file, cairo_surface_reference (surface));
   if (!surface)
     {
       pb_set_error_at (error, PB_ERROR_IMAGE, photo->loc, "%s", local->message);
@@ -1290,7 +1296,9 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
                    story_pages (issue), layout->warnings,
                    g_hash_table_new (g_str_hash, g_str_equal),
                    g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free),
-                   g_ptr_array_new_with_free_func (g_free) };
+                   g_ptr_array_new_with_free_func (g_free),
+                   g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) cairo_surface_destroy) };
   gboolean ok = TRUE;
   /* First what each page shows by itself, then the stories flow through their frames, which
    * may run over several pages. */
@@ -1310,6 +1318,7 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   g_hash_table_destroy (ctx.chains);
   g_ptr_array_free (ctx.chain_order, TRUE);
   g_ptr_array_free (ctx.owned_items, TRUE);
+  g_hash_table_destroy (ctx.images);
   if (!ok)
     {
       pb_layout_free (layout);

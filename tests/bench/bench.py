@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""paiban's benchmark: renders issues of 1, 8, 32 and 128 pages and, in the same run, the same
+body text set by bare Pango + Cairo (pango-view, same font, size and column width, to PDF).
+
+Usage: bench.py PAIBAN SOURCE_ROOT [--sizes 1,8,32,128] [--repeat N]
+
+The issues are built from examples/full-issue (real text, one photo): the one-page issue is its
+front page, larger ones repeat its eight pages with renumbered pages and story ids. Each figure
+is the best of N runs (wall time, CPU time of the process, peak resident memory).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(cmd):
+    """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def best(cmd, repeat):
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
+
+
+def build_issue(root, pages, work):
+    """Writes an issue of `pages` pages into work/ and returns its path and its body text."""
+    src = os.path.join(root, "examples", "full-issue")
+    issue = json.load(open(os.path.join(src, "issue.json"), encoding="utf-8"))
+    for name in os.listdir(src):
+        path, dest = os.path.join(src, name), os.path.join(work, name)
+        if name != "issue.json" and not os.path.exists(dest):
+            (shutil.copytree if os.path.isdir(path) else shutil.copy)(path, dest)
+    base_pages = [p for p in issue["pages"] if not p.get("elsewhere")]
+    stories = {s["id"]: s for s in issue["stories"]}
+    out_pages, out_stories = [], []
+    copies = max(1, (pages + len(base_pages) - 1) // len(base_pages))
+    for k in range(copies):
+        suffix = "" if k == 0 else f"-{k}"
+        rename = lambda sid: sid + suffix
+        for s in issue["stories"]:
+            c = dict(s, id=rename(s["id"]))
+            out_stories.append(c)
+        for p in base_pages:
+            q = json.loads(json.dumps(p))
+            q["number"] = p["number"] + k * len(base_pages)
+            if k > 0:
+                q.pop("masthead", None)
+            for it in q.get("items", []):
+                if "story" in it:
+                    it["story"] = rename(it["story"])
+                for e in it.get("guide", {}).get("entries", []):
+                    e["story"] = rename(e["story"])
+            out_pages.append(q)
+    out_pages = out_pages[:pages]
+    used = {it["story"] for p in out_pages for it in p.get("items", []) if "story" in it}
+    used |= {e["story"] for p in out_pages for it in p.get("items", [])
+             for e in it.get("guide", {}).get("entries", [])}
+    # Guide entries whose stories were cut off point at a page made up elsewhere.
+    placed = {i["story"] for q in out_pages for i in q.get("items", []) if "story" in i}
+    missing = sorted(used - placed)
+    if missing:
+        out_pages.append({"number": max(p["number"] for p in out_pages) + 1, "elsewhere": True,
+                          "stories": missing})
+    issue["stories"] = [s for s in out_stories if s["id"] in used]
+    issue["pages"] = out_pages
+    path = os.path.join(work, f"issue-{pages}.json")
+    json.dump(issue, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+
+    text = []
+    for s in (s for s in issue["stories"] if s["id"] in placed):
+        body = open(os.path.join(work, s["body_file"]), encoding="utf-8").read() \
+            if "body_file" in s else s["body"]
+        text += [line for line in body.splitlines() if line and not line.startswith("#")]
+    txt = os.path.join(work, f"body-{pages}.txt")
+    open(txt, "w", encoding="utf-8").write("\n".join(text) + "\n")
+    return path, txt, sum(len(re.sub(r"\s", "", t)) for t in text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("paiban")
+    ap.add_argument("root")
+    ap.add_argument("--sizes", default="1,8,32,128")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    if not shutil.which("pango-view"):
+        sys.exit("pango-view is missing: apt-get install pango1.0-tools")
+    template = json.load(open(os.path.join(a.root, "layouts", "tabloid.json"), encoding="utf-8"))
+    width_pt = 12 * 9  # the tabloid's column: 12 characters of 小五 (9 pt)
+    font = template["styles"]["body"]["font"] + " 9"
+    env_note = f"{os.cpu_count()} CPUs"
+    print(f"paiban benchmark ({env_note}); best of {a.repeat} runs; reference: pango-view, "
+          f"'{font}', {width_pt} pt column, justified, same body text, PDF")
+    print(f"{'pages':>5} {'chars':>7} | {'paiban s':>8} {'cpu s':>6} {'pages/s':>8} {'MB':>6} | "
+          f"{'pango-view s':>12} {'cpu s':>6} {'MB':>6} | {'ratio':>5}")
+    with tempfile.TemporaryDirectory() as work:
+        for n in [int(x) for x in a.sizes.split(",")]:
+            issue, txt, chars = build_issue(a.root, n, work)
+            out = os.path.join(work, f"out-{n}.pdf")
+            p_wall, p_cpu, p_mem = best([a.paiban, "render", issue, "-o", out], a.repeat)
+            pages = int(subprocess.run(["pdfinfo", out], capture_output=True, text=True)
+                        .stdout.split("Pages:")[1].split()[0])
+            r_wall, r_cpu, r_mem = best(["pango-view", "--no-display", f"--output={work}/ref.pdf",
+                                         f"--font={font}", f"--width={width_pt}", "--justify",
+                                         "--hinting=none", txt], a.repeat)
+            print(f"{pages:>5} {chars:>7} | {p_wall:>8.3f} {p_cpu:>6.3f} {pages / p_wall:>8.1f} "
+                  f"{p_mem:>6.1f} | {r_wall:>12.3f} {r_cpu:>6.3f} {r_mem:>6.1f} | "
+                  f"{p_wall / r_wall:>5.2f}")
+
+
+if __name__ == "__main__":
+    main()
