@@ -52,6 +52,11 @@ struct pb_para {
   GArray *lines;           /* of pb_para_line_t */
   double max_size;
   gboolean has_space;      /* holds a breakable space */
+  /* Prefix sums over the units for the measure being broken, so a candidate line is measured
+   * in constant time: advances after fixed compression, squeezable blank, Han–Latin gaps,
+   * stretchable gaps (sums[k] covers units 0 … k-1). */
+  double *sum_advance, *sum_room, *sum_latin;
+  int *sum_gaps;
 };
 
 #define PT(v) ((v) / (double) PANGO_SCALE)
@@ -319,6 +324,10 @@ pb_para_free (pb_para_t *para)
   g_array_free (para->shaped, TRUE);
   g_array_free (para->units, TRUE);
   g_array_free (para->lines, TRUE);
+  g_free (para->sum_advance);
+  g_free (para->sum_room);
+  g_free (para->sum_latin);
+  g_free (para->sum_gaps);
   g_free (para->text);
   g_free (para);
 }
@@ -355,26 +364,45 @@ latin_gap (const pb_para_t *para, int i, const pb_measure_t *m)
 }
 
 static void
+prepare_sums (pb_para_t *para, const pb_measure_t *m)
+{
+  int n = para->units->len;
+  para->sum_advance = g_renew (double, para->sum_advance, n + 1);
+  para->sum_room = g_renew (double, para->sum_room, n + 1);
+  para->sum_latin = g_renew (double, para->sum_latin, n + 1);
+  para->sum_gaps = g_renew (int, para->sum_gaps, n + 1);
+  para->sum_advance[0] = para->sum_room[0] = para->sum_latin[0] = 0;
+  para->sum_gaps[0] = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const pb_unit_t *u = unit_at (para, i);
+      para->sum_advance[i + 1] = para->sum_advance[i] + u->advance - u->squeeze_fixed;
+      para->sum_room[i + 1] = para->sum_room[i] + u->squeeze_max - u->squeeze_fixed;
+      para->sum_latin[i + 1] = para->sum_latin[i] + latin_gap (para, i, m);
+      para->sum_gaps[i + 1] = para->sum_gaps[i] + (u->stretch_before ? 1 : 0);
+    }
+}
+
+/* Gaps before units first+1 … end-1 come from the sums from first+1 to end. */
+static void
 measure_line (const pb_para_t *para, int first, int last, const pb_measure_t *m, pb_fit_t *fit)
 {
-  memset (fit, 0, sizeof *fit);
   int end = last;
   if (end - 1 > first && unit_at (para, end - 1)->cls == PB_CLS_SPACE)
     end--;
   fit->last_visible = end;
-  fit->natural = first == 0 ? m->indent : 0;
-  for (int i = first; i < end; i++)
+  fit->natural = (first == 0 ? m->indent : 0) + para->sum_advance[end] - para->sum_advance[first]
+                 + para->sum_latin[end] - para->sum_latin[first + 1];
+  fit->mid_squeeze = para->sum_room[end] - para->sum_room[first];
+  fit->end_squeeze = 0;
+  const pb_unit_t *u = unit_at (para, end - 1);
+  if (u->blank == PB_BLANK_RIGHT || u->blank == PB_BLANK_BOTH)
     {
-      const pb_unit_t *u = unit_at (para, i);
-      fit->natural += u->advance - u->squeeze_fixed + (i > first ? latin_gap (para, i, m) : 0);
       double room = u->squeeze_max - u->squeeze_fixed;
-      if (i == end - 1 && (u->blank == PB_BLANK_RIGHT || u->blank == PB_BLANK_BOTH))
-        fit->end_squeeze = u->blank == PB_BLANK_RIGHT ? room : room / 2;
-      else
-        fit->mid_squeeze += room;
-      if (i > first && u->stretch_before)
-        fit->gaps++;
+      fit->mid_squeeze -= room;
+      fit->end_squeeze = u->blank == PB_BLANK_RIGHT ? room : room / 2;
     }
+  fit->gaps = para->sum_gaps[end] - para->sum_gaps[first + 1];
 }
 
 static double
@@ -529,9 +557,10 @@ relax_exact (void *state, int first, int last, double d)
 /* Fills `ends` with the line ends of the best breaks; with `lines` > 0, of exactly that many
  * lines. Returns the total demerits (INFINITY when that many lines cannot be made). */
 static double
-find_breaks (const pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
+find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
 {
   int n = para->units->len;
+  prepare_sums (para, m);
   int layers = lines > 0 ? lines + 1 : 1;
   double *best = g_new (double, (gsize) layers * (n + 1));
   int *prev = g_new0 (int, (gsize) layers * (n + 1));
@@ -684,7 +713,7 @@ pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines, do
 }
 
 double
-pb_para_demerits (const pb_para_t *para, const pb_measure_t *measure)
+pb_para_demerits (pb_para_t *para, const pb_measure_t *measure)
 {
   GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
   double total = find_breaks (para, measure, 0, ends);

@@ -42,7 +42,7 @@ gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int 
                               double *demerits);
 
 /* The cost of the paragraph's best breaks at this measure. */
-double pb_para_demerits (const pb_para_t *para, const pb_measure_t *measure);
+double pb_para_demerits (pb_para_t *para, const pb_measure_t *measure);
 
 int pb_para_n_lines (const pb_para_t *para);
 
