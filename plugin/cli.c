@@ -30,7 +30,9 @@ typedef struct {
   gboolean strict;
 } options_t;
 
-/* The plugin sits next to this program in the build tree, or in ../lib* when installed. */
+/* $PAIBAN_PLUGIN, else the plugin next to this program (the build tree), else the loader's
+ * search: an installed program's rpath ($ORIGIN/../lib/…, set in plugin/meson.build),
+ * LD_LIBRARY_PATH, the ld.so cache. */
 static void *
 open_plugin (char **tried)
 {

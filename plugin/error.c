@@ -1,6 +1,15 @@
 #include "model.h"
 
-G_DEFINE_QUARK (paiban-error-quark, pb_error)
+/* Not G_DEFINE_QUARK: it sets its static on first use without a lock, so two jobs failing for
+ * the first time on two threads would race on it. */
+GQuark
+pb_error_quark (void)
+{
+  static gsize quark;
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("paiban-error-quark"));
+  return (GQuark) quark;
+}
 
 void
 pb_set_error_at (GError **error, pb_error_code_t code, pb_loc_t loc, const char *fmt, ...)

@@ -64,6 +64,9 @@ pb_fonts_unref (pb_fonts_t *fonts)
   if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount))
     return;
   g_object_unref (fonts->context);
+  /* Pango 1.50 keeps the reference it took on the FcConfig when the font map is finalized;
+   * taking the config away from the map first makes it let go (later Pango does too). */
+  pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), NULL);
   g_object_unref (fonts->map);
   FcConfigDestroy (fonts->config);
   g_free (fonts);

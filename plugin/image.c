@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <setjmp.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <jpeglib.h>
 #include "model.h"
 
@@ -255,6 +256,15 @@ pb_image_load (const char *path, GError **error)
   guchar *data = NULL;
   gsize len = 0;
   GError *io = NULL;
+  /* The whole file is read into memory: refuse giants before, not after. */
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size > PB_IMAGE_MAX_BYTES)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: file of %" G_GUINT64_FORMAT " MiB is "
+                   "refused (at most %d MiB)", path, (guint64) st.st_size / (1024 * 1024),
+                   PB_IMAGE_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
   if (!g_file_get_contents (path, (char **) &data, &len, &io))
     {
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: %s", path, io->message);

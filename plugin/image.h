@@ -7,6 +7,8 @@
 /* Largest photo accepted, checked from the header before decoding. */
 #define PB_IMAGE_MAX_SIDE 30000
 #define PB_IMAGE_MAX_PIXELS (200 * 1000 * 1000)
+/* Largest photo file read (it is read whole). */
+#define PB_IMAGE_MAX_BYTES (256 * 1024 * 1024)
 
 /* Returns a surface; JPEG surfaces carry the file as CAIRO_MIME_TYPE_JPEG so the PDF embeds it
  * without re-encoding. The error message is "FILE: reason". */

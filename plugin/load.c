@@ -40,6 +40,7 @@
 #define MAX_PAGE_NUMBER 9999
 #define MAX_LENGTH_PT 14400.0 /* 200 in, the largest PDF page */
 #define MAX_COLUMNS 20
+#define MIN_TYPE_PT 1.0
 
 /* ---- Source text and positions ---- */
 
@@ -322,6 +323,48 @@ is_delim (char c)
   return c == '\0' || strchr (" \t\r\n,:]}", c) != NULL;
 }
 
+/* The 4 hex digits after "\u" at `p`; -1 when they are not there. */
+static int
+hex4_at (const src_t *s, gsize p)
+{
+  if (p + 4 > s->len)
+    return -1;
+  int v = 0;
+  for (int i = 0; i < 4; i++)
+    {
+      if (!g_ascii_isxdigit (s->text[p + i]))
+        return -1;
+      v = v * 16 + g_ascii_xdigit_value (s->text[p + i]);
+    }
+  return v;
+}
+
+/* "\uXXXX" at *p. json-glib turns a lone UTF-16 surrogate into bytes that are not UTF-8,
+ * and "\u0000" into a NUL that silently ends the string: both are refused here. */
+static gboolean
+lex_unicode_escape (lexer_t *lx, gsize *p, GError **error)
+{
+  const src_t *s = lx->s;
+  int v = hex4_at (s, *p + 2);
+  if (v == 0)
+    return lex_fail (lx, *p, error, "\\u0000 (a NUL character) is not allowed in a string");
+  if (v >= 0xdc00 && v <= 0xdfff)
+    return lex_fail (lx, *p, error, "lone low surrogate in a \\u escape: a UTF-16 pair "
+                     "starts with \\uD800 to \\uDBFF");
+  if (v >= 0xd800 && v <= 0xdbff)
+    {
+      int low = *p + 7 < s->len && s->text[*p + 6] == '\\' && s->text[*p + 7] == 'u'
+                  ? hex4_at (s, *p + 8) : -1;
+      if (low < 0xdc00 || low > 0xdfff)
+        return lex_fail (lx, *p, error, "lone high surrogate in a \\u escape: a UTF-16 pair "
+                         "needs its second half, \\uDC00 to \\uDFFF");
+      *p += 12;
+      return TRUE;
+    }
+  *p += 6;
+  return TRUE;
+}
+
 static gboolean
 lex_string (lexer_t *lx, GError **error)
 {
@@ -348,7 +391,10 @@ lex_string (lexer_t *lx, GError **error)
       else if (e == 'u' && p + 5 < len && g_ascii_isxdigit (t[p + 2])
                && g_ascii_isxdigit (t[p + 3]) && g_ascii_isxdigit (t[p + 4])
                && g_ascii_isxdigit (t[p + 5]))
-        p += 6;
+        {
+          if (!lex_unicode_escape (lx, &p, error))
+            return FALSE;
+        }
       else
         return lex_fail (lx, p, error, "invalid escape sequence in a string");
     }
@@ -849,7 +895,9 @@ get_bool (const obj_t *o, const char *key, gboolean def, gboolean *out, GError *
   return TRUE;
 }
 
-typedef enum { LEN_NONNEG, LEN_POSITIVE } len_range_t;
+/* LEN_TYPE: a type size, at least MIN_TYPE_PT. Smaller sizes are no type, and they make
+ * the grid (leading ≥ body size) or a headline's line count overflow an int. */
+typedef enum { LEN_NONNEG, LEN_POSITIVE, LEN_TYPE } len_range_t;
 
 static gboolean
 length_error (const obj_t *o, const char *key, JsonNode *n, const char *msg, GError **error)
@@ -887,6 +935,8 @@ get_length (const obj_t *o, const char *key, gboolean required, double em, len_r
     return wrong_type (o, key, n, "a length (a number or a string)", error);
   if (!isfinite (v) || fabs (v) > MAX_LENGTH_PT)
     return length_error (o, key, n, "is too large (the limit is 200in)", error);
+  if (range == LEN_TYPE && !(v >= MIN_TYPE_PT))
+    return length_error (o, key, n, "must be at least 1pt", error);
   if (range == LEN_POSITIVE && !(v > 0))
     return length_error (o, key, n, "must be greater than zero", error);
   if (range == LEN_NONNEG && v < 0)
@@ -1196,7 +1246,7 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
       st->font = g_steal_pointer (&font);
     }
   return get_weight (&o, &st->weight, error)
-         && get_length (&o, "size", FALSE, t->body_size, LEN_POSITIVE, st->size, &st->size,
+         && get_length (&o, "size", FALSE, t->body_size, LEN_TYPE, st->size, &st->size,
                         error)
          && get_length (&o, "leading", FALSE, t->body_size, LEN_NONNEG, st->leading,
                         &st->leading, error)
@@ -1314,7 +1364,7 @@ read_template (jdoc_t *d, pb_template_t *t, GError **error)
     t->name = default_template_name (t->path);
   g_autofree char *what = g_strdup_printf ("template \"%s\"", t->name);
   o.what = what;
-  return get_length (&o, "body_size", TRUE, 0, LEN_POSITIVE, 0, &t->body_size, error)
+  return get_length (&o, "body_size", TRUE, 0, LEN_TYPE, 0, &t->body_size, error)
          && read_trim_and_margins (&o, t, error)
          && read_columns (&o, t, error)
          && read_grid (&o, t, error)
@@ -1800,6 +1850,8 @@ resolve_file (loader_t *l, const obj_t *o, const char *key, JsonNode *n, char **
               GError **error)
 {
   const char *rel = json_node_get_string (n);
+  if (!*rel)
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must not be empty%s", key, "");
   if (g_path_is_absolute (rel))
     return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must be a path relative to the "
                        "issue's folder, not the absolute path \"%s\"", key, rel);
@@ -1812,7 +1864,9 @@ resolve_file (loader_t *l, const obj_t *o, const char *key, JsonNode *n, char **
   if (!l->real_dir)
     l->real_dir = realpath (l->issue->dir, NULL);
   g_autofree char *real = realpath (path, NULL);
-  if (!l->real_dir || !real || !path_inside (l->real_dir, real))
+  /* The folder itself ("." or "sub/..") is inside; it fails as not a regular file below. */
+  if (!l->real_dir || !real
+      || (strcmp (real, l->real_dir) != 0 && !path_inside (l->real_dir, real)))
     return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\": \"%s\" leads outside the "
                        "issue's folder (through a symbolic link)", key, rel);
   if (!g_file_test (real, G_FILE_TEST_IS_REGULAR))
@@ -2222,7 +2276,7 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   it->kind = PB_ITEM_STORY;
   if (!story_ref (l, &o, "story", story, &it->story_id, error)
       || !read_item_photo (&o, it, error)
-      || !get_length (&o, "headline_size", FALSE, p->tmpl->body_size, LEN_POSITIVE, 0,
+      || !get_length (&o, "headline_size", FALSE, p->tmpl->body_size, LEN_TYPE, 0,
                       &it->headline_size, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);

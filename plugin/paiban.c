@@ -75,19 +75,6 @@ default_datadir (void)
   return g_strdup (PAIBAN_SOURCE_DATADIR);
 }
 
-/* GLib's G_DEFINE_QUARK initialises its static on first use without a lock; doing that once
- * here, before any job exists, keeps two jobs' first errors from racing on it. */
-static void
-init_once (void)
-{
-  static gsize done;
-  if (g_once_init_enter (&done))
-    {
-      (void) PB_ERROR;
-      g_once_init_leave (&done, 1);
-    }
-}
-
 /* What a state-changing call returns at once: the sticky status of a failed job, a usage error
  * for no job, or success when it may go on. */
 static paiban_status_t
@@ -137,7 +124,6 @@ fail_with (paiban_job_t *job, GError *error)
 static paiban_job_t *
 job_create (void)
 {
-  init_once ();
   paiban_job_t *job = g_new0 (paiban_job_t, 1);
   job->datadir = default_datadir ();
   return job;
@@ -486,6 +472,5 @@ static const paiban_plugin_v1_t plugin = {
 PB_EXPORT const paiban_plugin_v1_t *
 paiban_plugin_v1 (void)
 {
-  init_once ();
   return &plugin;
 }

@@ -29,8 +29,8 @@
  * Ownership
  * - job_create returns a new job; job_destroy frees it and everything it returned, and does
  *   nothing for NULL. Destroy every job before dlclose(). The plugin is linked with
- *   -z nodelete: dlclose() leaves it (and the Pango and GObject types it registered) loaded,
- *   so a host may close and open it again.
+ *   -z nodelete: dlclose() leaves it loaded, and with it Pango and json-glib, whose GObject
+ *   types GLib cannot unregister; so a host may close and open it again.
  * - Strings passed in (paths, keys, values, the buffer, name, base_dir) are only read during
  *   the call: the host may free them when it returns. Text is UTF-8; paths are handed to the
  *   C library as they are, relative ones resolve against the working directory of the process.
