@@ -273,16 +273,44 @@ mark_breaks (GArray *units)
     }
 }
 
-pb_para_t *
-pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
-             int *bad_offset, GError **error)
+static void
+shaped_clear (gpointer data)
+{
+  pb_shaped_t *s = data;
+  g_object_unref (s->font);
+  g_free (s->glyphs);
+}
+
+static pb_para_t *
+para_alloc (const char *text)
 {
   pb_para_t *para = g_new0 (pb_para_t, 1);
   para->text = g_strdup (text);
-  para->shaped = g_array_new (FALSE, TRUE, sizeof (pb_shaped_t));
-  para->units = g_array_new (FALSE, TRUE, sizeof (pb_unit_t));
   para->lines = g_array_new (FALSE, TRUE, sizeof (pb_para_line_t));
+  return para;
+}
 
+/* A paragraph to break, sharing the glyphs of an already shaped one. */
+static pb_para_t *
+para_clone (const pb_para_t *shaped)
+{
+  pb_para_t *para = para_alloc (shaped->text);
+  para->shaped = g_array_ref (shaped->shaped);
+  para->units = g_array_sized_new (FALSE, FALSE, sizeof (pb_unit_t), shaped->units->len);
+  g_array_append_vals (para->units, shaped->units->data, shaped->units->len);
+  para->max_size = shaped->max_size;
+  para->has_space = shaped->has_space;
+  return para;
+}
+
+static pb_para_t *
+shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
+                 int *bad_offset, GError **error)
+{
+  pb_para_t *para = para_alloc (text);
+  para->shaped = g_array_new (FALSE, TRUE, sizeof (pb_shaped_t));
+  g_array_set_clear_func (para->shaped, shaped_clear);
+  para->units = g_array_new (FALSE, TRUE, sizeof (pb_unit_t));
   int len = strlen (text);
   if (len == 0)
     return para;
@@ -310,18 +338,47 @@ pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, in
   return para;
 }
 
+/* The shaping cache's key: the text and, per run, what shaping depends on. */
+static char *
+shape_key (const char *text, const pb_style_run_t *runs, int n_runs)
+{
+  GString *key = g_string_new (NULL);
+  for (int i = 0; i < n_runs; i++)
+    g_string_append_printf (key, "%d-%d:%s:%d:%.3f|", runs[i].start, runs[i].end,
+                            runs[i].style->font, runs[i].style->weight, runs[i].style->size);
+  g_string_append (key, text);
+  return g_string_free (key, FALSE);
+}
+
+pb_para_t *
+pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
+             int *bad_offset, GError **error)
+{
+  /* Shaping is the costliest step; a host that renders the issue again (a proof after a
+   * correction, the nightly run of every page) meets most paragraphs a second time. */
+  char *key = shape_key (text, runs, n_runs);
+  const pb_para_t *cached = pb_fonts_cache_lookup (fonts, key);
+  if (cached)
+    {
+      g_free (key);
+      return para_clone (cached);
+    }
+  pb_para_t *shaped = shape_paragraph (fonts, text, runs, n_runs, bad_offset, error);
+  if (!shaped)
+    {
+      g_free (key);
+      return NULL;
+    }
+  pb_fonts_cache_insert (fonts, key, shaped, (GDestroyNotify) pb_para_free);
+  return para_clone (shaped);
+}
+
 void
 pb_para_free (pb_para_t *para)
 {
   if (!para)
     return;
-  for (guint i = 0; i < para->shaped->len; i++)
-    {
-      pb_shaped_t *s = &g_array_index (para->shaped, pb_shaped_t, i);
-      g_object_unref (s->font);
-      g_free (s->glyphs);
-    }
-  g_array_free (para->shaped, TRUE);
+  g_array_unref (para->shaped);
   g_array_free (para->units, TRUE);
   g_array_free (para->lines, TRUE);
   g_free (para->sum_advance);

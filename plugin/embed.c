@@ -1,5 +1,7 @@
 #include "embed.h"
+#include "fonts.h"
 
+#include <stdlib.h>
 #include <cairo-ft.h>
 #include <hb-subset.h>
 #include <pango/pangocairo.h>
@@ -135,6 +137,46 @@ subset_unref (pb_subset_t *s)
   cairo_font_face_destroy (s->face);
 }
 
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (*(gconstpointer *) a), y = GPOINTER_TO_UINT (*(gconstpointer *) b);
+  return x < y ? -1 : x > y;
+}
+
+/* "subset:FACE:id,id,…" — the same glyphs of the same face make the same subset. */
+static char *
+cache_key (hb_face_t *face, GHashTable *set)
+{
+  guint n;
+  gpointer *ids = g_hash_table_get_keys_as_array (set, &n);
+  qsort (ids, n, sizeof *ids, compare_ids);
+  GString *key = g_string_new (NULL);
+  g_string_printf (key, "subset:%p:", (void *) face);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (key, "%x,", GPOINTER_TO_UINT (ids[i]));
+  g_free (ids);
+  return g_string_free (key, FALSE);
+}
+
+/* A subset from the font set's cache (a warm job renders the same pages again) or a new one,
+ * which the cache keeps. The embed holds its own reference to the face. */
+static pb_subset_t *
+cached_subset (pb_fonts_t *fonts, hb_face_t *face, GHashTable *set, GError **error)
+{
+  char *key = cache_key (face, set);
+  pb_subset_t *s = (pb_subset_t *) pb_fonts_cache_lookup (fonts, key);
+  if (!s && (s = make_subset (face, set, error)))
+    {
+      pb_fonts_cache_insert (fonts, key, s, (GDestroyNotify) subset_unref);
+      key = NULL;
+    }
+  g_free (key);
+  if (s)
+    cairo_font_face_reference (s->face);
+  return s;
+}
+
 pb_embed_t *
 pb_embed_new (const pb_layout_t *layout, GError **error)
 {
@@ -149,7 +191,7 @@ pb_embed_new (const pb_layout_t *layout, GError **error)
   g_hash_table_iter_init (&it, embed->glyphs);
   while (g_hash_table_iter_next (&it, &face, &set))
     {
-      pb_subset_t *s = make_subset (face, set, error);
+      pb_subset_t *s = cached_subset (layout->fonts, face, set, error);
       if (!s)
         {
           pb_embed_free (embed);

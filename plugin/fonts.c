@@ -6,10 +6,48 @@
 
 struct pb_fonts {
   gint refcount;
+  char *datadir;
   FcConfig *config;
   PangoFontMap *map;
   PangoContext *context;
+  GHashTable *cache;        /* key → value, see pb_fonts_cache_insert */
 };
+
+/* Beyond this many shaped paragraphs the cache starts afresh (about 100 MB for 128 pages). */
+#define CACHE_MAX 20000
+
+/* Idle font sets, kept for the next job: reading fontconfig's setup and opening faces costs
+ * more than laying out a page, and a host that keeps the plugin loaded should pay it once.
+ * A set is used by one job at a time. */
+#define POOL_MAX 4
+static GMutex pool_lock;
+static GQueue pool = G_QUEUE_INIT;
+
+static pb_fonts_t *
+pool_take (const char *datadir)
+{
+  pb_fonts_t *found = NULL;
+  g_mutex_lock (&pool_lock);
+  for (GList *l = pool.head; l && !found; l = l->next)
+    if (g_strcmp0 (((pb_fonts_t *) l->data)->datadir, datadir) == 0)
+      {
+        found = l->data;
+        g_queue_delete_link (&pool, l);
+      }
+  g_mutex_unlock (&pool_lock);
+  return found;
+}
+
+static gboolean
+pool_keep (pb_fonts_t *fonts)
+{
+  g_mutex_lock (&pool_lock);
+  gboolean kept = pool.length < POOL_MAX;
+  if (kept)
+    g_queue_push_head (&pool, fonts);
+  g_mutex_unlock (&pool_lock);
+  return kept;
+}
 
 static FcConfig *
 load_config (const char *datadir, GError **error)
@@ -28,12 +66,19 @@ load_config (const char *datadir, GError **error)
 pb_fonts_t *
 pb_fonts_new (const char *datadir, GError **error)
 {
+  pb_fonts_t *fonts = pool_take (datadir);
+  if (fonts)
+    {
+      fonts->refcount = 1;
+      return fonts;
+    }
   FcConfig *config = load_config (datadir, error);
   if (!config)
     return NULL;
 
-  pb_fonts_t *fonts = g_new0 (pb_fonts_t, 1);
+  fonts = g_new0 (pb_fonts_t, 1);
   fonts->refcount = 1;
+  fonts->datadir = g_strdup (datadir);
   fonts->config = config;
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
@@ -61,14 +106,17 @@ pb_fonts_ref (pb_fonts_t *fonts)
 void
 pb_fonts_unref (pb_fonts_t *fonts)
 {
-  if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount))
+  if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount) || pool_keep (fonts))
     return;
+  if (fonts->cache)
+    g_hash_table_destroy (fonts->cache);
   g_object_unref (fonts->context);
   /* Pango 1.50 keeps the reference it took on the FcConfig when the font map is finalized;
    * taking the config away from the map first makes it let go (later Pango does too). */
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), NULL);
   g_object_unref (fonts->map);
   FcConfigDestroy (fonts->config);
+  g_free (fonts->datadir);
   g_free (fonts);
 }
 
@@ -113,4 +161,20 @@ pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *ro
                  "(see fonts/README.md for the Debian packages)",
                  tmpl->path ? tmpl->path : tmpl->name, role_name, style->font);
   return found;
+}
+
+gconstpointer
+pb_fonts_cache_lookup (pb_fonts_t *fonts, const char *key)
+{
+  return fonts->cache ? g_hash_table_lookup (fonts->cache, key) : NULL;
+}
+
+void
+pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestroyNotify destroy)
+{
+  if (fonts->cache && g_hash_table_size (fonts->cache) >= CACHE_MAX)
+    g_hash_table_remove_all (fonts->cache);
+  if (!fonts->cache)
+    fonts->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, destroy);
+  g_hash_table_replace (fonts->cache, key, value);
 }

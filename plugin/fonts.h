@@ -7,11 +7,18 @@
 
 typedef struct pb_fonts pb_fonts_t;
 
+/* A font set for `datadir`: an idle one a finished job left behind (warm), or a new one. The
+ * last unref hands it back for reuse; a few are kept per process. */
 pb_fonts_t *pb_fonts_new (const char *datadir, GError **error);
 pb_fonts_t *pb_fonts_ref (pb_fonts_t *fonts);
 void pb_fonts_unref (pb_fonts_t *fonts);
 
 PangoContext *pb_fonts_context (pb_fonts_t *fonts);
+
+/* A cache of shaped text that lives as long as the font set (its values hold the set's fonts).
+ * Insert takes the key and the value; the cache may drop entries at any insert. */
+gconstpointer pb_fonts_cache_lookup (pb_fonts_t *fonts, const char *key);
+void pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestroyNotify destroy);
 
 /* A font description for a style (family, weight, size). Free with pango_font_description_free. */
 PangoFontDescription *pb_style_font_description (const pb_style_t *style);

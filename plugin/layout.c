@@ -1289,6 +1289,7 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   if (!check_fonts (issue, fonts, error))
     return NULL;
   pb_layout_t *layout = g_new0 (pb_layout_t, 1);
+  layout->fonts = pb_fonts_ref (fonts);
   layout->issue = issue;
   layout->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
   layout->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -1334,5 +1335,6 @@ pb_layout_free (pb_layout_t *layout)
     return;
   g_ptr_array_free (layout->pages, TRUE);
   g_ptr_array_free (layout->warnings, TRUE);
+  pb_fonts_unref (layout->fonts);
   g_free (layout);
 }

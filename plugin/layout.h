@@ -78,6 +78,7 @@ typedef struct {
   const pb_issue_t *issue;         /* borrowed */
   GPtrArray *pages;                /* of pb_page_layout_t* */
   GPtrArray *warnings;             /* of char* */
+  pb_fonts_t *fonts;               /* a reference: the set the lines' fonts come from */
 } pb_layout_t;
 
 /* Lays out every page that is not made up elsewhere. */
