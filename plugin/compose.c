@@ -189,12 +189,17 @@ has_punct (const char *text, int start, int end)
 }
 
 static gboolean
-shape_items (pb_para_t *para, GList *items, int *bad_offset)
+shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset)
 {
   for (GList *l = items; l; l = l->next)
     {
       PangoItem *item = l->data;
+      /* Pango creates the HarfBuzz font on first use and describes fonts from shared state;
+       * HarfBuzz shapes with a finished font on any thread. */
+      pb_fonts_lock (fonts);
       hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
+      double size = style_size_of (item);
+      pb_fonts_unlock (fonts);
       GArray *features = g_array_new (FALSE, FALSE, sizeof (hb_feature_t));
       collect_fwid_features (para->text, item->offset, item->offset + item->length, features);
       hb_buffer_t *buf = shape_item (para->text, item, font, features);
@@ -204,7 +209,7 @@ shape_items (pb_para_t *para, GList *items, int *bad_offset)
           add_feature (features, "halt", 1, 0, (unsigned) -1);
           halt = shape_item (para->text, item, font, features);
         }
-      pb_shaped_t shaped = { g_object_ref (item->analysis.font), style_size_of (item), NULL, 0 };
+      pb_shaped_t shaped = { g_object_ref (item->analysis.font), size, NULL, 0 };
       para->max_size = MAX (para->max_size, shaped.size);
       g_array_append_val (para->shaped, shaped);
       gboolean ok = append_units (para, para->shaped->len - 1, item, buf, halt, bad_offset);
@@ -315,10 +320,12 @@ shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs
   if (len == 0)
     return para;
   PangoAttrList *attrs = style_attrs (runs, n_runs);
+  pb_fonts_lock (fonts);
   GList *items = pango_itemize (pb_fonts_context (fonts), text, 0, len, attrs, NULL);
+  pb_fonts_unlock (fonts);
   pango_attr_list_unref (attrs);
   int bad = -1;
-  gboolean ok = shape_items (para, items, &bad);
+  gboolean ok = shape_items (fonts, para, items, &bad);
   g_list_free_full (items, (GDestroyNotify) pango_item_free);
   if (!ok)
     {
@@ -357,11 +364,14 @@ pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, in
   /* Shaping is the costliest step; a host that renders the issue again (a proof after a
    * correction, the nightly run of every page) meets most paragraphs a second time. */
   char *key = shape_key (text, runs, n_runs);
+  pb_fonts_lock (fonts);
   const pb_para_t *cached = pb_fonts_cache_lookup (fonts, key);
-  if (cached)
+  pb_para_t *para = cached ? para_clone (cached) : NULL;
+  pb_fonts_unlock (fonts);
+  if (para)
     {
       g_free (key);
-      return para_clone (cached);
+      return para;
     }
   pb_para_t *shaped = shape_paragraph (fonts, text, runs, n_runs, bad_offset, error);
   if (!shaped)
@@ -369,8 +379,11 @@ pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, in
       g_free (key);
       return NULL;
     }
+  para = para_clone (shaped);
+  pb_fonts_lock (fonts);
   pb_fonts_cache_insert (fonts, key, shaped, (GDestroyNotify) pb_para_free);
-  return para_clone (shaped);
+  pb_fonts_unlock (fonts);
+  return para;
 }
 
 void

@@ -11,6 +11,7 @@ struct pb_fonts {
   PangoFontMap *map;
   PangoContext *context;
   GHashTable *cache;        /* key → value, see pb_fonts_cache_insert */
+  GMutex lock;
 };
 
 /* Beyond this many shaped paragraphs the cache starts afresh (about 100 MB for 128 pages). */
@@ -77,6 +78,7 @@ pb_fonts_new (const char *datadir, GError **error)
     return NULL;
 
   fonts = g_new0 (pb_fonts_t, 1);
+  g_mutex_init (&fonts->lock);
   fonts->refcount = 1;
   fonts->datadir = g_strdup (datadir);
   fonts->config = config;
@@ -110,6 +112,7 @@ pb_fonts_unref (pb_fonts_t *fonts)
     return;
   if (fonts->cache)
     g_hash_table_destroy (fonts->cache);
+  g_mutex_clear (&fonts->lock);
   g_object_unref (fonts->context);
   /* Pango 1.50 keeps the reference it took on the FcConfig when the font map is finalized;
    * taking the config away from the map first makes it let go (later Pango does too). */
@@ -177,4 +180,16 @@ pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestroyNot
   if (!fonts->cache)
     fonts->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, destroy);
   g_hash_table_replace (fonts->cache, key, value);
+}
+
+void
+pb_fonts_lock (pb_fonts_t *fonts)
+{
+  g_mutex_lock (&fonts->lock);
+}
+
+void
+pb_fonts_unlock (pb_fonts_t *fonts)
+{
+  g_mutex_unlock (&fonts->lock);
 }

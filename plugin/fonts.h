@@ -15,6 +15,10 @@ void pb_fonts_unref (pb_fonts_t *fonts);
 
 PangoContext *pb_fonts_context (pb_fonts_t *fonts);
 
+/* Serialises Pango calls and the cache when several threads shape with one set. */
+void pb_fonts_lock (pb_fonts_t *fonts);
+void pb_fonts_unlock (pb_fonts_t *fonts);
+
 /* A cache of shaped text that lives as long as the font set (its values hold the set's fonts).
  * Insert takes the key and the value; the cache may drop entries at any insert. */
 gconstpointer pb_fonts_cache_lookup (pb_fonts_t *fonts, const char *key);

@@ -4,6 +4,7 @@
 #include "layout.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "clreq.h"
 #include "compose.h"
@@ -29,11 +30,35 @@ typedef struct {
 } pb_part_t;
 
 /* The frames a story's body flows through, across its items and pages, in order. */
+/* A body paragraph shaped and broken before the flow, possibly on another thread. */
+typedef struct {
+  char *text;
+  GArray *runs;             /* of pb_style_run_t */
+  pb_loc_t loc;
+  pb_measure_t measure;
+  pb_para_t *para;          /* NULL once the flow has taken it */
+  int n;
+  GError *error;
+} pb_prep_t;
+
 typedef struct {
   const pb_story_t *story;
   GPtrArray *parts;         /* of pb_part_t* */
   GArray *regions;          /* of pb_region_t */
 } pb_chain_t;
+
+static void
+prep_free (pb_prep_t *prep)
+{
+  if (!prep)
+    return;
+  g_free (prep->text);
+  g_array_free (prep->runs, TRUE);
+  pb_para_free (prep->para);
+  g_clear_error (&prep->error);
+  g_free (prep);
+}
+
 
 /* State while laying out one page. */
 typedef struct {
@@ -49,6 +74,7 @@ typedef struct {
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
+  GHashTable *preps;        /* story id → GPtrArray of pb_prep_t*, by block (NULL: subhead) */
 } pb_ctx_t;
 
 
@@ -720,22 +746,68 @@ avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
   return n;
 }
 
+/* The text and style runs of a body paragraph, the dateline run in before the first. */
+static pb_prep_t *
+prep_new (pb_ctx_t *ctx, const pb_block_t *block, const char *dateline)
+{
+  pb_prep_t *prep = g_new0 (pb_prep_t, 1);
+  int dl = dateline ? strlen (dateline) : 0;
+  prep->text = g_strconcat (dateline ? dateline : "", block->text, NULL);
+  prep->runs = body_runs (ctx, block, dl);
+  prep->loc = block->loc;
+  prep->measure = body_measure (ctx->tmpl);
+  return prep;
+}
+
+static void
+prep_run (pb_ctx_t *ctx, pb_prep_t *prep)
+{
+  prep->para = pb_para_new (ctx->fonts, prep->text, (pb_style_run_t *) prep->runs->data,
+                            prep->runs->len, NULL, &prep->error);
+  if (prep->para)
+    prep->n = pb_para_break (prep->para, &prep->measure);
+}
+
+static gboolean
+same_measure (const pb_measure_t *a, const pb_measure_t *b)
+{
+  return a->width == b->width && a->indent == b->indent && a->align == b->align
+         && a->em == b->em && a->latin_space == b->latin_space;
+}
+
+/* The paragraph, shaped and broken: from the pass ahead of the flow when it was set for this
+ * measure, else now. */
+static pb_para_t *
+take_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
+                int *n, GError **error)
+{
+  pb_measure_t m = body_measure (f->ctx->tmpl);
+  GPtrArray *preps = g_hash_table_lookup (f->ctx->preps, f->story->id);
+  pb_prep_t *own = NULL, *prep = preps ? preps->pdata[index] : NULL;
+  if (!prep || !same_measure (&prep->measure, &m) || (!prep->para && !prep->error))
+    {
+      prep = own = prep_new (f->ctx, block, dateline);
+      prep_run (f->ctx, prep);
+    }
+  pb_para_t *para = g_steal_pointer (&prep->para);
+  *n = prep->n;
+  if (!para)
+    pb_set_error_at (error, prep->error->code, prep->loc, "%s", prep->error->message);
+  prep_free (own);
+  return para;
+}
+
 static gboolean
 flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
                 GError **error)
 {
   const pb_template_t *t = f->ctx->tmpl;
-  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
-  int dl = dateline ? strlen (dateline) : 0;
-  g_autofree char *text = g_strconcat (dateline ? dateline : "", block->text, NULL);
-  GArray *runs = body_runs (f->ctx, block, dl);
-  pb_para_t *para = shape (f->ctx, text, (pb_style_run_t *) runs->data, runs->len, body,
-                           block->loc, error);
-  g_array_free (runs, TRUE);
+  int n = 0;
+  pb_para_t *para = take_paragraph (f, block, index, dateline, &n, error);
   if (!para)
     return FALSE;
   pb_measure_t m = body_measure (t);
-  int n = avoid_lone_lines (f, para, pb_para_break (para, &m), &m);
+  n = avoid_lone_lines (f, para, n, &m);
   if (flow_room (f) <= 0)
     flow_next_region (f);
   int region = f->region, line = f->line;
@@ -867,6 +939,83 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
         g_array_append_val (chain->regions, r);
     }
   return TRUE;
+}
+
+/* ---- shaping ahead of the flow ---- */
+
+/* Paragraphs to shape in parallel, and the next one to take. */
+typedef struct {
+  pb_ctx_t *ctx;
+  GPtrArray *preps;
+  gint next;
+} pb_prep_queue_t;
+
+static gpointer
+prep_worker (gpointer data)
+{
+  pb_prep_queue_t *q = data;
+  for (;;)
+    {
+      gint i = g_atomic_int_add (&q->next, 1);
+      if (i >= (gint) q->preps->len)
+        return NULL;
+      prep_run (q->ctx, q->preps->pdata[i]);
+    }
+}
+
+/* Threads for shaping: PAIBAN_THREADS, else one per processor. */
+static int
+shaping_threads (void)
+{
+  const char *env = g_getenv ("PAIBAN_THREADS");
+  int n = env ? atoi (env) : (int) g_get_num_processors ();
+  return CLAMP (n, 1, 16);
+}
+
+/* Shapes and breaks every body paragraph of every story placed on these pages, on all
+ * processors, before anything is placed: that is most of the layout's work, and a paragraph's
+ * lines do not depend on where it lands (placement and the flow use these results; only the
+ * few paragraphs moved for widow control are broken again). The results do not depend on the
+ * number of threads. Each story is set for the template of the first page it is on. */
+static void
+prepare_stories (pb_ctx_t *ctx)
+{
+  pb_prep_queue_t q = { ctx, g_ptr_array_new (), 0 };
+  for (guint i = 0; i < ctx->issue->pages->len; i++)
+    {
+      const pb_page_t *plan = ctx->issue->pages->pdata[i];
+      for (guint k = 0; !plan->elsewhere && k < plan->items->len; k++)
+        {
+          const pb_item_t *item = plan->items->pdata[k];
+          if (item->kind != PB_ITEM_STORY || g_hash_table_contains (ctx->preps, item->story_id))
+            continue;
+          const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
+          ctx->tmpl = plan->tmpl;
+          GPtrArray *preps = g_ptr_array_new_with_free_func ((GDestroyNotify) prep_free);
+          gboolean first = TRUE;
+          for (guint b = 0; b < story->blocks->len; b++)
+            {
+              const pb_block_t *block = story->blocks->pdata[b];
+              pb_prep_t *prep = NULL;
+              if (block->kind == PB_BLOCK_PARA)
+                {
+                  prep = prep_new (ctx, block, first ? story->dateline : NULL);
+                  g_ptr_array_add (q.preps, prep);
+                  first = FALSE;
+                }
+              g_ptr_array_add (preps, prep);
+            }
+          g_hash_table_insert (ctx->preps, story->id, preps);
+        }
+    }
+  int threads = MIN (shaping_threads (), (int) q.preps->len / 16 + 1);
+  GThread *workers[16];
+  for (int i = 1; i < threads; i++)
+    workers[i] = g_thread_new ("paiban-shape", prep_worker, &q);
+  prep_worker (&q);
+  for (int i = 1; i < threads; i++)
+    g_thread_join (workers[i]);
+  g_ptr_array_free (q.preps, TRUE);
 }
 
 /* Where a story leaves one page for another, the last line of the part it leaves takes
@@ -1116,6 +1265,13 @@ story_lines_needed (pb_ctx_t *ctx, const pb_item_t *item, gboolean first_part, G
           body += MAX (2, t->styles[PB_ROLE_SUBHEAD].lines);
           continue;
         }
+      GPtrArray *preps = g_hash_table_lookup (ctx->preps, story->id);
+      const pb_prep_t *prep = preps ? preps->pdata[i] : NULL;
+      if (prep && prep->para && same_measure (&prep->measure, &m))
+        {
+          body += prep->n;
+          continue;
+        }
       pb_para_t *para = shape (ctx, block->text, NULL, 0, &t->styles[PB_ROLE_BODY], block->loc,
                                error);
       if (!para)
@@ -1299,8 +1455,11 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
                    g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free),
                    g_ptr_array_new_with_free_func (g_free),
                    g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify) cairo_surface_destroy) };
+                                          (GDestroyNotify) cairo_surface_destroy),
+                   g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) g_ptr_array_unref) };
   gboolean ok = TRUE;
+  prepare_stories (&ctx);
   /* First what each page shows by itself, then the stories flow through their frames, which
    * may run over several pages. */
   for (guint i = 0; ok && i < issue->pages->len; i++)
@@ -1320,6 +1479,7 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   g_ptr_array_free (ctx.chain_order, TRUE);
   g_ptr_array_free (ctx.owned_items, TRUE);
   g_hash_table_destroy (ctx.images);
+  g_hash_table_destroy (ctx.preps);
   if (!ok)
     {
       pb_layout_free (layout);
