@@ -1,5 +1,6 @@
 #include "embed.h"
 #include "fonts.h"
+#include "parallel.h"
 
 #include <stdlib.h>
 #include <cairo-ft.h>
@@ -82,14 +83,28 @@ collect_glyphs (pb_embed_t *embed, const pb_layout_t *layout)
     }
 }
 
-static pb_subset_t *
-make_subset (hb_face_t *face, GHashTable *set, GError **error)
+/* One face to subset: its glyphs, and the subsetter's result. */
+typedef struct {
+  hb_face_t *face;
+  GHashTable *set;
+  char *key;
+  pb_subset_t *subset;     /* from the cache, or made from `font` and `map` */
+  hb_face_t *font;
+  hb_map_t *map;
+} pb_subset_job_t;
+
+/* Runs HarfBuzz's subsetter; safe on any thread. */
+static void
+run_subsetter (int i, gpointer data)
 {
+  pb_subset_job_t *job = &((pb_subset_job_t *) data)[i];
+  if (job->subset)
+    return;
   hb_subset_input_t *input = hb_subset_input_create_or_fail ();
   hb_set_t *glyphs = hb_subset_input_glyph_set (input);
   GHashTableIter it;
   gpointer key;
-  g_hash_table_iter_init (&it, set);
+  g_hash_table_iter_init (&it, job->set);
   while (g_hash_table_iter_next (&it, &key, NULL))
     hb_set_add (glyphs, GPOINTER_TO_UINT (key) - 1);
   /* A PDF needs outlines and metrics only: dropping the layout and vertical tables spares the
@@ -101,20 +116,26 @@ make_subset (hb_face_t *face, GHashTable *set, GError **error)
                                           "vhea", "vmtx", "VORG", "DSIG", "morx", "kern" };
   for (guint i = 0; i < G_N_ELEMENTS (unneeded); i++)
     hb_set_add (drop, hb_tag_from_string (unneeded[i], -1));
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail (face, input);
+  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail (job->face, input);
   hb_subset_input_destroy (input);
-  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail (plan) : NULL;
-  if (!sub)
+  job->font = plan ? hb_subset_plan_execute_or_fail (plan) : NULL;
+  if (job->font)
+    job->map = hb_map_reference ((hb_map_t *) hb_subset_plan_old_to_new_glyph_mapping (plan));
+  hb_subset_plan_destroy (plan);
+}
+
+/* Wraps the subset font for Cairo; FreeType wants one thread per library. */
+static pb_subset_t *
+wrap_subset (pb_subset_job_t *job, GError **error)
+{
+  if (!job->font)
     {
-      hb_subset_plan_destroy (plan);
       g_set_error (error, PB_ERROR, PB_ERROR_FONT, "cannot subset a font for embedding");
       return NULL;
     }
   pb_subset_t *s = g_new0 (pb_subset_t, 1);
-  s->old_to_new = hb_map_reference ((hb_map_t *) hb_subset_plan_old_to_new_glyph_mapping (plan));
-  hb_subset_plan_destroy (plan);
-  s->data = hb_face_reference_blob (sub);
-  hb_face_destroy (sub);
+  s->old_to_new = g_steal_pointer (&job->map);
+  s->data = hb_face_reference_blob (job->font);
   unsigned len;
   const char *bytes = hb_blob_get_data (s->data, &len);
   if (FT_New_Memory_Face (ft_library (), (const FT_Byte *) bytes, len, 0, &s->ft) != 0)
@@ -159,22 +180,47 @@ cache_key (hb_face_t *face, GHashTable *set)
   return g_string_free (key, FALSE);
 }
 
-/* A subset from the font set's cache (a warm job renders the same pages again) or a new one,
- * which the cache keeps. The embed holds its own reference to the face. */
-static pb_subset_t *
-cached_subset (pb_fonts_t *fonts, hb_face_t *face, GHashTable *set, GError **error)
+static void
+job_clear (pb_subset_job_t *job)
 {
-  char *key = cache_key (face, set);
-  pb_subset_t *s = (pb_subset_t *) pb_fonts_cache_lookup (fonts, key);
-  if (!s && (s = make_subset (face, set, error)))
+  g_free (job->key);
+  if (job->font)
+    hb_face_destroy (job->font);
+  if (job->map)
+    hb_map_destroy (job->map);
+}
+
+/* Each face's subset comes from the font set's cache (a warm job renders the same pages again)
+ * or from the subsetter, run for all faces at once; the cache keeps new ones. */
+static gboolean
+make_subsets (pb_embed_t *embed, pb_fonts_t *fonts, GError **error)
+{
+  guint n = g_hash_table_size (embed->glyphs);
+  pb_subset_job_t *jobs = g_new0 (pb_subset_job_t, n);
+  GHashTableIter it;
+  gpointer face, set;
+  g_hash_table_iter_init (&it, embed->glyphs);
+  for (guint i = 0; g_hash_table_iter_next (&it, &face, &set); i++)
     {
-      pb_fonts_cache_insert (fonts, key, s, (GDestroyNotify) subset_unref);
-      key = NULL;
+      jobs[i] = (pb_subset_job_t) { face, set, cache_key (face, set), NULL, NULL, NULL };
+      jobs[i].subset = (pb_subset_t *) pb_fonts_cache_lookup (fonts, jobs[i].key);
     }
-  g_free (key);
-  if (s)
-    cairo_font_face_reference (s->face);
-  return s;
+  pb_parallel_for (n, 1, run_subsetter, jobs);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < n && ok; i++)
+    {
+      pb_subset_t *s = jobs[i].subset;
+      if (!s && (ok = (s = wrap_subset (&jobs[i], error)) != NULL))
+        pb_fonts_cache_insert (fonts, g_steal_pointer (&jobs[i].key), s,
+                               (GDestroyNotify) subset_unref);
+      if (ok)
+        g_hash_table_insert (embed->subsets, jobs[i].face,
+                             (cairo_font_face_reference (s->face), s));
+    }
+  for (guint i = 0; i < n; i++)
+    job_clear (&jobs[i]);
+  g_free (jobs);
+  return ok;
 }
 
 pb_embed_t *
@@ -186,18 +232,10 @@ pb_embed_new (const pb_layout_t *layout, GError **error)
   embed->fonts = g_hash_table_new_full (NULL, NULL, NULL,
                                         (GDestroyNotify) cairo_scaled_font_destroy);
   collect_glyphs (embed, layout);
-  GHashTableIter it;
-  gpointer face, set;
-  g_hash_table_iter_init (&it, embed->glyphs);
-  while (g_hash_table_iter_next (&it, &face, &set))
+  if (!make_subsets (embed, layout->fonts, error))
     {
-      pb_subset_t *s = cached_subset (layout->fonts, face, set, error);
-      if (!s)
-        {
-          pb_embed_free (embed);
-          return NULL;
-        }
-      g_hash_table_insert (embed->subsets, face, s);
+      pb_embed_free (embed);
+      return NULL;
     }
   return embed;
 }

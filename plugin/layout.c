@@ -10,6 +10,7 @@
 #include "compose.h"
 #include "fonts.h"
 #include "image.h"
+#include "parallel.h"
 
 /* A column frame of a text chain: grid lines [top, bottom) of one page column. */
 typedef struct {
@@ -32,6 +33,7 @@ typedef struct {
 /* The frames a story's body flows through, across its items and pages, in order. */
 /* A body paragraph shaped and broken before the flow, possibly on another thread. */
 typedef struct {
+  struct pb_ctx *ctx;
   char *text;
   GArray *runs;             /* of pb_style_run_t */
   pb_loc_t loc;
@@ -61,7 +63,7 @@ prep_free (pb_prep_t *prep)
 
 
 /* State while laying out one page. */
-typedef struct {
+typedef struct pb_ctx {
   const pb_issue_t *issue;
   pb_fonts_t *fonts;
   pb_page_layout_t *page;
@@ -751,6 +753,7 @@ static pb_prep_t *
 prep_new (pb_ctx_t *ctx, const pb_block_t *block, const char *dateline)
 {
   pb_prep_t *prep = g_new0 (pb_prep_t, 1);
+  prep->ctx = ctx;
   int dl = dateline ? strlen (dateline) : 0;
   prep->text = g_strconcat (dateline ? dateline : "", block->text, NULL);
   prep->runs = body_runs (ctx, block, dl);
@@ -943,33 +946,12 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
 
 /* ---- shaping ahead of the flow ---- */
 
-/* Paragraphs to shape in parallel, and the next one to take. */
-typedef struct {
-  pb_ctx_t *ctx;
-  GPtrArray *preps;
-  gint next;
-} pb_prep_queue_t;
-
-static gpointer
-prep_worker (gpointer data)
+static void
+prep_one (int i, gpointer data)
 {
-  pb_prep_queue_t *q = data;
-  for (;;)
-    {
-      gint i = g_atomic_int_add (&q->next, 1);
-      if (i >= (gint) q->preps->len)
-        return NULL;
-      prep_run (q->ctx, q->preps->pdata[i]);
-    }
-}
-
-/* Threads for shaping: PAIBAN_THREADS, else one per processor. */
-static int
-shaping_threads (void)
-{
-  const char *env = g_getenv ("PAIBAN_THREADS");
-  int n = env ? atoi (env) : (int) g_get_num_processors ();
-  return CLAMP (n, 1, 16);
+  GPtrArray *preps = data;
+  pb_prep_t *prep = preps->pdata[i];
+  prep_run (prep->ctx, prep);
 }
 
 /* Shapes and breaks every body paragraph of every story placed on these pages, on all
@@ -980,7 +962,7 @@ shaping_threads (void)
 static void
 prepare_stories (pb_ctx_t *ctx)
 {
-  pb_prep_queue_t q = { ctx, g_ptr_array_new (), 0 };
+  GPtrArray *all = g_ptr_array_new ();
   for (guint i = 0; i < ctx->issue->pages->len; i++)
     {
       const pb_page_t *plan = ctx->issue->pages->pdata[i];
@@ -1000,7 +982,7 @@ prepare_stories (pb_ctx_t *ctx)
               if (block->kind == PB_BLOCK_PARA)
                 {
                   prep = prep_new (ctx, block, first ? story->dateline : NULL);
-                  g_ptr_array_add (q.preps, prep);
+                  g_ptr_array_add (all, prep);
                   first = FALSE;
                 }
               g_ptr_array_add (preps, prep);
@@ -1008,14 +990,8 @@ prepare_stories (pb_ctx_t *ctx)
           g_hash_table_insert (ctx->preps, story->id, preps);
         }
     }
-  int threads = MIN (shaping_threads (), (int) q.preps->len / 16 + 1);
-  GThread *workers[16];
-  for (int i = 1; i < threads; i++)
-    workers[i] = g_thread_new ("paiban-shape", prep_worker, &q);
-  prep_worker (&q);
-  for (int i = 1; i < threads; i++)
-    g_thread_join (workers[i]);
-  g_ptr_array_free (q.preps, TRUE);
+  pb_parallel_for (all->len, 16, prep_one, all);
+  g_ptr_array_free (all, TRUE);
 }
 
 /* Where a story leaves one page for another, the last line of the part it leaves takes
