@@ -39,6 +39,18 @@ pool_take (const char *datadir)
   return found;
 }
 
+static void fonts_destroy (pb_fonts_t *fonts);
+
+/* At exit (the plugin is never unloaded before): hand the idle sets back, so leak checkers see
+ * fontconfig's and Pango's memory freed rather than held through pointers they cannot follow. */
+static void __attribute__ ((destructor))
+pool_drain (void)
+{
+  pb_fonts_t *fonts;
+  while ((fonts = g_queue_pop_head (&pool)))
+    fonts_destroy (fonts);
+}
+
 static gboolean
 pool_keep (pb_fonts_t *fonts)
 {
@@ -110,6 +122,12 @@ pb_fonts_unref (pb_fonts_t *fonts)
 {
   if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount) || pool_keep (fonts))
     return;
+  fonts_destroy (fonts);
+}
+
+static void
+fonts_destroy (pb_fonts_t *fonts)
+{
   if (fonts->cache)
     g_hash_table_destroy (fonts->cache);
   g_mutex_clear (&fonts->lock);
@@ -166,10 +184,24 @@ pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *ro
   return found;
 }
 
+/* A cached value with its own destructor: the cache holds shaped paragraphs and subsets. */
+typedef struct {
+  gpointer value;
+  GDestroyNotify destroy;
+} pb_entry_t;
+
+static void
+entry_free (pb_entry_t *entry)
+{
+  entry->destroy (entry->value);
+  g_free (entry);
+}
+
 gconstpointer
 pb_fonts_cache_lookup (pb_fonts_t *fonts, const char *key)
 {
-  return fonts->cache ? g_hash_table_lookup (fonts->cache, key) : NULL;
+  pb_entry_t *entry = fonts->cache ? g_hash_table_lookup (fonts->cache, key) : NULL;
+  return entry ? entry->value : NULL;
 }
 
 void
@@ -178,8 +210,11 @@ pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestroyNot
   if (fonts->cache && g_hash_table_size (fonts->cache) >= CACHE_MAX)
     g_hash_table_remove_all (fonts->cache);
   if (!fonts->cache)
-    fonts->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, destroy);
-  g_hash_table_replace (fonts->cache, key, value);
+    fonts->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) entry_free);
+  pb_entry_t *entry = g_new (pb_entry_t, 1);
+  *entry = (pb_entry_t) { value, destroy };
+  g_hash_table_replace (fonts->cache, key, entry);
 }
 
 void

@@ -1074,10 +1074,75 @@ finish_chain (pb_ctx_t *ctx, pb_chain_t *chain, int overset)
                                       last->page->number));
 }
 
-static gboolean
-flow_chain (pb_ctx_t *ctx, pb_chain_t *chain, GError **error)
+/* Grid lines the story's body takes, from the paragraphs set ahead (an estimate: widow
+ * control may move a line or two). */
+static int
+story_lines (pb_ctx_t *ctx, const pb_story_t *story, const pb_template_t *t)
 {
-  reserve_jump_lines (chain);
+  GPtrArray *preps = g_hash_table_lookup (ctx->preps, story->id);
+  const pb_style_t *sub = &t->styles[PB_ROLE_SUBHEAD];
+  int lines = 0;
+  for (guint b = 0; b < story->blocks->len; b++)
+    {
+      const pb_prep_t *prep = preps ? preps->pdata[b] : NULL;
+      if (((pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_SUBHEAD)
+        lines += MAX (sub->lines, 2) + sub->space_before + sub->space_after;
+      else if (!prep || !prep->para)
+        return -1;
+      else
+        lines += prep->n;
+    }
+  return lines;
+}
+
+/* Shortens the frames of the story's last item so that its columns end together (a balanced
+ * block of text, as page makeup does by hand) when its text leaves room there. Returns whether
+ * it changed anything. */
+static gboolean
+balance_last_part (pb_ctx_t *ctx, pb_chain_t *chain)
+{
+  pb_part_t *head = chain->parts->pdata[0];
+  int total = story_lines (ctx, chain->story, head->page->tmpl);
+  if (total < 0)
+    return FALSE;
+  int last = chain->parts->len - 1, first_region = -1, before = 0, capacity = 0;
+  pb_region_t *r = (pb_region_t *) chain->regions->data;
+  for (guint i = 0; i < chain->regions->len; i++)
+    {
+      int h = MAX (0, r[i].bottom - r[i].top);
+      if (r[i].part != last)
+        before += h;
+      else
+        {
+          capacity += h;
+          if (first_region < 0)
+            first_region = i;
+        }
+    }
+  int n = chain->regions->len - first_region, rest = total - before;
+  /* A line of slack per column for widow control. */
+  if (first_region < 0 || n < 2 || rest <= 0 || rest + n > capacity)
+    return FALSE;
+  int lowest = r[first_region].top;
+  for (int i = first_region; i < (int) chain->regions->len; i++)
+    lowest = MIN (lowest, r[i].top);
+  for (int bottom = lowest + 1;; bottom++)
+    {
+      int room = 0;
+      for (int i = first_region; i < (int) chain->regions->len; i++)
+        room += MAX (0, MIN (r[i].bottom, bottom) - r[i].top);
+      if (room >= rest + n)
+        {
+          for (int i = first_region; i < (int) chain->regions->len; i++)
+            r[i].bottom = MIN (r[i].bottom, bottom);
+          return TRUE;
+        }
+    }
+}
+
+static gboolean
+run_flow (pb_ctx_t *ctx, pb_chain_t *chain, int *overset, GError **error)
+{
   pb_flow_t flow = { 0 };
   flow.ctx = ctx;
   flow.story = chain->story;
@@ -1091,8 +1156,39 @@ flow_chain (pb_ctx_t *ctx, pb_chain_t *chain, GError **error)
     }
   gboolean ok = flow_story (&flow, error);
   flow_forget_prev (&flow);
+  *overset = flow.overset_chars;
+  return ok;
+}
+
+static gboolean
+flow_chain (pb_ctx_t *ctx, pb_chain_t *chain, GError **error)
+{
+  reserve_jump_lines (chain);
+  /* Remember the frames and what the pages held, to flow again unbalanced if the estimate
+   * was short. */
+  GArray *frames = g_array_copy (chain->regions);
+  guint *held = g_new (guint, chain->parts->len);
+  for (guint k = 0; k < chain->parts->len; k++)
+    held[k] = ((pb_part_t *) chain->parts->pdata[k])->page->lines->len;
+  gboolean balanced = balance_last_part (ctx, chain);
+  int overset = 0;
+  gboolean ok = run_flow (ctx, chain, &overset, error);
+  if (ok && balanced && overset > 0)
+    {
+      for (guint k = 0; k < chain->parts->len; k++)
+        {
+          pb_part_t *part = chain->parts->pdata[k];
+          g_ptr_array_set_size (part->page->lines, held[k]);
+          part->reached = FALSE;
+        }
+      g_array_set_size (chain->regions, 0);
+      g_array_append_vals (chain->regions, frames->data, frames->len);
+      ok = run_flow (ctx, chain, &overset, error);
+    }
+  g_array_free (frames, TRUE);
+  g_free (held);
   if (ok)
-    finish_chain (ctx, chain, flow.overset_chars);
+    finish_chain (ctx, chain, overset);
   return ok;
 }
 
@@ -1225,6 +1321,19 @@ story_lines_needed (pb_ctx_t *ctx, const pb_item_t *item, gboolean first_part, G
 {
   const pb_template_t *t = ctx->tmpl;
   const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
+  if (!first_part)
+    {
+      /* A continuation takes what the story's earlier items cannot hold, under its 上接 line. */
+      pb_chain_t *chain = g_hash_table_lookup (ctx->chains, story->id);
+      int held = 0, total = story_lines (ctx, story, t);
+      for (guint i = 0; i < chain->regions->len; i++)
+        {
+          const pb_region_t *r = &g_array_index (chain->regions, pb_region_t, i);
+          held += MAX (0, r->bottom - r->top - 1);
+        }
+      if (total >= 0)
+        return 2 + (MAX (0, total - held) + item->span - 1) / item->span + 1;
+    }
   gboolean ok = TRUE;
   int heading = first_part ? place_heading (ctx, story, item, 0, span_width (t, item->span), TRUE,
                                             &ok, error)
