@@ -2,6 +2,7 @@
  * numbers come from where stories land, an overset story, a folio on inside pages. The issue is
  * written to a temporary folder at run time. */
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include "fonts.h"
 #include "layout.h"
@@ -31,7 +32,8 @@ static const char issue_json[] =
   "    { \"id\": \"far\", \"headline\": \"他版稿件\", \"body\": \"正文。\" },\n"
   "    { \"id\": \"a4\", \"headline\": \"短稿\", \"body\": \"第四版左侧的短稿，自动排在版面左上。\" },\n"
   "    { \"id\": \"b4\", \"headline\": \"较长的稿件\", \"body_file\": \"over.md\" },\n"
-  "    { \"id\": \"c4\", \"headline\": \"通栏稿件\", \"body\": \"通栏稿件排在两篇稿件之下。\" }\n"
+  "    { \"id\": \"c4\", \"headline\": \"通栏稿件\", \"body\": \"通栏稿件排在两篇稿件之下。\" },\n"
+  "    { \"id\": \"bal\", \"headline\": \"分栏平衡\", \"body_file\": \"over.md\" }\n"
   "  ],\n"
   "  \"pages\": [\n"
   "    { \"number\": 1, \"masthead\": true, \"items\": [\n"
@@ -42,7 +44,8 @@ static const char issue_json[] =
   "          { \"story\": \"far\", \"title\": \"他版稿件\" } ] },\n"
   "        \"column\": 5, \"span\": 2, \"top\": 0, \"height\": 16 } ] },\n"
   "    { \"number\": 2, \"section\": \"要闻\", \"credits\": { \"责任编辑\": \"甲\" }, \"items\": [\n"
-  "      { \"story\": \"side\", \"column\": 1, \"span\": 6, \"top\": 0, \"height\": 10 } ] },\n"
+  "      { \"story\": \"side\", \"column\": 1, \"span\": 6, \"top\": 0, \"height\": 10 },\n"
+  "      { \"story\": \"bal\", \"column\": 1, \"span\": 3, \"top\": 12, \"height\": 50 } ] },\n"
   "    { \"number\": 3, \"section\": \"综合\", \"items\": [\n"
   "      { \"story\": \"long\", \"column\": 1, \"span\": 3, \"top\": 0, \"height\": 64 },\n"
   "      { \"story\": \"over\", \"column\": 4, \"span\": 3, \"top\": 0, \"height\": 8 } ] },\n"
@@ -247,6 +250,35 @@ test_auto_placement (void)
     }
 }
 
+/* A story with room to spare in its item ends its columns together (balanced), instead of
+ * filling the first columns and leaving the last short or empty. */
+static void
+test_balanced_columns (void)
+{
+  const pb_page_layout_t *page = page_numbered (2);
+  double bottom[3] = { 0 };
+  int lines = 0;
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *l = page->lines->pdata[i];
+      if (l->role != PB_ROLE_BODY || g_strcmp0 (l->story_id, "bal") != 0)
+        continue;
+      g_assert_cmpint (l->column, <, 3);
+      bottom[l->column] = MAX (bottom[l->column], l->baseline);
+      lines++;
+    }
+  const pb_placed_item_t *item = placed (page, "bal");
+  double leading = page->tmpl->leading;
+  g_assert_cmpint (item->overset_chars, ==, 0);
+  /* Without balancing the first column would run to the item's bottom. */
+  g_assert_cmpfloat (bottom[0], <, item->area.y + item->area.h - 10 * leading);
+  /* The columns end within a line or two of each other. */
+  g_assert_cmpfloat (fabs (bottom[1] - bottom[0]), <=, 2 * leading + 0.01);
+  g_assert_cmpfloat (bottom[2], >, 0);
+  g_assert_cmpfloat (fabs (bottom[2] - bottom[0]), <=, 2 * leading + 0.01);
+  g_assert_cmpint (lines, >, 30);
+}
+
 static void
 write_file (const char *name, const char *text)
 {
@@ -282,6 +314,7 @@ main (int argc, char **argv)
   g_test_add_func ("/issue/guide-numbers", test_guide_numbers);
   g_test_add_func ("/issue/overset", test_overset);
   g_test_add_func ("/issue/auto-placement", test_auto_placement);
+  g_test_add_func ("/issue/balanced-columns", test_balanced_columns);
   int rc = g_test_run ();
 
   pb_layout_free (layout);
