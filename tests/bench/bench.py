@@ -37,9 +37,9 @@ def best(cmd, repeat):
     return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
 
 
-def build_issue(root, pages, work):
+def build_issue(root, pages, work, example="full-issue"):
     """Writes an issue of `pages` pages into work/ and returns its path and its body text."""
-    src = os.path.join(root, "examples", "full-issue")
+    src = os.path.join(root, "examples", example)
     issue = json.load(open(os.path.join(src, "issue.json"), encoding="utf-8"))
     for name in os.listdir(src):
         path, dest = os.path.join(src, name), os.path.join(work, name)
@@ -78,7 +78,7 @@ def build_issue(root, pages, work):
                           "stories": missing})
     issue["stories"] = [s for s in out_stories if s["id"] in used]
     issue["pages"] = out_pages
-    path = os.path.join(work, f"issue-{pages}.json")
+    path = os.path.join(work, f"issue-{example}-{pages}.json")
     json.dump(issue, open(path, "w", encoding="utf-8"), ensure_ascii=False)
 
     text = []
@@ -86,7 +86,7 @@ def build_issue(root, pages, work):
         body = open(os.path.join(work, s["body_file"]), encoding="utf-8").read() \
             if "body_file" in s else s["body"]
         text += [line for line in body.splitlines() if line and not line.startswith("#")]
-    txt = os.path.join(work, f"body-{pages}.txt")
+    txt = os.path.join(work, f"body-{example}-{pages}.txt")
     open(txt, "w", encoding="utf-8").write("\n".join(text) + "\n")
     return path, txt, sum(len(re.sub(r"\s", "", t)) for t in text)
 
@@ -97,6 +97,9 @@ def main():
     ap.add_argument("root")
     ap.add_argument("--sizes", default="1,8,32,128")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--example", default="full-issue",
+                    help="example to build issues from: full-issue (eight different pages) or "
+                         "front-page (the seed page's articles repeated on every page)")
     a = ap.parse_args()
     if not shutil.which("pango-view"):
         sys.exit("pango-view is missing: apt-get install pango1.0-tools")
@@ -104,13 +107,13 @@ def main():
     width_pt = 12 * 9  # the tabloid's column: 12 characters of 小五 (9 pt)
     font = template["styles"]["body"]["font"] + " 9"
     env_note = f"{os.cpu_count()} CPUs"
-    print(f"paiban benchmark ({env_note}); best of {a.repeat} runs; reference: pango-view, "
+    print(f"paiban benchmark, examples/{a.example} ({env_note}); best of {a.repeat} runs; reference: pango-view, "
           f"'{font}', {width_pt} pt column, justified, same body text, PDF")
     print(f"{'pages':>5} {'chars':>7} | {'paiban s':>8} {'cpu s':>6} {'pages/s':>8} {'MB':>6} | "
           f"{'pango-view s':>12} {'cpu s':>6} {'MB':>6} | {'ratio':>5}")
     with tempfile.TemporaryDirectory() as work:
         for n in [int(x) for x in a.sizes.split(",")]:
-            issue, txt, chars = build_issue(a.root, n, work)
+            issue, txt, chars = build_issue(a.root, n, work, a.example)
             out = os.path.join(work, f"out-{n}.pdf")
             p_wall, p_cpu, p_mem = best([a.paiban, "render", issue, "-o", out], a.repeat)
             pages = int(subprocess.run(["pdfinfo", out], capture_output=True, text=True)
