@@ -7,16 +7,22 @@
 #include <string.h>
 
 static const char usage[] =
-  "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--report R.json] [--strict]\n"
+  "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--proof] [--proof-pdf P.pdf]\n"
+  "                     [--output-profile ICC] [--report R.json] [--strict]\n"
   "       paiban check ISSUE.json [--report R.json] [--strict]\n"
   "       paiban --help | --version\n"
   "\n"
-  "render  lays the issue out and writes the PDF (and PNG proofs, a JSON report)\n"
+  "render  lays the issue out and writes the print PDF (and proofs, a JSON report)\n"
   "check   loads and lays the issue out, reports problems, writes nothing but the report\n"
   "\n"
-  "  -o, --output FILE   the PDF to write (written to a temporary file, then renamed)\n"
+  "  -o, --output FILE   the print PDF (PDF/X-4: bleed, crop marks, TrimBox, K-only black);\n"
+  "                      written to a temporary file, then renamed\n"
   "  --png DIR           also write DIR/page-NN.png\n"
   "  --dpi N             resolution of the PNG proofs (default 150)\n"
+  "  --proof             draw the proof overlay on the PNGs: grid, frames, problems\n"
+  "  --proof-pdf FILE    also write a proof PDF with the overlay (never on the print PDF)\n"
+  "  --output-profile ICC\n"
+  "                      the CMYK ICC profile of the print PDF's output intent\n"
   "  --report FILE       write the JSON report (pages, stories, overset, warnings, timings)\n"
   "  --strict            overset text is an error\n"
   "\n"
@@ -25,9 +31,9 @@ static const char usage[] =
   "SOURCE_DATE_EPOCH (PDF dates).\n";
 
 typedef struct {
-  const char *command, *issue, *output, *png, *report;
+  const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
   double dpi;
-  gboolean strict;
+  gboolean strict, proof;
 } options_t;
 
 /* $PAIBAN_PLUGIN, else the plugin next to this program (the build tree), else the loader's
@@ -75,6 +81,12 @@ parse_args (int argc, char **argv, options_t *o)
         o->dpi = g_ascii_strtod (argv[++i], NULL);
       else if (strcmp (a, "--strict") == 0)
         o->strict = TRUE;
+      else if (strcmp (a, "--proof") == 0)
+        o->proof = TRUE;
+      else if (strcmp (a, "--proof-pdf") == 0 && has_value)
+        o->proof_pdf = argv[++i];
+      else if (strcmp (a, "--output-profile") == 0 && has_value)
+        o->profile = argv[++i];
       else if (a[0] == '-')
         return fprintf (stderr, "paiban: unknown or incomplete option %s\n%s", a, usage), 2;
       else if (!o->command)
@@ -89,6 +101,9 @@ parse_args (int argc, char **argv, options_t *o)
     return fputs (usage, stderr), 2;
   if (strcmp (o->command, "render") == 0 && !o->output)
     return fprintf (stderr, "paiban: render needs -o OUT.pdf\n"), 2;
+  if (o->proof && !o->png)
+    return fprintf (stderr, "paiban: --proof draws on the PNGs: give --png DIR too (the proof "
+                            "PDF is --proof-pdf FILE)\n"), 2;
   return 0;
 }
 
@@ -106,6 +121,28 @@ write_report (const paiban_plugin_v1_t *pb, paiban_job_t *job, const char *path)
   return TRUE;
 }
 
+/* The print PDF first, then the proofs: the "proof" option applies to what is written after it. */
+static void
+write_outputs (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
+{
+  if (o->profile)
+    pb->job_set_option (job, "output-profile", o->profile);
+  fprintf (stderr, "paiban: writing %d page(s) to %s\n", pb->job_page_count (job), o->output);
+  if (pb->job_write_pdf (job, o->output) != PAIBAN_STATUS_SUCCESS)
+    return;
+  if (o->png)
+    {
+      pb->job_set_option (job, "proof", o->proof ? "1" : "0");
+      pb->job_write_png (job, o->png, o->dpi);
+    }
+  if (o->proof_pdf)
+    {
+      fprintf (stderr, "paiban: writing the proof to %s\n", o->proof_pdf);
+      pb->job_set_option (job, "proof", "1");
+      pb->job_write_pdf (job, o->proof_pdf);
+    }
+}
+
 static int
 run (const paiban_plugin_v1_t *pb, const options_t *o)
 {
@@ -120,11 +157,7 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
       pb->job_layout (job);
     }
   if (render && pb->job_status (job) == PAIBAN_STATUS_SUCCESS)
-    {
-      fprintf (stderr, "paiban: writing %d page(s) to %s\n", pb->job_page_count (job), o->output);
-      if (pb->job_write_pdf (job, o->output) == PAIBAN_STATUS_SUCCESS && o->png)
-        pb->job_write_png (job, o->png, o->dpi);
-    }
+    write_outputs (pb, job, o);
   for (int i = 0; i < pb->job_warning_count (job); i++)
     fprintf (stderr, "paiban: warning: %s\n", pb->job_warning (job, i));
   gboolean ok = pb->job_status (job) == PAIBAN_STATUS_SUCCESS;

@@ -1235,6 +1235,10 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
   g_autofree char *what = g_strdup_printf ("template \"%s\", style \"%s\"", t->name,
                                            pb_role_names[role]);
   g_autofree char *kind = g_strdup_printf ("style \"%s\"", pb_role_names[role]);
+  /* The folio heads every inside page as the masthead does the front page: items need
+   * room under it too. */
+  g_autofree char *folio_hint = g_strdup_printf ("the type area holds %d lines and at least 3 "
+                                                 "must remain under the folio", t->lines);
   obj_t o;
   g_autofree char *font = NULL;
   if (!open_object (d, node, what, kind, style_keys, &o, error)
@@ -1254,7 +1258,8 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
          && get_length (&o, "indent", FALSE, t->body_size, LEN_NONNEG, 0, &st->indent, error)
          && get_int (&o, "space_before", FALSE, 0, 100, 0, NULL, &st->space_before, error)
          && get_int (&o, "space_after", FALSE, 0, 100, 0, NULL, &st->space_after, error)
-         && get_int (&o, "lines", FALSE, 0, 1000, 0, NULL, &st->lines, error)
+         && get_int (&o, "lines", FALSE, 0, role == PB_ROLE_FOLIO ? t->lines - 3 : 1000, 0,
+                     role == PB_ROLE_FOLIO ? folio_hint : NULL, &st->lines, error)
          && get_color (&o, &st->color, error);
 }
 
@@ -1980,11 +1985,38 @@ read_body (loader_t *l, const obj_t *o, pb_story_t *s, GError **error)
                             error);
 }
 
+/* "focus": [x, y], the point of the photo a crop keeps in view, as fractions of its width and
+ * height from the top-left corner. */
+static gboolean
+get_focus (const obj_t *o, pb_photo_t *ph, GError **error)
+{
+  JsonNode *arr;
+  if (!get_array (o, "focus", FALSE, &arr, error))
+    return FALSE;
+  if (!arr)
+    return TRUE;
+  double v[2];
+  gboolean ok = length_of (arr) == 2;
+  for (guint i = 0; ok && i < 2; i++)
+    ok = node_number (o->d, element (arr, i), &v[i]) && v[i] >= 0 && v[i] <= 1;
+  if (!ok)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, node_loc (o->d, arr),
+                       "%s: \"focus\" must be [x, y], two numbers from 0 to 1 (fractions of "
+                       "the photo's width and height)", o->what);
+      return FALSE;
+    }
+  ph->has_focus = TRUE;
+  ph->focus_x = v[0];
+  ph->focus_y = v[1];
+  return TRUE;
+}
+
 static gboolean
 read_photo (loader_t *l, const obj_t *story, JsonNode *node, guint index, pb_story_t *s,
             GError **error)
 {
-  static const char *const keys[] = { "file", "caption", "credit", NULL };
+  static const char *const keys[] = { "file", "caption", "credit", "focus", NULL };
   g_autofree char *what = g_strdup_printf ("%s, photo %u", story->what, index + 1);
   obj_t o;
   if (!open_object (story->d, node, what, "photo", keys, &o, error))
@@ -1999,7 +2031,8 @@ read_photo (loader_t *l, const obj_t *story, JsonNode *node, guint index, pb_sto
   ph->loc = node_loc (o.d, file);
   if (!resolve_file (l, &o, "file", file, &ph->file, error)
       || !get_string (&o, "caption", FALSE, &ph->caption, error)
-      || !get_string (&o, "credit", FALSE, &ph->credit, error))
+      || !get_string (&o, "credit", FALSE, &ph->credit, error)
+      || !get_focus (&o, ph, error))
     return FALSE;
   if (!ph->caption)
     ph->caption = g_strdup ("");

@@ -96,6 +96,10 @@ typedef struct {
   char *caption;
   char *credit;          /* NULL when none */
   pb_loc_t loc;
+  /* The focal point kept in view when the photo is cropped, as fractions (0..1) of its width
+   * and height from the top-left corner; without one (has_focus FALSE) the centre. */
+  gboolean has_focus;
+  double focus_x, focus_y;
 } pb_photo_t;
 
 typedef struct {

@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 #include <json-glib/json-glib.h>
 #include <paiban/paiban.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
@@ -9,6 +10,7 @@
 #include "layout.h"
 #include "model.h"
 #include "paint.h"
+#include "prepress.h"
 
 struct paiban_job {
   paiban_status_t status;
@@ -22,6 +24,12 @@ struct paiban_job {
   pb_layout_t *layout;
   char *report;
   double load_seconds, layout_seconds, write_seconds;
+  gboolean proof;           /* option "proof": PDFs and PNGs written next are proofs */
+  char *output_profile;     /* option "output-profile": NULL for the configured one */
+  GPtrArray *notes;         /* warnings of the job itself (photo resolution), of char* */
+  gboolean printed;         /* a print PDF was written: `stats` holds its figures */
+  pb_prepress_stats_t stats;
+  double prepress_seconds, png_seconds, proof_seconds;
 };
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
@@ -126,6 +134,7 @@ job_create (void)
 {
   paiban_job_t *job = g_new0 (paiban_job_t, 1);
   job->datadir = default_datadir ();
+  job->notes = g_ptr_array_new_with_free_func (g_free);
   return job;
 }
 
@@ -141,6 +150,9 @@ job_destroy (paiban_job_t *job)
   g_free (job->datadir);
   g_free (job->error);
   g_free (job->report);
+  g_free (job->output_profile);
+  g_free (job->stats.profile_name);
+  g_ptr_array_free (job->notes, TRUE);
   g_free (job);
 }
 
@@ -161,6 +173,15 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
     }
   else if (strcmp (key, "strict") == 0)
     job->strict = strcmp (value, "0") != 0;
+  else if (strcmp (key, "proof") == 0)
+    job->proof = strcmp (value, "0") != 0;
+  else if (strcmp (key, "output-profile") == 0)
+    {
+      if (!*value)
+        return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("output-profile: no file given"));
+      g_free (job->output_profile);
+      job->output_profile = g_strdup (value);
+    }
   else if (strcmp (key, "source-date-epoch") == 0)
     {
       char *end = NULL;
@@ -183,6 +204,7 @@ loaded (paiban_job_t *job, pb_issue_t *issue, GError *error, gint64 start)
     return fail_with (job, error);
   /* The layout borrows from the issue it was made of. */
   g_clear_pointer (&job->layout, pb_layout_free);
+  g_ptr_array_set_size (job->notes, 0);
   if (job->issue)
     pb_issue_free (job->issue);
   job->issue = issue;
@@ -231,6 +253,30 @@ total_overset (const pb_layout_t *layout)
   return n;
 }
 
+/* A warning for each photo placed below the resolution print needs, at its place in the issue. */
+static void
+note_photos (paiban_job_t *job)
+{
+  for (guint i = 0; i < job->layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = job->layout->pages->pdata[i];
+      for (guint k = 0; k < page->images->len; k++)
+        {
+          const pb_image_t *image = page->images->pdata[k];
+          double ppi = pb_image_ppi (image);
+          if (ppi >= PB_MIN_PPI || !image->photo)
+            continue;
+          const pb_loc_t *loc = &image->photo->loc;
+          g_autofree char *name = g_path_get_basename (image->photo->file);
+          g_ptr_array_add (job->notes, g_strdup_printf (
+              "%s:%d:%d: story \"%s\": photo %s is %.0f ppi at its size on page %d "
+              "(%.0f × %.0f mm); print needs at least %.0f ppi", loc->file, loc->line, loc->col,
+              image->story_id ? image->story_id : "", name, ppi, page->number,
+              image->frame.w / PB_MM, image->frame.h / PB_MM, PB_MIN_PPI));
+        }
+    }
+}
+
 static paiban_status_t
 job_layout (paiban_job_t *job)
 {
@@ -243,9 +289,11 @@ job_layout (paiban_job_t *job)
   if (!job->fonts && !(job->fonts = pb_fonts_new (job->datadir, &error)))
     return fail_with (job, error);
   pb_layout_free (job->layout);
+  g_ptr_array_set_size (job->notes, 0);
   job->layout = pb_layout_issue (job->issue, job->fonts, &error);
   if (!job->layout)
     return fail_with (job, error);
+  note_photos (job);
   job->layout_seconds = (g_get_monotonic_time () - start) / 1e6;
   int overset = total_overset (job->layout);
   if (job->strict && overset > 0)
@@ -277,10 +325,25 @@ job_write_pdf (paiban_job_t *job, const char *path)
                && (dt = g_date_time_new_utc (y, m, d, 0, 0, 0)))
         info.epoch = g_date_time_to_unix (dt);
     }
+  pb_prepress_stats_t stats = { 0 };
+  pb_pdf_options_t options = { job->proof, job->output_profile, NULL, &stats };
   GError *error = NULL;
-  if (!pb_paint_pdf (job->layout, &info, path, &error))
-    return fail_with (job, error);
-  job->write_seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (!pb_paint_pdf_with (job->layout, &info, &options, path, &error))
+    {
+      g_free (stats.profile_name); /* the post-process may have run before the rename failed */
+      return fail_with (job, error);
+    }
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  if (job->proof)
+    job->proof_seconds = seconds;
+  else
+    {
+      job->write_seconds = seconds;
+      job->prepress_seconds = stats.seconds;
+      g_free (job->stats.profile_name);
+      job->stats = stats;
+      job->printed = TRUE;
+    }
   return PAIBAN_STATUS_SUCCESS;
 }
 
@@ -292,9 +355,11 @@ job_write_png (paiban_job_t *job, const char *dir, double dpi)
   if (!job->layout || !dir || dpi < 10 || dpi > 1200)
     return fail (job, PAIBAN_STATUS_USAGE,
                  g_strdup ("lay the issue out first; the resolution must be 10–1200 dpi"));
+  gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  if (!pb_paint_png (job->layout, dir, dpi, &error))
+  if (!pb_paint_png_proof (job->layout, dir, dpi, job->proof, &error))
     return fail_with (job, error);
+  job->png_seconds = (g_get_monotonic_time () - start) / 1e6;
   return PAIBAN_STATUS_SUCCESS;
 }
 
@@ -347,6 +412,173 @@ report_pages (JsonBuilder *b, const pb_layout_t *layout)
   json_builder_end_array (b);
 }
 
+static void
+add_member_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, v);
+}
+
+static void
+add_member_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+static void
+add_member_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, v);
+}
+
+/* Numbers rounded to 0.01: the report is for reading. */
+static double
+round2 (double v)
+{
+  return round (v * 100) / 100;
+}
+
+static void
+report_lone_lines (JsonBuilder *b, const pb_layout_t *layout, const char *story)
+{
+  json_builder_set_member_name (b, "lone_lines");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      g_autoptr (GArray) lone = pb_lone_lines (page);
+      for (guint k = 0; k < lone->len; k++)
+        {
+          const pb_lone_line_t *l = &g_array_index (lone, pb_lone_line_t, k);
+          if (g_strcmp0 (l->line->story_id, story) != 0)
+            continue;
+          json_builder_begin_object (b);
+          add_member_int (b, "page", page->number);
+          add_member_string (b, "kind", l->widow ? "widow" : "orphan");
+          add_member_int (b, "column", l->line->column + 1);
+          add_member_double (b, "baseline_pt", round2 (l->line->baseline));
+          add_member_string (b, "text", l->line->text ? l->line->text : "");
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+}
+
+/* Each story on the pages, in the order it first appears: where it landed and how it fits. */
+static void
+report_articles (JsonBuilder *b, const pb_layout_t *layout)
+{
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      for (guint k = 0; k < page->items->len; k++)
+        {
+          const pb_placed_item_t *item = page->items->pdata[k];
+          if (item->story_id && g_hash_table_add (seen, (gpointer) item->story_id))
+            g_ptr_array_add (order, (gpointer) item->story_id);
+        }
+    }
+  json_builder_set_member_name (b, "articles");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < order->len; s++)
+    {
+      const char *id = order->pdata[s];
+      const pb_story_t *story = g_hash_table_lookup (layout->issue->story_by_id, id);
+      json_builder_begin_object (b);
+      add_member_string (b, "story", id);
+      add_member_string (b, "headline", story && story->headline ? story->headline : "");
+      int overset = 0;
+      json_builder_set_member_name (b, "placements");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < layout->pages->len; i++)
+        {
+          const pb_page_layout_t *page = layout->pages->pdata[i];
+          for (guint k = 0; k < page->items->len; k++)
+            {
+              const pb_placed_item_t *item = page->items->pdata[k];
+              if (g_strcmp0 (item->story_id, id) != 0)
+                continue;
+              overset += item->overset_chars;
+              json_builder_begin_object (b);
+              add_member_int (b, "page", page->number);
+              add_rect (b, "area_pt", &item->area);
+              json_builder_end_object (b);
+            }
+        }
+      json_builder_end_array (b);
+      add_member_int (b, "overset_chars", overset);
+      report_lone_lines (b, layout, id);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+report_photos (JsonBuilder *b, const pb_layout_t *layout)
+{
+  json_builder_set_member_name (b, "photos");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      for (guint k = 0; k < page->images->len; k++)
+        {
+          const pb_image_t *image = page->images->pdata[k];
+          double ppi = pb_image_ppi (image);
+          json_builder_begin_object (b);
+          add_member_int (b, "page", page->number);
+          add_member_string (b, "story", image->story_id ? image->story_id : "");
+          add_member_string (b, "file", image->photo ? image->photo->file : "");
+          add_rect (b, "frame_pt", &image->frame);
+          json_builder_set_member_name (b, "pixels");
+          json_builder_begin_array (b);
+          json_builder_add_int_value (b, cairo_image_surface_get_width (image->surface));
+          json_builder_add_int_value (b, cairo_image_surface_get_height (image->surface));
+          json_builder_end_array (b);
+          add_member_double (b, "ppi", round2 (ppi));
+          json_builder_set_member_name (b, "low_resolution");
+          json_builder_add_boolean_value (b, ppi < PB_MIN_PPI);
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+}
+
+/* What the last print PDF holds (after job_write_pdf without "proof"). */
+static void
+report_print (JsonBuilder *b, const paiban_job_t *job)
+{
+  const pb_page_layout_t *first = job->layout->pages->len ? job->layout->pages->pdata[0] : NULL;
+  if (!job->printed || !first)
+    return;
+  const pb_template_t *t = first->tmpl;
+  double m = pb_print_margin (t);
+  json_builder_set_member_name (b, "print");
+  json_builder_begin_object (b);
+  add_member_string (b, "standard", "PDF/X-4");
+  add_member_string (b, "output_intent", job->stats.profile_name ? job->stats.profile_name : "");
+  json_builder_set_member_name (b, "trim_mm");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, round2 (t->trim_w / PB_MM));
+  json_builder_add_double_value (b, round2 (t->trim_h / PB_MM));
+  json_builder_end_array (b);
+  add_member_double (b, "bleed_mm", round2 (t->bleed / PB_MM));
+  json_builder_set_member_name (b, "media_mm");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, round2 ((t->trim_w + 2 * m) / PB_MM));
+  json_builder_add_double_value (b, round2 ((t->trim_h + 2 * m) / PB_MM));
+  json_builder_end_array (b);
+  add_member_int (b, "gray_colours", job->stats.gray_colours);
+  add_member_int (b, "cmyk_colours", job->stats.cmyk_colours);
+  add_member_int (b, "icc_rgb_images", job->stats.icc_images);
+  add_member_int (b, "cmyk_jpeg_decode", job->stats.decode_images);
+  json_builder_end_object (b);
+}
+
 static const char *
 job_report (paiban_job_t *job)
 {
@@ -368,6 +600,9 @@ job_report (paiban_job_t *job)
       report_pages (b, job->layout);
       json_builder_set_member_name (b, "overset_chars");
       json_builder_add_int_value (b, total_overset (job->layout));
+      report_articles (b, job->layout);
+      report_photos (b, job->layout);
+      report_print (b, job);
     }
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
@@ -375,6 +610,8 @@ job_report (paiban_job_t *job)
     json_builder_add_string_value (b, job->issue->warnings->pdata[i]);
   for (int i = 0; job->layout && i < (int) job->layout->warnings->len; i++)
     json_builder_add_string_value (b, job->layout->warnings->pdata[i]);
+  for (guint i = 0; i < job->notes->len; i++)
+    json_builder_add_string_value (b, job->notes->pdata[i]);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "timings_s");
   json_builder_begin_object (b);
@@ -384,6 +621,9 @@ job_report (paiban_job_t *job)
   json_builder_add_double_value (b, job->layout_seconds);
   json_builder_set_member_name (b, "write");
   json_builder_add_double_value (b, job->write_seconds);
+  add_member_double (b, "prepress", job->prepress_seconds);
+  add_member_double (b, "png", job->png_seconds);
+  add_member_double (b, "proof_pdf", job->proof_seconds);
   json_builder_end_object (b);
   json_builder_end_object (b);
 
@@ -425,7 +665,7 @@ job_warning_count (paiban_job_t *job)
   if (!job)
     return 0;
   return (job->issue ? (int) job->issue->warnings->len : 0)
-         + (job->layout ? (int) job->layout->warnings->len : 0);
+         + (job->layout ? (int) job->layout->warnings->len : 0) + (int) job->notes->len;
 }
 
 static const char *
@@ -437,8 +677,12 @@ job_warning (paiban_job_t *job, int index)
   if (index < n)
     return job->issue->warnings->pdata[index];
   index -= n;
-  if (job->layout && index < (int) job->layout->warnings->len)
+  int m = job->layout ? (int) job->layout->warnings->len : 0;
+  if (index < m)
     return job->layout->warnings->pdata[index];
+  index -= m;
+  if (index < (int) job->notes->len)
+    return job->notes->pdata[index];
   return NULL;
 }
 

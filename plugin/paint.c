@@ -10,6 +10,8 @@
 #include <math.h>
 #include <unistd.h>
 #include "config.h"
+#include "fonts.h"
+#include "outfile.h"
 
 static void
 paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
@@ -27,19 +29,223 @@ paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
     }
 }
 
+/* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */
+typedef struct {
+  double bleed;             /* > 0: the print PDF */
+  gboolean proof;
+  PangoContext *labels;     /* proof labels; NULL when the layout has no fonts */
+} paint_mode_t;
+
 static void
-paint_image (cairo_t *cr, const pb_image_t *image)
+paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
+             const paint_mode_t *mode)
 {
-  const pb_rect_t *f = &image->frame, *s = &image->src;
+  pb_rect_t f, s;
+  pb_image_placement (image, page, mode->bleed, &f, &s);
+  if (s.w <= 0 || s.h <= 0)
+    return;
   cairo_save (cr);
-  cairo_rectangle (cr, f->x, f->y, f->w, f->h);
+  cairo_rectangle (cr, f.x, f.y, f.w, f.h);
   cairo_clip (cr);
-  cairo_translate (cr, f->x, f->y);
-  cairo_scale (cr, f->w / s->w, f->h / s->h);
-  cairo_set_source_surface (cr, image->surface, -s->x, -s->y);
+  cairo_translate (cr, f.x, f.y);
+  cairo_scale (cr, f.w / s.w, f.h / s.h);
+  cairo_set_source_surface (cr, image->surface, -s.x, -s.y);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_restore (cr);
+}
+
+/* ---- the proof overlay ---- */
+
+/* Labels are set in the layout's own font map (the job's fontconfig set) and drawn as
+ * outlines: no font to embed, the same on PNG and PDF. */
+static PangoContext *
+label_context (const pb_layout_t *layout)
+{
+  for (guint p = 0; p < layout->pages->len; p++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[p];
+      for (guint l = 0; l < page->lines->len; l++)
+        {
+          const pb_line_t *line = page->lines->pdata[l];
+          if (line->runs->len == 0)
+            continue;
+          const pb_glyph_run_t *run = line->runs->pdata[0];
+          PangoContext *ctx = pango_font_map_create_context (pango_font_get_font_map (run->font));
+          pango_cairo_context_set_resolution (ctx, 72.0);
+          return ctx;
+        }
+    }
+  return NULL;
+}
+
+static const double proof_red[3] = { 0.86, 0.0, 0.1 };
+
+/* A red label on a white ground; (x, y) is its top-left corner, or top-right with `right`. */
+static void
+label (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, double x, double y,
+       gboolean right, const char *text)
+{
+  if (!mode->labels)
+    return;
+  PangoLayout *pl = pango_layout_new (mode->labels);
+  PangoFontDescription *desc = pango_font_description_new ();
+  pango_font_description_set_family (desc, t->styles[PB_ROLE_FOLIO].font);
+  pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_absolute_size (desc, 6 * PANGO_SCALE);
+  pango_layout_set_font_description (pl, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (pl, text, -1);
+  PangoRectangle ink, logical;
+  pango_layout_get_extents (pl, &ink, &logical);
+  double w = logical.width / (double) PANGO_SCALE, h = logical.height / (double) PANGO_SCALE;
+  if (right)
+    x -= w;
+  cairo_save (cr);
+  cairo_rectangle (cr, x - 1, y, w + 2, h);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
+  cairo_set_line_width (cr, 0.5);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x, y);
+  pango_cairo_layout_path (cr, pl);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  g_object_unref (pl);
+}
+
+/* Under the page: baseline grid and column edges in light colours. */
+static void
+proof_grid (cairo_t *cr, const pb_page_layout_t *page)
+{
+  const pb_template_t *t = page->tmpl;
+  const pb_rect_t *a = &page->type_area;
+  cairo_save (cr);
+  cairo_set_line_width (cr, 0.3);
+  cairo_set_source_rgb (cr, 0.62, 0.85, 1.0);
+  for (int i = 0; i < t->lines; i++)
+    {
+      double y = pb_grid_baseline (t, page->grid_top, i);
+      cairo_move_to (cr, a->x, y);
+      cairo_line_to (cr, a->x + a->w, y);
+    }
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 1.0, 0.66, 0.85);
+  for (int c = 0; c < t->columns; c++)
+    {
+      double x = pb_column_x (t, c);
+      for (int e = 0; e < 2; e++, x += t->column_width)
+        {
+          cairo_move_to (cr, x, a->y);
+          cairo_line_to (cr, x, a->y + a->h);
+        }
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Over the page: the outline of every item (dashed green) and photo frame (orange). */
+static void
+proof_frames (cairo_t *cr, const pb_page_layout_t *page)
+{
+  static const double dash[] = { 3, 2 };
+  cairo_save (cr);
+  cairo_set_line_width (cr, 0.6);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_source_rgb (cr, 0.15, 0.62, 0.3);
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      const pb_placed_item_t *item = page->items->pdata[i];
+      cairo_rectangle (cr, item->area.x, item->area.y, item->area.w, item->area.h);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_set_source_rgb (cr, 0.95, 0.55, 0.1);
+  for (guint i = 0; i < page->images->len; i++)
+    {
+      const pb_image_t *image = page->images->pdata[i];
+      cairo_rectangle (cr, image->frame.x, image->frame.y, image->frame.w, image->frame.h);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* The last line of `story`'s body on the page: where its text stops. */
+static const pb_line_t *
+story_end (const pb_page_layout_t *page, const char *story)
+{
+  const pb_line_t *last = NULL;
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      if (line->block >= 0 && line->story_id && story && strcmp (line->story_id, story) == 0)
+        last = line;
+    }
+  return last;
+}
+
+/* A red bar after the story's last line and the count of characters left over. */
+static void
+proof_overset (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+{
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      const pb_placed_item_t *item = page->items->pdata[i];
+      if (item->overset_chars <= 0)
+        continue;
+      const pb_line_t *end = story_end (page, item->story_id);
+      double x = end ? end->x + end->measure : item->area.x + item->area.w;
+      double y = end ? end->baseline : item->area.y + item->area.h;
+      double size = end ? end->size : page->tmpl->body_size;
+      cairo_save (cr);
+      cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
+      cairo_rectangle (cr, x + 0.5, y - PB_EM_ASCENT * size, 2.5, size);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      g_autofree char *text = g_strdup_printf ("溢排 +%d字", item->overset_chars);
+      label (cr, mode, page->tmpl, x + 3, y + 0.2 * size, TRUE, text);
+    }
+}
+
+static void
+proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+{
+  for (guint i = 0; i < page->images->len; i++)
+    {
+      const pb_image_t *image = page->images->pdata[i];
+      double ppi = pb_image_ppi (image);
+      if (ppi >= PB_MIN_PPI)
+        continue;
+      const pb_rect_t *f = &image->frame;
+      cairo_save (cr);
+      cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, f->x + 1, f->y + 1, f->w - 2, f->h - 2);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", ppi, PB_MIN_PPI);
+      label (cr, mode, page->tmpl, f->x + 3, f->y + 3, FALSE, text);
+    }
+}
+
+static void
+proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+{
+  g_autoptr (GArray) lone = pb_lone_lines (page);
+  for (guint i = 0; i < lone->len; i++)
+    {
+      const pb_lone_line_t *l = &g_array_index (lone, pb_lone_line_t, i);
+      const pb_line_t *line = l->line;
+      cairo_save (cr);
+      cairo_set_source_rgba (cr, 1.0, 0.1, 0.5, 0.25);
+      cairo_rectangle (cr, line->x, line->baseline - PB_EM_ASCENT * line->size, line->measure,
+                       line->size);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      label (cr, mode, page->tmpl, line->x + line->measure, line->baseline + 0.2 * line->size,
+             TRUE, l->widow ? "孤行（段末）" : "孤行（段首）");
+    }
 }
 
 /* 1-based index in the PDF of the page numbered `number`, 0 when it is not in this file. */
@@ -52,14 +258,14 @@ page_index (const pb_layout_t *layout, int number)
   return 0;
 }
 
-void
-pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
-               pb_embed_t *fonts)
+static void
+paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+               pb_embed_t *fonts, const paint_mode_t *mode)
 {
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (guint i = 0; i < page->images->len; i++)
-    paint_image (cr, page->images->pdata[i]);
+    paint_image (cr, page, page->images->pdata[i], mode);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   for (guint i = 0; i < page->rules->len; i++)
     {
@@ -96,11 +302,44 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
   cairo_restore (cr);
 }
 
+static void
+paint_page_with (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+                 pb_embed_t *fonts, const paint_mode_t *mode)
+{
+  if (mode->proof)
+    proof_grid (cr, page);
+  paint_content (cr, layout, page, fonts, mode);
+  if (mode->proof)
+    {
+      proof_frames (cr, page);
+      proof_lone_lines (cr, mode, page);
+      proof_photos (cr, mode, page);
+      proof_overset (cr, mode, page);
+    }
+}
+
+void
+pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+               pb_embed_t *fonts)
+{
+  paint_mode_t mode = { 0 };
+  paint_page_with (cr, layout, page, fonts, &mode);
+}
+
+/* Cairo's output: a buffered stream on the temporary file, and a digest of the bytes (the
+ * print file's XMP document id). */
+typedef struct {
+  FILE *file;
+  GChecksum *sum;
+} sink_t;
+
 static cairo_status_t
 write_file (void *closure, const unsigned char *data, unsigned int length)
 {
-  return fwrite (data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
+  sink_t *sink = closure;
+  g_checksum_update (sink->sum, data, length);
+  return fwrite (data, 1, length, sink->file) == length ? CAIRO_STATUS_SUCCESS
+                                                        : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static void
@@ -121,9 +360,11 @@ set_metadata (cairo_surface_t *surface, const pb_pdf_info_t *info)
     }
 }
 
+/* Page label, a bookmark for the page and one for each headline on it; `margin` is where the
+ * trim starts on the media. */
 static void
 add_navigation (cairo_surface_t *surface, const pb_layout_t *layout,
-                const pb_page_layout_t *page, int page_index)
+                const pb_page_layout_t *page, int page_index, double margin)
 {
   g_autofree char *label = g_strdup_printf ("%d", page->number);
   cairo_pdf_surface_set_page_label (surface, label);
@@ -138,32 +379,37 @@ add_navigation (cairo_surface_t *surface, const pb_layout_t *layout,
       const pb_line_t *line = page->lines->pdata[i];
       if (line->role != PB_ROLE_HEADLINE || line->line_no != 0)
         continue;
-      g_autofree char *at = g_strdup_printf ("page=%d pos=[%.1f %.1f]", page_index + 1, line->x,
-                                             line->baseline - line->size);
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *at = g_strdup_printf (
+          "page=%d pos=[%s %s]", page_index + 1,
+          g_ascii_formatd (x, sizeof x, "%.1f", line->x + margin),
+          g_ascii_formatd (y, sizeof y, "%.1f", line->baseline - line->size + margin));
       const pb_story_t *story = g_hash_table_lookup (layout->issue->story_by_id, line->story_id);
       cairo_pdf_surface_add_outline (surface, parent, story ? story->headline : line->text, at, 0);
     }
 }
 
-gboolean
-pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *path,
-              GError **error)
+/* Distance from the media edge to the trim: the bleed and mark area of a print page. */
+static double
+page_margin (const pb_page_layout_t *page, gboolean print)
 {
-  pb_embed_t *fonts = pb_embed_new (layout, error);
-  if (!fonts)
-    return FALSE;
-  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
-  int fd = g_mkstemp_full (tmp, O_WRONLY, 0644);
-  if (fd < 0)
-    {
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", path, g_strerror (errno));
-      pb_embed_free (fonts);
-      return FALSE;
-    }
-  FILE *out = fdopen (fd, "wb");
+  return print ? pb_print_margin (page->tmpl) : 0;
+}
+
+/* Draws every page into a Cairo PDF on `sink`: the print layout (trim inside media with room
+ * for the bleed and marks) or the proof. */
+static cairo_status_t
+cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
+           sink_t *sink, pb_embed_t *fonts)
+{
+  gboolean print = !opt->proof;
+  paint_mode_t mode = { 0 };
+  mode.proof = opt->proof;
+  mode.labels = opt->proof ? label_context (layout) : NULL;
   const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
+  double m0 = first ? page_margin (first, print) : 0;
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
-      write_file, out, first ? first->width : 595, first ? first->height : 842);
+      write_file, sink, first ? first->width + 2 * m0 : 595, first ? first->height + 2 * m0 : 842);
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
@@ -176,14 +422,23 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
       const pb_page_layout_t *prev = i > 0 ? layout->pages->pdata[i - 1] : page;
+      double m = page_margin (page, print), pm = page_margin (prev, print);
       /* Only on a change of size: cairo 1.16 damages tagged files on a redundant call. */
-      if (page->width != prev->width || page->height != prev->height)
-        cairo_pdf_surface_set_size (surface, page->width, page->height);
-      add_navigation (surface, layout, page, i);
-      g_autofree char *dest = g_strdup_printf ("name='page-%d' x=0 y=0 internal", page->number);
+      if (page->width + 2 * m != prev->width + 2 * pm || page->height + 2 * m != prev->height + 2 * pm)
+        cairo_pdf_surface_set_size (surface, page->width + 2 * m, page->height + 2 * m);
+      add_navigation (surface, layout, page, i, m);
+      char xy[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (xy, sizeof xy, "%.4f", m);
+      g_autofree char *dest = g_strdup_printf ("name='page-%d' x=%s y=%s", page->number,
+                                               xy, xy);
       cairo_tag_begin (cr, CAIRO_TAG_DEST, dest);
       cairo_tag_end (cr, CAIRO_TAG_DEST);
-      pb_paint_page (cr, layout, page, fonts);
+      mode.bleed = print ? page->tmpl->bleed : 0;
+      cairo_save (cr);
+      /* The layout is in trim coordinates. */
+      cairo_translate (cr, m, m);
+      paint_page_with (cr, layout, page, fonts, &mode);
+      cairo_restore (cr);
       if (i + 1 == n)
         cairo_tag_end (cr, "Document");
       cairo_show_page (cr);
@@ -192,26 +447,117 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  if (mode.labels)
+    g_object_unref (mode.labels);
+  return status;
+}
+
+/* Cairo's PDF into `out` (an open temporary file); sets `digest` to its SHA-256. */
+static gboolean
+write_cairo (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
+             pb_outfile_t *out, const char *path, char **digest, GError **error)
+{
+  pb_embed_t *fonts = pb_embed_new (layout, error);
+  if (!fonts)
+    return FALSE;
+  /* A duplicate descriptor for stdio, so that closing the stream keeps the file open. */
+  int fd = dup (out->fd);
+  sink_t sink = { fd >= 0 ? fdopen (fd, "wb") : NULL, g_checksum_new (G_CHECKSUM_SHA256) };
+  cairo_status_t status = CAIRO_STATUS_WRITE_ERROR;
+  int e = EBADF;
+  if (sink.file)
+    {
+      status = cairo_pdf (layout, info, opt, &sink, fonts);
+      gboolean flushed = fflush (sink.file) == 0;
+      e = errno;
+      flushed = (fclose (sink.file) == 0) && flushed;
+      if (!flushed && status == CAIRO_STATUS_SUCCESS)
+        status = CAIRO_STATUS_WRITE_ERROR;
+    }
+  else if (fd >= 0)
+    close (fd);
   pb_embed_free (fonts);
-  gboolean ok = status == CAIRO_STATUS_SUCCESS;
-  /* The rename makes the new file appear whole or not at all; no fsync, which costs more than
-   * the whole layout of a page. */
-  ok = (fflush (out) == 0) && ok;
-  ok = (fclose (out) == 0) && ok;
-  if (ok && g_rename (tmp, path) != 0)
-    ok = FALSE;
-  if (!ok)
+  if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot write the PDF: %s", path,
-                   status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                  : g_strerror (errno));
-      g_unlink (tmp);
+                   status == CAIRO_STATUS_WRITE_ERROR ? g_strerror (e)
+                                                      : cairo_status_to_string (status));
+      g_checksum_free (sink.sum);
+      return FALSE;
     }
+  *digest = g_strdup (g_checksum_get_string (sink.sum));
+  g_checksum_free (sink.sum);
+  return TRUE;
+}
+
+static void
+print_pages (const pb_layout_t *layout, GArray *pages)
+{
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      pb_print_page_t p = { page->width, page->height, page->tmpl->bleed,
+                            pb_print_margin (page->tmpl) };
+      g_array_append_val (pages, p);
+    }
+}
+
+/* Cairo's file is post-processed into a second temporary file, which alone gets the name. */
+static gboolean
+post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
+              pb_outfile_t *raw, const char *digest, const char *path, GError **error)
+{
+  pb_outfile_t final;
+  if (!pb_outfile_open (&final, path, error))
+    return FALSE;
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (pb_print_page_t));
+  print_pages (layout, pages);
+  pb_prepress_t pp = { info->title, info->author, info->epoch,
+                       opt->cmyk_profile ? opt->cmyk_profile : PAIBAN_CMYK_PROFILE,
+                       opt->rgb_profile ? opt->rgb_profile : PAIBAN_RGB_PROFILE,
+                       digest, (const pb_print_page_t *) pages->data, pages->len };
+  g_autofree char *in = pb_outfile_name (raw), *out = pb_outfile_name (&final);
+  gint64 start = g_get_monotonic_time ();
+  if (!pb_prepress_pdf (in, out, path, &pp, opt->stats, error))
+    {
+      pb_outfile_abort (&final);
+      return FALSE;
+    }
+  if (opt->stats)
+    opt->stats->seconds = (g_get_monotonic_time () - start) / 1e6;
+  pb_outfile_abort (raw);
+  return pb_outfile_commit (&final, "cannot write the PDF", error);
+}
+
+gboolean
+pb_paint_pdf_with (const pb_layout_t *layout, const pb_pdf_info_t *info,
+                   const pb_pdf_options_t *options, const char *path, GError **error)
+{
+  static const pb_pdf_options_t print = { 0 };
+  const pb_pdf_options_t *opt = options ? options : &print;
+  pb_outfile_t raw;
+  if (!pb_outfile_open (&raw, path, error))
+    return FALSE;
+  g_autofree char *digest = NULL;
+  gboolean ok = write_cairo (layout, info, opt, &raw, path, &digest, error);
+  if (ok && opt->proof)
+    return pb_outfile_commit (&raw, "cannot write the PDF", error);
+  if (ok)
+    ok = post_process (layout, info, opt, &raw, digest, path, error);
+  pb_outfile_abort (&raw);
   return ok;
 }
 
 gboolean
-pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **error)
+pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *path,
+              GError **error)
+{
+  return pb_paint_pdf_with (layout, info, NULL, path, error);
+}
+
+gboolean
+pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboolean proof,
+                    GError **error)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
@@ -221,8 +567,12 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     return FALSE;
+  paint_mode_t mode = { 0 };
+  mode.proof = proof;
+  mode.labels = proof ? label_context (layout) : NULL;
   double scale = dpi / 72.0;
-  for (guint i = 0; i < layout->pages->len; i++)
+  gboolean ok = TRUE;
+  for (guint i = 0; i < layout->pages->len && ok; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
       cairo_surface_t *surface = cairo_image_surface_create (
@@ -231,7 +581,7 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      pb_paint_page (cr, layout, page, fonts);
+      paint_page_with (cr, layout, page, fonts, &mode);
       cairo_destroy (cr);
       g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -241,13 +591,20 @@ pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **e
       if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
         {
           g_unlink (tmp);
-          pb_embed_free (fonts);
           g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot write: %s", path,
                        status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
                                                       : g_strerror (errno));
-          return FALSE;
+          ok = FALSE;
         }
     }
+  if (mode.labels)
+    g_object_unref (mode.labels);
   pb_embed_free (fonts);
-  return TRUE;
+  return ok;
+}
+
+gboolean
+pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **error)
+{
+  return pb_paint_png_proof (layout, dir, dpi, FALSE, error);
 }

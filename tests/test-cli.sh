@@ -66,7 +66,7 @@ check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugi
 check "full issue renders" test $? -eq 0
 pages=$(pdfinfo "$work/issue.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 check "full issue has 8 pages" test "$pages" = 8
-check "full issue passes qpdf --check" qpdf --check "$work/issue.pdf"
+check "full issue passes qpdf --check" bash -c "qpdf --check '$work/issue.pdf' >/dev/null"
 check "PDF title is paper and date" bash -c "pdfinfo '$work/issue.pdf' | grep -q '^Title: *广东建设报 2024-02-19'"
 check "full issue has no overset" bash -c "! grep -q '\"overset_chars\" : [1-9]' '$work/issue.json'"
 check "no warnings for the full issue" bash -c "! grep -q warning '$work/err'"

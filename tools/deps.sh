@@ -4,11 +4,15 @@
 set -euo pipefail
 
 packages=(
-  meson ninja-build gcc pkg-config python3
+  meson ninja-build gcc g++ pkg-config python3
   libglib2.0-dev libjson-glib-dev libmd4c-dev
   libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libjpeg62-turbo-dev
+  libqpdf-dev
   fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai
   poppler-utils qpdf
+  # The print PDF's ICC profiles (default_cmyk.icc, default_rgb.icc) come with libgs-common;
+  # Ghostscript and MuPDF also open the print PDF in the tests.
+  libgs-common ghostscript mupdf-tools
 )
 
 missing=()

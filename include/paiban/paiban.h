@@ -78,7 +78,8 @@
  *
  * Files
  * - Output files are written to a temporary file beside them and renamed: a failed call never
- *   leaves a partial file or damages an existing one. job_write_png creates `dir` if needed and
+ *   leaves a partial file or damages an existing one. PDFs use unnamed temporary files (Linux
+ *   O_TMPFILE, where the file system has them), so even a killed process leaves none. job_write_png creates `dir` if needed and
  *   writes dir/page-NN.png (NN: the page number); two jobs must not write the same file.
  * - The data folder ("datadir": layouts/ and fonts/) defaults to $PAIBAN_DATADIR, else the
  *   share/paiban folder installed beside the plugin (found relative to the plugin's own file,
@@ -122,7 +123,11 @@ typedef struct {
   void (*job_destroy) (paiban_job_t *job);
   /* Options: "datadir" (folder with layouts/ and fonts/; before loading), "strict" ("1":
    * overset text is an error at job_layout, "0": a count in the report), "source-date-epoch"
-   * (seconds since 1970, the PDF dates; default $SOURCE_DATE_EPOCH, else the issue date).
+   * (seconds since 1970, the PDF dates; default $SOURCE_DATE_EPOCH, else the issue date),
+   * "proof" ("1": the PDFs and PNGs written after it are editors' proofs with the grid, frames
+   * and problems drawn, "0" (default): job_write_pdf writes the print PDF and job_write_png
+   * plain pages; may be set again between writes), "output-profile" (a CMYK output ICC
+   * profile file for the print PDF's output intent; default: the one configured at build).
    * An unknown key or a bad value is a usage error. */
   paiban_status_t (*job_set_option) (paiban_job_t *job, const char *key, const char *value);
   paiban_status_t (*job_load_file) (paiban_job_t *job, const char *path);
@@ -132,11 +137,18 @@ typedef struct {
   paiban_status_t (*job_load_buffer) (paiban_job_t *job, const char *data, size_t length,
                                       const char *name, const char *base_dir);
   paiban_status_t (*job_layout) (paiban_job_t *job);
+  /* The print PDF: PDF/X-4 structure (output intent, XMP), TrimBox/BleedBox/MediaBox with
+   * the template's bleed and crop marks, K-only black, JPEG photos as their own bytes. With
+   * "proof" set: the proof PDF (trimmed pages with the proof overlay). */
   paiban_status_t (*job_write_pdf) (paiban_job_t *job, const char *path);
-  /* One PNG proof per page at `dpi` (10 to 1200). */
+  /* One PNG proof per page at `dpi` (10 to 1200); with "proof" set, with the proof overlay. */
   paiban_status_t (*job_write_png) (paiban_job_t *job, const char *dir, double dpi);
   /* The JSON report of the job: "status" ("ok" or "error"), "error", "pages" with their items
-   * and areas, "overset_chars", "warnings", "timings_s". */
+   * and areas, "overset_chars", "articles" (each story: "placements" with page and
+   * "area_pt", "overset_chars", "lone_lines"), "photos" (page, story, file, "frame_pt",
+   * "pixels", "ppi", "low_resolution"), "print" (after a print PDF: "standard", "trim_mm",
+   * "bleed_mm", "media_mm", "output_intent", colour and image fixes), "warnings" (photos
+   * below 200 ppi among them), "timings_s". Areas are in points from the trim's top-left. */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);

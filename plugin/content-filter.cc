@@ -1,0 +1,194 @@
+// Colour rewriting of content streams on qpdf's tokenizer (see content-filter.h). Tokens are
+// copied as their raw bytes, spaces and comments included, so a stream without RGB colours
+// comes out unchanged.
+#include "content-filter.h"
+
+// qpdf 11 asks its users to declare that they no longer use PointerHolder.
+#define POINTERHOLDER_TRANSITION 4
+#include <qpdf/Buffer.hh>
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/QPDFTokenizer.hh>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Token = QPDFTokenizer::Token;
+
+bool
+is_number (Token const &t)
+{
+  return t.getType () == QPDFTokenizer::tt_integer || t.getType () == QPDFTokenizer::tt_real;
+}
+
+bool
+is_ignorable (Token const &t)
+{
+  return t.getType () == QPDFTokenizer::tt_space || t.getType () == QPDFTokenizer::tt_comment;
+}
+
+// Short decimal form: at most 4 places, no trailing zeros (0.9216, 1, 0).
+std::string
+number (double v)
+{
+  char buf[32];
+  std::snprintf (buf, sizeof buf, "%.4f", v < 0 ? 0.0 : v > 1 ? 1.0 : v);
+  std::string s (buf);
+  s.erase (s.find_last_not_of ('0') + 1);
+  if (s.back () == '.')
+    s.pop_back ();
+  return s;
+}
+
+// The DeviceGray or DeviceCMYK form of an RGB colour; `stroke` picks the upper-case operator.
+std::string
+replacement (double r, double g, double b, bool stroke, pb_filter_counts_t *counts)
+{
+  if (std::fabs (r - g) < 1e-6 && std::fabs (g - b) < 1e-6)
+    {
+      // Neutral: a grey level, printed on the black plate only.
+      if (counts)
+        counts->gray++;
+      return number (r) + (stroke ? " G" : " g");
+    }
+  if (counts)
+    counts->cmyk++;
+  double k = 1 - std::fmax (r, std::fmax (g, b));
+  double c = (1 - r - k) / (1 - k), m = (1 - g - k) / (1 - k), y = (1 - b - k) / (1 - k);
+  return number (c) + " " + number (m) + " " + number (y) + " " + number (k)
+         + (stroke ? " K" : " k");
+}
+
+class Filter
+{
+public:
+  explicit Filter (pb_filter_counts_t *counts) : counts_ (counts) {}
+
+  // Operands and the spaces between them wait here until their operator is known.
+  void
+  operand (Token const &t)
+  {
+    pending_.push_back (t);
+  }
+
+  void
+  op (Token const &t)
+  {
+    std::string const &name = t.getValue ();
+    std::vector<Token const *> args;
+    for (auto const &p : pending_)
+      if (!is_ignorable (p))
+        args.push_back (&p);
+    bool colour = (name == "rg" || name == "RG") && args.size () == 3 && is_number (*args[0])
+                  && is_number (*args[1]) && is_number (*args[2]);
+    if (!colour)
+      {
+        flush ();
+        out_ += t.getRawValue ();
+        return;
+      }
+    // Keep the spacing before the first operand, then write the new colour.
+    for (auto const &p : pending_)
+      {
+        if (&p == args[0])
+          break;
+        out_ += p.getRawValue ();
+      }
+    double rgb[3];
+    for (int i = 0; i < 3; i++)
+      rgb[i] = std::strtod (args[i]->getValue ().c_str (), nullptr);
+    out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
+    pending_.clear ();
+  }
+
+  void
+  flush ()
+  {
+    for (auto const &p : pending_)
+      out_ += p.getRawValue ();
+    pending_.clear ();
+  }
+
+  std::string &
+  result ()
+  {
+    return out_;
+  }
+
+private:
+  pb_filter_counts_t *counts_;
+  std::vector<Token> pending_;
+  std::string out_;
+};
+
+std::string
+filter (const char *data, size_t len, pb_filter_counts_t *counts)
+{
+  // The Buffer only points at `data` (it never frees it); the input source owns the Buffer.
+  auto *buffer = new Buffer (reinterpret_cast<unsigned char *> (const_cast<char *> (data)), len);
+  auto input = std::make_shared<BufferInputSource> ("content stream", buffer, true);
+  QPDFTokenizer tokenizer;
+  tokenizer.allowEOF ();
+  tokenizer.includeIgnorable ();
+  Filter f (counts);
+  for (;;)
+    {
+      Token t = tokenizer.readToken (input, "content stream", true);
+      switch (t.getType ())
+        {
+        case QPDFTokenizer::tt_eof:
+          f.flush ();
+          return std::move (f.result ());
+        case QPDFTokenizer::tt_bad:
+          throw std::runtime_error ("bad token at offset " + std::to_string (input->getLastOffset ())
+                                    + ": " + t.getErrorMessage ());
+        case QPDFTokenizer::tt_word:
+          f.op (t);
+          if (t.isWord ("ID"))
+            {
+              // Inline image: one white-space byte, then data the tokenizer must not parse.
+              char ch = ' ';
+              input->read (&ch, 1);
+              f.operand (Token (QPDFTokenizer::tt_space, std::string (1, ch)));
+              f.flush ();
+              tokenizer.expectInlineImage (input);
+            }
+          break;
+        default:
+          f.operand (t);
+          break;
+        }
+    }
+}
+
+} // namespace
+
+extern "C" char *
+pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_counts_t *counts,
+                   char **error)
+{
+  *error = nullptr;
+  try
+    {
+      std::string out = filter (data, len, counts);
+      char *buf = static_cast<char *> (std::malloc (out.size () + 1));
+      if (!buf)
+        throw std::bad_alloc ();
+      std::memcpy (buf, out.data (), out.size ());
+      buf[out.size ()] = '\0';
+      *out_len = out.size ();
+      return buf;
+    }
+  catch (std::exception const &e)
+    {
+      *error = strdup (e.what ());
+      return nullptr;
+    }
+}

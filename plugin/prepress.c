@@ -1,0 +1,680 @@
+#include "prepress.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "content-filter.h"
+
+/* ---- geometry ---- */
+
+double
+pb_print_margin (const pb_template_t *t)
+{
+  return MAX (PB_MARK_OFFSET, t->bleed) + PB_MARK_LENGTH + PB_MARK_SLUG;
+}
+
+/* ---- ICC profiles ---- */
+
+static guint32
+be32 (const guchar *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+/* The profile's description: a v2 'desc' (ASCII) or v4 'mluc' (UTF-16, first record). */
+static char *
+icc_description (const guchar *d, gsize len)
+{
+  guint32 count = be32 (d + 128);
+  for (guint32 i = 0; i < count && 132 + 12 * (gsize) (i + 1) <= len; i++)
+    {
+      const guchar *e = d + 132 + 12 * i;
+      guint32 off = be32 (e + 4), size = be32 (e + 8);
+      if (memcmp (e, "desc", 4) != 0 || off > len || size > len - off || size < 12)
+        continue;
+      const guchar *t = d + off;
+      if (memcmp (t, "desc", 4) == 0 && be32 (t + 8) <= size - 12)
+        return g_strndup ((const char *) t + 12, be32 (t + 8));
+      if (memcmp (t, "mluc", 4) == 0 && size >= 28)
+        {
+          guint32 n = be32 (t + 20), o = be32 (t + 24);
+          if (o <= size && n <= size - o)
+            return g_convert ((const char *) t + o, n, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+        }
+    }
+  return NULL;
+}
+
+/* Reads an ICC profile of the colour space `space` ("CMYK", "RGB "); for the output intent
+ * it must be an output (printer) profile. */
+static GBytes *
+read_profile (const char *path, const char *space, gboolean output, char **description,
+              GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  GError *io = NULL;
+  if (!path || !*path)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "no %s ICC profile is configured for "
+                   "print PDFs (install Debian's libgs-common, or name one with the "
+                   "\"output-profile\" option)", strcmp (space, "CMYK") == 0 ? "CMYK" : "RGB");
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &data, &len, &io))
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", path, io->message);
+      g_error_free (io);
+      return NULL;
+    }
+  const guchar *d = (const guchar *) data;
+  if (len < 132 || be32 (d) != len || memcmp (d + 36, "acsp", 4) != 0
+      || memcmp (d + 16, space, 4) != 0 || (output && memcmp (d + 12, "prtr", 4) != 0))
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: not an ICC %s profile", path,
+                   output ? "CMYK output (printer)" : "RGB");
+      g_free (data);
+      return NULL;
+    }
+  if (description)
+    {
+      *description = icc_description (d, len);
+      if (!*description || !g_utf8_validate (*description, -1, NULL))
+        {
+          g_free (*description);
+          *description = g_path_get_basename (path);
+        }
+    }
+  return g_bytes_new_take (data, len);
+}
+
+/* ---- the post-process ---- */
+
+typedef struct {
+  qpdf_data q;
+  const pb_prepress_t *pp;
+  pb_prepress_stats_t *stats;
+  qpdf_oh registration;          /* the /All separation colour space */
+  qpdf_oh rgb_space;             /* [/ICCBased …] for RGB photos */
+  char *problem;                 /* the first failure of our own */
+} pp_ctx_t;
+
+static void
+problem (pp_ctx_t *c, char *message)
+{
+  if (!c->problem)
+    c->problem = message;
+  else
+    g_free (message);
+}
+
+/* A number for a PDF object or content stream, whatever the locale. */
+static char *
+num (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
+{
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.4f", fabs (v) < 5e-5 ? 0 : v);
+}
+
+static qpdf_oh
+box (qpdf_data q, double x0, double y0, double x1, double y1)
+{
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
+      d[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *s = g_strdup_printf ("[%s %s %s %s]", num (a, x0), num (b, y0), num (c, x1),
+                                        num (d, y1));
+  return qpdf_oh_parse (q, s);
+}
+
+static qpdf_oh
+stream_with (qpdf_data q, const void *data, gsize len)
+{
+  qpdf_oh s = qpdf_oh_new_stream (q);
+  qpdf_oh null = qpdf_oh_new_null (q);
+  qpdf_oh_replace_stream_data (q, s, data, len, null, null);
+  return s;
+}
+
+/* Eight crop marks in default user space (origin at the media's bottom-left). */
+static void
+append_marks (GString *s, const pb_print_page_t *p)
+{
+  double off = MAX (PB_MARK_OFFSET, p->bleed), len = PB_MARK_LENGTH, m = p->margin;
+  double xs[2] = { m, m + p->trim_w }, ys[2] = { m, m + p->trim_h };
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
+      d[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_printf (s, "q /PBAll CS 1 SCN %s w 0 J 0 j [] 0 d\n", num (a, PB_MARK_WIDTH));
+  for (int i = 0; i < 2; i++)
+    for (int k = 0; k < 2; k++)
+      {
+        double x = xs[i], y = ys[k], dx = i ? 1 : -1, dy = k ? 1 : -1;
+        g_string_append_printf (s, "%s %s m %s %s l S\n", num (a, x + dx * off), num (b, y),
+                                num (c, x + dx * (off + len)), num (d, y));
+        g_string_append_printf (s, "%s %s m %s %s l S\n", num (a, x), num (b, y + dy * off),
+                                num (c, x), num (d, y + dy * (off + len)));
+      }
+  g_string_append (s, "Q\n");
+}
+
+/* Colours rewritten by the content filter; NULL (with the problem noted) on a bad stream. */
+static char *
+filtered (pp_ctx_t *c, const unsigned char *data, size_t len, size_t *out_len)
+{
+  char *why = NULL;
+  pb_filter_counts_t counts = { 0 };
+  char *out = pb_filter_content ((const char *) data, len, out_len, &counts, &why);
+  if (!out)
+    {
+      problem (c, g_strdup_printf ("a content stream cannot be read: %s", why));
+      free (why);
+      return NULL;
+    }
+  c->stats->gray_colours += counts.gray;
+  c->stats->cmyk_colours += counts.cmyk;
+  return out;
+}
+
+static qpdf_oh
+dict_key (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  qpdf_oh v = qpdf_oh_get_key (q, dict, key);
+  if (!qpdf_oh_is_dictionary (q, v))
+    {
+      v = qpdf_oh_new_dictionary (q);
+      qpdf_oh_replace_key (q, dict, key, v);
+    }
+  return v;
+}
+
+static void
+fix_page (pp_ctx_t *c, int index)
+{
+  qpdf_data q = c->q;
+  const pb_print_page_t *p = &c->pp->pages[index];
+  qpdf_oh page = qpdf_get_page_n (q, index);
+  double m = p->margin, b = p->bleed;
+  qpdf_oh_replace_key (q, page, "/MediaBox", box (q, 0, 0, p->trim_w + 2 * m, p->trim_h + 2 * m));
+  qpdf_oh_replace_key (q, page, "/BleedBox",
+                       box (q, m - b, m - b, m + p->trim_w + b, m + p->trim_h + b));
+  qpdf_oh_replace_key (q, page, "/TrimBox", box (q, m, m, m + p->trim_w, m + p->trim_h));
+  /* Cairo puts an RGB transparency group on every page, painted or not: a print file blends
+   * in the output intent's colour space. */
+  qpdf_oh_remove_key (q, page, "/Group");
+  qpdf_oh res = dict_key (q, page, "/Resources");
+  qpdf_oh_replace_key (q, dict_key (q, res, "/ColorSpace"), "/PBAll", c->registration);
+
+  unsigned char *data = NULL;
+  size_t len = 0;
+  if (qpdf_oh_get_page_content_data (q, page, &data, &len) & QPDF_ERRORS)
+    return;
+  size_t flen = 0;
+  char *body = filtered (c, data, len, &flen);
+  free (data);
+  if (!body)
+    return;
+  /* Cairo's content in its own graphics state, then the marks in default user space. */
+  GString *s = g_string_sized_new (flen + 1024);
+  g_string_append (s, "q\n");
+  g_string_append_len (s, body, flen);
+  g_string_append (s, "\nQ\n");
+  free (body);
+  append_marks (s, p);
+  qpdf_oh_replace_key (q, page, "/Contents", stream_with (q, s->str, s->len));
+  g_string_free (s, TRUE);
+}
+
+static gboolean
+has_name (qpdf_data q, qpdf_oh oh, const char *name)
+{
+  return qpdf_oh_is_or_has_name (q, oh, name);
+}
+
+/* Adobe CMYK JPEGs (an APP14 "Adobe" marker) store inverted values: PDF readers need
+ * /Decode [1 0 1 0 1 0 1 0] to print them right (Cairo 1.16 does not write it). */
+static gboolean
+adobe_jpeg (const unsigned char *d, size_t len)
+{
+  size_t pos = 2;
+  while (pos + 4 <= len && d[pos] == 0xFF)
+    {
+      unsigned marker = d[pos + 1];
+      size_t seg = (size_t) d[pos + 2] << 8 | d[pos + 3];
+      if (marker == 0xDA || marker == 0xD9) /* start of scan, end of image */
+        return FALSE;
+      if (marker == 0xEE && seg >= 12 && pos + 2 + seg <= len
+          && memcmp (d + pos + 4, "Adobe", 5) == 0)
+        return TRUE;
+      pos += 2 + seg;
+    }
+  return FALSE;
+}
+
+static void
+fix_image (pp_ctx_t *c, qpdf_oh stream, qpdf_oh dict)
+{
+  qpdf_data q = c->q;
+  qpdf_oh cs = qpdf_oh_get_key (q, dict, "/ColorSpace");
+  if (qpdf_oh_is_name_and_equals (q, cs, "/DeviceRGB"))
+    {
+      /* PDF/X-4 takes RGB only with a profile: the photos' own colours, converted by the RIP. */
+      qpdf_oh_replace_key (q, dict, "/ColorSpace", c->rgb_space);
+      c->stats->icc_images++;
+    }
+  else if (qpdf_oh_is_name_and_equals (q, cs, "/DeviceCMYK")
+           && has_name (q, qpdf_oh_get_key (q, dict, "/Filter"), "/DCTDecode")
+           && !qpdf_oh_has_key (q, dict, "/Decode"))
+    {
+      unsigned char *data = NULL;
+      size_t len = 0;
+      if (qpdf_oh_get_stream_data (q, stream, qpdf_dl_none, NULL, &data, &len) & QPDF_ERRORS)
+        return;
+      if (adobe_jpeg (data, len))
+        {
+          qpdf_oh_replace_key (q, dict, "/Decode", qpdf_oh_parse (q, "[1 0 1 0 1 0 1 0]"));
+          c->stats->decode_images++;
+        }
+      free (data);
+    }
+}
+
+static void
+fix_form (pp_ctx_t *c, qpdf_oh stream)
+{
+  qpdf_data q = c->q;
+  QPDF_BOOL decoded = QPDF_FALSE;
+  unsigned char *data = NULL;
+  size_t len = 0;
+  if (qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, &decoded, &data, &len)
+      & QPDF_ERRORS)
+    return;
+  if (decoded)
+    {
+      size_t flen = 0;
+      char *body = filtered (c, data, len, &flen);
+      if (body)
+        {
+          qpdf_oh null = qpdf_oh_new_null (q);
+          qpdf_oh_replace_stream_data (q, stream, (const unsigned char *) body, flen, null, null);
+          free (body);
+        }
+    }
+  else
+    problem (c, g_strdup ("a form XObject's content cannot be decoded"));
+  free (data);
+}
+
+/* Images and form XObjects, wherever they are used: every object of the file is looked at
+ * once (Cairo writes no object streams). */
+static void
+fix_objects (pp_ctx_t *c)
+{
+  qpdf_data q = c->q;
+  int size = qpdf_oh_get_int_value_as_int (q, qpdf_oh_get_key (q, qpdf_get_trailer (q), "/Size"));
+  for (int id = 1; id < size; id++)
+    {
+      qpdf_oh o = qpdf_get_object_by_id (q, id, 0);
+      if (qpdf_oh_is_stream (q, o))
+        {
+          qpdf_oh dict = qpdf_oh_get_dict (q, o);
+          qpdf_oh sub = qpdf_oh_get_key (q, dict, "/Subtype");
+          if (qpdf_oh_is_name_and_equals (q, sub, "/Image"))
+            fix_image (c, o, dict);
+          else if (qpdf_oh_is_name_and_equals (q, sub, "/Form"))
+            fix_form (c, o);
+        }
+      qpdf_oh_release (q, o);
+    }
+}
+
+/* "2024-02-19T00:00:00+00:00" (XMP) and "D:20240219000000+00'00'" (Info): the same instant. */
+static void
+dates (gint64 epoch, char **xmp, char **pdf)
+{
+  GDateTime *dt = g_date_time_new_from_unix_utc (epoch);
+  if (!dt)
+    dt = g_date_time_new_from_unix_utc (0);
+  *xmp = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S+00:00");
+  *pdf = g_date_time_format (dt, "D:%Y%m%d%H%M%S+00'00'");
+  g_date_time_unref (dt);
+}
+
+static char *
+uuid_of (const char *digest)
+{
+  char hex[33] = "00000000000000000000000000000000";
+  if (digest)
+    memcpy (hex, digest, MIN (strlen (digest), 32));
+  return g_strdup_printf ("uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+                          hex + 20);
+}
+
+static char *
+producer (void)
+{
+  return g_strdup_printf ("paiban %s (cairo %s, qpdf %s)", PAIBAN_VERSION, cairo_version_string (),
+                          qpdf_get_qpdf_version ());
+}
+
+/* The XMP packet: the same title, dates, tools and PDF/X version as the Info dictionary. */
+static char *
+xmp_packet (const pb_prepress_t *pp, const char *date)
+{
+  g_autofree char *title = g_markup_escape_text (pp->title ? pp->title : "", -1);
+  g_autofree char *author = g_markup_escape_text (pp->author ? pp->author : "", -1);
+  g_autofree char *prod = producer ();
+  g_autofree char *prod_x = g_markup_escape_text (prod, -1);
+  g_autofree char *id = uuid_of (pp->digest);
+  GString *s = g_string_new ("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                             "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                             " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                             "  <rdf:Description rdf:about=\"\"\n"
+                             "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                             "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                             "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
+                             "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                             "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
+                             "   <dc:format>application/pdf</dc:format>\n");
+  g_string_append_printf (s, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li>"
+                          "</rdf:Alt></dc:title>\n", title);
+  if (*author)
+    g_string_append_printf (s, "   <dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq>"
+                            "</dc:creator>\n", author);
+  g_string_append_printf (s, "   <xmp:CreateDate>%s</xmp:CreateDate>\n"
+                          "   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+                          "   <xmp:MetadataDate>%s</xmp:MetadataDate>\n"
+                          "   <xmp:CreatorTool>paiban %s</xmp:CreatorTool>\n"
+                          "   <pdf:Producer>%s</pdf:Producer>\n"
+                          "   <pdf:Trapped>False</pdf:Trapped>\n"
+                          "   <xmpMM:DocumentID>%s</xmpMM:DocumentID>\n"
+                          "   <xmpMM:InstanceID>%s</xmpMM:InstanceID>\n"
+                          "   <xmpMM:VersionID>1</xmpMM:VersionID>\n"
+                          "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
+                          "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
+                          "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n",
+                          date, date, date, PAIBAN_VERSION, prod_x, id, id);
+  /* Room for editors to grow the packet in place, as XMP writers leave. */
+  for (int i = 0; i < 8; i++)
+    g_string_append_printf (s, "%*s\n", 99, "");
+  g_string_append (s, "<?xpacket end=\"w\"?>");
+  return g_string_free (s, FALSE);
+}
+
+static void
+set_info (pp_ctx_t *c, const char *pdf_date)
+{
+  qpdf_data q = c->q;
+  g_autofree char *prod = producer ();
+  g_autofree char *creator = g_strdup_printf ("paiban %s", PAIBAN_VERSION);
+  qpdf_set_info_key (q, "/Producer", prod);
+  qpdf_set_info_key (q, "/Creator", creator);
+  qpdf_set_info_key (q, "/CreationDate", pdf_date);
+  qpdf_set_info_key (q, "/ModDate", pdf_date);
+  qpdf_set_info_key (q, "/GTS_PDFXVersion", "PDF/X-4");
+  qpdf_oh info = qpdf_oh_get_key (q, qpdf_get_trailer (q), "/Info");
+  /* Unicode strings (UTF-16 where needed), as Cairo writes them. */
+  qpdf_oh_replace_key (q, info, "/Title", qpdf_oh_new_unicode_string (q, c->pp->title ? c->pp->title : ""));
+  if (c->pp->author)
+    qpdf_oh_replace_key (q, info, "/Author", qpdf_oh_new_unicode_string (q, c->pp->author));
+  qpdf_oh_replace_key (q, info, "/Trapped", qpdf_oh_new_name (q, "/False"));
+}
+
+static void
+set_catalog (pp_ctx_t *c, GBytes *cmyk, const char *description, const char *xmp_date)
+{
+  qpdf_data q = c->q;
+  qpdf_oh root = qpdf_get_root (q);
+  gsize len;
+  const void *data = g_bytes_get_data (cmyk, &len);
+  qpdf_oh icc = qpdf_make_indirect_object (q, stream_with (q, data, len));
+  qpdf_oh_replace_key (q, qpdf_oh_get_dict (q, icc), "/N", qpdf_oh_new_integer (q, 4));
+  qpdf_oh intent = qpdf_oh_parse (q, "<< /Type /OutputIntent /S /GTS_PDFX "
+                                     "/OutputConditionIdentifier (Custom) "
+                                     "/RegistryName (http://www.color.org) >>");
+  qpdf_oh_replace_key (q, intent, "/OutputCondition", qpdf_oh_new_unicode_string (q, description));
+  qpdf_oh_replace_key (q, intent, "/Info", qpdf_oh_new_unicode_string (q, description));
+  qpdf_oh_replace_key (q, intent, "/DestOutputProfile", icc);
+  qpdf_oh intents = qpdf_oh_new_array (q);
+  qpdf_oh_append_item (q, intents, intent);
+  qpdf_oh_replace_key (q, root, "/OutputIntents", intents);
+
+  g_autofree char *xmp = xmp_packet (c->pp, xmp_date);
+  qpdf_oh meta = qpdf_make_indirect_object (q, stream_with (q, xmp, strlen (xmp)));
+  qpdf_oh md = qpdf_oh_get_dict (q, meta);
+  qpdf_oh_replace_key (q, md, "/Type", qpdf_oh_new_name (q, "/Metadata"));
+  qpdf_oh_replace_key (q, md, "/Subtype", qpdf_oh_new_name (q, "/XML"));
+  qpdf_oh_replace_key (q, root, "/Metadata", meta);
+}
+
+/* The shared colour spaces: registration (all plates) for the marks, ICC-based RGB. */
+static void
+make_spaces (pp_ctx_t *c, GBytes *rgb)
+{
+  qpdf_data q = c->q;
+  c->registration = qpdf_make_indirect_object (
+      q, qpdf_oh_parse (q, "[/Separation /All /DeviceCMYK << /FunctionType 2 /Domain [0 1] "
+                           "/C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"));
+  gsize len;
+  const void *data = g_bytes_get_data (rgb, &len);
+  qpdf_oh icc = qpdf_make_indirect_object (q, stream_with (q, data, len));
+  qpdf_oh_replace_key (q, qpdf_oh_get_dict (q, icc), "/N", qpdf_oh_new_integer (q, 3));
+  qpdf_oh space = qpdf_oh_new_array (q);
+  qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/ICCBased"));
+  qpdf_oh_append_item (q, space, icc);
+  c->rgb_space = qpdf_make_indirect_object (q, space);
+}
+
+/* qpdf's first error or warning, or NULL: a warning on Cairo's file means damage, and the print
+ * file must be clean. */
+static char *
+qpdf_problem (qpdf_data q)
+{
+  if (qpdf_has_error (q))
+    return g_strdup (qpdf_get_error_message_detail (q, qpdf_get_error (q)));
+  char *first = NULL;
+  while (qpdf_more_warnings (q))
+    {
+      qpdf_error w = qpdf_next_warning (q);
+      if (!first)
+        first = g_strdup (qpdf_get_error_message_detail (q, w));
+    }
+  return first;
+}
+
+static gboolean
+run (pp_ctx_t *c, const char *in, const char *out, GBytes *cmyk, GBytes *rgb, const char *desc)
+{
+  qpdf_data q = c->q;
+  if (qpdf_read (q, in, NULL) & QPDF_ERRORS)
+    return FALSE;
+  /* An issue made wholly elsewhere has no pages; Cairo still writes one blank page. */
+  if (c->pp->n_pages > 0 && qpdf_get_num_pages (q) != c->pp->n_pages)
+    {
+      problem (c, g_strdup_printf ("%d pages written, %d expected", qpdf_get_num_pages (q),
+                                   c->pp->n_pages));
+      return FALSE;
+    }
+  g_autofree char *xmp_date = NULL, *pdf_date = NULL;
+  dates (c->pp->epoch, &xmp_date, &pdf_date);
+  make_spaces (c, rgb);
+  for (int i = 0; i < c->pp->n_pages && !c->problem; i++)
+    fix_page (c, i);
+  fix_objects (c);
+  set_info (c, pdf_date);
+  set_catalog (c, cmyk, desc, xmp_date);
+  if (c->problem || qpdf_has_error (q) || qpdf_more_warnings (q))
+    return FALSE;
+  if (qpdf_init_write (q, out) & QPDF_ERRORS)
+    return FALSE;
+  /* The /ID from the content, not from the time and file name: same input, same bytes. */
+  qpdf_set_deterministic_ID (q, QPDF_TRUE);
+  /* PDF/X-4 is PDF 1.6. */
+  qpdf_set_minimum_pdf_version (q, "1.6");
+  return !(qpdf_write (q) & QPDF_ERRORS) && !qpdf_more_warnings (q);
+}
+
+gboolean
+pb_prepress_pdf (const char *in, const char *out, const char *target, const pb_prepress_t *pp,
+                 pb_prepress_stats_t *stats, GError **error)
+{
+  char *desc = NULL;
+  g_autoptr (GBytes) cmyk = read_profile (pp->cmyk_profile, "CMYK", TRUE, &desc, error);
+  if (!cmyk)
+    return FALSE;
+  g_autoptr (GBytes) rgb = read_profile (pp->rgb_profile, "RGB ", FALSE, NULL, error);
+  if (!rgb)
+    {
+      g_free (desc);
+      return FALSE;
+    }
+  pb_prepress_stats_t unused = { 0 };
+  pp_ctx_t c = { 0 };
+  c.pp = pp;
+  c.stats = stats ? stats : &unused;
+  c.q = qpdf_init ();
+  /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
+  qpdf_silence_errors (c.q);
+  qpdf_set_suppress_warnings (c.q, QPDF_TRUE);
+  gboolean ok = run (&c, in, out, cmyk, rgb, desc);
+  if (!ok)
+    {
+      g_autofree char *why = c.problem ? g_strdup (c.problem) : qpdf_problem (c.q);
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot post-process the PDF: %s",
+                   target, why ? why : "unknown qpdf failure");
+    }
+  qpdf_cleanup (&c.q);
+  g_free (c.problem);
+  if (ok && stats)
+    stats->profile_name = desc;
+  else
+    g_free (desc);
+  g_free (unused.profile_name);
+  return ok;
+}
+
+/* ---- photos ---- */
+
+static double
+clamp (double v, double lo, double hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void
+pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, double bleed,
+                    pb_rect_t *frame, pb_rect_t *src)
+{
+  double px_w = cairo_image_surface_get_width (image->surface);
+  double px_h = cairo_image_surface_get_height (image->surface);
+  pb_rect_t f = image->frame, s = image->src;
+  double fx = 0.5, fy = 0.5;
+  if (image->photo && image->photo->has_focus)
+    fx = image->photo->focus_x, fy = image->photo->focus_y;
+  /* The crop, same size, centred on the focal point as far as the image reaches. */
+  s.x = clamp (fx * px_w - s.w / 2, 0, MAX (0, px_w - s.w));
+  s.y = clamp (fy * px_h - s.h / 2, 0, MAX (0, px_h - s.h));
+  double l = 0, t = 0, r = 0, b = 0;
+  if (bleed > 0 && page)
+    {
+      l = fabs (f.x) <= PB_BLEED_SNAP ? bleed : 0;
+      t = fabs (f.y) <= PB_BLEED_SNAP ? bleed : 0;
+      r = fabs (f.x + f.w - page->width) <= PB_BLEED_SNAP ? bleed : 0;
+      b = fabs (f.y + f.h - page->height) <= PB_BLEED_SNAP ? bleed : 0;
+    }
+  if (l + t + r + b > 0 && f.w > 0 && f.h > 0)
+    {
+      /* More of the photo shows in the bleed at the same scale; when the crop has no pixels
+       * to spare there, the photo is enlarged just enough, about the same centre. */
+      double k = s.w / f.w;
+      pb_rect_t g = { f.x - l, f.y - t, f.w + l + r, f.h + t + b };
+      pb_rect_t e = { s.x - l * k, s.y - t * k, g.w * k, g.h * k };
+      if (e.w > px_w || e.h > px_h)
+        {
+          double k2 = MIN (px_w / g.w, px_h / g.h);
+          double cx = e.x + e.w / 2, cy = e.y + e.h / 2;
+          e = (pb_rect_t) { cx - g.w * k2 / 2, cy - g.h * k2 / 2, g.w * k2, g.h * k2 };
+        }
+      e.x = clamp (e.x, 0, MAX (0, px_w - e.w));
+      e.y = clamp (e.y, 0, MAX (0, px_h - e.h));
+      f = g;
+      s = e;
+    }
+  *frame = f;
+  *src = s;
+}
+
+double
+pb_image_ppi (const pb_image_t *image)
+{
+  const pb_rect_t *f = &image->frame, *s = &image->src;
+  if (f->w <= 0 || f->h <= 0)
+    return 0;
+  return 72.0 * MIN (s->w / f->w, s->h / f->h);
+}
+
+/* ---- lone lines ---- */
+
+typedef struct {
+  double top, bottom;            /* baselines of the first and last body line */
+} pb_extent_t;
+
+static char *
+column_key (const pb_line_t *line)
+{
+  return g_strdup_printf ("%s\n%d", line->story_id ? line->story_id : "", line->column);
+}
+
+static gboolean
+is_body (const pb_line_t *line)
+{
+  return line->role == PB_ROLE_BODY && line->block >= 0 && line->column >= 0;
+}
+
+GArray *
+pb_lone_lines (const pb_page_layout_t *page)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pb_lone_line_t));
+  GHashTable *extent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      if (!is_body (line))
+        continue;
+      char *key = column_key (line);
+      pb_extent_t *e = g_hash_table_lookup (extent, key);
+      if (!e)
+        {
+          e = g_new (pb_extent_t, 1);
+          e->top = e->bottom = line->baseline;
+          g_hash_table_insert (extent, key, e);
+        }
+      else
+        {
+          e->top = MIN (e->top, line->baseline);
+          e->bottom = MAX (e->bottom, line->baseline);
+          g_free (key);
+        }
+    }
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      if (!is_body (line))
+        continue;
+      g_autofree char *key = column_key (line);
+      const pb_extent_t *e = g_hash_table_lookup (extent, key);
+      gboolean first = line->baseline == e->top, last = line->baseline == e->bottom;
+      if (first && last)
+        continue; /* a column of one line is not a break */
+      pb_lone_line_t lone = { line, FALSE };
+      if (line->para_end && line->line_no > 0 && first)
+        lone.widow = TRUE;
+      else if (line->line_no == 0 && !line->para_end && last)
+        lone.widow = FALSE;
+      else
+        continue;
+      g_array_append_val (found, lone);
+    }
+  g_hash_table_destroy (extent);
+  return found;
+}

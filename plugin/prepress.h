@@ -1,0 +1,79 @@
+/* Prepress: what turns Cairo's PDF into a print file, and the checks editors see on proofs.
+ *
+ * - Print geometry: the media around the trim holds the bleed and the crop marks.
+ * - The post-process (libqpdf): TrimBox and BleedBox on every page, crop marks in registration
+ *   colour, K-only black, no page transparency group, PDF/X-4 output intent, Info and XMP
+ *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID.
+ * - Photo placement for print (focal point, bleed) and its effective resolution.
+ * - Lone lines (widows and orphans) found on the layout result. */
+#pragma once
+
+#include <glib.h>
+#include "layout.h"
+
+/* Crop marks (ISO 12647-2 practice): 5 mm long, 0.25 pt, registration colour, starting 3 mm
+ * from the trim and never inside the bleed. */
+#define PB_MM (72.0 / 25.4)
+#define PB_MARK_LENGTH (5 * PB_MM)
+#define PB_MARK_OFFSET (3 * PB_MM)
+#define PB_MARK_WIDTH 0.25
+/* Blank media beyond the marks. */
+#define PB_MARK_SLUG (2 * PB_MM)
+
+/* Photos below this effective resolution at their placed size get a warning. */
+#define PB_MIN_PPI 200.0
+/* An image frame edge this close to a trim edge extends into the bleed. */
+#define PB_BLEED_SNAP 0.5
+
+/* Distance from the trim to the media edge on each side of a print page of template `t`. */
+double pb_print_margin (const pb_template_t *t);
+
+/* One print page: the media is the trim with `margin` on every side. */
+typedef struct {
+  double trim_w, trim_h;
+  double bleed;
+  double margin;
+} pb_print_page_t;
+
+typedef struct {
+  const char *title;
+  const char *author;            /* may be NULL */
+  gint64 epoch;                  /* the document's dates */
+  const char *cmyk_profile;      /* ICC file of the output intent */
+  const char *rgb_profile;       /* ICC file given to RGB photos */
+  const char *digest;            /* hex digest of Cairo's file: the XMP document id */
+  const pb_print_page_t *pages;
+  int n_pages;
+} pb_prepress_t;
+
+/* What the post-process changed, for the report and the tests. */
+typedef struct {
+  int gray_colours, cmyk_colours;   /* colour operators rewritten */
+  int icc_images, decode_images;    /* RGB photos made ICC-based, CMYK JPEGs given /Decode */
+  char *profile_name;               /* the output intent's description (g_free) */
+  double seconds;                   /* time the post-process took */
+} pb_prepress_stats_t;
+
+/* Reads the PDF `in` (as Cairo wrote it, pages of the sizes in `pp`) and writes the print file
+ * `out`. Errors name `target` (the final file): "TARGET: cannot post-process the PDF: …", or
+ * "PROFILE: …" for an unusable ICC profile. */
+gboolean pb_prepress_pdf (const char *in, const char *out, const char *target,
+                          const pb_prepress_t *pp, pb_prepress_stats_t *stats, GError **error);
+
+/* Frame and source rectangle (pixels) of `image` as painted: the crop keeps the layout's
+ * scale and centres on the photo's focal point; with `bleed` > 0 the frame edges that touch the
+ * trim of `page` (within PB_BLEED_SNAP) move out by the bleed. */
+void pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, double bleed,
+                         pb_rect_t *frame, pb_rect_t *src);
+
+/* Effective resolution (pixels per inch) of a placed photo, the lower of its two axes. */
+double pb_image_ppi (const pb_image_t *image);
+
+typedef struct {
+  const pb_line_t *line;
+  gboolean widow;                /* TRUE: a last line at the top of a column; FALSE: orphan */
+} pb_lone_line_t;
+
+/* Body lines standing alone at a column break: a paragraph's last line first in its column
+ * (widow) or its first line last in its column (orphan). An array of pb_lone_line_t. */
+GArray *pb_lone_lines (const pb_page_layout_t *page);

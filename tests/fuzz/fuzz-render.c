@@ -1,0 +1,238 @@
+/* Fuzz target: a whole render. When an input is loaded, it is laid out and written as PDF
+ * and PNG proofs (10 dpi) into the private folder. Fonts are loaded once.
+ *
+ * Two kinds of input: one that starts with '{' or white space is issue JSON, as for
+ * fuzz-issue; most of its mutations fail in the loader. Any other input is read as a list of
+ * choices from which an issue is built that the loader accepts far more often: templates,
+ * stories, pages, items with their grid positions, photos, guide boxes, continuations,
+ * automatic placement. That mode is what takes the fuzzer deep into the layout. */
+#include "fuzz.h"
+
+#include <string.h>
+
+static const fz_env_t *env;
+
+/* Geometry of the templates the generator uses, read at start-up. */
+typedef struct {
+  const char *name;  /* as the issue names it */
+  int columns, lines, masthead_lines, folio_lines;
+} fz_tmpl_t;
+
+static fz_tmpl_t templates[] = {
+  { .name = "tmpl.json" }, { .name = "tabloid" }, { .name = "broadsheet" },
+};
+
+static const char *const headlines[] = {
+  "主题", "广东积极建立城市房地产融资协调机制", "A Latin headline, 2024", "“引号”与（括号）——破折号……",
+  "很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题很长的标题",
+};
+
+static const char *const paragraphs[] = {
+  "正文。",
+  "记者从有关部门获悉，全省**重点项目**建设进展顺利，*一季度*完成投资超过计划。",
+  "### 小标题",
+  "数字 2024 年 3 月，英文 Guangdong Construction News，混排 ABC123 测试。",
+  "“引号”（括号）《书名号》，逗号。顿号、分号；冒号：问号？叹号！省略号……破折号——结束。",
+  "#",
+  "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三",
+};
+
+typedef struct {
+  const uint8_t *p;
+  size_t n;
+} fz_bytes_t;
+
+/* The next choice in [0, range); 0 once the input is used up. */
+static int
+take (fz_bytes_t *b, int range)
+{
+  if (range <= 1 || b->n == 0)
+    return 0;
+  int v = *b->p;
+  b->p++, b->n--;
+  return v % range;
+}
+
+static void
+load_geometry (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    {
+      fz_tmpl_t *t = &templates[i];
+      g_autofree char *path = g_str_has_suffix (t->name, ".json")
+        ? g_build_filename (env->dir, t->name, NULL)
+        : g_strdup_printf ("%s/layouts/%s.json", env->datadir, t->name);
+      GError *error = NULL;
+      pb_template_t *tmpl = pb_template_load_file (path, &error);
+      if (!tmpl)
+        fz_fail (__FILE__, __LINE__, "template", "%s", error->message);
+      *t = (fz_tmpl_t) { t->name, tmpl->columns, tmpl->lines, tmpl->masthead_lines,
+                         tmpl->styles[PB_ROLE_FOLIO].lines };
+      pb_template_free (tmpl);
+    }
+}
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  env = fz_setup (TRUE);
+  load_geometry ();
+  return 0;
+}
+
+static void
+gen_body (fz_bytes_t *b, GString *j)
+{
+  int kind = take (b, 4);
+  if (kind == 0)
+    {
+      g_string_append (j, ", \"body_file\": \"lead.md\"");
+      return;
+    }
+  /* Paragraphs from the pool, many of them for kind 3: text to overset and continue. */
+  int n = 1 + take (b, kind == 3 ? 60 : 6);
+  g_string_append (j, ", \"body\": \"");
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (j, "%s%s", i ? "\\n\\n" : "",
+                            paragraphs[take (b, G_N_ELEMENTS (paragraphs))]);
+  g_string_append_c (j, '"');
+}
+
+static void
+gen_story (fz_bytes_t *b, GString *j, int index)
+{
+  g_string_append_printf (j, "%s{ \"id\": \"s%d\", \"headline\": \"%s\"", index ? ", " : "",
+                          index, headlines[take (b, G_N_ELEMENTS (headlines))]);
+  if (take (b, 2))
+    g_string_append (j, ", \"kicker\": \"引题文字\"");
+  if (take (b, 3) == 0)
+    g_string_append (j, ", \"subtitle\": \"副题文字\"");
+  if (take (b, 2))
+    g_string_append (j, ", \"dateline\": \"本报讯 记者报道：\"");
+  gen_body (b, j);
+  int photo = take (b, 3);
+  if (photo)
+    g_string_append_printf (j, ", \"photos\": [ { \"file\": \"%s\", \"caption\": \"图片说明\"%s } ]",
+                            photo == 1 ? "photo.jpg" : "photo.png",
+                            take (b, 2) ? ", \"credit\": \"记者摄\"" : "");
+  g_string_append (j, " }");
+}
+
+/* A grid position inside the page, or none (automatic placement). */
+static void
+gen_place (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int *span)
+{
+  if (take (b, 4) == 0)
+    {
+      *span = 1 + take (b, t->columns);
+      g_string_append_printf (j, ", \"span\": %d", *span);
+      if (take (b, 2))
+        g_string_append_printf (j, ", \"height\": %d", 1 + take (b, MAX (avail, 1)));
+      return;
+    }
+  int column = 1 + take (b, t->columns);
+  *span = 1 + take (b, t->columns - column + 1);
+  int top = take (b, MAX (avail, 1));
+  int height = 1 + take (b, MAX (avail - top, 1));
+  g_string_append_printf (j, ", \"column\": %d, \"span\": %d, \"top\": %d, \"height\": %d",
+                          column, *span, top, height);
+}
+
+static void
+gen_item (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int stories, int index)
+{
+  int span = 1;
+  g_string_append_printf (j, "%s{ ", index ? ", " : "");
+  if (take (b, 5) == 0)
+    {
+      int entries = 1 + take (b, 3);
+      g_string_append (j, "\"guide\": { \"entries\": [");
+      for (int e = 0; e < entries; e++)
+        g_string_append_printf (j, "%s{ \"story\": \"s%d\", \"title\": \"导读\\n条目\" }",
+                                e ? ", " : "", take (b, stories));
+      g_string_append (j, "] }");
+      gen_place (b, j, t, avail, &span);
+    }
+  else
+    {
+      g_string_append_printf (j, "\"story\": \"s%d\"", take (b, stories));
+      gen_place (b, j, t, avail, &span);
+      if (take (b, 3) == 0)
+        g_string_append_printf (j, ", \"photo\": { \"span\": %d, \"side\": \"%s\" }",
+                                1 + take (b, span), take (b, 2) ? "left" : "right");
+      if (take (b, 4) == 0)
+        g_string_append_printf (j, ", \"headline_size\": %d", 8 + take (b, 60));
+    }
+  g_string_append (j, " }");
+}
+
+static void
+gen_page (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int number, gboolean first,
+          int stories)
+{
+  /* The first page always has its masthead: a first page that paints nothing aborts in
+   * cairo 1.16 (tests/fuzz/pending/render/), and would end most runs here. */
+  gboolean masthead = first;
+  g_string_append_printf (j, "%s{ \"number\": %d, \"template\": \"%s\"%s", first ? "" : ", ",
+                          number, t->name, masthead ? ", \"masthead\": true" : "");
+  if (take (b, 6) == 0)
+    {
+      g_string_append_printf (j, ", \"elsewhere\": true, \"stories\": [\"s%d\"] }",
+                              take (b, stories));
+      return;
+    }
+  int avail = t->lines - (masthead ? t->masthead_lines : t->folio_lines);
+  int items = take (b, 6);
+  g_string_append (j, ", \"items\": [");
+  for (int i = 0; i < items; i++)
+    gen_item (b, j, t, avail, stories, i);
+  g_string_append (j, "] }");
+}
+
+static char *
+gen_issue (fz_bytes_t *b)
+{
+  GString *j = g_string_new ("{ \"paper\": \"测试报\", \"date\": \"2024-02-19\", ");
+  g_string_append (j, "\"masthead\": { \"lines\": [\"第 1 期\"] }, \"template\": \"tmpl.json\",\n"
+                   "  \"stories\": [");
+  int stories = 1 + take (b, 4);
+  for (int i = 0; i < stories; i++)
+    gen_story (b, j, i);
+  g_string_append (j, "],\n  \"pages\": [");
+  int pages = 1 + take (b, 3), number = 0;
+  for (int i = 0; i < pages; i++)
+    {
+      number += 1 + take (b, 3); /* increasing, so unique */
+      gen_page (b, j, &templates[take (b, G_N_ELEMENTS (templates))], number, i == 0, stories);
+    }
+  g_string_append (j, "] }\n");
+  return g_string_free (j, FALSE);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autofree char *generated = NULL;
+  const char *text = (const char *) data;
+  gboolean json = size == 0 || (data[0] && strchr ("{ \t\r\n", data[0]));
+  if (!json)
+    {
+      fz_bytes_t b = { data, size };
+      text = generated = gen_issue (&b);
+      size = strlen (generated);
+      /* PAIBAN_FUZZ_DUMP=FILE keeps the issue built from the last input, to triage it. */
+      const char *dump = g_getenv ("PAIBAN_FUZZ_DUMP");
+      if (dump)
+        g_file_set_contents (dump, generated, size, NULL);
+    }
+  GError *error = NULL;
+  pb_issue_t *issue = pb_issue_load_data (text, size, "issue.json", env->dir, env->datadir,
+                                          &error);
+  fz_check_error (issue != NULL, &error, "pb_issue_load_data");
+  if (!issue)
+    return 0;
+  fz_check_issue (issue);
+  fz_layout_and_paint (issue, TRUE);
+  pb_issue_free (issue);
+  return 0;
+}

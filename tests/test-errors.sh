@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# The catalogue of bad inputs, through the command-line host: each case asserts the exact
+# error (file:line:column where there is one), the exit status, and that the output was not
+# touched: a PDF that did not exist is not created, one that existed keeps its bytes, and no
+# temporary file is left beside it. The inputs are tests/data/bad/; cases that need file
+# modes, symbolic links, FIFOs or large files set them up in a copy.
+# Usage: test-errors.sh PAIBAN_BINARY SOURCE_ROOT   (TAP output)
+set -u
+paiban=$1
+case $paiban in /*) ;; *) paiban=$PWD/$paiban ;; esac
+root=$2
+work=$(mktemp -d)
+trap 'chmod -R u+rwX "$work"; rm -rf "$work"' EXIT
+cp -r "$root/tests/data/bad" "$work/bad"
+printf 'the previous output\n' > "$work/sentinel"
+# Run from the issues' folder so that messages name the files as the table below does.
+cd "$work/bad" || exit 1
+
+n=0
+ok () { n=$((n + 1)); echo "ok $n $1"; }
+not_ok () { n=$((n + 1)); echo "not ok $n $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip () { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+root_user () { [ "$(id -u)" -eq 0 ]; }
+
+# A fresh output folder; on every other case it already holds out/issue.pdf.
+case_no=0
+prepare_out () {
+  rm -rf "$work/out"
+  mkdir "$work/out"
+  case_no=$((case_no + 1))
+  existing=$((case_no % 2))
+  [ $existing -eq 1 ] && cp "$work/sentinel" "$work/out/issue.pdf"
+}
+
+# Problems with the output folder after a failed run, or nothing.
+output_problems () {
+  if [ $existing -eq 1 ]; then
+    cmp -s "$work/sentinel" "$work/out/issue.pdf" || echo "the existing PDF was changed"
+  elif [ -e "$work/out/issue.pdf" ]; then
+    echo "a PDF was created"
+  fi
+  local left
+  left=$(cd "$work/out" && ls -A | grep -v '^issue\.pdf$')
+  [ -z "$left" ] || echo "left in the output folder: $left"
+}
+
+# expect_error NAME ISSUE MESSAGE [ARGS...]: render fails with exit 1 and the line
+# "paiban: error: MESSAGE", leaving the output alone.
+expect_error () {
+  local name=$1 issue=$2 message=$3
+  shift 3
+  prepare_out
+  "$paiban" render "$issue" -o "$work/out/issue.pdf" "$@" 2>"$work/err" >/dev/null
+  local rc=$? problems=()
+  [ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+  grep -Fxq "paiban: error: $message" "$work/err" \
+    || problems+=("expected: paiban: error: $message" "got: $(grep -v '^paiban: [lw]' "$work/err" | head -3)")
+  local p
+  while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+  if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
+}
+
+# ---- 1. The issue file itself ----
+expect_error "malformed JSON" syntax.json \
+  "syntax.json:3:22: Parse error: unexpected string constant \"2024-02-19\", expected character \`,'"
+expect_error "invalid UTF-8" invalid-utf8.json "invalid-utf8.json:2:13: invalid UTF-8 (byte 0xff)"
+expect_error "empty issue {}" empty-object.json \
+  "empty-object.json:1:1: the issue: missing required key \"paper\""
+expect_error "empty file" empty.json "empty.json:1:1: no JSON value in the file"
+expect_error "lone UTF-16 surrogate escape (\\ud800)" lone-surrogate.json \
+  "lone-surrogate.json:20:18: lone high surrogate in a \\u escape: a UTF-16 pair needs its second half, \\uDC00 to \\uDFFF"
+mkdir dir.json
+expect_error "a directory as the issue" dir.json "dir.json: \"dir.json\" is not a regular file"
+mkfifo fifo.json
+expect_error "a FIFO as the issue (does not hang)" fifo.json \
+  "fifo.json: \"fifo.json\" is not a regular file"
+expect_error "missing issue file" nothere.json \
+  "nothere.json: cannot open \"nothere.json\": No such file or directory"
+
+# ---- 2. Types, required fields, references ----
+expect_error "wrong type" wrong-type.json \
+  "wrong-type.json:30:19: page 1, item 1: \"span\" must be an integer, not a string"
+expect_error "missing required field (headline)" missing-headline.json \
+  "missing-headline.json:6:5: story \"lead\": missing required key \"headline\""
+expect_error "missing required field (pages)" missing-pages.json \
+  "missing-pages.json:1:1: the issue: missing required key \"pages\""
+expect_error "page plan names a story the pool lacks" item-unknown-story.json \
+  "item-unknown-story.json:28:20: page 1, item 1: no story \"nosuch\" in the pool"
+expect_error "guide box names a story the pool lacks" guide-unknown-story.json \
+  "guide-unknown-story.json:38:26: page 1, item 2, guide entry 1: no story \"nosuch\" in the pool"
+expect_error "duplicate story id" dup-story.json \
+  "dup-story.json:23:13: story 3: duplicate story id \"lead\" (the first is at line 6, column 5)"
+expect_error "duplicate page number" dup-page.json \
+  "dup-page.json:58:17: entry 3 of \"pages\": duplicate page number 1 (also at line 25, column 17)"
+
+# Unknown keys are warnings with their position; the render goes on.
+prepare_out
+rm -f "$work/out/issue.pdf"
+"$paiban" render unknown-key.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ] && head -c 5 "$work/out/issue.pdf" | grep -q '%PDF-' \
+   && grep -Fxq 'paiban: warning: unknown-key.json:59:3: unknown key "edition" in issue' "$work/err" \
+   && grep -Fxq 'paiban: warning: unknown-key.json:21:7: unknown key "colour" in story' "$work/err"; then
+  ok "unknown keys: a warning naming each, exit 0, PDF written"
+else
+  not_ok "unknown keys: a warning naming each, exit 0, PDF written" "exit $rc" "$(cat "$work/err")"
+fi
+
+# ---- 3. Photos ----
+expect_error "missing photo" photo-missing.json \
+  "photo-missing.json:12:19: story \"lead\", photo 1: \"file\": file \"nothere.jpg\" not found"
+if root_user; then
+  skip "unreadable photo (chmod 000)" "running as root, which can read any file"
+else
+  cp photo.jpg locked.jpg && chmod 000 locked.jpg
+  expect_error "unreadable photo (chmod 000)" photo-unreadable.json \
+    "photo-unreadable.json:12:19: story \"lead\", photo 1: \"file\": cannot read \"locked.jpg\""
+fi
+expect_error "truncated JPEG" photo-truncated.json \
+  "photo-truncated.json:12:19: truncated.jpg: corrupt JPEG: Premature end of JPEG file"
+expect_error "truncated PNG" photo-truncated-png.json \
+  "photo-truncated-png.json:12:19: truncated.png: corrupt PNG: chunk IDAT at byte 33 runs past the end of the file (truncated?)"
+expect_error "corrupt PNG" photo-corrupt.json \
+  "photo-corrupt.json:12:19: corrupt.png: corrupt PNG: the image data cannot be decoded (damaged, or too large for memory)"
+expect_error "not an image" photo-not-image.json \
+  "photo-not-image.json:12:19: body.md: not a JPEG or PNG file"
+expect_error "limit: PNG claiming 100000 × 100000 pixels, refused before decoding" photo-huge-png.json \
+  "photo-huge-png.json:12:19: huge.png: image of 100000 × 100000 pixels is refused (at most 30000 per side, 200000000 pixels)"
+expect_error "limit: JPEG claiming 65000 × 65000 pixels, refused before decoding" photo-huge-jpeg.json \
+  "photo-huge-jpeg.json:12:19: huge.jpg: image of 65000 × 65000 pixels is refused (at most 30000 per side, 200000000 pixels)"
+truncate -s 300M big.jpg # sparse: no disk space taken
+expect_error "limit: photo file size, refused before reading" photo-big-file.json \
+  "photo-big-file.json:12:19: big.jpg: file of 300 MiB is refused (at most 256 MiB)"
+
+# ---- 4. Fonts and glyphs ----
+expect_error "missing font family" font-missing.json \
+  "tmpl-nofont.json: style \"headline\": font family \"No Such Font Family\" is not installed (see fonts/README.md for the Debian packages)"
+# The position is that of the paragraph holding the character (line 3 of glyph.md).
+prepare_out
+"$paiban" render glyph.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+problems=()
+[ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+grep -Eq '^paiban: error: glyph\.md:3:[0-9]+: no font has a glyph for U\+E000' "$work/err" \
+  || problems+=("got: $(grep error: "$work/err")")
+while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+if [ ${#problems[@]} -eq 0 ]; then ok "character without a glyph (U+E000)"
+else not_ok "character without a glyph (U+E000)" "${problems[@]}"; fi
+
+# ---- 5. Template geometry ----
+expect_error "zero trim width" geometry-zero-width.json \
+  "tmpl-zero-width.json:4:14: template \"bad-tests\": \"width\" must be greater than zero"
+expect_error "negative margin" geometry-negative-margin.json \
+  "tmpl-negative-margin.json:8:12: template \"bad-tests\": \"top\" must not be negative"
+expect_error "huge trim" geometry-huge-trim.json \
+  "tmpl-huge-trim.json:5:15: template \"bad-tests\": \"height\" is too large (the limit is 200in)"
+expect_error "zero columns" geometry-no-columns.json \
+  "tmpl-no-columns.json:12:14: template \"bad-tests\": \"count\" must be an integer from 1 to 20"
+expect_error "column block wider than the page" geometry-too-wide.json \
+  "tmpl-too-wide.json:11:14: template \"bad-tests\": the column block is 339.7mm wide, wider than the trim (140.0mm)"
+expect_error "type size below 1pt (the grid would have 10^12 lines)" geometry-tiny-type.json \
+  "tmpl-tiny-type.json:16:16: template \"bad-tests\": \"body_size\" must be at least 1pt"
+expect_error "folio taller than the type area" geometry-folio.json \
+  "tmpl-folio.json:30:16: template \"bad-tests\", style \"folio\": \"lines\" must be an integer from 0 to 30 (the type area holds 33 lines and at least 3 must remain under the folio)"
+expect_error "margins leave no grid lines" geometry-no-lines.json \
+  "tmpl-no-lines.json:7:14: template \"bad-tests\": the margins leave room for 0 grid lines; at least 3 are needed"
+
+# ---- 6. Text that does not fit ----
+# overset_of REPORT: the report's overset_chars, or nothing when it is not a report.
+overset_of () {
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["overset_chars"])' "$1" 2>/dev/null
+}
+overset_case () {
+  local name=$1 issue=$2
+  prepare_out
+  rm -f "$work/out/issue.pdf"
+  "$paiban" render "$issue" -o "$work/out/issue.pdf" --report "$work/r.json" 2>"$work/err" >/dev/null
+  local rc=$? chars
+  chars=$(overset_of "$work/r.json")
+  if [ $rc -eq 0 ] && [ "${chars:-0}" -gt 0 ] && [ -s "$work/out/issue.pdf" ] \
+     && grep -Eq "^paiban: warning: $issue:27:9: story \"lead\" is overset by $chars characters on page 1\$" "$work/err"; then
+    ok "$name: overset in the report and as a warning, exit 0"
+  else
+    not_ok "$name: overset in the report and as a warning, exit 0" "exit $rc, overset ${chars:-?}" "$(cat "$work/err")"
+  fi
+  prepare_out
+  "$paiban" render "$issue" -o "$work/out/issue.pdf" --strict 2>"$work/err" >/dev/null
+  rc=$?
+  problems=()
+  [ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+  grep -Fxq "paiban: error: $chars characters are overset (strict mode)" "$work/err" \
+    || problems+=("got: $(grep error: "$work/err")")
+  while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+  if [ ${#problems[@]} -eq 0 ]; then ok "$name: --strict exits 1, output untouched"
+  else not_ok "$name: --strict exits 1, output untouched" "${problems[@]}"; fi
+}
+overset_case "article far too long" overset.json
+# An item one grid line high for a story with a headline and subheads: the headline does not
+# fit either; what does not fit is overset, never a crash.
+overset_case "frame of one line" frame-one-line.json
+
+# A story continued out of page order, twice on one page and on a page made elsewhere: the
+# chain follows the plan, so it cannot loop; the render ends with a PDF of the two pages.
+prepare_out
+rm -f "$work/out/issue.pdf"
+timeout 120 "$paiban" render continuation-order.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+pages=$(pdfinfo "$work/out/issue.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+if [ $rc -eq 0 ] && [ "$pages" = 2 ] && ! grep -q 'error:' "$work/err"; then
+  ok "continuation out of page order: terminates, two pages"
+else
+  not_ok "continuation out of page order: terminates, two pages" "exit $rc, pages ${pages:-none}" \
+    "$(cat "$work/err")"
+fi
+
+# ---- 7. Paths stay inside the issue's folder ----
+expect_error "\"..\" in a path" body-dotdot.json \
+  "body-dotdot.json:9:20: story \"lead\": \"body_file\" must not contain \"..\": \"sub/../../outside.md\" would leave the issue's folder"
+expect_error "absolute path" photo-absolute.json \
+  "photo-absolute.json:12:19: story \"lead\", photo 1: \"file\" must be a path relative to the issue's folder, not the absolute path \"/etc/hostname\""
+printf '外面的文件。\n' > "$work/outside.md"
+ln -s ../outside.md link.md
+expect_error "symbolic link out of the folder" body-symlink.json \
+  "body-symlink.json:9:20: story \"lead\": \"body_file\": \"link.md\" leads outside the issue's folder (through a symbolic link)"
+
+# ---- 8. Limits ----
+expect_error "limit: nesting depth" deep.json "deep.json:1:65: nesting deeper than 64 levels"
+head -c $((2 * 1024 * 1024 + 1)) /dev/zero | tr '\0' '字' > huge.md 2>/dev/null
+expect_error "limit: body file size" body-huge.json \
+  "body-huge.json:9:20: story \"lead\": \"huge.md\" is larger than 2 MiB"
+{
+  printf '{ "paper": "测试报", "date": "2024-02-19", "template": "tmpl.json",\n'
+  printf '  "stories": [ { "id": "a", "headline": "主题", "body": "正文。" } ],\n'
+  printf '  "pages": [\n'
+  for i in $(seq 1 500); do printf '    { "number": %d, "elsewhere": true, "stories": ["a"] },\n' "$i"; done
+  printf '    { "number": 501, "elsewhere": true, "stories": ["a"] } ] }\n'
+} > pages.json
+expect_error "limit: number of pages" pages.json \
+  "pages.json:3:12: the issue: too many pages (501; the limit is 500)"
+
+# ---- 9. Outputs: a failed write leaves what was there ----
+# The PDF path is a directory: the temporary file cannot be renamed over it.
+prepare_out
+rm -f "$work/out/issue.pdf"
+mkdir "$work/out/issue.pdf"
+cp "$work/sentinel" "$work/out/issue.pdf/inside"
+"$paiban" render good.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+left=$(cd "$work/out" && ls -A | grep -v '^issue\.pdf$')
+if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/issue.pdf: cannot write the PDF: " "$work/err" \
+   && cmp -s "$work/sentinel" "$work/out/issue.pdf/inside" && [ -z "$left" ]; then
+  ok "PDF path is a directory: exit 1, directory untouched, no temporary file"
+else
+  not_ok "PDF path is a directory: exit 1, directory untouched, no temporary file" "exit $rc" \
+    "left: $left" "$(grep error: "$work/err")"
+fi
+
+prepare_out
+"$paiban" render good.json -o "$work/out/nodir/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -Fxq "paiban: error: $work/out/nodir/issue.pdf: No such file or directory" "$work/err" \
+   && [ ! -e "$work/out/nodir" ]; then
+  ok "PDF folder missing: exit 1, nothing created"
+else
+  not_ok "PDF folder missing: exit 1, nothing created" "exit $rc" "$(grep error: "$work/err")"
+fi
+
+if root_user; then
+  skip "PDF folder not writable (chmod 555)" "running as root, which can write anywhere"
+else
+  prepare_out
+  chmod 555 "$work/out"
+  "$paiban" render good.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+  rc=$?
+  chmod 755 "$work/out"
+  problems=()
+  [ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+  grep -Fxq "paiban: error: $work/out/issue.pdf: Permission denied" "$work/err" \
+    || problems+=("got: $(grep error: "$work/err")")
+  while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+  if [ ${#problems[@]} -eq 0 ]; then ok "PDF folder not writable (chmod 555)"
+  else not_ok "PDF folder not writable (chmod 555)" "${problems[@]}"; fi
+fi
+
+# A PNG proof that cannot be written (its temporary name is taken by a directory) fails the
+# run and leaves the previous proof as it was.
+prepare_out
+mkdir -p "$work/out/png/page-01.png.tmp"
+cp "$work/sentinel" "$work/out/png/page-01.png"
+"$paiban" render good.json -o "$work/out/new.pdf" --png "$work/out/png" 2>"$work/err" >/dev/null
+rc=$?
+pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
+if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/png/page-01.png: cannot write: " "$work/err" \
+   && cmp -s "$work/sentinel" "$work/out/png/page-01.png" && [ "$pngs" = "page-01.png page-01.png.tmp " ]; then
+  ok "PNG write fails midway: exit 1, previous proof untouched"
+else
+  not_ok "PNG write fails midway: exit 1, previous proof untouched" "exit $rc" "png/: $pngs" \
+    "$(grep error: "$work/err")"
+fi
+
+# The report is written whole or not at all; on a failed run it carries the error.
+prepare_out
+mkdir "$work/out/r.json"
+"$paiban" check good.json --report "$work/out/r.json" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -q "^paiban: .*r\.json" "$work/err" && [ -d "$work/out/r.json" ] \
+   && [ -z "$(ls -A "$work/out/r.json")" ]; then
+  ok "report path is a directory: exit 1, nothing written"
+else
+  not_ok "report path is a directory: exit 1, nothing written" "exit $rc" "$(cat "$work/err")"
+fi
+prepare_out
+"$paiban" render syntax.json -o "$work/out/issue.pdf" --report "$work/out/r.json" 2>/dev/null >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && python3 - "$work/out/r.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+assert r["status"] == "error", r
+assert r["error"].startswith("syntax.json:3:22: "), r["error"]
+PY
+then
+  ok "report of a failed run: valid JSON with the error"
+else
+  not_ok "report of a failed run: valid JSON with the error" "exit $rc"
+fi
+
+echo "1..$n"
