@@ -28,7 +28,7 @@ static const char usage[] =
   "\n"
   "Exit status: 0 success, 1 bad input or failed output, 2 usage error.\n"
   "Environment: PAIBAN_PLUGIN (plugin file), PAIBAN_DATADIR (layouts/ and fonts/),\n"
-  "SOURCE_DATE_EPOCH (PDF dates).\n";
+  "PAIBAN_THREADS (threads for shaping, 1 = none), SOURCE_DATE_EPOCH (PDF dates).\n";
 
 typedef struct {
   const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
