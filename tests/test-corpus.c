@@ -184,6 +184,12 @@ test_text (gconstpointer data)
   g_ptr_array_free (paras, TRUE);
 }
 
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -194,7 +200,27 @@ main (int argc, char **argv)
   g_test_add_data_func ("/corpus/lead", "examples/front-page/lead.md", test_text);
   g_test_add_data_func ("/corpus/villages", "examples/front-page/villages.md", test_text);
   g_test_add_data_func ("/corpus/dense", "tests/data/corpus/dense.md", test_text);
+  /* The official texts of the full-issue example (government work reports, the 2018 rural
+   * revitalisation opinions): real, long, dense in numbers and enumerations. */
+  g_autofree char *texts = g_build_filename (g_getenv ("PAIBAN_DATADIR"), "examples",
+                                             "full-issue", "texts", NULL);
+  GDir *dir = g_dir_open (texts, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; dir && (name = g_dir_read_name (dir));)
+    if (g_str_has_suffix (name, ".md") && strcmp (name, "SOURCES.md") != 0)
+      g_ptr_array_add (names, g_build_filename ("examples", "full-issue", "texts", name, NULL));
+  if (dir)
+    g_dir_close (dir);
+  g_ptr_array_sort (names, compare_names);
+  g_assert_cmpuint (names->len, >=, 6);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (names->pdata[i]);
+      g_autofree char *test = g_strdup_printf ("/corpus/official/%s", base);
+      g_test_add_data_func (test, names->pdata[i], test_text);
+    }
   int rc = g_test_run ();
+  g_ptr_array_free (names, TRUE);
   pb_fonts_unref (fonts);
   return rc;
 }
