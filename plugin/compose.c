@@ -50,7 +50,6 @@ struct pb_para {
   GArray *shaped;          /* of pb_shaped_t */
   GArray *units;           /* of pb_unit_t */
   GArray *lines;           /* of pb_para_line_t */
-  double max_size;
   gboolean has_space;      /* holds a breakable space */
   /* Prefix sums over the units for the measure being broken, so a candidate line is measured
    * in constant time: advances after fixed compression, squeezable blank, Han–Latin gaps,
@@ -210,7 +209,6 @@ shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset)
           halt = shape_item (para->text, item, font, features);
         }
       pb_shaped_t shaped = { g_object_ref (item->analysis.font), size, NULL, 0 };
-      para->max_size = MAX (para->max_size, shaped.size);
       g_array_append_val (para->shaped, shaped);
       gboolean ok = append_units (para, para->shaped->len - 1, item, buf, halt, bad_offset);
       hb_buffer_destroy (buf);
@@ -303,7 +301,6 @@ para_clone (const pb_para_t *shaped)
   para->shaped = g_array_ref (shaped->shaped);
   para->units = g_array_sized_new (FALSE, FALSE, sizeof (pb_unit_t), shaped->units->len);
   g_array_append_vals (para->units, shaped->units->data, shaped->units->len);
-  para->max_size = shaped->max_size;
   para->has_space = shaped->has_space;
   return para;
 }
@@ -782,14 +779,6 @@ pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines, do
   return ok;
 }
 
-double
-pb_para_demerits (pb_para_t *para, const pb_measure_t *measure)
-{
-  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
-  double total = find_breaks (para, measure, 0, ends);
-  g_array_free (ends, TRUE);
-  return total;
-}
 
 int
 pb_para_n_lines (const pb_para_t *para)
@@ -797,20 +786,7 @@ pb_para_n_lines (const pb_para_t *para)
   return para->lines->len;
 }
 
-double
-pb_para_natural_width (const pb_para_t *para)
-{
-  double w = 0;
-  for (guint i = 0; i < para->units->len; i++)
-    w += unit_at (para, i)->advance - unit_at (para, i)->squeeze_fixed;
-  return w;
-}
 
-double
-pb_para_max_size (const pb_para_t *para)
-{
-  return para->max_size;
-}
 
 /* ---- emitting positioned glyphs ---- */
 

@@ -41,17 +41,8 @@ int pb_para_break (pb_para_t *para, const pb_measure_t *measure);
 gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines,
                               double *demerits);
 
-/* The cost of the paragraph's best breaks at this measure. */
-double pb_para_demerits (pb_para_t *para, const pb_measure_t *measure);
-
 int pb_para_n_lines (const pb_para_t *para);
 
 /* Fills `line` (runs, text, width) for line `index`, its origin at (x, baseline). */
 void pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline,
                         pb_line_t *line);
-
-/* Natural width of the whole paragraph on one line, without indent. */
-double pb_para_natural_width (const pb_para_t *para);
-
-/* The largest em size used on any line (for vertical spacing). */
-double pb_para_max_size (const pb_para_t *para);
