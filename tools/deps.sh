@@ -9,7 +9,7 @@ packages=(
   libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libjpeg62-turbo-dev
   libqpdf-dev
   fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai
-  poppler-utils qpdf
+  poppler-utils qpdf python3-jsonschema
   # The print PDF's ICC profiles (default_cmyk.icc, default_rgb.icc) come with libgs-common;
   # Ghostscript and MuPDF also open the print PDF in the tests.
   libgs-common ghostscript mupdf-tools
