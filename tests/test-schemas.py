@@ -32,8 +32,10 @@ def validator(schema):
             ("issue.schema.json", Resource.from_contents(issue_schema))])
         return cls(schema, registry=registry)
     except ImportError:  # jsonschema before 4.18
-        resolver = jsonschema.RefResolver("", schema, store={
-            "template.schema.json": template_schema, "issue.schema.json": issue_schema})
+        base = "file:///paiban/schemas/"
+        resolver = jsonschema.RefResolver(base, schema, store={
+            base + "template.schema.json": template_schema,
+            base + "issue.schema.json": issue_schema})
         return cls(schema, resolver=resolver)
 
 
