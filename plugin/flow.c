@@ -243,6 +243,9 @@ avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
         return n;
       if (n != 3 && reflow_prev (f, prev_n - 1))
         return n;
+      /* In a balanced block the columns may end a line apart: start in the next one. */
+      if (f->regions[f->region].balanced)
+        flow_next_region (f);
       return n;
     }
   if (n - room == 1)
@@ -573,7 +576,10 @@ balance_last_part (pb_ctx_t *ctx, pb_chain_t *chain)
       if (room >= rest + n)
         {
           for (int i = first_region; i < (int) chain->regions->len; i++)
-            r[i].bottom = MIN (r[i].bottom, bottom);
+            {
+              r[i].bottom = MIN (r[i].bottom, bottom);
+              r[i].balanced = TRUE;
+            }
           return TRUE;
         }
     }

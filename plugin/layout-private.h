@@ -9,6 +9,7 @@ typedef struct {
   int column;
   int top, bottom;
   int part;                 /* index of the chain part (page item) it belongs to */
+  gboolean balanced;        /* shortened to end level with its neighbours */
 } pb_region_t;
 
 /* One item of a story on one page; a story placed on several pages continues through them. */

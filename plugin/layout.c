@@ -502,7 +502,7 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
     {
       gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
       pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0), bottom,
-                        (int) chain->parts->len - 1 };
+                        (int) chain->parts->len - 1, FALSE };
       if (r.top < r.bottom)
         g_array_append_val (chain->regions, r);
     }
