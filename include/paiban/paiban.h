@@ -67,14 +67,21 @@
  * - paiban_plugin_v1 and job_create may be called from any thread, at the same time.
  * - A job is not locked: calls on one job must not overlap. A job may move between threads
  *   when the host orders the calls (a mutex, a queue hand-off).
- * - Separate jobs may run at the same time on separate threads: each has its own fontconfig
- *   configuration and Pango font map and they share no writable state in the plugin; each
- *   gives the same bytes as it would alone.
- * - The plugin starts no threads of its own (Pango runs a short one to initialise fontconfig),
- *   installs no signal handlers and changes no process-wide state (locale, environment,
- *   working directory, fontconfig's current configuration). It reads PAIBAN_DATADIR in
- *   job_create and SOURCE_DATE_EPOCH in job_write_pdf: do not change the environment while
- *   other threads run plugin calls (a POSIX rule for getenv).
+ * - Separate jobs may run at the same time on separate threads: each uses its own fontconfig
+ *   configuration and Pango font map while it runs; each gives the same bytes as it would
+ *   alone.
+ * - Warm reuse: a destroyed job hands its font set (fontconfig setup, font map, cache of
+ *   shaped paragraphs and font subsets) to a small per-process pool, under a lock, and the
+ *   next job takes it; so the second render of an issue in one process is much faster. The
+ *   pool is released at exit.
+ * - job_layout and job_write_* start short-lived worker threads for shaping and font
+ *   subsetting (PAIBAN_THREADS, default one per processor; 1 for none) and join them before
+ *   returning; the output does not depend on their number. Pango runs a short thread of its
+ *   own to initialise fontconfig. The plugin installs no signal handlers and changes no
+ *   process-wide state (locale, environment, working directory, fontconfig's current
+ *   configuration). It reads PAIBAN_DATADIR in job_create, PAIBAN_THREADS in job_layout and
+ *   SOURCE_DATE_EPOCH in job_write_pdf: do not change the environment while other threads run
+ *   plugin calls (a POSIX rule for getenv).
  *
  * Files
  * - Output files are written to a temporary file beside them and renamed: a failed call never
