@@ -11,11 +11,19 @@ n=0
 ok () { n=$((n + 1)); echo "ok $n $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n $1"; shift; for l in "$@"; do echo "# $l"; done; }
 check () { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+# A run's exit status, and on failure the status and the end of what it printed.
+check_rc () {
+  local name=$1 rc=$2
+  if [ "$rc" -eq 0 ]; then ok "$name"; else
+    mapfile -t tail < <(tail -n 20 "$work/err")
+    not_ok "$name" "exit status $rc" "${tail[@]}"
+  fi
+}
 
 # 1. render the example: exit 0, one page, every expected character in order in the PDF text.
 "$paiban" render "$root/examples/front-page/issue.json" -o "$work/front.pdf" \
   --report "$work/r.json" 2>"$work/err"
-check "render exits 0" test $? -eq 0
+check_rc "render exits 0" $?
 pages=$(pdfinfo "$work/front.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 check "one page" test "$pages" = 1
 check "fonts embedded" bash -c "pdffonts '$work/front.pdf' | awk 'NR>2 && \$(NF-4) != \"yes\" {exit 1}'"
@@ -63,7 +71,7 @@ check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugi
 # 5. the eight-page issue: every page, a valid file, title, bookmarks, links, no overset.
 "$paiban" render "$root/examples/full-issue/issue.json" -o "$work/issue.pdf" \
   --report "$work/issue.json" 2>"$work/err"
-check "full issue renders" test $? -eq 0
+check_rc "full issue renders" $?
 pages=$(pdfinfo "$work/issue.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 check "full issue has 8 pages" test "$pages" = 8
 check "full issue passes qpdf --check" bash -c "qpdf --check '$work/issue.pdf' >/dev/null"
@@ -91,7 +99,7 @@ page["items"] = [
 json.dump(issue, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 "$paiban" render "$work/bs/issue.json" -o "$work/bs.pdf" --report "$work/bs.json" 2>"$work/err"
-check "broadsheet renders" test $? -eq 0
+check_rc "broadsheet renders" $?
 trim=$(pdfinfo -box "$work/bs.pdf" 2>/dev/null | awk '/^TrimBox/ {printf "%.0f %.0f", ($4-$2)/72*25.4, ($5-$3)/72*25.4}')
 check "broadsheet trim is 390 x 545 mm" test "$trim" = "390 545"
 check "broadsheet: no overset" bash -c "! grep -q '\"overset_chars\" : [1-9]' '$work/bs.json'"
