@@ -438,6 +438,13 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
       /* The layout is in trim coordinates. */
       cairo_translate (cr, m, m);
       paint_page_with (cr, layout, page, fonts, &mode);
+      if (!page->lines->len && !page->images->len && !page->rules->len && !page->boxes->len)
+        {
+          /* cairo 1.16 aborts in finish when a tagged page draws nothing: paper white. */
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_rectangle (cr, 0, 0, page->width, page->height);
+          cairo_fill (cr);
+        }
       cairo_restore (cr);
       if (i + 1 == n)
         cairo_tag_end (cr, "Document");
