@@ -121,26 +121,29 @@ write_report (const paiban_plugin_v1_t *pb, paiban_job_t *job, const char *path)
   return TRUE;
 }
 
-/* The print PDF first, then the proofs: the "proof" option applies to what is written after it. */
+/* The proofs first, the print PDF last: when anything fails, the print PDF (the file that goes
+ * to the plate) is left as it was. Each file is replaced whole or not at all. */
 static void
 write_outputs (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
 {
   if (o->profile)
     pb->job_set_option (job, "output-profile", o->profile);
-  fprintf (stderr, "paiban: writing %d page(s) to %s\n", pb->job_page_count (job), o->output);
-  if (pb->job_write_pdf (job, o->output) != PAIBAN_STATUS_SUCCESS)
-    return;
   if (o->png)
     {
       pb->job_set_option (job, "proof", o->proof ? "1" : "0");
-      pb->job_write_png (job, o->png, o->dpi);
+      if (pb->job_write_png (job, o->png, o->dpi) != PAIBAN_STATUS_SUCCESS)
+        return;
     }
   if (o->proof_pdf)
     {
       fprintf (stderr, "paiban: writing the proof to %s\n", o->proof_pdf);
       pb->job_set_option (job, "proof", "1");
-      pb->job_write_pdf (job, o->proof_pdf);
+      if (pb->job_write_pdf (job, o->proof_pdf) != PAIBAN_STATUS_SUCCESS)
+        return;
     }
+  fprintf (stderr, "paiban: writing %d page(s) to %s\n", pb->job_page_count (job), o->output);
+  pb->job_set_option (job, "proof", "0");
+  pb->job_write_pdf (job, o->output);
 }
 
 static int

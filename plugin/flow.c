@@ -507,7 +507,9 @@ finish_chain (pb_ctx_t *ctx, pb_chain_t *chain, int overset)
         }
     }
   pb_part_t *last = chain->parts->pdata[chain->parts->len - 1];
-  last->placed->overset_chars = overset;
+  /* Headlines or a caption that did not fit their item count as well. */
+  last->placed->overset_chars += overset;
+  overset = last->placed->overset_chars;
   if (overset > 0)
     g_ptr_array_add (ctx->warnings,
                      g_strdup_printf ("%s:%d:%d: story \"%s\" is overset by %d characters on "

@@ -450,6 +450,27 @@ add_rule_above (pb_ctx_t *ctx, const pb_item_t *item, double x, double width)
   g_ptr_array_add (ctx->page->rules, rule);
 }
 
+/* Characters on the lines from `from` on. */
+static int
+lines_chars (GPtrArray *lines, guint from)
+{
+  int n = 0;
+  for (guint i = from; i < lines->len; i++)
+    n += g_utf8_strlen (((pb_line_t *) lines->pdata[i])->text, -1);
+  return n;
+}
+
+static void
+item_warning (pb_ctx_t *ctx, const pb_item_t *item, const pb_story_t *story, const char *what,
+              int lines)
+{
+  g_ptr_array_add (ctx->warnings,
+                   g_strdup_printf ("%s:%d:%d: story \"%s\": %s %d grid lines, its item on "
+                                    "page %d has %d: left out", item->loc.file,
+                                    item->loc.line, item->loc.col, story->id, what, lines,
+                                    ctx->page->number, item->height));
+}
+
 /* Places what a story item shows by itself (headlines and photo on the story's first item) and
  * adds the item's column frames to the story's chain; the body flows once all pages are made. */
 static gboolean
@@ -473,20 +494,43 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
     }
   add_rule_above (ctx, item, x, width);
   gboolean ok = TRUE;
+  int bottom = item->top + item->height, overset = 0;
+  guint n_lines = ctx->page->lines->len;
   int heading = first_part ? place_heading (ctx, story, item, x, width, FALSE, &ok, error) : 0;
   if (!ok)
     return FALSE;
+  /* Nothing is drawn outside the item: headlines that do not fit are overset (the blank line
+   * under them may fall outside). */
+  if (item->top + heading - 1 > bottom)
+    {
+      overset += lines_chars (ctx->page->lines, n_lines);
+      g_ptr_array_set_size (ctx->page->lines, n_lines);
+      item_warning (ctx, item, story, "its headlines need", heading - 1);
+      heading = 0;
+    }
 
-  int body_top = item->top + heading, bottom = item->top + item->height;
+  int body_top = item->top + heading;
   int photo_first = -1, photo_span = 0, photo_lines = 0;
   if (first_part && story->photos->len > 0)
     {
       photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
       photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
+      guint n_images = ctx->page->images->len;
+      n_lines = ctx->page->lines->len;
       photo_lines = place_photo (ctx, story, story->photos->pdata[0], photo_first, photo_span,
                                  body_top, item->photo_lines, &ok, error);
       if (!ok)
         return FALSE;
+      if (body_top + photo_lines - 1 > bottom)
+        {
+          /* The photo is left out; its caption counts as overset text. */
+          overset += lines_chars (ctx->page->lines, n_lines);
+          g_ptr_array_set_size (ctx->page->lines, n_lines);
+          g_ptr_array_set_size (ctx->page->images, n_images);
+          item_warning (ctx, item, story, "its photo and caption need",
+                        body_top - item->top + photo_lines - 1);
+          photo_first = -1, photo_span = 0, photo_lines = 0;
+        }
     }
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
@@ -496,6 +540,7 @@ place_story (pb_ctx_t *ctx, const pb_item_t *item, GError **error)
   part->placed->story_id = story->id;
   part->placed->area = (pb_rect_t) { x, pb_cell_top (ctx, item->top), width,
                                      item->height * t->leading };
+  part->placed->overset_chars = overset;
   g_ptr_array_add (ctx->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   for (int c = item->column; c < item->column + item->span; c++)

@@ -566,6 +566,20 @@ gboolean
 pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboolean proof,
                     GError **error)
 {
+  /* Every page is checked before any is drawn: a proof is not left half replaced. */
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      double w = ceil (page->width * dpi / 72.0), h = ceil (page->height * dpi / 72.0);
+      if (w > PB_PNG_MAX_SIDE || h > PB_PNG_MAX_SIDE || w * h > PB_PNG_MAX_PIXELS)
+        {
+          g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT,
+                       "%s: page %d at %g dpi would be %.0f × %.0f pixels, more than a PNG proof "
+                       "may have (%d per side, %d pixels): lower the resolution",
+                       dir, page->number, dpi, w, h, PB_PNG_MAX_SIDE, PB_PNG_MAX_PIXELS);
+          return FALSE;
+        }
+    }
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", dir, g_strerror (errno));

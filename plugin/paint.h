@@ -41,7 +41,12 @@ gboolean pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, con
 gboolean pb_paint_pdf_with (const pb_layout_t *layout, const pb_pdf_info_t *info,
                             const pb_pdf_options_t *options, const char *path, GError **error);
 
-/* Writes DIR/page-NN.png for each page at `dpi`. */
+/* Largest PNG proof page (4 bytes a pixel in memory while it is drawn). */
+#define PB_PNG_MAX_SIDE 30000
+#define PB_PNG_MAX_PIXELS (200 * 1000 * 1000)
+
+/* Writes DIR/page-NN.png for each page at `dpi`; refuses pages larger than the limits above
+ * before writing anything. */
 gboolean pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, GError **error);
 /* The same, with the proof overlay when `proof` is TRUE. */
 gboolean pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi,

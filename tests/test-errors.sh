@@ -198,6 +198,18 @@ overset_case "article far too long" overset.json
 # An item one grid line high for a story with a headline and subheads: the headline does not
 # fit either; what does not fit is overset, never a crash.
 overset_case "frame of one line" frame-one-line.json
+# Its headline and photo are left out with a warning each, not drawn below the item.
+prepare_out
+"$paiban" render frame-one-line.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+problems=()
+for w in "frame-one-line.json:27:9: story \"lead\": its headlines need 2 grid lines, its item on page 1 has 1: left out" \
+         "frame-one-line.json:27:9: story \"lead\": its photo and caption need 13 grid lines, its item on page 1 has 1: left out"; do
+  grep -Fxq "paiban: warning: $w" "$work/err" || problems+=("missing: $w")
+done
+n_images=$(pdfimages -list "$work/out/issue.pdf" 2>/dev/null | tail -n +3 | wc -l)
+[ "$n_images" -eq 0 ] || problems+=("$n_images image(s) in the PDF")
+if [ ${#problems[@]} -eq 0 ]; then ok "frame of one line: headline and photo left out, with warnings"
+else not_ok "frame of one line: headline and photo left out, with warnings" "${problems[@]}" "$(cat "$work/err")"; fi
 
 # A story continued out of page order, twice on one page and on a page made elsewhere: the
 # chain follows the plan, so it cannot loop; the render ends with a PDF of the two pages.
@@ -283,7 +295,7 @@ else
 fi
 
 # A PNG proof that cannot be written (its temporary name is taken by a directory) fails the
-# run and leaves the previous proof as it was.
+# run and leaves the previous proof as it was; the print PDF, written last, is not made.
 prepare_out
 mkdir -p "$work/out/png/page-01.png.tmp"
 cp "$work/sentinel" "$work/out/png/page-01.png"
@@ -291,12 +303,22 @@ cp "$work/sentinel" "$work/out/png/page-01.png"
 rc=$?
 pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
 if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/png/page-01.png: cannot write: " "$work/err" \
-   && cmp -s "$work/sentinel" "$work/out/png/page-01.png" && [ "$pngs" = "page-01.png page-01.png.tmp " ]; then
-  ok "PNG write fails midway: exit 1, previous proof untouched"
+   && cmp -s "$work/sentinel" "$work/out/png/page-01.png" && [ "$pngs" = "page-01.png page-01.png.tmp " ] \
+   && [ ! -e "$work/out/new.pdf" ]; then
+  ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF"
 else
-  not_ok "PNG write fails midway: exit 1, previous proof untouched" "exit $rc" "png/: $pngs" \
+  not_ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF" "exit $rc" "png/: $pngs" \
     "$(grep error: "$work/err")"
 fi
+
+# A PNG proof too large to draw is refused before anything is written (the limits keep a
+# 1200 dpi proof of a poster-sized page from allocating gigabytes).
+sed 's/"width": "140mm"/"width": "800mm"/; s/"height": "200mm"/"height": "900mm"/' tmpl.json > tmpl-big.json
+sed 's/"tmpl.json"/"tmpl-big.json"/' good.json > big-page.json
+expect_error "limit: PNG proof of 37796 × 42520 pixels" big-page.json \
+  "$work/out/png: page 1 at 1200 dpi would be 37796 × 42520 pixels, more than a PNG proof may have (30000 per side, 200000000 pixels): lower the resolution" \
+  --png "$work/out/png" --dpi 1200
+[ -e "$work/out/png" ] && not_ok "limit: PNG proof folder not created" || ok "limit: PNG proof folder not created"
 
 # The report is written whole or not at all; on a failed run it carries the error.
 prepare_out

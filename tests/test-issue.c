@@ -33,7 +33,9 @@ static const char issue_json[] =
   "    { \"id\": \"a4\", \"headline\": \"短稿\", \"body\": \"第四版左侧的短稿，自动排在版面左上。\" },\n"
   "    { \"id\": \"b4\", \"headline\": \"较长的稿件\", \"body_file\": \"over.md\" },\n"
   "    { \"id\": \"c4\", \"headline\": \"通栏稿件\", \"body\": \"通栏稿件排在两篇稿件之下。\" },\n"
-  "    { \"id\": \"bal\", \"headline\": \"分栏平衡\", \"body_file\": \"over.md\" }\n"
+  "    { \"id\": \"bal\", \"headline\": \"分栏平衡\", \"body_file\": \"over.md\" },\n"
+  "    { \"id\": \"tiny\", \"headline\": \"一条放不进两行高稿件区域的很长的主标题\",\n"
+  "      \"body\": \"正文第一句。正文第二句。\" }\n"
   "  ],\n"
   "  \"pages\": [\n"
   "    { \"number\": 1, \"masthead\": true, \"items\": [\n"
@@ -52,6 +54,8 @@ static const char issue_json[] =
   "    { \"number\": 4, \"items\": [\n"
   "      { \"story\": \"a4\", \"span\": 3 }, { \"story\": \"b4\", \"span\": 3 },\n"
   "      { \"story\": \"c4\", \"height\": 6 } ] },\n"
+  "    { \"number\": 5, \"items\": [\n"
+  "      { \"story\": \"tiny\", \"column\": 1, \"span\": 1, \"top\": 0, \"height\": 2 } ] },\n"
   "    { \"number\": 7, \"elsewhere\": true, \"stories\": [\"far\"] }\n"
   "  ]\n"
   "}\n";
@@ -84,7 +88,7 @@ lines_of (const pb_page_layout_t *page, pb_role_t role, const char *story)
 static void
 test_pages (void)
 {
-  g_assert_cmpuint (layout->pages->len, ==, 4);
+  g_assert_cmpuint (layout->pages->len, ==, 5);
   g_assert_nonnull (page_numbered (1));
   g_assert_nonnull (page_numbered (3));
   g_assert_null (page_numbered (7));
@@ -218,6 +222,35 @@ placed (const pb_page_layout_t *page, const char *story)
   return NULL;
 }
 
+/* An item too small for its headline: the headline is left out (overset, with a warning), and
+ * nothing of the story is drawn outside the item. */
+static void
+test_headline_too_big (void)
+{
+  const pb_page_layout_t *page = page_numbered (5);
+  const pb_placed_item_t *item = placed (page, "tiny");
+  g_assert_nonnull (item);
+  g_autoptr (GPtrArray) heads = lines_of (page, PB_ROLE_HEADLINE, "tiny");
+  g_assert_cmpuint (heads->len, ==, 0);
+  int placed_chars = 0;
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *l = page->lines->pdata[i];
+      if (g_strcmp0 (l->story_id, "tiny") != 0)
+        continue;
+      g_assert_cmpfloat (l->baseline - l->size, >=, item->area.y - 0.01);
+      g_assert_cmpfloat (l->baseline, <=, item->area.y + item->area.h + 0.01);
+      placed_chars += count_chars (l->text);
+    }
+  const pb_story_t *story = g_hash_table_lookup (issue->story_by_id, "tiny");
+  int body = count_chars (((pb_block_t *) story->blocks->pdata[0])->text);
+  g_assert_cmpint (item->overset_chars, ==, count_chars (story->headline) + body - placed_chars);
+  gboolean warned = FALSE;
+  for (guint i = 0; i < layout->warnings->len; i++)
+    warned |= strstr (layout->warnings->pdata[i], "story \"tiny\": its headlines need") != NULL;
+  g_assert_true (warned);
+}
+
 /* Items without coordinates go top to bottom, left to right, as tall as their text. */
 static void
 test_auto_placement (void)
@@ -313,6 +346,7 @@ main (int argc, char **argv)
   g_test_add_func ("/issue/continued-text", test_continued_text);
   g_test_add_func ("/issue/guide-numbers", test_guide_numbers);
   g_test_add_func ("/issue/overset", test_overset);
+  g_test_add_func ("/issue/headline-too-big", test_headline_too_big);
   g_test_add_func ("/issue/auto-placement", test_auto_placement);
   g_test_add_func ("/issue/balanced-columns", test_balanced_columns);
   int rc = g_test_run ();

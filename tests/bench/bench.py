@@ -6,7 +6,8 @@ Usage: bench.py PAIBAN SOURCE_ROOT [--sizes 1,8,32,128] [--repeat N]
 
 The issues are built from examples/full-issue (real text, one photo): the one-page issue is its
 front page, larger ones repeat its eight pages with renumbered pages and story ids. Each figure
-is the best of N runs (wall time, CPU time of the process, peak resident memory).
+is the best of N runs (wall time, CPU time of the process, peak resident memory). "1 thread"
+is the same render with PAIBAN_THREADS=1; "gain" is its time over the time on all processors.
 """
 import argparse
 import json
@@ -19,10 +20,10 @@ import tempfile
 import time
 
 
-def run(cmd):
+def run(cmd, env=None):
     """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode("utf-8", "replace")
@@ -32,8 +33,8 @@ def run(cmd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
-def best(cmd, repeat):
-    runs = [run(cmd) for _ in range(repeat)]
+def best(cmd, repeat, env=None):
+    runs = [run(cmd, env) for _ in range(repeat)]
     return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
 
 
@@ -110,20 +111,23 @@ def main():
     print(f"paiban benchmark, examples/{a.example} ({env_note}); best of {a.repeat} runs; reference: pango-view, "
           f"'{font}', {width_pt} pt column, justified, same body text, PDF")
     print(f"{'pages':>5} {'chars':>7} | {'paiban s':>8} {'cpu s':>6} {'pages/s':>8} {'MB':>6} | "
-          f"{'pango-view s':>12} {'cpu s':>6} {'MB':>6} | {'ratio':>5}")
+          f"{'1 thread s':>10} {'gain':>5} | {'pango-view s':>12} {'cpu s':>6} {'MB':>6} | "
+          f"{'ratio':>5}")
+    one_thread = dict(os.environ, PAIBAN_THREADS="1")
     with tempfile.TemporaryDirectory() as work:
         for n in [int(x) for x in a.sizes.split(",")]:
             issue, txt, chars = build_issue(a.root, n, work, a.example)
             out = os.path.join(work, f"out-{n}.pdf")
             p_wall, p_cpu, p_mem = best([a.paiban, "render", issue, "-o", out], a.repeat)
+            s_wall, _, _ = best([a.paiban, "render", issue, "-o", out], a.repeat, one_thread)
             pages = int(subprocess.run(["pdfinfo", out], capture_output=True, text=True)
                         .stdout.split("Pages:")[1].split()[0])
             r_wall, r_cpu, r_mem = best(["pango-view", "--no-display", f"--output={work}/ref.pdf",
                                          f"--font={font}", f"--width={width_pt}", "--justify",
                                          "--hinting=none", txt], a.repeat)
             print(f"{pages:>5} {chars:>7} | {p_wall:>8.3f} {p_cpu:>6.3f} {pages / p_wall:>8.1f} "
-                  f"{p_mem:>6.1f} | {r_wall:>12.3f} {r_cpu:>6.3f} {r_mem:>6.1f} | "
-                  f"{p_wall / r_wall:>5.2f}")
+                  f"{p_mem:>6.1f} | {s_wall:>10.3f} {s_wall / p_wall:>5.2f} | "
+                  f"{r_wall:>12.3f} {r_cpu:>6.3f} {r_mem:>6.1f} | {p_wall / r_wall:>5.2f}")
 
 
 if __name__ == "__main__":
