@@ -168,7 +168,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   const pb_template_t *t = f->ctx->tmpl;
   const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
   flow_forget_prev (f);
-  pb_para_t *para = pb_shape_text (f->ctx, block->text, NULL, 0, s, block->loc, error);
+  pb_para_t *para = pb_shape_block (f->ctx, block, s, error);
   if (!para)
     return FALSE;
   pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0 };
@@ -274,7 +274,9 @@ prep_new (pb_ctx_t *ctx, const pb_block_t *block, const char *dateline)
   int dl = dateline ? strlen (dateline) : 0;
   prep->text = g_strconcat (dateline ? dateline : "", block->text, NULL);
   prep->runs = body_runs (ctx, block, dl);
-  prep->loc = block->loc;
+  prep->block = block;
+  prep->dateline_len = dl;
+  prep->bad_offset = -1;
   prep->measure = pb_body_measure (ctx->tmpl);
   return prep;
 }
@@ -283,7 +285,7 @@ static void
 prep_run (pb_ctx_t *ctx, pb_prep_t *prep)
 {
   prep->para = pb_para_new (ctx->fonts, prep->text, (pb_style_run_t *) prep->runs->data,
-                            prep->runs->len, NULL, &prep->error);
+                            prep->runs->len, &prep->bad_offset, &prep->error);
   if (prep->para)
     prep->n = pb_para_break (prep->para, &prep->measure);
 }
@@ -312,7 +314,12 @@ take_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *da
   pb_para_t *para = g_steal_pointer (&prep->para);
   *n = prep->n;
   if (!para)
-    pb_set_error_at (error, prep->error->code, prep->loc, "%s", prep->error->message);
+    {
+      /* A character no font has is named where it stands in its Markdown file. */
+      int at = prep->bad_offset - prep->dateline_len;
+      pb_loc_t loc = at >= 0 ? pb_block_loc_at (block, at) : block->loc;
+      pb_set_error_at (error, prep->error->code, loc, "%s", prep->error->message);
+    }
   pb_prep_free (own);
   return para;
 }

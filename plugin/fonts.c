@@ -176,7 +176,12 @@ pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *ro
   if (match)
     FcPatternDestroy (match);
   FcPatternDestroy (pattern);
-  if (!found)
+  if (!found && style->font_loc.line > 0)
+    g_set_error (error, PB_ERROR, PB_ERROR_FONT,
+                 "%s:%d:%d: style \"%s\": font family \"%s\" is not installed "
+                 "(see fonts/README.md for the Debian packages)", style->font_loc.file,
+                 style->font_loc.line, style->font_loc.col, role_name, style->font);
+  else if (!found)
     g_set_error (error, PB_ERROR, PB_ERROR_FONT,
                  "%s: style \"%s\": font family \"%s\" is not installed "
                  "(see fonts/README.md for the Debian packages)",

@@ -26,13 +26,15 @@ typedef struct {
 /* A body paragraph shaped and broken before the flow, possibly on another thread. */
 typedef struct {
   struct pb_ctx *ctx;
-  char *text;
+  const pb_block_t *block;
+  char *text;               /* the dateline, then the block's text */
+  int dateline_len;
   GArray *runs;             /* of pb_style_run_t */
-  pb_loc_t loc;
   pb_measure_t measure;
   pb_para_t *para;          /* NULL once the flow has taken it */
   int n;
   GError *error;
+  int bad_offset;           /* in `text`, of a character no font has */
 } pb_prep_t;
 
 /* The frames a story's body flows through, across its items and pages, in order. */
@@ -69,6 +71,9 @@ const pb_style_t *pb_derived_style (pb_ctx_t *ctx, const pb_style_t *base, int w
                                     const char *font);
 pb_para_t *pb_shape_text (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs,
                           int n_runs, const pb_style_t *style, pb_loc_t loc, GError **error);
+/* A Markdown block in one style; a character no font has is named where it stands. */
+pb_para_t *pb_shape_block (pb_ctx_t *ctx, const pb_block_t *block, const pb_style_t *style,
+                           GError **error);
 pb_line_t *pb_emit_line (pb_ctx_t *ctx, pb_para_t *para, int index, double x, double baseline,
                          double measure, pb_role_t role, const char *story_id);
 void pb_glyph_run_free (pb_glyph_run_t *run);

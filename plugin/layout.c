@@ -100,10 +100,10 @@ pb_derived_style (pb_ctx_t *ctx, const pb_style_t *base, int weight, const char 
   return s;
 }
 
-/* A paragraph of one style, or with the styles given. Errors name `loc`. */
-pb_para_t *
-pb_shape_text (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs, int n_runs,
-       const pb_style_t *style, pb_loc_t loc, GError **error)
+/* Errors name `loc`, or the character's own place in `block` when there is one. */
+static pb_para_t *
+shape_at (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs, int n_runs,
+          const pb_style_t *style, const pb_block_t *block, pb_loc_t loc, GError **error)
 {
   pb_style_run_t whole = { 0, (int) strlen (text), style };
   if (!runs)
@@ -113,10 +113,26 @@ pb_shape_text (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs, int 
   pb_para_t *para = pb_para_new (ctx->fonts, text, runs, n_runs, &bad, &local);
   if (!para)
     {
+      if (block && bad >= 0)
+        loc = pb_block_loc_at (block, bad);
       pb_set_error_at (error, local->code, loc, "%s", local->message);
       g_error_free (local);
     }
   return para;
+}
+
+/* A paragraph of one style, or with the styles given. Errors name `loc`. */
+pb_para_t *
+pb_shape_text (pb_ctx_t *ctx, const char *text, const pb_style_run_t *runs, int n_runs,
+       const pb_style_t *style, pb_loc_t loc, GError **error)
+{
+  return shape_at (ctx, text, runs, n_runs, style, NULL, loc, error);
+}
+
+pb_para_t *
+pb_shape_block (pb_ctx_t *ctx, const pb_block_t *block, const pb_style_t *style, GError **error)
+{
+  return shape_at (ctx, block->text, NULL, 0, style, block, block->loc, error);
 }
 
 pb_line_t *

@@ -992,6 +992,8 @@ block_free (gpointer p)
   g_free (b->text);
   if (b->spans)
     g_array_unref (b->spans);
+  if (b->origins)
+    g_array_unref (b->origins);
   g_free (b);
 }
 
@@ -1217,12 +1219,12 @@ style_defaults (pb_template_t *t, pb_role_t role)
   const pb_style_t *body = &t->styles[PB_ROLE_BODY];
   if (role == PB_ROLE_BODY)
     {
-      *st = (pb_style_t) { NULL, 400, t->body_size, 0, PB_ALIGN_JUSTIFY, 0, 0, 0, 0, 0 };
+      *st = (pb_style_t) { .weight = 400, .size = t->body_size, .align = PB_ALIGN_JUSTIFY };
       return;
     }
   *st = (pb_style_t) { g_strdup (body->font), body->weight, body->size, body->leading,
                        role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
-                       0, 0, 0, 0, body->color };
+                       0, 0, 0, 0, body->color, body->font_loc };
 }
 
 static gboolean
@@ -1248,6 +1250,7 @@ read_style (jdoc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError 
     {
       g_free (st->font);
       st->font = g_steal_pointer (&font);
+      st->font_loc = node_loc (d, member (&o, "font"));
     }
   return get_weight (&o, &st->weight, error)
          && get_length (&o, "size", FALSE, t->body_size, LEN_TYPE, st->size, &st->size,
@@ -1423,6 +1426,7 @@ typedef struct {
   gboolean after_heading;
   const char *bad;     /* the construct that is not allowed */
   gsize bad_off;
+  GArray *origins;     /* of pb_origin_t, the block's text so far (body files only) */
 } md_t;
 
 static gsize
@@ -1589,6 +1593,24 @@ md_finish_block (md_t *m)
   b->text = g_strndup (t + lead, tail - lead);
   b->spans = g_array_new (FALSE, FALSE, sizeof (pb_span_t));
   b->loc = block_loc (m);
+  b->origins = g_array_new (FALSE, FALSE, sizeof (pb_origin_t));
+  for (guint i = 0; i < m->origins->len; i++)
+    {
+      pb_origin_t o = g_array_index (m->origins, pb_origin_t, i);
+      gsize next = i + 1 < m->origins->len
+                     ? (gsize) g_array_index (m->origins, pb_origin_t, i + 1).start
+                     : m->text->len;
+      if (next <= lead || (gsize) o.start >= tail)
+        continue;
+      /* A stretch that begins in the trimmed space begins at the text. */
+      if ((gsize) o.start < lead)
+        {
+          o.loc.col += g_utf8_strlen (t + o.start, lead - o.start);
+          o.start = lead;
+        }
+      o.start -= lead;
+      g_array_append_val (b->origins, o);
+    }
   for (guint i = 0; i < m->spans->len; i++)
     {
       pb_span_t sp = g_array_index (m->spans, pb_span_t, i);
@@ -1614,6 +1636,7 @@ md_enter_block (MD_BLOCKTYPE type, void *detail, void *data)
   m->strong = m->emph = 0;
   g_string_truncate (m->text, 0);
   g_array_set_size (m->spans, 0);
+  g_array_set_size (m->origins, 0);
   return 0;
 }
 
@@ -1709,6 +1732,16 @@ md_append_entity (md_t *m, const char *e, gsize n)
   md_append (m, buf, g_unichar_to_utf8 (c, buf));
 }
 
+/* The text appended next comes from source offset `off` (of a body file). */
+static void
+md_origin (md_t *m, gboolean in_src, gsize off)
+{
+  if (!in_src || m->inline_at.line > 0)
+    return;
+  pb_origin_t o = { (int) m->text->len, src_loc (m->src, off) };
+  g_array_append_val (m->origins, o);
+}
+
 static int
 md_text (MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *data)
 {
@@ -1728,12 +1761,15 @@ md_text (MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *data)
     case MD_TEXT_LATEXMATH:
       return md_reject (m, "math", in_src ? off : span_start (m));
     case MD_TEXT_NULLCHAR:
+      md_origin (m, in_src, off);
       md_append (m, "\xef\xbf\xbd", 3);
       break;
     case MD_TEXT_ENTITY:
+      md_origin (m, in_src, off);
       md_append_entity (m, text, size);
       break;
     default:
+      md_origin (m, in_src, off);
       md_append (m, text, size);
     }
   if (in_src && size > 0)
@@ -1778,6 +1814,7 @@ parse_markdown (const char *text, gsize len, const char *file, pb_loc_t inline_a
     m.inline_at = inline_at;
   m.text = g_string_new (NULL);
   m.spans = g_array_new (FALSE, FALSE, sizeof (pb_span_t));
+  m.origins = g_array_new (FALSE, FALSE, sizeof (pb_origin_t));
   /* Raw HTML stays enabled so that md4c reports it and we can refuse it; with
    * MD_FLAG_NOHTML it would be printed as text. */
   MD_PARSER parser = {
@@ -1798,6 +1835,7 @@ parse_markdown (const char *text, gsize len, const char *file, pb_loc_t inline_a
                      "%s: the Markdown parser failed", what);
   g_string_free (m.text, TRUE);
   g_array_unref (m.spans);
+  g_array_unref (m.origins);
   src_clear (&src);
   return ok;
 }
@@ -2618,4 +2656,24 @@ pb_issue_load_file (const char *path, const char *datadir, GError **error)
     return NULL;
   g_autofree char *dir = g_path_get_dirname (path);
   return pb_issue_load_data (buf, len, path, dir, datadir, error);
+}
+
+/* ---- Model helpers ---- */
+
+pb_loc_t
+pb_block_loc_at (const pb_block_t *block, int offset)
+{
+  const pb_origin_t *at = NULL;
+  for (guint i = 0; block->origins && i < block->origins->len; i++)
+    {
+      const pb_origin_t *o = &g_array_index (block->origins, pb_origin_t, i);
+      if (o->start > offset)
+        break;
+      at = o;
+    }
+  if (!at || offset > (int) strlen (block->text))
+    return block->loc;
+  pb_loc_t loc = at->loc;
+  loc.col += g_utf8_strlen (block->text + at->start, offset - at->start);
+  return loc;
 }

@@ -52,6 +52,7 @@ typedef struct {
   int space_after;     /* grid lines */
   int lines;           /* minimum grid lines the block takes, 0 = as needed */
   guint32 color;       /* 0xRRGGBB */
+  pb_loc_t font_loc;   /* where `font` is named in its template */
 } pb_style_t;
 
 typedef struct {
@@ -84,12 +85,24 @@ typedef enum {
   PB_BLOCK_SUBHEAD
 } pb_block_kind_t;
 
+/* Where a stretch of a block's text comes from in a Markdown file: the text from byte `start`
+ * up to the next origin is the file's text from `loc` on. */
+typedef struct {
+  int start;
+  pb_loc_t loc;
+} pb_origin_t;
+
 typedef struct {
   pb_block_kind_t kind;
   char *text;            /* UTF-8, soft breaks removed */
   GArray *spans;         /* of pb_span_t, sorted, non-overlapping */
   pb_loc_t loc;          /* where the block starts in its Markdown source */
+  GArray *origins;       /* of pb_origin_t, by start; empty for a body inside the JSON */
 } pb_block_t;
+
+/* Where the character at byte `offset` of the block's text stands in its Markdown file: its own
+ * line and column where known, else the block's start. */
+pb_loc_t pb_block_loc_at (const pb_block_t *block, int offset);
 
 typedef struct {
   char *file;            /* resolved path */

@@ -9,7 +9,8 @@
 
 static pb_fonts_t *fonts;
 static const double EM = 9.0;
-static pb_style_t body = { "Noto Serif CJK SC", 400, 9.0, 0, PB_ALIGN_JUSTIFY, 18.0, 0, 0, 0, 0 };
+static pb_style_t body = { .font = "Noto Serif CJK SC", .weight = 400, .size = 9.0,
+                           .align = PB_ALIGN_JUSTIFY, .indent = 18.0 };
 
 typedef struct {
   const char *text;         /* the cluster's characters */

@@ -134,14 +134,14 @@ expect_error "limit: photo file size, refused before reading" photo-big-file.jso
 
 # ---- 4. Fonts and glyphs ----
 expect_error "missing font family" font-missing.json \
-  "tmpl-nofont.json: style \"headline\": font family \"No Such Font Family\" is not installed (see fonts/README.md for the Debian packages)"
-# The position is that of the paragraph holding the character (line 3 of glyph.md).
+  "tmpl-nofont.json:25:15: style \"headline\": font family \"No Such Font Family\" is not installed (see fonts/README.md for the Debian packages)"
+# The position is the character's own: line 3, column 10 of glyph.md.
 prepare_out
 "$paiban" render glyph.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
 rc=$?
 problems=()
 [ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
-grep -Eq '^paiban: error: glyph\.md:3:[0-9]+: no font has a glyph for U\+E000' "$work/err" \
+grep -Eq '^paiban: error: glyph\.md:3:10: no font has a glyph for U\+E000' "$work/err" \
   || problems+=("got: $(grep error: "$work/err")")
 while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
 if [ ${#problems[@]} -eq 0 ]; then ok "character without a glyph (U+E000)"

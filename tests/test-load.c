@@ -240,6 +240,12 @@ check_lead (const pb_issue_t *issue)
   assert_span (b, 0, 12, 18, PB_SPAN_BOLD);
   assert_span (b, 1, 21, 27, PB_SPAN_EMPH);
   assert_loc (b->loc, "lead.md", 1, 1);
+  /* Each character's own place in the file, past markup and line breaks. */
+  assert_loc (pb_block_loc_at (b, 0), "lead.md", 1, 1);
+  assert_loc (pb_block_loc_at (b, 12), "lead.md", 1, 7);
+  assert_loc (pb_block_loc_at (b, 18), "lead.md", 1, 11);
+  assert_loc (pb_block_loc_at (b, 30), "lead.md", 2, 1);
+  assert_loc (pb_block_loc_at (b, 33), "lead.md", 2, 2);
 
   b = block (s, 1);
   g_assert_cmpint (b->kind, ==, PB_BLOCK_SUBHEAD);
@@ -258,6 +264,8 @@ check_lead (const pb_issue_t *issue)
   g_assert_cmpstr (b->text, ==, "开头加粗");
   assert_span (b, 0, 0, 6, PB_SPAN_BOLD);
   assert_loc (b->loc, "lead.md", 9, 1);
+  assert_loc (pb_block_loc_at (b, 0), "lead.md", 9, 5);
+  assert_loc (pb_block_loc_at (b, 6), "lead.md", 9, 9);
 }
 
 static void
@@ -273,8 +281,9 @@ check_inline_bodies (const pb_issue_t *issue)
   g_assert_cmpstr (block (s, 1)->text, ==, "小标题");
   g_assert_cmpstr (block (s, 2)->text, ==, "强调结束&");
   assert_span (block (s, 2), 0, 0, 6, PB_SPAN_EMPH);
-  /* Inline bodies point at the JSON string. */
+  /* Inline bodies point at the JSON string, for every character. */
   assert_loc (block (s, 0)->loc, "good.json", 13, 15);
+  assert_loc (pb_block_loc_at (block (s, 0), 6), "good.json", 13, 15);
 
   s = issue->stories->pdata[2];
   g_assert_cmpstr (s->id, ==, "far_away-1");
