@@ -48,14 +48,17 @@ size_ok (const char *path, guint64 w, guint64 h, GError **error)
   return TRUE;
 }
 
-/* Decodes into a fresh RGB24 surface; `data` stays owned by the caller. */
-static cairo_surface_t *
-decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
+/* Decodes every scanline of the JPEG `data` (owned by the caller) and sets *width, *height.
+ * Into `into` (RGB24, of the image's size) when given; else at an eighth of the size into a
+ * scratch row, which still reads all the entropy-coded data, and so finds a damaged or
+ * truncated file, in a fraction of the time and memory. */
+static gboolean
+decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *into,
+             int *width, int *height, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   pb_jpeg_error_t err;
   /* Volatile: a longjmp from libjpeg comes back here with whatever was allocated. */
-  cairo_surface_t *volatile surface = NULL;
   JSAMPLE *volatile row = NULL;
   cinfo.err = jpeg_std_error (&err.mgr);
   err.mgr.error_exit = jpeg_fail;
@@ -64,10 +67,8 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: corrupt JPEG: %s", path, err.message);
       jpeg_destroy_decompress (&cinfo);
-      if (surface)
-        cairo_surface_destroy (surface);
       g_free (row);
-      return NULL;
+      return FALSE;
     }
   jpeg_create_decompress (&cinfo);
   jpeg_mem_src (&cinfo, data, len);
@@ -75,31 +76,34 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
   if (!size_ok (path, cinfo.image_width, cinfo.image_height, error))
     {
       jpeg_destroy_decompress (&cinfo);
-      return NULL;
+      return FALSE;
     }
+  *width = cinfo.image_width;
+  *height = cinfo.image_height;
   /* libjpeg converts YCbCr, grey and (Adobe) CMYK to RGB for the preview surface only; the PDF
    * gets the original bytes. */
   cinfo.out_color_space = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK
                           ? JCS_CMYK : JCS_RGB;
+  if (!into)
+    {
+      cinfo.scale_num = 1;
+      cinfo.scale_denom = 8;
+    }
   jpeg_start_decompress (&cinfo);
   int w = cinfo.output_width, h = cinfo.output_height, comps = cinfo.output_components;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: no memory for %d × %d pixels", path,
-                   w, h);
-      cairo_surface_destroy (surface);
-      jpeg_destroy_decompress (&cinfo);
-      return NULL;
-    }
-  unsigned char *pixels = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
+  unsigned char *pixels = into ? cairo_image_surface_get_data (into) : NULL;
+  int stride = into ? cairo_image_surface_get_stride (into) : 0;
+  if (into && (w != cairo_image_surface_get_width (into)
+               || h != cairo_image_surface_get_height (into)))
+    pixels = NULL; /* cannot happen for a file that was read before */
   row = g_malloc ((gsize) w * comps);
   while (cinfo.output_scanline < (unsigned) h)
     {
       int y = cinfo.output_scanline;
       JSAMPLE *rows[1] = { row };
       jpeg_read_scanlines (&cinfo, rows, 1);
+      if (!pixels)
+        continue;
       guint32 *out = (guint32 *) (pixels + (gsize) y * stride);
       for (int x = 0; x < w; x++)
         {
@@ -116,21 +120,81 @@ decode_jpeg (const char *path, const guchar *data, gsize len, GError **error)
   row = NULL; /* jpeg_finish_decompress may still warn and jump */
   jpeg_finish_decompress (&cinfo);
   jpeg_destroy_decompress (&cinfo);
-  cairo_surface_mark_dirty (surface);
-  return surface;
+  return TRUE;
 }
 
+/* A JPEG whose pixels are not decoded yet: the PDF embeds the file itself, so only PNG proofs
+ * need them (pb_image_pixels). */
+typedef struct {
+  char *path;
+  GBytes *file;
+} pb_pending_t;
+
+static cairo_user_data_key_t pending_key;
+
+static void
+pending_free (gpointer p)
+{
+  pb_pending_t *pending = p;
+  g_free (pending->path);
+  g_bytes_unref (pending->file);
+  g_free (pending);
+}
+
+static void
+attach_jpeg (cairo_surface_t *surface, GBytes *file)
+{
+  gsize len;
+  const guchar *data = g_bytes_get_data (file, &len);
+  cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG, data, len,
+                               (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (file));
+}
+
+/* The file is checked whole now (at an eighth of its size); its pixels wait for a PNG proof. */
 static cairo_surface_t *
 load_jpeg (const char *path, guchar *data, gsize len, GError **error)
 {
-  cairo_surface_t *surface = decode_jpeg (path, data, len, error);
-  if (!surface)
+  int w = 0, h = 0;
+  if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
     {
       g_free (data);
       return NULL;
     }
-  cairo_surface_set_mime_data (surface, CAIRO_MIME_TYPE_JPEG, data, len, g_free, data);
+  /* Zeroed memory that is never touched costs no pages until the pixels are decoded. */
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: no memory for %d × %d pixels", path,
+                   w, h);
+      cairo_surface_destroy (surface);
+      g_free (data);
+      return NULL;
+    }
+  pb_pending_t *pending = g_new (pb_pending_t, 1);
+  *pending = (pb_pending_t) { g_strdup (path), g_bytes_new_take (data, len) };
+  attach_jpeg (surface, pending->file);
+  cairo_surface_set_user_data (surface, &pending_key, pending, pending_free);
   return surface;
+}
+
+gboolean
+pb_image_pixels (cairo_surface_t *surface, GError **error)
+{
+  pb_pending_t *pending = cairo_surface_get_user_data (surface, &pending_key);
+  if (!pending)
+    return TRUE;
+  gsize len;
+  const guchar *data = g_bytes_get_data (pending->file, &len);
+  int w, h;
+  cairo_surface_flush (surface);
+  gboolean ok = decode_jpeg (pending->path, data, len, surface, &w, &h, error);
+  /* Marking the pixels changed drops the MIME data: the file goes back on. */
+  GBytes *file = g_bytes_ref (pending->file);
+  cairo_surface_mark_dirty (surface);
+  attach_jpeg (surface, file);
+  g_bytes_unref (file);
+  cairo_surface_set_user_data (surface, &pending_key, NULL, NULL);
+  return ok;
 }
 
 typedef struct {

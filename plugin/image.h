@@ -13,3 +13,7 @@
 /* Returns a surface; JPEG surfaces carry the file as CAIRO_MIME_TYPE_JPEG so the PDF embeds it
  * without re-encoding. The error message is "FILE: reason". */
 cairo_surface_t *pb_image_load (const char *path, GError **error);
+
+/* Makes sure the surface holds the photo's pixels. A JPEG is only checked when loaded (the PDF
+ * embeds the file): its pixels are decoded on first need, for a PNG proof. */
+gboolean pb_image_pixels (cairo_surface_t *surface, GError **error);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "fonts.h"
+#include "image.h"
 #include "outfile.h"
 
 static void
@@ -596,6 +597,10 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
   for (guint i = 0; i < layout->pages->len && ok; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
+      for (guint k = 0; k < page->images->len && ok; k++)
+        ok = pb_image_pixels (((pb_image_t *) page->images->pdata[k])->surface, error);
+      if (!ok)
+        break;
       cairo_surface_t *surface = cairo_image_surface_create (
           CAIRO_FORMAT_RGB24, (int) ceil (page->width * scale), (int) ceil (page->height * scale));
       cairo_t *cr = cairo_create (surface);

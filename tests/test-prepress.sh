@@ -534,6 +534,52 @@ check "--proof without --png is a usage error" test $? -eq 2
 "$paiban" render issue/issue.json -o plain.pdf --png plain 2>/dev/null
 check "the print PDF is the same with or without proofs" cmp -s out.pdf plain.pdf
 check "the proof PNG differs from the plain one" bash -c "! cmp -s png/page-01.png plain/page-01.png"
+# png_pixel FILE DPI X Y: the colour "R G B" at (X, Y) pt of a PNG proof (Cairo writes 8-bit
+# RGB or RGBA, not interlaced).
+png_pixel () {
+  python3 - "$@" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+pos, idat = 8, b""
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+bpp = 4 if ctype == 6 else 3
+raw, stride = zlib.decompress(idat), w * bpp
+rows, prev = [], bytearray(stride)
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line); prev = line
+scale = float(sys.argv[2]) / 72
+x, y = int(float(sys.argv[3]) * scale), int(float(sys.argv[4]) * scale)
+print(*rows[y][x * bpp:x * bpp + 3])
+PY
+}
+# JPEG pixels are decoded only for the PNGs (the PDF embeds the file): they must be there.
+read -r px py < <(xy "$cx + $cw / 4" "$cy + $ch / 2")
+read -r r g b < <(png_pixel plain/page-01.png 150 "$px" "$py")
+read -r px py < <(xy "$cx + 3 * $cw / 4" "$cy + $ch / 2")
+read -r r2 g2 b2 < <(png_pixel plain/page-01.png 150 "$px" "$py")
+if is_red "$r" "$g" "$b" && is_cyan "$r2" "$g2" "$b2"; then
+  ok "CMYK photo on the PNG proof: red and cyan"
+else
+  not_ok "CMYK photo on the PNG proof: red and cyan" "left half: $r $g $b, right half: $r2 $g2 $b2"
+fi
 # The proof PDF is the trimmed page: no bleed, no marks (its boxes are all the trim).
 proof_boxes () {
   local lines

@@ -38,6 +38,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   gboolean jpeg = size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
   fz_check (!jpeg || (mime_len == size && memcmp (mime, data, size) == 0),
             "a JPEG surface without the file's bytes");
+  /* A file that loaded decodes in full, and keeps its bytes for the PDF. */
+  fz_check (pb_image_pixels (surface, &error), "pixels of a loaded image: %s",
+            error ? error->message : "?");
+  cairo_surface_get_mime_data (surface, CAIRO_MIME_TYPE_JPEG, &mime, &mime_len);
+  fz_check (!jpeg || (mime_len == size && memcmp (mime, data, size) == 0),
+            "a JPEG surface lost the file's bytes with its pixels");
   cairo_surface_destroy (surface);
   return 0;
 }
