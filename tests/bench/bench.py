@@ -8,6 +8,8 @@ The issues are built from examples/full-issue (real text, one photo): the one-pa
 front page, larger ones repeat its eight pages with renumbered pages and story ids. Each figure
 is the best of N runs (wall time, CPU time of the process, peak resident memory). "1 thread"
 is the same render with PAIBAN_THREADS=1; "gain" is its time over the time on all processors.
+Last, the warm path: one process keeps the plugin loaded and renders the 8-page issue three
+times; the second render reuses fonts, shaped paragraphs and font subsets.
 """
 import argparse
 import json
@@ -36,6 +38,30 @@ def run(cmd, env=None):
 def best(cmd, repeat, env=None):
     runs = [run(cmd, env) for _ in range(repeat)]
     return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
+
+
+# A host that keeps the plugin loaded: one process renders the same issue three times through
+# the plugin table (tools/ctypes-example.py) and prints each render's wall time.
+WARM = r"""
+import importlib.util, sys, time
+spec = importlib.util.spec_from_file_location("host", sys.argv[1])
+host = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(host)
+pb = host.load_plugin(sys.argv[2])
+for _ in range(3):
+    start = time.perf_counter()
+    host.render(pb, sys.argv[3], sys.argv[4])
+    print(time.perf_counter() - start)
+"""
+
+
+def warm(root, plugin, issue, out, repeat):
+    """Wall times of the first, second and third render in one process (best of `repeat`)."""
+    cmd = [sys.executable, "-c", WARM, os.path.join(root, "tools", "ctypes-example.py"), plugin,
+           issue, out]
+    runs = [[float(t) for t in subprocess.run(cmd, capture_output=True, text=True, check=True)
+             .stdout.split()] for _ in range(repeat)]
+    return [min(r[k] for r in runs) for k in range(3)]
 
 
 def build_issue(root, pages, work, example="full-issue"):
@@ -115,7 +141,8 @@ def main():
           f"{'ratio':>5}")
     one_thread = dict(os.environ, PAIBAN_THREADS="1")
     with tempfile.TemporaryDirectory() as work:
-        for n in [int(x) for x in a.sizes.split(",")]:
+        sizes = [int(x) for x in a.sizes.split(",")]
+        for n in sizes:
             issue, txt, chars = build_issue(a.root, n, work, a.example)
             out = os.path.join(work, f"out-{n}.pdf")
             p_wall, p_cpu, p_mem = best([a.paiban, "render", issue, "-o", out], a.repeat)
@@ -128,6 +155,14 @@ def main():
             print(f"{pages:>5} {chars:>7} | {p_wall:>8.3f} {p_cpu:>6.3f} {pages / p_wall:>8.1f} "
                   f"{p_mem:>6.1f} | {s_wall:>10.3f} {s_wall / p_wall:>5.2f} | "
                   f"{r_wall:>12.3f} {r_cpu:>6.3f} {r_mem:>6.1f} | {p_wall / r_wall:>5.2f}")
+        plugin = os.path.join(os.path.dirname(os.path.abspath(a.paiban)), "libpaiban.so.0")
+        if os.path.exists(plugin):
+            n = 8 if 8 in sizes else sizes[0]
+            issue, _, _ = build_issue(a.root, n, work, a.example)
+            times = warm(a.root, plugin, issue, os.path.join(work, "warm.pdf"), a.repeat)
+            print(f"warm path, {n} page(s) rendered three times in one process through the "
+                  f"plugin: {times[0]:.3f} s, then {times[1]:.3f} s and {times[2]:.3f} s "
+                  f"(second / first = {times[1] / times[0]:.2f})")
 
 
 if __name__ == "__main__":
