@@ -150,15 +150,68 @@ attach_jpeg (cairo_surface_t *surface, GBytes *file)
                                (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (file));
 }
 
-/* The file is checked whole now (at an eighth of its size); its pixels wait for a PNG proof. */
+/* JPEG files that passed the check, by their bytes (compared whole): a host that keeps the
+ * plugin loaded renders the same photos again without reading them through libjpeg. */
+#define CHECKED_MAX_BYTES (64 * 1024 * 1024)
+static GMutex checked_lock;
+static GHashTable *checked;      /* GBytes → GUINT_TO_POINTER (width << 16 | height) + 1 */
+static gsize checked_bytes;
+
+static gboolean
+checked_lookup (GBytes *file, int *w, int *h)
+{
+  g_mutex_lock (&checked_lock);
+  gpointer v = checked ? g_hash_table_lookup (checked, file) : NULL;
+  g_mutex_unlock (&checked_lock);
+  if (!v)
+    return FALSE;
+  guint64 packed = GPOINTER_TO_SIZE (v) - 1;
+  *w = packed >> 16, *h = packed & 0xFFFF;
+  return TRUE;
+}
+
+static void
+checked_add (GBytes *file, int w, int h)
+{
+  /* Both sides are at most PB_IMAGE_MAX_SIDE (30000) and fit 16 bits. */
+  gpointer v = GSIZE_TO_POINTER (((gsize) w << 16 | (gsize) h) + 1);
+  g_mutex_lock (&checked_lock);
+  if (!checked)
+    checked = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                     (GDestroyNotify) g_bytes_unref, NULL);
+  if (checked_bytes + g_bytes_get_size (file) > CHECKED_MAX_BYTES)
+    {
+      g_hash_table_remove_all (checked);
+      checked_bytes = 0;
+    }
+  if (g_bytes_get_size (file) <= CHECKED_MAX_BYTES
+      && g_hash_table_insert (checked, g_bytes_ref (file), v))
+    checked_bytes += g_bytes_get_size (file);
+  g_mutex_unlock (&checked_lock);
+}
+
+/* At exit, so that leak checkers see the files freed. */
+static void __attribute__ ((destructor))
+checked_drain (void)
+{
+  g_clear_pointer (&checked, g_hash_table_destroy);
+}
+
+/* The file is checked whole now (at an eighth of its size), or was by an earlier job; its
+ * pixels wait for a PNG proof. */
 static cairo_surface_t *
 load_jpeg (const char *path, guchar *data, gsize len, GError **error)
 {
   int w = 0, h = 0;
-  if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
+  GBytes *file = g_bytes_new_take (data, len);
+  if (!checked_lookup (file, &w, &h))
     {
-      g_free (data);
-      return NULL;
+      if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
+        {
+          g_bytes_unref (file);
+          return NULL;
+        }
+      checked_add (file, w, h);
     }
   /* Zeroed memory that is never touched costs no pages until the pixels are decoded. */
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
@@ -167,11 +220,11 @@ load_jpeg (const char *path, guchar *data, gsize len, GError **error)
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: no memory for %d × %d pixels", path,
                    w, h);
       cairo_surface_destroy (surface);
-      g_free (data);
+      g_bytes_unref (file);
       return NULL;
     }
   pb_pending_t *pending = g_new (pb_pending_t, 1);
-  *pending = (pb_pending_t) { g_strdup (path), g_bytes_new_take (data, len) };
+  *pending = (pb_pending_t) { g_strdup (path), file };
   attach_jpeg (surface, pending->file);
   cairo_surface_set_user_data (surface, &pending_key, pending, pending_free);
   return surface;
