@@ -76,16 +76,6 @@ flow_room (const pb_flow_t *f)
   return f->regions[f->region].bottom - f->line;
 }
 
-static int
-count_chars (const char *text)
-{
-  int n = 0;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      n++;
-  return n;
-}
-
 /* The style runs of a body paragraph: the dateline run in, then bold and emphasis spans. */
 static GArray *
 body_runs (pb_ctx_t *ctx, const pb_block_t *block, int dateline_len)
@@ -138,7 +128,7 @@ flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index, pb_role_t rol
           for (int k = i; k < n; k++)
             {
               pb_para_emit_line (para, k, 0, 0, &tmp);
-              f->overset_chars += count_chars (tmp.text);
+              f->overset_chars += pb_count_chars (tmp.text);
               g_ptr_array_set_size (tmp.runs, 0);
             }
           g_ptr_array_free (tmp.runs, TRUE);
@@ -183,7 +173,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
     {
       if (!flow_next_region (f))
         {
-          f->overset_chars += count_chars (block->text);
+          f->overset_chars += pb_count_chars (block->text);
           pb_para_free (para);
           return TRUE;
         }

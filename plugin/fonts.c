@@ -176,16 +176,16 @@ pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *ro
   if (match)
     FcPatternDestroy (match);
   FcPatternDestroy (pattern);
-  if (!found && style->font_loc.line > 0)
-    g_set_error (error, PB_ERROR, PB_ERROR_FONT,
-                 "%s:%d:%d: style \"%s\": font family \"%s\" is not installed "
-                 "(see fonts/README.md for the Debian packages)", style->font_loc.file,
-                 style->font_loc.line, style->font_loc.col, role_name, style->font);
-  else if (!found)
-    g_set_error (error, PB_ERROR, PB_ERROR_FONT,
-                 "%s: style \"%s\": font family \"%s\" is not installed "
-                 "(see fonts/README.md for the Debian packages)",
-                 tmpl->path ? tmpl->path : tmpl->name, role_name, style->font);
+  if (!found)
+    {
+      /* Where the template names the family; the template itself for a built-in style. */
+      pb_loc_t at = style->font_loc;
+      if (at.line <= 0)
+        at = (pb_loc_t) { tmpl->path ? tmpl->path : tmpl->name, 0, 0 };
+      pb_set_error_at (error, PB_ERROR_FONT, at,
+                       "style \"%s\": font family \"%s\" is not installed "
+                       "(see fonts/README.md for the Debian packages)", role_name, style->font);
+    }
   return found;
 }
 

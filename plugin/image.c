@@ -242,10 +242,8 @@ pb_image_pixels (cairo_surface_t *surface, GError **error)
   cairo_surface_flush (surface);
   gboolean ok = decode_jpeg (pending->path, data, len, surface, &w, &h, error);
   /* Marking the pixels changed drops the MIME data: the file goes back on. */
-  GBytes *file = g_bytes_ref (pending->file);
   cairo_surface_mark_dirty (surface);
-  attach_jpeg (surface, file);
-  g_bytes_unref (file);
+  attach_jpeg (surface, pending->file);
   cairo_surface_set_user_data (surface, &pending_key, NULL, NULL);
   return ok;
 }

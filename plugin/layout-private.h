@@ -64,6 +64,7 @@ typedef struct pb_ctx {
 } pb_ctx_t;
 
 /* layout.c: geometry, lines, display text */
+int pb_count_chars (const char *text);
 double pb_cell_top (const pb_ctx_t *ctx, int line);
 double pb_body_baseline (const pb_ctx_t *ctx, int line);
 int pb_lines_for (const pb_ctx_t *ctx, double height);

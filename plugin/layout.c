@@ -466,13 +466,24 @@ add_rule_above (pb_ctx_t *ctx, const pb_item_t *item, double x, double width)
   g_ptr_array_add (ctx->page->rules, rule);
 }
 
+/* Overset counts the characters that print, not spaces. */
+int
+pb_count_chars (const char *text)
+{
+  int n = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      n++;
+  return n;
+}
+
 /* Characters on the lines from `from` on. */
 static int
 lines_chars (GPtrArray *lines, guint from)
 {
   int n = 0;
   for (guint i = from; i < lines->len; i++)
-    n += g_utf8_strlen (((pb_line_t *) lines->pdata[i])->text, -1);
+    n += pb_count_chars (((pb_line_t *) lines->pdata[i])->text);
   return n;
 }
 
