@@ -228,6 +228,36 @@ check_layout (const pb_issue_t *issue, const pb_layout_t *layout)
     }
 }
 
+/* PAIBAN_FUZZ_KEEP=DIR copies each input's outputs there as NNNN.pdf and NNNN-page-XX.png,
+ * numbered in the order the inputs run: tools/output-hashes.sh compares them across a change
+ * that must not alter any output byte. */
+static void
+keep_outputs (const char *pdf, const char *png)
+{
+  static int count;
+  const char *keep = g_getenv ("PAIBAN_FUZZ_KEEP");
+  if (!keep || !*keep)
+    return;
+  int n = count++;
+  g_autofree char *to = g_strdup_printf ("%s/%04d.pdf", keep, n);
+  g_autofree char *data = NULL;
+  gsize len;
+  if (g_file_get_contents (pdf, &data, &len, NULL))
+    g_file_set_contents (to, data, len, NULL);
+  GDir *d = g_dir_open (png, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *from = g_build_filename (png, name, NULL);
+      g_autofree char *dest = g_strdup_printf ("%s/%04d-%s", keep, n, name);
+      g_autofree char *bytes = NULL;
+      if (g_file_get_contents (from, &bytes, &len, NULL))
+        g_file_set_contents (dest, bytes, len, NULL);
+    }
+  if (d)
+    g_dir_close (d);
+}
+
 /* Writes the PDF and low-resolution PNG proofs, then removes them so that the next input
  * cannot pick them up as photos. */
 static void
@@ -243,6 +273,7 @@ paint (const pb_layout_t *layout)
   ok = pb_paint_png (layout, png, 10, &error);
   fz_check_error (ok, &error, "pb_paint_png");
   fz_check_no_leftovers (NULL);
+  keep_outputs (pdf, png);
   remove_tree (pdf);
   remove_tree (png);
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The SHA-256 of every output paiban makes from the bundled examples and the fuzz corpus, to
+# show that a change meant to keep every output byte (a refactoring) does: run it on the build
+# of the change and of its base, and diff the two lists.
+#
+# Usage: tools/output-hashes.sh BUILD_DIR [OUT_DIR]
+# Each example is rendered on both bundled templates: the print PDF, the proof PDF, PNGs with
+# and without the proof overlay (30 dpi) and the report (less its timings). The render fuzz
+# target's corpus and regressions replay with their outputs kept (PAIBAN_FUZZ_KEEP).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$1" && pwd)
+out=${2:-$(mktemp -d)}
+mkdir -p "$out"
+export SOURCE_DATE_EPOCH=1700000000 PAIBAN_DATADIR=$root
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for example in front-page full-issue; do
+  for tmpl in tabloid broadsheet; do
+    name=$example-$tmpl
+    cp -r "$root/examples/$example" "$work/$name"
+    python3 - "$work/$name/issue.json" "$tmpl" <<'PY'
+import json, sys
+path, tmpl = sys.argv[1], sys.argv[2]
+issue = json.load(open(path, encoding="utf-8"))
+issue["template"] = tmpl
+json.dump(issue, open(path, "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+PY
+    "$build/plugin/paiban" render "$work/$name/issue.json" -o "$out/$name.pdf" \
+      --proof-pdf "$out/$name.proof.pdf" --png "$out/$name.png" --dpi 30 \
+      --report "$work/$name.report.json" >/dev/null 2>&1 || echo "# $name: render failed" >&2
+    "$build/plugin/paiban" render "$work/$name/issue.json" -o "$work/$name.again.pdf" \
+      --png "$out/$name.proof.png" --dpi 30 --proof >/dev/null 2>&1 || true
+    # The report less what differs from run to run: timings, the temporary folder.
+    python3 - "$work/$name.report.json" "$out/$name.report.json" "$work" <<'PY' || true
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+report.pop("timings_s", None)
+text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
+open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], "WORK"))
+PY
+  done
+done
+mkdir -p "$out/fuzz-render"
+PAIBAN_FUZZ_KEEP=$out/fuzz-render "$build/tests/fuzz-render-regress" \
+  "$root/tests/fuzz/corpus/render" "$root/tests/fuzz/regressions/render" >/dev/null
+cd "$out" && find . -type f | LC_ALL=C sort | xargs sha256sum
