@@ -1,57 +1,79 @@
-/* The body flow: each story's paragraphs, shaped and broken ahead (on all processors), go
- * through the chain of its items' column frames, page after page, like Typst's regions: a frame
- * takes whole grid lines until it is full, then the next continues. Widow and orphan control,
- * subheads kept with their text, balanced last columns, jump lines between pages. */
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-#include "layout-private.h"
-#include "parallel.h"
+/* The body flow: each story's paragraphs, shaped and broken ahead (bodies.c), go through the
+ * chain of its items' column frames, page after page. Widow and orphan control, subheads kept
+ * with their text, balanced last columns. */
+#include "flow.h"
 
-/* Where a story's text has got to in its chain of frames. */
+#include <math.h>
+#include <string.h>
+
+/* Lines a subhead keeps with it at the least: the first two of its paragraph. */
+#define PB_SUBHEAD_KEEP_LINES 2
+/* A paragraph of this many lines is not shortened to take an orphan's line. */
+#define PB_ORPHAN_KEEP_LINES 3
+
+/* Where a story's text has got to in its frames. */
 typedef struct {
-  pb_ctx_t *ctx;
-  const pb_story_t *story;
-  pb_chain_t *chain;
-  pb_region_t *regions;
+  const pb_flow_in_t *in;
+  pb_bodies_t *bodies;
+  pb_fonts_t *fonts;
+  pb_region_t *regions;     /* the frames, balanced or as given */
   int n_regions;
   int region;               /* current frame */
   int line;                 /* next free grid line in it */
-  int overset_chars;
-  /* The paragraph set last, kept so that the next one can ask it for a line more or less. */
+  pb_flow_out_t *out;
+  /* The paragraph set last. Its lines wait in `pending` (with their parts) until the next
+   * block is placed, so that the next paragraph can ask it for a line more or less: it is then
+   * set again from where it started (prev_region, prev_line), and nothing placed is undone. */
   pb_para_t *prev;
   int prev_block, prev_region, prev_line;
-  guint prev_first;         /* index of its first line in the page's lines */
+  GPtrArray *pending;       /* of pb_line_t* */
+  GArray *pending_parts;    /* of int */
 } pb_flow_t;
 
+static pb_flow_out_t *
+out_new (int n_parts)
+{
+  pb_flow_out_t *out = g_new0 (pb_flow_out_t, 1);
+  out->n_parts = n_parts;
+  out->lines = g_new (GPtrArray *, MAX (n_parts, 1));
+  out->reached = g_new0 (gboolean, MAX (n_parts, 1));
+  for (int k = 0; k < n_parts; k++)
+    out->lines[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  return out;
+}
+
 void
-pb_prep_free (pb_prep_t *prep)
+pb_flow_out_free (pb_flow_out_t *out)
 {
-  if (!prep)
+  if (!out)
     return;
-  g_free (prep->text);
-  g_array_free (prep->runs, TRUE);
-  pb_para_free (prep->para);
-  g_clear_error (&prep->error);
-  g_free (prep);
+  for (int k = 0; k < out->n_parts; k++)
+    g_ptr_array_free (out->lines[k], TRUE);
+  g_free (out->lines);
+  g_free (out->reached);
+  g_free (out);
 }
 
-pb_measure_t
-pb_body_measure (const pb_template_t *t)
+/* The template lines are set for: the current frame's, or the last one's once past it. */
+static const pb_template_t *
+flow_tmpl (const pb_flow_t *f)
 {
-  return (pb_measure_t) { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
-                          t->body_size, t->latin_space };
+  if (f->n_regions == 0)
+    return f->in->grids[0].tmpl;
+  int r = MIN (f->region, f->n_regions - 1);
+  return f->in->grids[f->regions[r].part].tmpl;
 }
 
-/* Makes the current frame's page the one lines go to. */
+static const pb_grid_t *
+flow_grid (const pb_flow_t *f)
+{
+  return &f->in->grids[f->regions[f->region].part];
+}
+
 static void
 flow_enter (pb_flow_t *f)
 {
-  pb_part_t *part = f->chain->parts->pdata[f->regions[f->region].part];
-  f->ctx->page = part->page;
-  f->ctx->tmpl = part->page->tmpl;
-  f->ctx->grid_offset = part->grid_offset;
-  part->reached = TRUE;
+  f->out->reached[f->regions[f->region].part] = TRUE;
 }
 
 static gboolean
@@ -76,104 +98,91 @@ flow_room (const pb_flow_t *f)
   return f->regions[f->region].bottom - f->line;
 }
 
-/* The style runs of a body paragraph: the dateline run in, then bold and emphasis spans. */
-static GArray *
-body_runs (pb_ctx_t *ctx, const pb_block_t *block, int dateline_len)
+/* The pending paragraph's lines go to their parts; it can no longer change. */
+static void
+flow_commit (pb_flow_t *f)
 {
-  const pb_template_t *t = ctx->tmpl;
-  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
-  GArray *runs = g_array_new (FALSE, FALSE, sizeof (pb_style_run_t));
-  int pos = 0, len = strlen (block->text) + dateline_len;
-  if (dateline_len > 0)
-    {
-      pb_style_run_t r = { 0, dateline_len, &t->styles[PB_ROLE_DATELINE] };
-      g_array_append_val (runs, r);
-      pos = dateline_len;
-    }
-  for (guint i = 0; block->spans && i < block->spans->len; i++)
-    {
-      const pb_span_t *span = &g_array_index (block->spans, pb_span_t, i);
-      int start = span->start + dateline_len, end = span->end + dateline_len;
-      if (start > pos)
-        {
-          pb_style_run_t r = { pos, start, body };
-          g_array_append_val (runs, r);
-        }
-      const pb_style_t *s = span->flags & PB_SPAN_BOLD
-                            ? pb_derived_style (ctx, body, 700, NULL)
-                            : pb_derived_style (ctx, body, body->weight, t->styles[PB_ROLE_CAPTION].font);
-      pb_style_run_t r = { start, end, s };
-      g_array_append_val (runs, r);
-      pos = end;
-    }
-  if (pos < len)
-    {
-      pb_style_run_t r = { pos, len, body };
-      g_array_append_val (runs, r);
-    }
-  return runs;
+  for (guint i = 0; i < f->pending->len; i++)
+    g_ptr_array_add (f->out->lines[g_array_index (f->pending_parts, int, i)],
+                     f->pending->pdata[i]);
+  g_ptr_array_set_size (f->pending, 0);
+  g_array_set_size (f->pending_parts, 0);
+  pb_para_free (f->prev);
+  f->prev = NULL;
 }
 
+/* The pending paragraph's lines are dropped, to be set again. */
 static void
-flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index, pb_role_t role)
+flow_discard (pb_flow_t *f)
 {
-  const pb_template_t *t = f->ctx->tmpl;
+  for (guint i = 0; i < f->pending->len; i++)
+    pb_line_free (f->pending->pdata[i]);
+  g_ptr_array_set_size (f->pending, 0);
+  g_array_set_size (f->pending_parts, 0);
+}
+
+/* Characters of lines `from` … `n` − 1 of `para`: text that found no frame. */
+static int
+para_chars_from (pb_para_t *para, int from, int n)
+{
+  int chars = 0;
+  pb_line_t *tmp = pb_line_new ();
+  for (int k = from; k < n; k++)
+    {
+      pb_para_emit_line (para, k, 0, 0, tmp);
+      chars += pb_count_chars (tmp->text);
+      g_ptr_array_set_size (tmp->runs, 0);
+      g_clear_pointer (&tmp->text, g_free);
+    }
+  pb_line_free (tmp);
+  return chars;
+}
+
+/* Sets `n` lines of `para` into the frames from the current line on, as the pending lines. */
+static void
+flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
+{
   for (int i = 0; i < n; i++)
     {
       if (flow_room (f) <= 0 && !flow_next_region (f))
         {
-          /* Count what is left of this paragraph from line i on. */
-          pb_line_t tmp = { 0 };
-          tmp.runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_glyph_run_free);
-          for (int k = i; k < n; k++)
-            {
-              pb_para_emit_line (para, k, 0, 0, &tmp);
-              f->overset_chars += pb_count_chars (tmp.text);
-              g_ptr_array_set_size (tmp.runs, 0);
-            }
-          g_ptr_array_free (tmp.runs, TRUE);
-          g_free (tmp.text);
+          f->out->overset_chars += para_chars_from (para, i, n);
           return;
         }
       const pb_region_t *r = &f->regions[f->region];
-      pb_line_t *line = pb_emit_line (f->ctx, para, i, pb_column_x (t, r->column),
-                              pb_body_baseline (f->ctx, f->line), t->column_width, role,
-                              f->story->id);
+      const pb_grid_t *grid = flow_grid (f);
+      const pb_template_t *t = grid->tmpl;
+      pb_line_t *line = pb_emit_line (f->pending, t, para, i, pb_column_x (t, r->column),
+                                      pb_grid_body_baseline (grid, f->line), t->column_width,
+                                      PB_ROLE_BODY, f->in->story->id);
       line->block = block_index;
       line->column = r->column;
+      g_array_append_val (f->pending_parts, r->part);
       f->line++;
     }
-}
-
-static void
-flow_forget_prev (pb_flow_t *f)
-{
-  pb_para_free (f->prev);
-  f->prev = NULL;
 }
 
 static gboolean
 flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 {
-  const pb_template_t *t = f->ctx->tmpl;
+  const pb_template_t *t = flow_tmpl (f);
   const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
-  flow_forget_prev (f);
-  pb_para_t *para = pb_shape_block (f->ctx, block, s, error);
+  flow_commit (f);
+  pb_para_t *para = pb_shape_block (f->fonts, block, s, error);
   if (!para)
     return FALSE;
   pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0 };
   int n = pb_para_break (para, &m);
-  double leading = s->leading > 0 ? s->leading : 1.25 * s->size;
+  double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;
-  int lines = MAX (s->lines, pb_lines_for (f->ctx, height + t->leading - t->body_size));
+  int lines = MAX (s->lines, pb_lines_for (t, height + t->leading - t->body_size));
   gboolean at_top = f->region < f->n_regions && f->line == f->regions[f->region].top;
   int before = at_top ? 0 : s->space_before;
-  /* Keep the subhead with two lines of its paragraph. */
-  if (flow_room (f) < before + lines + 2)
+  if (flow_room (f) < before + lines + PB_SUBHEAD_KEEP_LINES)
     {
       if (!flow_next_region (f))
         {
-          f->overset_chars += pb_count_chars (block->text);
+          f->out->overset_chars += pb_count_chars (block->text);
           pb_para_free (para);
           return TRUE;
         }
@@ -181,12 +190,15 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
     }
   f->line += before;
   const pb_region_t *r = &f->regions[f->region];
-  double top = pb_cell_top (f->ctx, f->line) + (lines * t->leading - height) / 2;
+  const pb_grid_t *grid = flow_grid (f);
+  double top = pb_grid_cell_top (grid, f->line) + (lines * t->leading - height) / 2;
   double base = top + PB_EM_ASCENT * s->size;
   for (int i = 0; i < n; i++, base += leading)
     {
-      pb_line_t *line = pb_emit_line (f->ctx, para, i, pb_column_x (t, r->column), base,
-                              t->column_width, PB_ROLE_SUBHEAD, f->story->id);
+      pb_line_t *line = pb_emit_line (f->out->lines[r->part], grid->tmpl, para, i,
+                                      pb_column_x (grid->tmpl, r->column), base,
+                                      grid->tmpl->column_width, PB_ROLE_SUBHEAD,
+                                      f->in->story->id);
       line->block = index;
       line->column = r->column;
     }
@@ -195,23 +207,21 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   return TRUE;
 }
 
-/* Re-sets the previous paragraph with `lines` lines when it sits wholly in the current frame
- * and the result still ends in it. */
+/* Sets the pending paragraph again with `lines` lines, from where it started, when it sits
+ * wholly in the current frame and the result still ends in it. */
 static gboolean
 reflow_prev (pb_flow_t *f, int lines)
 {
-  const pb_template_t *t = f->ctx->tmpl;
   if (!f->prev || f->prev_region != f->region || lines < 1)
     return FALSE;
   if (f->prev_line + lines > f->regions[f->region].bottom)
     return FALSE;
-  pb_measure_t m = pb_body_measure (t);
+  pb_measure_t m = pb_body_measure (flow_tmpl (f));
   if (!pb_para_break_exact (f->prev, &m, lines, NULL))
     return FALSE;
-  g_ptr_array_remove_range (f->ctx->page->lines, f->prev_first,
-                            f->ctx->page->lines->len - f->prev_first);
+  flow_discard (f);
   f->line = f->prev_line;
-  flow_lines (f, f->prev, lines, f->prev_block, PB_ROLE_BODY);
+  flow_lines (f, f->prev, lines, f->prev_block);
   return TRUE;
 }
 
@@ -231,7 +241,7 @@ avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
       /* Orphan: let the paragraph before take the line, or give one up. */
       if (reflow_prev (f, prev_n + 1))
         return n;
-      if (n != 3 && reflow_prev (f, prev_n - 1))
+      if (n != PB_ORPHAN_KEEP_LINES && reflow_prev (f, prev_n - 1))
         return n;
       /* In a balanced block the columns may end a line apart: start in the next one. */
       if (f->regions[f->region].balanced)
@@ -255,72 +265,12 @@ avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
   return n;
 }
 
-/* The text and style runs of a body paragraph, the dateline run in before the first. */
-static pb_prep_t *
-prep_new (pb_ctx_t *ctx, const pb_block_t *block, const char *dateline)
-{
-  pb_prep_t *prep = g_new0 (pb_prep_t, 1);
-  prep->ctx = ctx;
-  int dl = dateline ? strlen (dateline) : 0;
-  prep->text = g_strconcat (dateline ? dateline : "", block->text, NULL);
-  prep->runs = body_runs (ctx, block, dl);
-  prep->block = block;
-  prep->dateline_len = dl;
-  prep->bad_offset = -1;
-  prep->measure = pb_body_measure (ctx->tmpl);
-  return prep;
-}
-
-static void
-prep_run (pb_ctx_t *ctx, pb_prep_t *prep)
-{
-  prep->para = pb_para_new (ctx->fonts, prep->text, (pb_style_run_t *) prep->runs->data,
-                            prep->runs->len, &prep->bad_offset, &prep->error);
-  if (prep->para)
-    prep->n = pb_para_break (prep->para, &prep->measure);
-}
-
-gboolean
-pb_same_measure (const pb_measure_t *a, const pb_measure_t *b)
-{
-  return a->width == b->width && a->indent == b->indent && a->align == b->align
-         && a->em == b->em && a->latin_space == b->latin_space;
-}
-
-/* The paragraph, shaped and broken: from the pass ahead of the flow when it was set for this
- * measure, else now. */
-static pb_para_t *
-take_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
-                int *n, GError **error)
-{
-  pb_measure_t m = pb_body_measure (f->ctx->tmpl);
-  GPtrArray *preps = g_hash_table_lookup (f->ctx->preps, f->story->id);
-  pb_prep_t *own = NULL, *prep = preps ? preps->pdata[index] : NULL;
-  if (!prep || !pb_same_measure (&prep->measure, &m) || (!prep->para && !prep->error))
-    {
-      prep = own = prep_new (f->ctx, block, dateline);
-      prep_run (f->ctx, prep);
-    }
-  pb_para_t *para = g_steal_pointer (&prep->para);
-  *n = prep->n;
-  if (!para)
-    {
-      /* A character no font has is named where it stands in its Markdown file. */
-      int at = prep->bad_offset - prep->dateline_len;
-      pb_loc_t loc = at >= 0 ? pb_block_loc_at (block, at) : block->loc;
-      pb_set_error_at (error, prep->error->code, loc, "%s", prep->error->message);
-    }
-  pb_prep_free (own);
-  return para;
-}
-
 static gboolean
-flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *dateline,
-                GError **error)
+flow_paragraph (pb_flow_t *f, int index, const char *dateline, GError **error)
 {
-  const pb_template_t *t = f->ctx->tmpl;
+  const pb_template_t *t = flow_tmpl (f);
   int n = 0;
-  pb_para_t *para = take_paragraph (f, block, index, dateline, &n, error);
+  pb_para_t *para = pb_bodies_take (f->bodies, f->in->story, index, dateline, t, &n, error);
   if (!para)
     return FALSE;
   pb_measure_t m = pb_body_measure (t);
@@ -328,21 +278,19 @@ flow_paragraph (pb_flow_t *f, const pb_block_t *block, int index, const char *da
   if (flow_room (f) <= 0)
     flow_next_region (f);
   int region = f->region, line = f->line;
-  guint first = f->ctx->page->lines->len;
-  flow_lines (f, para, n, index, PB_ROLE_BODY);
-  flow_forget_prev (f);
+  flow_commit (f);
+  flow_lines (f, para, n, index);
   f->prev = para;
   f->prev_block = index;
   f->prev_region = region;
   f->prev_line = line;
-  f->prev_first = first;
   return TRUE;
 }
 
 static gboolean
-flow_story (pb_flow_t *f, GError **error)
+flow_blocks (pb_flow_t *f, GError **error)
 {
-  const pb_story_t *story = f->story;
+  const pb_story_t *story = f->in->story;
   gboolean first_para = TRUE;
   for (guint i = 0; i < story->blocks->len; i++)
     {
@@ -352,203 +300,28 @@ flow_story (pb_flow_t *f, GError **error)
         ok = flow_subhead (f, block, i, error);
       else
         {
-          ok = flow_paragraph (f, block, i, first_para ? story->dateline : NULL, error);
+          ok = flow_paragraph (f, i, first_para ? story->dateline : NULL, error);
           first_para = FALSE;
         }
       if (!ok)
         return FALSE;
     }
+  flow_commit (f);
   return TRUE;
 }
 
-pb_chain_t *
-pb_chain_for (pb_ctx_t *ctx, const pb_story_t *story)
-{
-  pb_chain_t *chain = g_hash_table_lookup (ctx->chains, story->id);
-  if (!chain)
-    {
-      chain = g_new0 (pb_chain_t, 1);
-      chain->story = story;
-      chain->parts = g_ptr_array_new_with_free_func (g_free);
-      chain->regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
-      g_hash_table_insert (ctx->chains, story->id, chain);
-      g_ptr_array_add (ctx->chain_order, chain);
-    }
-  return chain;
-}
-
-void
-pb_chain_free (pb_chain_t *chain)
-{
-  g_ptr_array_free (chain->parts, TRUE);
-  g_array_free (chain->regions, TRUE);
-  g_free (chain);
-}
-
-static void
-prep_one (int i, gpointer data)
-{
-  GPtrArray *preps = data;
-  pb_prep_t *prep = preps->pdata[i];
-  prep_run (prep->ctx, prep);
-}
-
-/* Shapes and breaks every body paragraph of every story placed on these pages, on all
- * processors, before anything is placed: that is most of the layout's work, and a paragraph's
- * lines do not depend on where it lands (placement and the flow use these results; only the
- * few paragraphs moved for widow control are broken again). The results do not depend on the
- * number of threads. Each story is set for the template of the first page it is on. */
-void
-pb_prepare_stories (pb_ctx_t *ctx)
-{
-  GPtrArray *all = g_ptr_array_new ();
-  for (guint i = 0; i < ctx->issue->pages->len; i++)
-    {
-      const pb_page_t *plan = ctx->issue->pages->pdata[i];
-      for (guint k = 0; !plan->elsewhere && k < plan->items->len; k++)
-        {
-          const pb_item_t *item = plan->items->pdata[k];
-          if (item->kind != PB_ITEM_STORY || g_hash_table_contains (ctx->preps, item->story_id))
-            continue;
-          const pb_story_t *story = g_hash_table_lookup (ctx->issue->story_by_id, item->story_id);
-          ctx->tmpl = plan->tmpl;
-          GPtrArray *preps = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_prep_free);
-          gboolean first = TRUE;
-          for (guint b = 0; b < story->blocks->len; b++)
-            {
-              const pb_block_t *block = story->blocks->pdata[b];
-              pb_prep_t *prep = NULL;
-              if (block->kind == PB_BLOCK_PARA)
-                {
-                  prep = prep_new (ctx, block, first ? story->dateline : NULL);
-                  g_ptr_array_add (all, prep);
-                  first = FALSE;
-                }
-              g_ptr_array_add (preps, prep);
-            }
-          g_hash_table_insert (ctx->preps, story->id, preps);
-        }
-    }
-  pb_parallel_for (all->len, 16, prep_one, all);
-  g_ptr_array_free (all, TRUE);
-}
-
-/* Where a story leaves one page for another, the last line of the part it leaves takes
- * 下转第X版 and the first line of the part it enters takes 上接第X版. */
-static void
-reserve_jump_lines (pb_chain_t *chain)
-{
-  pb_region_t *regions = (pb_region_t *) chain->regions->data;
-  for (guint i = 0; i + 1 < chain->regions->len; i++)
-    {
-      pb_region_t *from = &regions[i], *to = &regions[i + 1];
-      pb_part_t *a = chain->parts->pdata[from->part], *b = chain->parts->pdata[to->part];
-      if (from->part == to->part || a->page == b->page)
-        continue;
-      a->jump_out_column = from->column;
-      a->jump_out_line = --from->bottom;
-      b->jump_in_line = to->top++;
-    }
-}
-
-static void
-place_jump_line (pb_ctx_t *ctx, const pb_story_t *story, pb_part_t *part, int column, int line,
-                 const char *fmt, int number, pb_align_t align)
-{
-  ctx->page = part->page;
-  ctx->tmpl = part->page->tmpl;
-  ctx->grid_offset = part->grid_offset;
-  const pb_template_t *t = ctx->tmpl;
-  pb_style_t style = t->styles[PB_ROLE_JUMP];
-  style.align = align;
-  g_autofree char *text = g_strdup_printf (fmt, number);
-  pb_para_t *para = pb_shape_text (ctx, text, NULL, 0, &style, story->loc, NULL);
-  if (!para)
-    return;
-  pb_measure_t m = { t->column_width, 0, align, style.size, 0 };
-  pb_para_break (para, &m);
-  pb_line_t *l = pb_emit_line (ctx, para, 0, pb_column_x (t, column), pb_body_baseline (ctx, line),
-                       t->column_width, PB_ROLE_JUMP, story->id);
-  l->column = column;
-  l->link_page = number;
-  pb_para_free (para);
-}
-
-static void
-finish_chain (pb_ctx_t *ctx, pb_chain_t *chain, int overset)
-{
-  const pb_story_t *story = chain->story;
-  for (guint k = 1; k < chain->parts->len; k++)
-    {
-      pb_part_t *a = chain->parts->pdata[k - 1], *b = chain->parts->pdata[k];
-      if (!b->reached)
-        {
-          g_ptr_array_add (ctx->warnings,
-                           g_strdup_printf ("%s:%d:%d: story \"%s\" does not reach its "
-                                            "continuation on page %d", b->item->loc.file,
-                                            b->item->loc.line, b->item->loc.col, story->id,
-                                            b->page->number));
-          continue;
-        }
-      if (a->jump_out_line >= 0)
-        place_jump_line (ctx, story, a, a->jump_out_column, a->jump_out_line, "（下转第%d版）",
-                         b->page->number, PB_ALIGN_RIGHT);
-      if (b->jump_in_line >= 0)
-        {
-          const pb_region_t *first = NULL;
-          for (guint i = 0; i < chain->regions->len && !first; i++)
-            if (g_array_index (chain->regions, pb_region_t, i).part == (int) k)
-              first = &g_array_index (chain->regions, pb_region_t, i);
-          place_jump_line (ctx, story, b, first->column, b->jump_in_line, "（上接第%d版）",
-                           a->page->number, PB_ALIGN_LEFT);
-        }
-    }
-  pb_part_t *last = chain->parts->pdata[chain->parts->len - 1];
-  /* Headlines or a caption that did not fit their item count as well. */
-  last->placed->overset_chars += overset;
-  overset = last->placed->overset_chars;
-  if (overset > 0)
-    g_ptr_array_add (ctx->warnings,
-                     g_strdup_printf ("%s:%d:%d: story \"%s\" is overset by %d characters on "
-                                      "page %d", last->item->loc.file, last->item->loc.line,
-                                      last->item->loc.col, story->id, overset,
-                                      last->page->number));
-}
-
-/* Grid lines the story's body takes, from the paragraphs set ahead (an estimate: widow
- * control may move a line or two). */
-int
-pb_story_lines (pb_ctx_t *ctx, const pb_story_t *story, const pb_template_t *t)
-{
-  GPtrArray *preps = g_hash_table_lookup (ctx->preps, story->id);
-  const pb_style_t *sub = &t->styles[PB_ROLE_SUBHEAD];
-  int lines = 0;
-  for (guint b = 0; b < story->blocks->len; b++)
-    {
-      const pb_prep_t *prep = preps ? preps->pdata[b] : NULL;
-      if (((pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_SUBHEAD)
-        lines += MAX (sub->lines, 2) + sub->space_before + sub->space_after;
-      else if (!prep || !prep->para)
-        return -1;
-      else
-        lines += prep->n;
-    }
-  return lines;
-}
-
-/* Shortens the frames of the story's last item so that its columns end together (a balanced
+/* Shortens the frames of the story's last part so that its columns end together (a balanced
  * block of text, as page makeup does by hand) when its text leaves room there. Returns whether
  * it changed anything. */
 static gboolean
-balance_last_part (pb_ctx_t *ctx, pb_chain_t *chain)
+balance_last_part (const pb_flow_in_t *in, const pb_bodies_t *bodies, pb_region_t *r,
+                   int n_regions)
 {
-  pb_part_t *head = chain->parts->pdata[0];
-  int total = pb_story_lines (ctx, chain->story, head->page->tmpl);
+  int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
   if (total < 0)
     return FALSE;
-  int last = chain->parts->len - 1, first_region = -1, before = 0, capacity = 0;
-  pb_region_t *r = (pb_region_t *) chain->regions->data;
-  for (guint i = 0; i < chain->regions->len; i++)
+  int last = in->n_parts - 1, first_region = -1, before = 0, capacity = 0;
+  for (int i = 0; i < n_regions; i++)
     {
       int h = MAX (0, r[i].bottom - r[i].top);
       if (r[i].part != last)
@@ -560,21 +333,21 @@ balance_last_part (pb_ctx_t *ctx, pb_chain_t *chain)
             first_region = i;
         }
     }
-  int n = chain->regions->len - first_region, rest = total - before;
+  int n = n_regions - first_region, rest = total - before;
   /* A line of slack per column for widow control. */
   if (first_region < 0 || n < 2 || rest <= 0 || rest + n > capacity)
     return FALSE;
   int lowest = r[first_region].top;
-  for (int i = first_region; i < (int) chain->regions->len; i++)
+  for (int i = first_region; i < n_regions; i++)
     lowest = MIN (lowest, r[i].top);
   for (int bottom = lowest + 1;; bottom++)
     {
       int room = 0;
-      for (int i = first_region; i < (int) chain->regions->len; i++)
+      for (int i = first_region; i < n_regions; i++)
         room += MAX (0, MIN (r[i].bottom, bottom) - r[i].top);
       if (room >= rest + n)
         {
-          for (int i = first_region; i < (int) chain->regions->len; i++)
+          for (int i = first_region; i < n_regions; i++)
             {
               r[i].bottom = MIN (r[i].bottom, bottom);
               r[i].balanced = TRUE;
@@ -584,54 +357,51 @@ balance_last_part (pb_ctx_t *ctx, pb_chain_t *chain)
     }
 }
 
-static gboolean
-run_flow (pb_ctx_t *ctx, pb_chain_t *chain, int *overset, GError **error)
+/* One flow of the story through `regions`. */
+static pb_flow_out_t *
+run_flow (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies, pb_fonts_t *fonts,
+          GError **error)
 {
-  pb_flow_t flow = { 0 };
-  flow.ctx = ctx;
-  flow.story = chain->story;
-  flow.chain = chain;
-  flow.regions = (pb_region_t *) chain->regions->data;
-  flow.n_regions = chain->regions->len;
-  if (flow.n_regions > 0)
+  pb_flow_t f = { 0 };
+  f.in = in;
+  f.bodies = bodies;
+  f.fonts = fonts;
+  f.regions = regions;
+  f.n_regions = in->n_regions;
+  f.out = out_new (in->n_parts);
+  f.pending = g_ptr_array_new ();
+  f.pending_parts = g_array_new (FALSE, FALSE, sizeof (int));
+  if (f.n_regions > 0)
     {
-      flow.line = flow.regions[0].top;
-      flow_enter (&flow);
+      f.line = f.regions[0].top;
+      flow_enter (&f);
     }
-  gboolean ok = flow_story (&flow, error);
-  flow_forget_prev (&flow);
-  *overset = flow.overset_chars;
-  return ok;
+  gboolean ok = flow_blocks (&f, error);
+  flow_discard (&f);
+  pb_para_free (f.prev);
+  g_ptr_array_free (f.pending, TRUE);
+  g_array_free (f.pending_parts, TRUE);
+  if (!ok)
+    g_clear_pointer (&f.out, pb_flow_out_free);
+  return f.out;
 }
 
-gboolean
-pb_flow_chain (pb_ctx_t *ctx, pb_chain_t *chain, GError **error)
+pb_flow_out_t *
+pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, GError **error)
 {
-  reserve_jump_lines (chain);
-  /* Remember the frames and what the pages held, to flow again unbalanced if the estimate
-   * was short. */
-  GArray *frames = g_array_copy (chain->regions);
-  guint *held = g_new (guint, chain->parts->len);
-  for (guint k = 0; k < chain->parts->len; k++)
-    held[k] = ((pb_part_t *) chain->parts->pdata[k])->page->lines->len;
-  gboolean balanced = balance_last_part (ctx, chain);
-  int overset = 0;
-  gboolean ok = run_flow (ctx, chain, &overset, error);
-  if (ok && balanced && overset > 0)
+  gsize size = MAX (in->n_regions, 1) * sizeof (pb_region_t);
+  pb_region_t *regions = g_malloc (size);
+  if (in->n_regions > 0)
+    memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
+  gboolean balanced = balance_last_part (in, bodies, regions, in->n_regions);
+  pb_flow_out_t *out = run_flow (in, regions, bodies, fonts, error);
+  if (out && balanced && out->overset_chars > 0)
     {
-      for (guint k = 0; k < chain->parts->len; k++)
-        {
-          pb_part_t *part = chain->parts->pdata[k];
-          g_ptr_array_set_size (part->page->lines, held[k]);
-          part->reached = FALSE;
-        }
-      g_array_set_size (chain->regions, 0);
-      g_array_append_vals (chain->regions, frames->data, frames->len);
-      ok = run_flow (ctx, chain, &overset, error);
+      /* The estimate was short: flow again through the frames as they were given. */
+      pb_flow_out_free (out);
+      memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
+      out = run_flow (in, regions, bodies, fonts, error);
     }
-  g_array_free (frames, TRUE);
-  g_free (held);
-  if (ok)
-    finish_chain (ctx, chain, overset);
-  return ok;
+  g_free (regions);
+  return out;
 }

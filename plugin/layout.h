@@ -81,14 +81,19 @@ typedef struct {
   pb_fonts_t *fonts;               /* a reference: the set the lines' fonts come from */
 } pb_layout_t;
 
-/* Lays out every page that is not made up elsewhere. */
+/* Lays out every page of `issue` that is not made up elsewhere, with the fonts of `fonts`.
+ * Returns a new layout that borrows `issue` (which must outlive it) and holds a reference to
+ * `fonts`; release it with pb_layout_free. On failure returns NULL with `error` set (the first
+ * error met; nothing is left half made). */
 pb_layout_t *pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error);
+/* Frees the layout and drops its reference to the font set; NULL is allowed. */
 void pb_layout_free (pb_layout_t *layout);
 
-/* x of the left edge of page column `column` (0-based). */
+/* The grid's geometry (setting.c). x of the left edge of page column `column` (0-based). */
 double pb_column_x (const pb_template_t *tmpl, int column);
-/* Baseline of grid line `line` on a page whose grid starts at grid_top. */
+/* Baseline of body text on grid line `line` of a page whose grid starts at grid_top. */
 double pb_grid_baseline (const pb_template_t *tmpl, double grid_top, int line);
 
-void pb_line_free (pb_line_t *line);
+/* A new, empty line (no runs, block and column -1); free with pb_line_free (setting.c). */
 pb_line_t *pb_line_new (void);
+void pb_line_free (pb_line_t *line);

@@ -1,0 +1,45 @@
+/* Body paragraphs shaped and broken ahead of the page makeup, on all processors: that is most
+ * of the layout's work, and a paragraph's lines do not depend on where it lands. The page
+ * makeup asks them for heights (automatic placement, balancing); the flow takes them. */
+#pragma once
+
+#include "compose.h"
+#include "model.h"
+#include "setting.h"
+
+typedef struct pb_bodies pb_bodies_t;
+
+/* The body measure of template `t`: its column, the body indent, justified. */
+pb_measure_t pb_body_measure (const pb_template_t *t);
+gboolean pb_same_measure (const pb_measure_t *a, const pb_measure_t *b);
+
+/* Returns a new, empty set (pb_bodies_free). Borrows `fonts` and `styles`: the bold and
+ * emphasised runs are styles derived into `styles`, which must outlive the set. */
+pb_bodies_t *pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles);
+void pb_bodies_free (pb_bodies_t *bodies);
+
+/* Shapes and breaks every body paragraph of every story on the issue's pages made here, each
+ * story for the template of the first page that carries it. The results do not depend on the
+ * number of threads. Errors are kept and reported when the flow takes the paragraph. */
+void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
+
+/* Grid lines the story's body takes (subheads by their minimum), from the paragraphs set
+ * ahead at template `t`'s subhead style; -1 when some paragraph is not set. An estimate:
+ * widow control may move a line or two. */
+int pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
+                           const pb_template_t *t);
+
+/* Lines of body block `index` of `story` at measure `m`: from the pass ahead when it was set
+ * for that measure, else set now in the plain body style of `t`. -1 with `error` set when a
+ * character has no glyph. */
+int pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint index,
+                           const pb_template_t *t, const pb_measure_t *m, GError **error);
+
+/* The paragraph of body block `index` of `story` (the dateline run in before the story's first
+ * paragraph when `dateline` is given), shaped and broken at template `t`'s body measure: taken
+ * from the pass ahead when it was set for that measure, else set now. Returns a new paragraph
+ * (the caller frees it) and its number of lines in *n, or NULL with `error` naming the
+ * character no font has where it stands in its Markdown file. */
+pb_para_t *pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint index,
+                           const char *dateline, const pb_template_t *t, int *n,
+                           GError **error);

@@ -1,0 +1,466 @@
+/* The elements a page shows by itself: masthead, folio, headlines, photo and caption, guide. */
+#include "elements.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "fonts.h"
+#include "image.h"
+
+/* The masthead: the paper's name takes this share of the type area's width from the left; the
+ * date and the issue's lines are set flush right in the rest. */
+#define PB_MASTHEAD_TITLE_SHARE 0.6
+/* Step between the masthead's small lines when their style gives no leading, × their size. */
+#define PB_MASTHEAD_LINE_STEP 1.5
+/* The rules under the masthead: a heavy one over a hairline, about the middle of its last
+ * grid line (offsets in pt from that middle). */
+#define PB_MASTHEAD_RULE_WIDTH 2.0
+#define PB_MASTHEAD_RULE_RISE 1.5
+#define PB_MASTHEAD_HAIRLINE_WIDTH 0.5
+#define PB_MASTHEAD_HAIRLINE_DROP 1.0
+/* The rule under the folio. */
+#define PB_FOLIO_RULE_WIDTH 0.75
+/* Space between the kicker, headline and subtitle, × the size of the one below. */
+#define PB_HEADING_GAP 0.35
+/* The guide box: inner margin (× the body size), title lines, the rule under the title. */
+#define PB_GUIDE_PAD 0.5
+#define PB_GUIDE_TITLE_LINES 2
+#define PB_GUIDE_RULE_WIDTH 0.5
+#define PB_GUIDE_RULE_RISE 0.5
+/* A photo frame is never less than this many grid lines high. */
+#define PB_PHOTO_MIN_LINES 3
+
+/* ---- masthead and folio ---- */
+
+/* "2024年2月19日 星期一" */
+static char *
+format_date (const char *iso)
+{
+  static const char *const weekdays[] = { "", "一", "二", "三", "四", "五", "六", "日" };
+  int y, m, d;
+  if (sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    return g_strdup (iso);
+  GDate *date = g_date_new_dmy (d, m, y);
+  char *text = g_strdup_printf ("%d年%d月%d日 星期%s", y, m, d,
+                                weekdays[g_date_get_weekday (date)]);
+  g_date_free (date);
+  return text;
+}
+
+/* "责任编辑：张三　校对：王五", or NULL when the page names nobody. */
+static char *
+format_credits (const pb_page_t *plan)
+{
+  if (!plan->credits || plan->credits->len == 0)
+    return NULL;
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < plan->credits->len; i++)
+    {
+      const pb_credit_t *c = plan->credits->pdata[i];
+      g_string_append_printf (s, "%s%s：%s", i ? "　" : "", c->key, c->value);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* A line of the page's own text (masthead, folio) in `style`, aligned `align`. */
+static gboolean
+set_text (const pb_page_ctx_t *pc, const char *text, const pb_style_t *style, pb_align_t align,
+          double x, double baseline, double width, pb_role_t role, GError **error)
+{
+  pb_style_t s = *style;
+  s.align = align;
+  pb_loc_t loc = { pc->issue->path, 0, 0 };
+  pb_para_t *p = pb_shape_text (pc->fonts, text, NULL, 0, &s, loc, error);
+  if (!p)
+    return FALSE;
+  pb_set_display (pc->page->lines, pc->grid.tmpl, p, &s, x, baseline, width, role, NULL);
+  pb_para_free (p);
+  return TRUE;
+}
+
+static void
+add_rule (pb_page_layout_t *page, double x0, double y, double x1, double width)
+{
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  *rule = (pb_rule_t) { x0, y, x1, y, width };
+  g_ptr_array_add (page->rules, rule);
+}
+
+gboolean
+pb_place_folio (const pb_page_ctx_t *pc, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *s = &t->styles[PB_ROLE_FOLIO];
+  if (s->lines <= 0)
+    return TRUE;
+  const pb_page_t *plan = pc->page->plan;
+  double left = pb_column_x (t, 0), width = pb_columns_width (t);
+  double base = pb_grid_baseline (t, pc->page->grid_top, 0);
+  g_autofree char *page = g_strdup_printf ("第%02d版　%s", plan->number,
+                                           plan->section ? plan->section : "");
+  g_autofree char *date = format_date (pc->issue->date);
+  g_autofree char *right = g_strdup_printf ("%s　%s", pc->issue->paper, date);
+  g_autofree char *credits = format_credits (plan);
+  /* Three thirds: page and section left, credits centred, paper and date right. */
+  if (!set_text (pc, page, s, PB_ALIGN_LEFT, left, base, width / 3, PB_ROLE_FOLIO, error)
+      || (credits && !set_text (pc, credits, s, PB_ALIGN_CENTER, left + width / 3, base,
+                                width / 3, PB_ROLE_FOLIO, error))
+      || !set_text (pc, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base, width / 3,
+                    PB_ROLE_FOLIO, error))
+    return FALSE;
+  double y = pc->page->grid_top + s->lines * t->leading - t->leading / 2;
+  add_rule (pc->page, left, y, left + width, PB_FOLIO_RULE_WIDTH);
+  return TRUE;
+}
+
+/* The right-hand block of the masthead: date, the issue's lines, the credits, the English name. */
+static GPtrArray *
+masthead_texts (const pb_issue_t *issue, const pb_page_t *plan)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (texts, format_date (issue->date));
+  for (guint i = 0; issue->masthead_lines && i < issue->masthead_lines->len; i++)
+    g_ptr_array_add (texts, g_strdup (issue->masthead_lines->pdata[i]));
+  char *credits = format_credits (plan);
+  if (credits)
+    g_ptr_array_add (texts, credits);
+  if (issue->paper_en)
+    g_ptr_array_add (texts, g_strdup (issue->paper_en));
+  return texts;
+}
+
+gboolean
+pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_issue_t *issue = pc->issue;
+  const pb_style_t *title = &t->styles[PB_ROLE_MASTHEAD_TITLE];
+  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
+  double left = pb_column_x (t, 0), width = pb_columns_width (t);
+  double top = pc->page->grid_top, height = t->masthead_lines * t->leading;
+  pb_loc_t loc = { issue->path, 0, 0 };
+
+  pb_para_t *name = pb_shape_text (pc->fonts, issue->paper, NULL, 0, title, loc, error);
+  if (!name)
+    return FALSE;
+  /* The name's em box centred in the masthead's lines but the last (the rules'). */
+  double title_base = top + (height - t->leading - title->size) / 2 + PB_EM_ASCENT * title->size;
+  pb_set_display (pc->page->lines, t, name, title, left, title_base,
+                  width * PB_MASTHEAD_TITLE_SHARE, PB_ROLE_MASTHEAD_TITLE, NULL);
+  pb_para_free (name);
+
+  GPtrArray *texts = masthead_texts (issue, pc->page->plan);
+  double step = small->leading > 0 ? small->leading : PB_MASTHEAD_LINE_STEP * small->size;
+  double base = top + (height - t->leading - step * texts->len) / 2 + step / 2
+                + (PB_EM_ASCENT - 0.5) * small->size;
+  pb_style_t right = *small;
+  right.align = PB_ALIGN_RIGHT;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < texts->len; i++, base += step)
+    {
+      pb_para_t *p = pb_shape_text (pc->fonts, texts->pdata[i], NULL, 0, &right, loc, error);
+      if (!(ok = p != NULL))
+        break;
+      pb_set_display (pc->page->lines, t, p, &right, left + width * PB_MASTHEAD_TITLE_SHARE,
+                      base, width * (1 - PB_MASTHEAD_TITLE_SHARE), PB_ROLE_MASTHEAD_LINE, NULL);
+      pb_para_free (p);
+    }
+  g_ptr_array_free (texts, TRUE);
+
+  double rule_y = top + height - t->leading / 2;
+  add_rule (pc->page, left, rule_y - PB_MASTHEAD_RULE_RISE, left + width,
+            PB_MASTHEAD_RULE_WIDTH);
+  add_rule (pc->page, left, rule_y + PB_MASTHEAD_HAIRLINE_DROP, left + width,
+            PB_MASTHEAD_HAIRLINE_WIDTH);
+  return ok;
+}
+
+/* ---- headline block ---- */
+
+int
+pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                  double x, double width, gboolean dry, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  struct { const char *text; pb_role_t role; } parts[] = {
+    { story->kicker, PB_ROLE_KICKER },
+    { story->headline, PB_ROLE_HEADLINE },
+    { story->subtitle, PB_ROLE_SUBTITLE },
+  };
+  pb_para_t *paras[3] = { NULL };
+  int lines = -1;
+  const pb_style_t *styles[3] = { &t->styles[PB_ROLE_KICKER], &t->styles[PB_ROLE_HEADLINE],
+                                  &t->styles[PB_ROLE_SUBTITLE] };
+  pb_style_t headline = t->styles[PB_ROLE_HEADLINE];
+  if (item->headline_size > 0)
+    {
+      /* The page plan sets this story's headline size (主题字号); leading follows it. */
+      headline.leading *= item->headline_size / headline.size;
+      headline.size = item->headline_size;
+      styles[1] = &headline;
+    }
+  double height = 0;
+  for (int i = 0; i < 3; i++)
+    {
+      if (!parts[i].text || !*parts[i].text)
+        continue;
+      const pb_style_t *s = styles[i];
+      paras[i] = pb_shape_text (pc->fonts, parts[i].text, NULL, 0, s, story->loc, error);
+      if (!paras[i])
+        goto out;
+      pb_measure_t m = { width, 0, s->align, s->size, 0 };
+      int n = pb_para_break (paras[i], &m);
+      if (height > 0)
+        height += PB_HEADING_GAP * s->size;
+      height += (n - 1) * pb_style_leading (s) + s->size;
+    }
+  lines = pb_lines_for (t, height) + 1;
+  /* Centre the block in its lines, leaving the blank line below. */
+  double y = pb_grid_cell_top (&pc->grid, item->top) + ((lines - 1) * t->leading - height) / 2;
+  gboolean first = TRUE;
+  for (int i = 0; i < 3 && !dry; i++)
+    {
+      if (!paras[i])
+        continue;
+      const pb_style_t *s = styles[i];
+      if (!first)
+        y += PB_HEADING_GAP * s->size;
+      first = FALSE;
+      double last = pb_set_display (pc->page->lines, t, paras[i], s, x,
+                                    y + PB_EM_ASCENT * s->size, width, parts[i].role,
+                                    story->id);
+      y = last + PB_EM_DESCENT * s->size;
+    }
+out:
+  for (int i = 0; i < 3; i++)
+    pb_para_free (paras[i]);
+  return lines;
+}
+
+/* ---- photo and caption ---- */
+
+static double
+clamp (double v, double lo, double hi)
+{
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The part of the image (pixels) that fills a w × h frame at the same aspect: as large as the
+ * image allows, about the photo's focal point (the centre without one) as far as it reaches. */
+static pb_rect_t
+photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, double h)
+{
+  double scale = MAX (w / px_w, h / px_h);
+  pb_rect_t s = { 0, 0, w / scale, h / scale };
+  double fx = 0.5, fy = 0.5;
+  if (photo->has_focus)
+    fx = photo->focus_x, fy = photo->focus_y;
+  s.x = clamp (fx * px_w - s.w / 2, 0, MAX (0, px_w - s.w));
+  s.y = clamp (fy * px_h - s.h / 2, 0, MAX (0, px_h - s.h));
+  return s;
+}
+
+/* The photo's decoded surface, read once however many pages use it. Returns a reference. */
+static cairo_surface_t *
+photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
+{
+  GError *local = NULL;
+  cairo_surface_t *surface = g_hash_table_lookup (images, photo->file);
+  if (surface)
+    return cairo_surface_reference (surface);
+  if ((surface = pb_image_load (photo->file, &local)))
+    g_hash_table_insert (images, photo->file, cairo_surface_reference (surface));
+  else
+    {
+      pb_set_error_at (error, PB_ERROR_IMAGE, photo->loc, "%s", local->message);
+      g_error_free (local);
+    }
+  return surface;
+}
+
+/* The caption under a photo of width `w` at (x, grid line `top`): its text in the caption
+ * style, the credit after it in brackets. Returns the lines set, or -1 with `error` set. */
+static int
+place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_t *photo,
+               double x, double w, int column, int span, int top, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *cap = &t->styles[PB_ROLE_CAPTION];
+  const pb_style_t *credit = &t->styles[PB_ROLE_CREDIT];
+  GString *text = g_string_new (photo->caption ? photo->caption : "");
+  pb_style_run_t runs[2] = { { 0, (int) text->len, cap }, { 0, 0, credit } };
+  int n_runs = 1;
+  if (photo->credit && *photo->credit)
+    {
+      runs[1].start = text->len;
+      g_string_append_printf (text, "（%s）", photo->credit);
+      runs[1].end = text->len;
+      n_runs = 2;
+    }
+  int caption_lines = 0;
+  if (text->len > 0)
+    {
+      pb_para_t *para = pb_shape_text (pc->fonts, text->str,
+                                       runs[0].end > 0 ? runs : runs + 1,
+                                       runs[0].end > 0 ? n_runs : 1, cap, photo->loc, error);
+      if (!para)
+        {
+          g_string_free (text, TRUE);
+          return -1;
+        }
+      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space };
+      caption_lines = pb_para_break (para, &m);
+      for (int i = 0; i < caption_lines; i++)
+        {
+          double base = pb_grid_body_baseline (&pc->grid, top + i);
+          pb_line_t *line = pb_emit_line (pc->page->lines, t, para, i, x, base, w,
+                                          PB_ROLE_CAPTION, story->id);
+          line->column = span == 1 ? column : -1;
+        }
+      pb_para_free (para);
+    }
+  g_string_free (text, TRUE);
+  return caption_lines;
+}
+
+int
+pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
+                GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  cairo_surface_t *surface = photo_surface (images, photo, error);
+  if (!surface)
+    return -1;
+  double px_w = cairo_image_surface_get_width (surface);
+  double px_h = cairo_image_surface_get_height (surface);
+  double x = pb_column_x (t, column), w = pb_span_width (t, span);
+  int lines = fixed_lines > 0 ? fixed_lines
+                              : MAX (PB_PHOTO_MIN_LINES,
+                                     (int) lround (w * px_h / px_w / t->leading));
+  double h = lines * t->leading;
+
+  pb_image_t *image = g_new0 (pb_image_t, 1);
+  image->frame = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, top), w, h };
+  image->photo = photo;
+  image->surface = surface;
+  image->story_id = story->id;
+  image->src = photo_crop (photo, px_w, px_h, w, h);
+  g_ptr_array_add (pc->page->images, image);
+
+  int caption_lines = place_caption (pc, story, photo, x, w, column, span, top + lines, error);
+  if (caption_lines < 0)
+    return -1;
+  return lines + caption_lines + 1;
+}
+
+/* ---- guide box ---- */
+
+int
+pb_guide_lines_needed (const pb_item_t *item)
+{
+  int lines = PB_GUIDE_TITLE_LINES;
+  for (guint i = 0; i < item->guide_entries->len; i++)
+    {
+      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
+      int parts = 1;
+      for (const char *p = e->title; *p; p++)
+        parts += *p == '\n';
+      lines += parts + 1;
+    }
+  return lines + 1;
+}
+
+/* One entry: its title's parts (split at '\n') at the box's inner width from grid line
+ * `*line`, then the leader with the page number flush right; *line moves past them. */
+static gboolean
+place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int number, double x,
+                   double inner, int *line, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *entry_s = &t->styles[PB_ROLE_GUIDE_ENTRY];
+  const pb_style_t *page_s = &t->styles[PB_ROLE_GUIDE_PAGE];
+  g_auto (GStrv) parts = g_strsplit (e->title, "\n", -1);
+  for (int k = 0; parts[k]; k++)
+    {
+      if (!*parts[k])
+        continue;
+      pb_para_t *tp = pb_shape_text (pc->fonts, parts[k], NULL, 0, entry_s, e->loc, error);
+      if (!tp)
+        return FALSE;
+      pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0 };
+      int n = pb_para_break (tp, &m);
+      for (int j = 0; j < n; j++)
+        pb_emit_line (pc->page->lines, t, tp, j, x,
+                      pb_grid_body_baseline (&pc->grid, (*line)++), inner,
+                      PB_ROLE_GUIDE_ENTRY, e->story_id)->link_page = number;
+      pb_para_free (tp);
+    }
+  g_autofree char *leader = g_strdup_printf ("——%02d", number);
+  pb_style_t right = *page_s;
+  right.align = PB_ALIGN_RIGHT;
+  pb_para_t *lp = pb_shape_text (pc->fonts, leader, NULL, 0, &right, e->loc, error);
+  if (!lp)
+    return FALSE;
+  pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0 };
+  pb_para_break (lp, &m);
+  pb_emit_line (pc->page->lines, t, lp, 0, x, pb_grid_body_baseline (&pc->grid, (*line)++),
+                inner, PB_ROLE_GUIDE_PAGE, e->story_id)->link_page = number;
+  pb_para_free (lp);
+  return TRUE;
+}
+
+gboolean
+pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_t *item,
+                GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *title_s = &t->styles[PB_ROLE_GUIDE_TITLE];
+  double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
+  double pad = PB_GUIDE_PAD * t->body_size, inner = width - 2 * pad;
+  int line = item->top;
+
+  /* The box: a frame around the item, a rule under the title. */
+  pb_rect_t *box = g_new (pb_rect_t, 1);
+  *box = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
+                       item->height * t->leading };
+  g_ptr_array_add (pc->page->boxes, box);
+
+  const char *title = item->guide_title ? item->guide_title : "导读";
+  pb_para_t *p = pb_shape_text (pc->fonts, title, NULL, 0, title_s, item->loc, error);
+  if (!p)
+    return FALSE;
+  double base = pb_grid_cell_top (&pc->grid, line)
+                + (PB_GUIDE_TITLE_LINES * t->leading - title_s->size) / 2
+                + PB_EM_ASCENT * title_s->size;
+  pb_set_display (pc->page->lines, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE,
+                  NULL);
+  pb_para_free (p);
+  line += PB_GUIDE_TITLE_LINES;
+  double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
+  add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
+
+  for (guint i = 0; i < item->guide_entries->len; i++)
+    {
+      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
+      gpointer number = g_hash_table_lookup (story_pages, e->story_id);
+      if (!number)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, e->loc,
+                           "guide entry: story \"%s\" is not placed on any page", e->story_id);
+          return FALSE;
+        }
+      if (!place_guide_entry (pc, e, GPOINTER_TO_INT (number), x + pad, inner, &line, error))
+        return FALSE;
+    }
+  if (line > item->top + item->height)
+    g_ptr_array_add (pc->warnings,
+                     g_strdup_printf ("%s:%d:%d: guide box needs %d lines, has %d",
+                                      item->loc.file, item->loc.line, item->loc.col,
+                                      line - item->top, item->height));
+  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
+  placed->kind = PB_ITEM_GUIDE;
+  placed->area = *box;
+  g_ptr_array_add (pc->page->items, placed);
+  return TRUE;
+}

@@ -1,0 +1,45 @@
+/* The elements a page shows by itself: the masthead or folio, a story's headlines, its photo
+ * with the caption, the guide box (导读). Each is set on the grid of one page and added to
+ * that page's layout; the body text is the flow's (flow.c). */
+#pragma once
+
+#include "setting.h"
+
+/* A page being made and what its elements need; filled in once per page and not changed
+ * while the page is made. */
+typedef struct {
+  const pb_issue_t *issue;
+  pb_fonts_t *fonts;
+  pb_page_layout_t *page;   /* receives lines, rules, boxes, images and placed items */
+  pb_grid_t grid;           /* the page's grid, line 0 under the masthead or folio */
+  GPtrArray *warnings;      /* of char*: the layout's */
+} pb_page_ctx_t;
+
+/* The masthead across the top of a front page: the paper's name, the date and the issue's
+ * lines beside it, a heavy rule over a hairline under it. */
+gboolean pb_place_masthead (const pb_page_ctx_t *pc, GError **error);
+/* The folio of an inside page: page and section, credits, paper and date, a rule under them. */
+gboolean pb_place_folio (const pb_page_ctx_t *pc, GError **error);
+
+/* Kicker, headline and subtitle across `width` from x (only measured when `dry`); returns the
+ * grid lines they take from the item's top, including one blank line under them, or -1 with
+ * `error` set. */
+int pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                      double x, double width, gboolean dry, GError **error);
+
+/* The photo at grid line `top` over `span` columns from `column` (`fixed_lines` high, or from
+ * its aspect when 0), cropped to fill its frame about its focal point, and its caption under
+ * it. `images` caches decoded files (file → cairo_surface_t*) across pages. Returns the grid
+ * lines taken, including a blank line under the caption, or -1 with `error` set. */
+int pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                    const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
+                    GError **error);
+
+/* The guide box: a frame, its title over a rule, each entry with a leader to the page number
+ * its story starts on (`story_pages`: story id → page number). */
+gboolean pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages,
+                         const pb_item_t *item, GError **error);
+
+/* Grid lines a guide box needs for its entries, with no width to break them at: one line an
+ * entry part, one for the page number, two for the title and one under the box. */
+int pb_guide_lines_needed (const pb_item_t *item);

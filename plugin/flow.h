@@ -1,0 +1,41 @@
+/* The body flow: a story's paragraphs through a chain of column frames, like Typst's regions:
+ * a frame takes whole grid lines until it is full, then the next continues. Widow and orphan
+ * control, subheads kept with their text, the last part's columns balanced. The flow takes its
+ * frames as a value and returns the lines it set; it places nothing on a page itself. */
+#pragma once
+
+#include "bodies.h"
+#include "setting.h"
+
+/* A column frame of a chain: grid lines [top, bottom) of one page column. */
+typedef struct {
+  int column;
+  int top, bottom;
+  int part;                 /* the chain part (a story item on one page) it belongs to */
+  gboolean balanced;        /* shortened to end level with its neighbours */
+} pb_region_t;
+
+/* What to flow: the story, its frames in reading order, and the grid of each part. */
+typedef struct {
+  const pb_story_t *story;
+  const pb_region_t *regions;
+  int n_regions;
+  const pb_grid_t *grids;   /* by part */
+  int n_parts;
+} pb_flow_in_t;
+
+/* What the flow set. */
+typedef struct {
+  int n_parts;
+  GPtrArray **lines;        /* by part: of pb_line_t*, in reading order, owned */
+  gboolean *reached;        /* by part: text flowed into it */
+  int overset_chars;        /* characters that found no frame */
+} pb_flow_out_t;
+
+/* Flows the story's body. When the text leaves room in the chain's last part, its columns are
+ * first balanced to end level; if the text then does not fit, it flows again into the frames
+ * as given. Returns a new result (pb_flow_out_free), or NULL with `error` set when a paragraph
+ * cannot be shaped. */
+pb_flow_out_t *pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
+                              GError **error);
+void pb_flow_out_free (pb_flow_out_t *out);

@@ -1,0 +1,214 @@
+/* Setting text on the page grid: geometry, shaping, lines into an explicit array. */
+#include "setting.h"
+
+#include <math.h>
+#include <string.h>
+#include "fonts.h"
+
+/* ---- geometry ---- */
+
+double
+pb_columns_width (const pb_template_t *t)
+{
+  return t->columns * t->column_width + (t->columns - 1) * t->gutter;
+}
+
+double
+pb_span_width (const pb_template_t *t, int span)
+{
+  return span * t->column_width + (span - 1) * t->gutter;
+}
+
+double
+pb_column_x (const pb_template_t *t, int column)
+{
+  return (t->trim_w - pb_columns_width (t)) / 2 + column * (t->column_width + t->gutter);
+}
+
+double
+pb_grid_baseline (const pb_template_t *t, double grid_top, int line)
+{
+  /* The body's em box sits in the middle of its grid cell. */
+  return grid_top + line * t->leading + (t->leading - t->body_size) / 2
+         + PB_EM_ASCENT * t->body_size;
+}
+
+int
+pb_page_grid_lines (const pb_template_t *t)
+{
+  /* The epsilon keeps a type area of exactly N lines from rounding down to N − 1. */
+  return (int) floor ((t->trim_h - t->margin_top - t->margin_bottom) / t->leading + 1e-6);
+}
+
+int
+pb_lines_for (const pb_template_t *t, double height)
+{
+  return (int) ceil (height / t->leading - 1e-6);
+}
+
+pb_grid_t
+pb_grid_of (const pb_page_layout_t *page, int offset)
+{
+  return (pb_grid_t) { page->tmpl, page->grid_top, offset };
+}
+
+double
+pb_grid_cell_top (const pb_grid_t *grid, int line)
+{
+  return grid->top + (grid->offset + line) * grid->tmpl->leading;
+}
+
+double
+pb_grid_body_baseline (const pb_grid_t *grid, int line)
+{
+  return pb_grid_baseline (grid->tmpl, grid->top, grid->offset + line);
+}
+
+double
+pb_style_leading (const pb_style_t *style)
+{
+  return style->leading > 0 ? style->leading : PB_DEFAULT_LEADING * style->size;
+}
+
+/* ---- the line object ---- */
+
+pb_line_t *
+pb_line_new (void)
+{
+  pb_line_t *line = g_new0 (pb_line_t, 1);
+  line->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_glyph_run_free);
+  line->block = -1;
+  line->column = -1;
+  return line;
+}
+
+void
+pb_glyph_run_free (pb_glyph_run_t *run)
+{
+  g_object_unref (run->font);
+  g_free (run->glyphs);
+  g_free (run->clusters);
+  g_free (run->text);
+  g_free (run);
+}
+
+void
+pb_line_free (pb_line_t *line)
+{
+  g_ptr_array_free (line->runs, TRUE);
+  g_free (line->text);
+  g_free (line);
+}
+
+int
+pb_count_chars (const char *text)
+{
+  int n = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      n++;
+  return n;
+}
+
+/* ---- styles ---- */
+
+struct pb_styles {
+  GPtrArray *owned;         /* of pb_style_t* */
+};
+
+pb_styles_t *
+pb_styles_new (void)
+{
+  pb_styles_t *styles = g_new (pb_styles_t, 1);
+  styles->owned = g_ptr_array_new_with_free_func (g_free);
+  return styles;
+}
+
+void
+pb_styles_free (pb_styles_t *styles)
+{
+  if (!styles)
+    return;
+  g_ptr_array_free (styles->owned, TRUE);
+  g_free (styles);
+}
+
+const pb_style_t *
+pb_styles_derive (pb_styles_t *styles, const pb_style_t *base, int weight, const char *font)
+{
+  pb_style_t *s = g_memdup2 (base, sizeof *base);
+  s->weight = weight;
+  if (font)
+    s->font = (char *) font; /* borrowed from the template */
+  g_ptr_array_add (styles->owned, s);
+  return s;
+}
+
+/* ---- shaping ---- */
+
+/* Errors name `loc`, or the character's own place in `block` when there is one. */
+static pb_para_t *
+shape_at (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
+          const pb_style_t *style, const pb_block_t *block, pb_loc_t loc, GError **error)
+{
+  pb_style_run_t whole = { 0, (int) strlen (text), style };
+  if (!runs)
+    runs = &whole, n_runs = 1;
+  int bad = -1;
+  GError *local = NULL;
+  pb_para_t *para = pb_para_new (fonts, text, runs, n_runs, &bad, &local);
+  if (!para)
+    {
+      if (block && bad >= 0)
+        loc = pb_block_loc_at (block, bad);
+      pb_set_error_at (error, local->code, loc, "%s", local->message);
+      g_error_free (local);
+    }
+  return para;
+}
+
+pb_para_t *
+pb_shape_text (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
+               const pb_style_t *style, pb_loc_t loc, GError **error)
+{
+  return shape_at (fonts, text, runs, n_runs, style, NULL, loc, error);
+}
+
+pb_para_t *
+pb_shape_block (pb_fonts_t *fonts, const pb_block_t *block, const pb_style_t *style,
+                GError **error)
+{
+  return shape_at (fonts, block->text, NULL, 0, style, block, block->loc, error);
+}
+
+/* ---- emitting lines ---- */
+
+pb_line_t *
+pb_emit_line (GPtrArray *into, const pb_template_t *t, pb_para_t *para, int index, double x,
+              double baseline, double measure, pb_role_t role, const char *story_id)
+{
+  pb_line_t *line = pb_line_new ();
+  line->role = role;
+  line->story_id = story_id;
+  line->measure = measure;
+  line->color = t->styles[role].color;
+  pb_para_emit_line (para, index, x, baseline, line);
+  g_ptr_array_add (into, line);
+  return line;
+}
+
+double
+pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
+                const pb_style_t *style, double x, double y, double width, pb_role_t role,
+                const char *story_id)
+{
+  pb_measure_t m = { width, style->indent, style->align, style->size, 0 };
+  int n = pb_para_break (para, &m);
+  double leading = pb_style_leading (style);
+  for (int i = 0; i < n; i++)
+    {
+      pb_emit_line (into, t, para, i, x, y, width, role, story_id);
+      y += leading;
+    }
+  return y - leading;
+}

@@ -1,0 +1,72 @@
+/* Setting text on the page grid: the grid's geometry, shaping with errors that name where the
+ * text comes from, and lines emitted into an array the caller names. Nothing here keeps state
+ * between calls but the style store, which the caller owns and passes. Used by the elements of
+ * a page (elements.c), the body flow (flow.c, bodies.c) and the page makeup (layout.c). */
+#pragma once
+
+#include "compose.h"
+#include "layout.h"
+
+/* Leading of a display style that gives none: 1.25 × its size. */
+#define PB_DEFAULT_LEADING 1.25
+
+/* A page's baseline grid as the items see it: the template, the y of the top of the page's
+ * grid line 0, and the grid lines above the items' line 0 (the masthead or folio). A value;
+ * nothing refers back to the page. */
+typedef struct {
+  const pb_template_t *tmpl;
+  double top;
+  int offset;
+} pb_grid_t;
+
+/* The grid of `page`, its items' line 0 `offset` lines down. */
+pb_grid_t pb_grid_of (const pb_page_layout_t *page, int offset);
+/* y of the top of the items' grid line `line`. */
+double pb_grid_cell_top (const pb_grid_t *grid, int line);
+/* Baseline of body text on the items' grid line `line`. */
+double pb_grid_body_baseline (const pb_grid_t *grid, int line);
+
+/* Width of `span` columns with the gutters between them, and of all the page's columns. */
+double pb_span_width (const pb_template_t *t, int span);
+double pb_columns_width (const pb_template_t *t);
+/* Whole grid lines of the type area. */
+int pb_page_grid_lines (const pb_template_t *t);
+/* Grid lines that `height` points take, rounded up. */
+int pb_lines_for (const pb_template_t *t, double height);
+/* Leading of a display style: its own, or PB_DEFAULT_LEADING × its size. */
+double pb_style_leading (const pb_style_t *style);
+
+/* Characters that print (not spaces): what overset counts. */
+int pb_count_chars (const char *text);
+void pb_glyph_run_free (pb_glyph_run_t *run);
+
+/* Styles derived from the template's (bold or emphasised body text) live as long as the
+ * paragraphs set in them: a store owned by the caller of pb_layout_issue's phases. */
+typedef struct pb_styles pb_styles_t;
+/* Returns a new, empty store; free with pb_styles_free. */
+pb_styles_t *pb_styles_new (void);
+void pb_styles_free (pb_styles_t *styles);
+/* `base` with another weight and, when `font` is not NULL, another family (borrowed from the
+ * template). The result belongs to the store. */
+const pb_style_t *pb_styles_derive (pb_styles_t *styles, const pb_style_t *base, int weight,
+                                    const char *font);
+
+/* A paragraph in the style runs given (NULL: `style` throughout), shaped and not yet broken.
+ * Errors name `loc`. Returns a new paragraph (pb_para_free) or NULL with `error` set. */
+pb_para_t *pb_shape_text (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs,
+                          int n_runs, const pb_style_t *style, pb_loc_t loc, GError **error);
+/* A Markdown block in one style; a character no font has is named where it stands. */
+pb_para_t *pb_shape_block (pb_fonts_t *fonts, const pb_block_t *block, const pb_style_t *style,
+                           GError **error);
+
+/* Line `index` of `para` as a new line at (x, baseline), set to `measure`, in `role`'s colour
+ * of template `t`; appended to `into`, which owns it. Returns the line (borrowed). */
+pb_line_t *pb_emit_line (GPtrArray *into, const pb_template_t *t, pb_para_t *para, int index,
+                         double x, double baseline, double measure, pb_role_t role,
+                         const char *story_id);
+
+/* Breaks a display paragraph (headline, kicker, caption …) at `width` and emits it line by line
+ * into `into` from baseline `y` with the style's leading; returns the last line's baseline. */
+double pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
+                       const pb_style_t *style, double x, double y, double width,
+                       pb_role_t role, const char *story_id);
