@@ -13,6 +13,7 @@ typedef struct {
   GArray *runs;             /* of pb_style_run_t */
   pb_measure_t measure;
   pb_para_t *para;          /* NULL once taken */
+  gboolean set;             /* shaped and broken without error: `n` holds, taken or not */
   int n;
   GError *error;
   int bad_offset;           /* in `text`, of a character no font has */
@@ -135,7 +136,10 @@ prep_run (pb_prep_t *prep)
   prep->para = pb_para_new (prep->fonts, prep->text, (pb_style_run_t *) prep->runs->data,
                             prep->runs->len, &prep->bad_offset, &prep->error);
   if (prep->para)
-    prep->n = pb_para_break (prep->para, &prep->measure);
+    {
+      prep->n = pb_para_break (prep->para, &prep->measure);
+      prep->set = TRUE;
+    }
 }
 
 static void
@@ -207,7 +211,7 @@ pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
       const pb_prep_t *prep = prep_of (bodies, story, b);
       if (((pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_SUBHEAD)
         lines += MAX (sub->lines, 2) + sub->space_before + sub->space_after;
-      else if (!prep || !prep->para)
+      else if (!prep || !prep->set)
         return -1;
       else
         lines += prep->n;
@@ -220,7 +224,7 @@ pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint
                        const pb_template_t *t, const pb_measure_t *m, GError **error)
 {
   const pb_prep_t *prep = prep_of (bodies, story, index);
-  if (prep && prep->para && pb_same_measure (&prep->measure, m))
+  if (prep && prep->set && pb_same_measure (&prep->measure, m))
     return prep->n;
   const pb_block_t *block = story->blocks->pdata[index];
   pb_para_t *para = pb_shape_text (bodies->fonts, block->text, NULL, 0,

@@ -403,6 +403,22 @@ pb_para_free (pb_para_t *para)
 
 #define INFEASIBLE 1e30
 #define MAX_STRETCH_EM 0.5  /* beyond this a line is only taken when nothing else fits */
+/* Lengths closer than this (pt) count as equal when a line is measured. */
+#define FIT_EPSILON 0.001
+/* Badness: stretching by r em per gap costs STRETCH_COST·(r/STRETCH_UNIT_EM)³; pushing in
+ * punctuation costs SQUEEZE_COST·(need/(SQUEEZE_UNIT_EM em))², less for the same amount, so
+ * compression comes first (clreq: reduce before expand); a ragged (unjustified) line costs
+ * RAGGED_COST·(white/em)². */
+#define STRETCH_COST 100
+#define STRETCH_UNIT_EM 0.1
+#define SQUEEZE_COST 40
+#define SQUEEZE_UNIT_EM 0.5
+#define RAGGED_COST 10
+/* Demerits added to a last line of one character (a runt), to a break the rules discourage,
+ * and, in a display line with spaces, to a break that is not at a space. */
+#define RUNT_DEMERITS 1e6
+#define DISCOURAGED_DEMERITS 1e6
+#define NOT_AT_SPACE_DEMERITS 1e5
 
 /* What a candidate line [first, last) needs, before the choice of adjustments. */
 typedef struct {
@@ -478,8 +494,7 @@ cube (double x)
   return x * x * x;
 }
 
-/* Badness of a line: stretching by r em per gap costs (r/0.1)³·100, compressing punctuation
- * costs less for the same amount, so compression is preferred (clreq: reduce before expand). */
+/* Badness of a line (the constants above). */
 static double
 line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
 {
@@ -488,22 +503,22 @@ line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
   if (diff < 0)
     {
       double need = -diff - fit->end_squeeze;
-      if (need <= 0.001)
+      if (need <= FIT_EPSILON)
         return 0;
-      if (need > fit->mid_squeeze + 0.001)
+      if (need > fit->mid_squeeze + FIT_EPSILON)
         return INFEASIBLE;
-      return 40 * (need / (0.5 * em)) * (need / (0.5 * em));
+      return SQUEEZE_COST * (need / (SQUEEZE_UNIT_EM * em)) * (need / (SQUEEZE_UNIT_EM * em));
     }
   if (m->align != PB_ALIGN_JUSTIFY)
-    return last_line && m->align == PB_ALIGN_LEFT ? 0 : (diff / em) * (diff / em) * 10;
-  if (last_line || diff < 0.001)
+    return last_line && m->align == PB_ALIGN_LEFT ? 0 : (diff / em) * (diff / em) * RAGGED_COST;
+  if (last_line || diff < FIT_EPSILON)
     return 0;
   if (fit->gaps == 0)
     return INFEASIBLE;
   double r = diff / fit->gaps / em;
   if (r > MAX_STRETCH_EM)
     return INFEASIBLE;
-  return 100 * cube (r / 0.1);
+  return STRETCH_COST * cube (r / STRETCH_UNIT_EM);
 }
 
 /* Units that print as characters on a line (not spaces, not punctuation). */
@@ -534,14 +549,14 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   double d = (1 + bad) * (1 + bad);
   /* A paragraph ending in one character (with its punctuation) is a runt. */
   if (last_line && first > 0 && count_letters (para, first, last) <= 1)
-    d += 1e6;
+    d += RUNT_DEMERITS;
   if (!last_line && unit_at (para, last - 1)->break_after == PB_BREAK_DISCOURAGED)
-    d += 1e6;
+    d += DISCOURAGED_DEMERITS;
   /* In a headline a space separates phrases (大力推进产业 加快发展科技): break there, not inside
    * a phrase, when the headline has spaces at all. */
   if (!last_line && m->align != PB_ALIGN_JUSTIFY && para->has_space
       && unit_at (para, last - 1)->cls != PB_CLS_SPACE)
-    d += 1e5;
+    d += NOT_AT_SPACE_DEMERITS;
   return d;
 }
 
@@ -565,7 +580,7 @@ scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
       w += u->advance - u->squeeze_max + (j - 1 > first ? latin_gap (para, j - 1, m) : 0);
       /* a trailing space does not count against the measure */
       gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
-                      <= m->width + 0.001;
+                      <= m->width + FIT_EPSILON;
       if (!fits && j > first + 1)
         break;
       fallback_any = j;
