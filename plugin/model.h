@@ -198,7 +198,13 @@ typedef enum {
 void pb_set_error_at (GError **error, pb_error_code_t code, pb_loc_t loc,
                       const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
-/* `datadir` holds layouts/ and fonts/; named templates are looked up in datadir/layouts. */
+/* The loader (issue.c, with template.c, markdown.c and jsondoc.c under it).
+ *
+ * Loads an issue: a new pb_issue_t (pb_issue_free) or NULL with `error` set. `datadir` (not
+ * NULL) is the folder holding layouts/, where named templates are looked up; the caller
+ * decides it (the job's default is in paiban.c). Warnings go to the issue's `warnings`.
+ * pb_issue_load_data reads `len` bytes of `data` as the issue `name` of folder `base_dir`
+ * (NULL: "<data>" in "."). */
 pb_issue_t *pb_issue_load_file (const char *path, const char *datadir, GError **error);
 pb_issue_t *pb_issue_load_data (const char *data, gsize len, const char *name,
                                 const char *base_dir, const char *datadir, GError **error);
@@ -208,8 +214,22 @@ void pb_issue_free (pb_issue_t *issue);
  * the folio style's `lines`); items count their `top` from below them. */
 int pb_page_head_lines (const pb_page_t *page);
 
-pb_template_t *pb_template_load_file (const char *path, GError **error);
+/* Loads a template file: a new pb_template_t (pb_template_free) or NULL with `error` set.
+ * Warnings (unknown keys) are added to `warnings`, an array of char* "file:line:col: message"
+ * that owns them (made with g_free as its free function); NULL drops them. */
+pb_template_t *pb_template_load_file (const char *path, GPtrArray *warnings, GError **error);
 void pb_template_free (pb_template_t *tmpl);
+
+/* The keys the loader knows in each kind of object, the kind named as in the warning about an
+ * unknown key ("story", "item photo" …): NULL-terminated lists, in tables that end with a NULL
+ * kind. docs/issue.schema.json and docs/template.schema.json list the same keys
+ * (tests/test-schemas.py checks that they agree). */
+typedef struct {
+  const char *kind;
+  const char *const *keys;
+} pb_known_keys_t;
+extern const pb_known_keys_t pb_issue_known_keys[];
+extern const pb_known_keys_t pb_template_known_keys[];
 
 /* Lengths: number = pt; "12pt", "3mm", "1.2cm", "0.5in", "2字"/"2em" (× em), Chinese size
  * names. Returns FALSE on a malformed string. */

@@ -60,9 +60,11 @@ same_dir (const char *a, const char *b)
   return real && strcmp (a, real) == 0;
 }
 
-/* Looked up relative to the plugin first, so that a DESTDIR-staged or moved installation
- * reads its own data, and a build-tree plugin reads the working tree rather than a stale
- * installed copy. The configured install path is the last resort. */
+/* The data folder unless the host sets "datadir": the only place that decides it (the loader
+ * and the font sets take the folder they are given). Looked up relative to the plugin first,
+ * so that a DESTDIR-staged or moved installation reads its own data, and a build-tree plugin
+ * reads the working tree rather than a stale installed copy. The configured install path is
+ * the last resort. */
 static char *
 default_datadir (void)
 {

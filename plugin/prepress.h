@@ -10,10 +10,10 @@
 
 #include <glib.h>
 #include "layout.h"
+#include "units.h"
 
 /* Crop marks (ISO 12647-2 practice): 5 mm long, 0.25 pt, registration colour, starting 3 mm
  * from the trim and never inside the bleed. */
-#define PB_MM (72.0 / 25.4)
 #define PB_MARK_LENGTH (5 * PB_MM)
 #define PB_MARK_OFFSET (3 * PB_MM)
 #define PB_MARK_WIDTH 0.25

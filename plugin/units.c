@@ -1,5 +1,6 @@
 /* Lengths and Chinese type size names (docs/format.md, "Lengths and sizes"). */
 #include "model.h"
+#include "units.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,7 +40,8 @@ typedef struct {
 } unit_t;
 
 static const unit_t units[] = {
-  { "", 1 }, { "pt", 1 }, { "mm", 72 / 25.4 }, { "cm", 72 / 2.54 }, { "in", 72 },
+  { "", 1 }, { "pt", 1 }, { "mm", PB_MM }, { "cm", PB_PT_PER_INCH / PB_CM_PER_INCH },
+  { "in", PB_PT_PER_INCH },
   { "字", 0 }, { "em", 0 },
 };
 

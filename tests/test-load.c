@@ -1,4 +1,5 @@
-/* Tests of the issue/template loader and the length parser (plugin/load.c, plugin/units.c).
+/* Tests of the issue/template loader and the length parser (plugin/issue.c, template.c,
+ * markdown.c, units.c; the JSON layer alone is tested by test-jsondoc.c).
  * Fixtures live in tests/data/load; they use their own template (tmpl.json) so that these
  * tests do not depend on layouts/. */
 #include "model.h"
@@ -176,12 +177,44 @@ test_template (void)
 {
   g_autofree char *path = data_path ("tmpl.json");
   g_autoptr (GError) error = NULL;
-  pb_template_t *t = pb_template_load_file (path, &error);
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  pb_template_t *t = pb_template_load_file (path, warnings, &error);
   g_assert_no_error (error);
   g_assert_nonnull (t);
   g_assert_cmpstr (t->path, ==, path);
+  g_assert_cmpuint (warnings->len, ==, 0);
   check_template (t);
   pb_template_free (t);
+}
+
+/* Unknown keys in a template loaded on its own come back to the caller, not on stderr. */
+static void
+test_template_warnings (void)
+{
+  g_autofree char *src = data_path ("tmpl.json");
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "{\n"));
+  g_autofree char *bad = g_strconcat ("{\n  \"colour\": \"red\",\n", text + 2, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("paiban-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "tmpl.json", NULL);
+  g_assert_true (g_file_set_contents (path, bad, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  pb_template_t *t = pb_template_load_file (path, warnings, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_autofree char *expected = g_strdup_printf ("%s:2:3: unknown key \"colour\" in template",
+                                               path);
+  g_assert_cmpstr (warnings->pdata[0], ==, expected);
+  pb_template_free (t);
+  /* Without an array, the warning is dropped and the template still loads. */
+  t = pb_template_load_file (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  pb_template_free (t);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static const pb_block_t *
@@ -693,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/units/parse-length", test_parse_length);
   g_test_add_func ("/units/size-names", test_size_names);
   g_test_add_func ("/load/template", test_template);
+  g_test_add_func ("/load/template-warnings", test_template_warnings);
   g_test_add_func ("/load/good", test_good);
   g_test_add_func ("/load/unknown-key-warning", test_unknown_key_warning);
   g_test_add_func ("/load/photo-warning", test_photo_warning);

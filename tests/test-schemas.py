@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""The JSON Schemas shipped for editors accept the bundled examples and templates and reject
-broken ones. TAP output; skipped when the jsonschema module is missing."""
+"""The JSON Schemas shipped for editors list the keys the loader knows, accept the bundled
+examples and templates and reject broken ones. TAP output.
+
+Usage: test-schemas.py SOURCE_ROOT DUMP_KEYS
+DUMP_KEYS is tests/dump-keys.c built: it prints the loader's tables of known keys. The
+validation checks are skipped when the jsonschema module is missing."""
 import copy
 import json
 import os
+import subprocess
 import sys
 
-root = sys.argv[1]
-try:
-    import jsonschema
-except ImportError:
-    print("1..0 # SKIP python3-jsonschema is not installed")
-    sys.exit(0)
+root, dump_keys = sys.argv[1], sys.argv[2]
 
 
 def load(*path):
@@ -21,6 +21,87 @@ def load(*path):
 
 issue_schema = load("docs", "issue.schema.json")
 template_schema = load("docs", "template.schema.json")
+
+n = 0
+
+
+def check(name, ok):
+    global n
+    n += 1
+    print(("ok" if ok else "not ok") + f" {n} {name}")
+
+
+# Where the schemas describe each kind of object the loader reads (the kinds are named as in
+# the loader's warnings about unknown keys).
+schema_of_kind = {
+    "issue": {
+        "issue": "",
+        "masthead": "/properties/masthead",
+        "story": "/$defs/story",
+        "photo": "/$defs/photo",
+        "page": "/$defs/page",
+        "item": "/$defs/item",
+        "item photo": "/$defs/item/properties/photo",
+        "guide": "/$defs/guide",
+        "guide entry": "/$defs/guide/properties/entries/items",
+    },
+    "template": {
+        "template": "",
+        "trim": "/properties/trim",
+        "margins": "/properties/margins",
+        "columns": "/properties/columns",
+        "styles": "/properties/styles",
+        "style": "/$defs/style",
+    },
+}
+schemas = {"issue": issue_schema, "template": template_schema}
+
+
+def at(schema, pointer):
+    for part in pointer.split("/")[1:]:
+        schema = schema[part]
+    return schema
+
+
+def closed_objects(node, pointer=""):
+    """Pointers of the schema's objects that allow only the keys they list."""
+    if isinstance(node, dict):
+        if "properties" in node and node.get("additionalProperties") is False:
+            yield pointer
+        for key, value in node.items():
+            yield from closed_objects(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from closed_objects(value, f"{pointer}/{i}")
+
+
+known = json.loads(subprocess.run([dump_keys], check=True, capture_output=True,
+                                  text=True).stdout)
+for doc, kinds in schema_of_kind.items():
+    check(f"the loader reads the same kinds of {doc} objects as listed here",
+          sorted(known[doc]) == sorted(kinds))
+    for kind in sorted(set(known[doc]) - set(kinds)):
+        print(f"# the loader's {doc} kind \"{kind}\" has no schema here")
+    closed = set(closed_objects(schemas[doc]))
+    check(f"every closed object of docs/{doc}.schema.json is a kind the loader reads",
+          closed == set(kinds.values()))
+    for pointer in sorted(closed - set(kinds.values())):
+        print(f"# \"{pointer or '/'}\" of the schema is not listed here")
+    for kind, pointer in sorted(kinds.items()):
+        loader = set(known[doc].get(kind, []))
+        schema = set(at(schemas[doc], pointer)["properties"])
+        check(f"{doc} {kind}: the loader and the schema know the same keys", loader == schema)
+        for key in sorted(loader - schema):
+            print(f"# \"{key}\" is known to the loader only")
+        for key in sorted(schema - loader):
+            print(f"# \"{key}\" is in the schema only")
+
+try:
+    import jsonschema
+except ImportError:
+    print("# python3-jsonschema is not installed: the validation checks are skipped")
+    print(f"1..{n}")
+    sys.exit(0)
 
 
 def validator(schema):
@@ -37,15 +118,6 @@ def validator(schema):
             base + "template.schema.json": template_schema,
             base + "issue.schema.json": issue_schema})
         return cls(schema, resolver=resolver)
-
-
-n = 0
-
-
-def check(name, ok):
-    global n
-    n += 1
-    print(("ok" if ok else "not ok") + f" {n} {name}")
 
 
 issues = validator(issue_schema)

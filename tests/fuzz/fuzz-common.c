@@ -36,7 +36,7 @@ fz_fail (const char *file, int line, const char *cond, const char *fmt, ...)
 
 /* GLib criticals and warnings from our code or the libraries mean that some input reached a
  * path it should not (a g_return_if_fail guard, a Pango complaint): a finding, so abort.
- * Messages (pb_template_load_file's warnings) are expected and dropped to keep output short. */
+ * Messages are dropped to keep output short. */
 static GLogWriterOutput
 log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {

@@ -63,7 +63,7 @@ load_geometry (void)
         ? g_build_filename (env->dir, t->name, NULL)
         : g_strdup_printf ("%s/layouts/%s.json", env->datadir, t->name);
       GError *error = NULL;
-      pb_template_t *tmpl = pb_template_load_file (path, &error);
+      pb_template_t *tmpl = pb_template_load_file (path, NULL, &error);
       if (!tmpl)
         fz_fail (__FILE__, __LINE__, "template", "%s", error->message);
       *t = (fz_tmpl_t) { t->name, tmpl->columns, tmpl->lines, tmpl->masthead_lines,

@@ -19,17 +19,10 @@ static const char issue_json[] =
   "        \"column\": 1, \"span\": 1, \"top\": 0, \"height\": 3 } ] },\n"
   "    { \"number\": 3, \"elsewhere\": true, \"stories\": [ \"b\" ] } ] }\n";
 
-/* pb_template_load_file reports unknown keys with g_message; they are expected here. */
-static void
-drop_message (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-}
-
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   env = fz_setup (TRUE);
-  g_log_set_handler (NULL, G_LOG_LEVEL_MESSAGE, drop_message, NULL);
   return 0;
 }
 
@@ -38,8 +31,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *path = fz_write ("fuzz.json", data, size);
   GError *error = NULL;
-  pb_template_t *t = pb_template_load_file (path, &error);
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  pb_template_t *t = pb_template_load_file (path, warnings, &error);
   fz_check_error (t != NULL, &error, "pb_template_load_file");
+  for (guint i = 0; i < warnings->len; i++)
+    fz_check (g_str_has_prefix (warnings->pdata[i], path)
+              && g_utf8_validate (warnings->pdata[i], -1, NULL),
+              "warning \"%s\" does not name the template file", (char *) warnings->pdata[i]);
   if (!t)
     return 0;
   fz_check (t->lines >= 3 && t->columns >= 1 && t->leading >= t->body_size,

@@ -1,0 +1,973 @@
+/* The issue (issue.json; docs/issue.schema.json) into the model of model.h: stories with
+ * their bodies and photos, pages with their items and guide entries, and the checks across
+ * them (story references, overlaps, guide entries that need a page). Templates are read by
+ * template.c, bodies by markdown.c, the JSON itself by jsondoc.c. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "jsondoc.h"
+#include "markdown.h"
+#include "template.h"
+
+#define MAX_BODY_BYTES (2 * PB_MIB)
+#define MAX_PAGES 500
+#define MAX_ITEMS 2000
+#define MAX_STORIES 10000
+#define MAX_PAGE_NUMBER 9999
+/* The smallest photo frame, in grid lines. */
+#define MIN_PHOTO_LINES 3
+#define DEFAULT_GUIDE_TITLE "导读"
+
+/* The keys of each kind of object in an issue, as docs/issue.schema.json lists them. */
+static const char *const issue_keys[] = {
+  "$schema", "paper", "paper_en", "date", "masthead", "template", "stories", "pages", NULL
+};
+static const char *const masthead_keys[] = { "lines", NULL };
+static const char *const story_keys[] = {
+  "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
+  "author", NULL
+};
+static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
+static const char *const page_keys[] = {
+  "number", "section", "template", "masthead", "credits", "elsewhere", "stories", "items",
+  NULL
+};
+static const char *const item_keys[] = {
+  "story", "guide", "photo", "column", "span", "top", "height", "headline_size", NULL
+};
+static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
+static const char *const guide_keys[] = { "title", "entries", NULL };
+static const char *const guide_entry_keys[] = { "story", "title", NULL };
+
+const pb_known_keys_t pb_issue_known_keys[] = {
+  { "issue", issue_keys },
+  { "masthead", masthead_keys },
+  { "story", story_keys },
+  { "photo", photo_keys },
+  { "page", page_keys },
+  { "item", item_keys },
+  { "item photo", item_photo_keys },
+  { "guide", guide_keys },
+  { "guide entry", guide_entry_keys },
+  { NULL, NULL },
+};
+
+/* ---- Freeing ---- */
+
+static void
+photo_free (gpointer p)
+{
+  pb_photo_t *ph = p;
+  g_free (ph->file);
+  g_free (ph->caption);
+  g_free (ph->credit);
+  g_free (ph);
+}
+
+static void
+story_free (gpointer p)
+{
+  pb_story_t *s = p;
+  g_free (s->id);
+  g_free (s->kicker);
+  g_free (s->headline);
+  g_free (s->subtitle);
+  g_free (s->dateline);
+  g_free (s->author);
+  g_clear_pointer (&s->blocks, g_ptr_array_unref);
+  g_clear_pointer (&s->photos, g_ptr_array_unref);
+  g_free (s);
+}
+
+static void
+guide_entry_free (gpointer p)
+{
+  pb_guide_entry_t *e = p;
+  g_free (e->story_id);
+  g_free (e->title);
+  g_free (e);
+}
+
+static void
+item_free (gpointer p)
+{
+  pb_item_t *it = p;
+  g_free (it->story_id);
+  g_free (it->guide_title);
+  g_clear_pointer (&it->guide_entries, g_ptr_array_unref);
+  g_free (it);
+}
+
+static void
+credit_free (gpointer p)
+{
+  pb_credit_t *c = p;
+  g_free (c->key);
+  g_free (c->value);
+  g_free (c);
+}
+
+static void
+page_free (gpointer p)
+{
+  pb_page_t *pg = p;
+  g_free (pg->section);
+  g_clear_pointer (&pg->credits, g_ptr_array_unref);
+  g_clear_pointer (&pg->story_ids, g_ptr_array_unref);
+  g_clear_pointer (&pg->items, g_ptr_array_unref);
+  g_free (pg);
+}
+
+void
+pb_issue_free (pb_issue_t *issue)
+{
+  if (!issue)
+    return;
+  g_free (issue->path);
+  g_free (issue->dir);
+  g_free (issue->paper);
+  g_free (issue->paper_en);
+  g_free (issue->date);
+  g_clear_pointer (&issue->masthead_lines, g_ptr_array_unref);
+  g_clear_pointer (&issue->story_by_id, g_hash_table_unref);
+  g_clear_pointer (&issue->stories, g_ptr_array_unref);
+  g_clear_pointer (&issue->pages, g_ptr_array_unref);
+  g_clear_pointer (&issue->templates, g_ptr_array_unref);
+  g_clear_pointer (&issue->files, g_ptr_array_unref);
+  g_clear_pointer (&issue->warnings, g_ptr_array_unref);
+  g_free (issue);
+}
+
+/* ---- Files named in the issue ---- */
+
+static char *
+join_path (const char *dir, const char *rel)
+{
+  if (!dir || !*dir || strcmp (dir, ".") == 0)
+    return g_strdup (rel);
+  return g_build_filename (dir, rel, NULL);
+}
+
+static gboolean
+has_dotdot (const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (strcmp (parts[i], "..") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+path_inside (const char *dir, const char *path)
+{
+  gsize n = strlen (dir);
+  if (n == 1 && dir[0] == '/')
+    return TRUE;
+  return strncmp (dir, path, n) == 0 && path[n] == '/';
+}
+
+/* ---- The issue ---- */
+
+typedef struct {
+  char *what;
+  char *story_id;
+  pb_loc_t at;
+} guide_ref_t;
+
+static void
+guide_ref_free (gpointer p)
+{
+  guide_ref_t *r = p;
+  g_free (r->what);
+  g_free (r->story_id);
+  g_free (r);
+}
+
+typedef struct {
+  pb_issue_t *issue;
+  pb_json_doc_t *d;
+  const char *datadir;
+  char *real_dir;          /* the issue folder, canonical; made when first needed */
+  GHashTable *templates;   /* path → pb_template_t*, borrowed */
+  GHashTable *page_first;  /* page number → its first JsonNode, borrowed */
+  GHashTable *placed;      /* story id → TRUE, for guide entries */
+  GPtrArray *guide_refs;   /* guide_ref_t*, checked once all pages are read */
+  const pb_template_t *tmpl; /* the issue's default */
+} loader_t;
+
+static const char *
+intern_file (pb_issue_t *issue, const char *path)
+{
+  char *copy = g_strdup (path);
+  g_ptr_array_add (issue->files, copy);
+  return copy;
+}
+
+static gboolean
+path_error (const pb_json_obj_t *o, JsonNode *n, pb_error_code_t code, GError **error,
+            const char *fmt, const char *key, const char *value)
+{
+  g_autofree char *msg = g_strdup_printf (fmt, key, value);
+  pb_set_error_at (error, code, pb_json_node_loc (o->d, n), "%s: %s", o->what, msg);
+  return FALSE;
+}
+
+/* Files named in an issue must stay inside its folder, also through symbolic links: issues
+ * come from many hands and must not pull in arbitrary files of the machine. */
+static gboolean
+resolve_file (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, char **out,
+              GError **error)
+{
+  const char *rel = json_node_get_string (n);
+  if (!*rel)
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must not be empty%s", key, "");
+  if (g_path_is_absolute (rel))
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must be a path relative to the "
+                       "issue's folder, not the absolute path \"%s\"", key, rel);
+  if (has_dotdot (rel))
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must not contain \"..\": \"%s\" "
+                       "would leave the issue's folder", key, rel);
+  g_autofree char *path = join_path (l->issue->dir, rel);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": file \"%s\" not found", key, path);
+  if (!l->real_dir)
+    l->real_dir = realpath (l->issue->dir, NULL);
+  g_autofree char *real = realpath (path, NULL);
+  /* The folder itself ("." or "sub/..") is inside; it fails as not a regular file below. */
+  if (!l->real_dir || !real
+      || (strcmp (real, l->real_dir) != 0 && !path_inside (l->real_dir, real)))
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\": \"%s\" leads outside the "
+                       "issue's folder (through a symbolic link)", key, rel);
+  if (!g_file_test (real, G_FILE_TEST_IS_REGULAR))
+    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": \"%s\" is not a regular file", key,
+                       path);
+  if (g_access (real, R_OK) != 0)
+    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": cannot read \"%s\"", key, path);
+  *out = g_steal_pointer (&path);
+  return TRUE;
+}
+
+static gboolean
+valid_id (const char *s)
+{
+  if (!*s)
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_' && *s != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* A name is looked up in DATADIR/layouts; a value ending in .json is a file of the issue. */
+static gboolean
+template_path (loader_t *l, const pb_json_obj_t *o, JsonNode *n, char **path, GError **error)
+{
+  const char *value = json_node_get_string (n);
+  if (g_str_has_suffix (value, ".json"))
+    return resolve_file (l, o, "template", n, path, error);
+  if (!valid_id (value))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: unknown template \"%s\": give a name from layouts/ or a path "
+                       "ending in .json", o->what, value);
+      return FALSE;
+    }
+  g_autofree char *base = g_strconcat (value, ".json", NULL);
+  *path = g_build_filename (l->datadir, "layouts", base, NULL);
+  if (g_file_test (*path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                   "%s: unknown template \"%s\" (there is no %s)", o->what, value, *path);
+  return FALSE;
+}
+
+/* Each distinct template file is loaded once; pages borrow it from the issue. */
+static gboolean
+get_template (loader_t *l, const pb_json_obj_t *o, gboolean required, const pb_template_t **out,
+              GError **error)
+{
+  JsonNode *n = pb_json_member (o, "template");
+  g_autofree char *path = NULL;
+  *out = l->tmpl;
+  if (!n)
+    return required ? pb_json_missing (o, "template", error) : TRUE;
+  if (!pb_json_is_string (n))
+    return pb_json_wrong_type (o, "template", n, "a string", error);
+  if (!template_path (l, o, n, &path, error))
+    return FALSE;
+  pb_template_t *t = g_hash_table_lookup (l->templates, path);
+  if (!t)
+    {
+      g_autofree char *what = g_strdup_printf ("%s: template", o->what);
+      t = pb_template_load_at (path, pb_json_node_loc (o->d, n), what, l->issue->warnings,
+                               error);
+      if (!t)
+        return FALSE;
+      g_ptr_array_add (l->issue->templates, t);
+      g_hash_table_insert (l->templates, t->path, t);
+    }
+  *out = t;
+  return TRUE;
+}
+
+static gboolean
+read_body (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
+{
+  JsonNode *body = pb_json_member (o, "body"), *file = pb_json_member (o, "body_file");
+  if (body && file)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, file),
+                       "%s: give either \"body\" or \"body_file\", not both", o->what);
+      return FALSE;
+    }
+  if (!body && !file)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, o->node),
+                       "%s: missing \"body\" or \"body_file\"", o->what);
+      return FALSE;
+    }
+  JsonNode *n = body ? body : file;
+  const char *key = body ? "body" : "body_file";
+  if (!pb_json_is_string (n))
+    return pb_json_wrong_type (o, key, n, "a string", error);
+  pb_loc_t at = pb_json_node_loc (o->d, n);
+  if (body)
+    {
+      const char *text = json_node_get_string (n);
+      if (strlen (text) > MAX_BODY_BYTES)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, at, "%s: \"body\" is longer than %d MiB",
+                           o->what, MAX_BODY_BYTES / PB_MIB);
+          return FALSE;
+        }
+      return pb_markdown_parse (text, strlen (text), NULL, at, o->what, s->blocks, error);
+    }
+  g_autofree char *path = NULL, *buf = NULL;
+  gsize len;
+  return resolve_file (l, o, "body_file", n, &path, error)
+         && pb_read_file (path, MAX_BODY_BYTES, at, o->what, &buf, &len, error)
+         && pb_markdown_parse (buf, len, intern_file (l->issue, path), at, o->what, s->blocks,
+                               error);
+}
+
+/* "focus": [x, y], the point of the photo a crop keeps in view, as fractions of its width and
+ * height from the top-left corner. */
+static gboolean
+get_focus (const pb_json_obj_t *o, pb_photo_t *ph, GError **error)
+{
+  JsonNode *arr;
+  if (!pb_json_get_array (o, "focus", FALSE, &arr, error))
+    return FALSE;
+  if (!arr)
+    return TRUE;
+  double v[2];
+  gboolean ok = pb_json_array_length (arr) == 2;
+  for (guint i = 0; ok && i < 2; i++)
+    ok = pb_json_number (o->d, pb_json_element (arr, i), &v[i]) && v[i] >= 0 && v[i] <= 1;
+  if (!ok)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: \"focus\" must be [x, y], two numbers from 0 to 1 (fractions of "
+                       "the photo's width and height)", o->what);
+      return FALSE;
+    }
+  ph->has_focus = TRUE;
+  ph->focus_x = v[0];
+  ph->focus_y = v[1];
+  return TRUE;
+}
+
+static gboolean
+read_photo (loader_t *l, const pb_json_obj_t *story, JsonNode *node, guint index, pb_story_t *s,
+            GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s, photo %u", story->what, index + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (story->d, node, what, "photo", photo_keys, &o, error))
+    return FALSE;
+  pb_photo_t *ph = g_new0 (pb_photo_t, 1);
+  g_ptr_array_add (s->photos, ph);
+  JsonNode *file = pb_json_member (&o, "file");
+  if (!file)
+    return pb_json_missing (&o, "file", error);
+  if (!pb_json_is_string (file))
+    return pb_json_wrong_type (&o, "file", file, "a string", error);
+  ph->loc = pb_json_node_loc (o.d, file);
+  if (!resolve_file (l, &o, "file", file, &ph->file, error)
+      || !pb_json_get_string (&o, "caption", FALSE, &ph->caption, error)
+      || !pb_json_get_string (&o, "credit", FALSE, &ph->credit, error)
+      || !get_focus (&o, ph, error))
+    return FALSE;
+  if (!ph->caption)
+    ph->caption = g_strdup ("");
+  return TRUE;
+}
+
+static gboolean
+read_photos (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
+{
+  JsonNode *arr;
+  if (!pb_json_get_array (o, "photos", FALSE, &arr, error))
+    return FALSE;
+  for (guint i = 0; arr && i < pb_json_array_length (arr); i++)
+    if (!read_photo (l, o, pb_json_element (arr, i), i, s, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_story_id (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
+{
+  JsonNode *n = pb_json_member (o, "id");
+  if (!n)
+    return pb_json_missing (o, "id", error);
+  if (!pb_json_is_string (n))
+    return pb_json_wrong_type (o, "id", n, "a string", error);
+  const char *id = json_node_get_string (n);
+  if (!valid_id (id))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: invalid id \"%s\": use only A-Z, a-z, 0-9, \"_\" and \"-\"",
+                       o->what, id);
+      return FALSE;
+    }
+  const pb_story_t *first = g_hash_table_lookup (l->issue->story_by_id, id);
+  if (first)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: duplicate story id \"%s\" (the first is at line %d, column %d)",
+                       o->what, id, first->loc.line, first->loc.col);
+      return FALSE;
+    }
+  s->id = g_strdup (id);
+  g_hash_table_insert (l->issue->story_by_id, s->id, s);
+  return TRUE;
+}
+
+static gboolean
+read_story (loader_t *l, JsonNode *node, guint index, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("story %u", index + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (l->d, node, what, "story", story_keys, &o, error))
+    return FALSE;
+  pb_story_t *s = g_new0 (pb_story_t, 1);
+  s->blocks = g_ptr_array_new_with_free_func (pb_block_free);
+  s->photos = g_ptr_array_new_with_free_func (photo_free);
+  s->loc = pb_json_node_loc (l->d, node);
+  g_ptr_array_add (l->issue->stories, s);
+  if (!read_story_id (l, &o, s, error))
+    return FALSE;
+  g_free (what);
+  what = g_strdup_printf ("story \"%s\"", s->id);
+  o.what = what;
+  return pb_json_get_string (&o, "kicker", FALSE, &s->kicker, error)
+         && pb_json_get_string (&o, "headline", TRUE, &s->headline, error)
+         && pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, error)
+         && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
+         && pb_json_get_string (&o, "author", FALSE, &s->author, error)
+         && read_body (l, &o, s, error)
+         && read_photos (l, &o, s, error);
+}
+
+static gboolean
+story_ref (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, char **out,
+           GError **error)
+{
+  if (!n)
+    return pb_json_missing (o, key, error);
+  if (!pb_json_is_string (n))
+    return pb_json_wrong_type (o, key, n, "a story id (a string)", error);
+  const char *id = json_node_get_string (n);
+  if (!g_hash_table_contains (l->issue->story_by_id, id))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: no story \"%s\" in the pool", o->what, id);
+      return FALSE;
+    }
+  *out = g_strdup (id);
+  return TRUE;
+}
+
+static gboolean
+read_item_photo (const pb_json_obj_t *item, pb_item_t *it, GError **error)
+{
+  pb_json_obj_t o;
+  g_autofree char *side = NULL;
+  if (!pb_json_get_object (item, "photo", FALSE, "item photo", item_photo_keys, &o, error))
+    return FALSE;
+  if (!o.node)
+    return TRUE;
+  int max_lines = it->height > 0 ? it->height : G_MAXINT;
+  if (!pb_json_get_int (&o, "span", FALSE, 1, it->span, 0, "at most the item's span",
+                        &it->photo_span, error)
+      || !pb_json_get_string (&o, "side", FALSE, &side, error)
+      || !pb_json_get_int (&o, "lines", FALSE, MIN_PHOTO_LINES, max_lines, 0,
+                           "at most the item's height", &it->photo_lines, error))
+    return FALSE;
+  if (side && strcmp (side, "left") != 0 && strcmp (side, "right") != 0)
+    {
+      JsonNode *n = pb_json_member (&o, "side");
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, n),
+                       "%s: photo \"side\" must be \"left\" or \"right\"", o.what);
+      return FALSE;
+    }
+  it->photo_right = side && strcmp (side, "right") == 0;
+  return TRUE;
+}
+
+static gboolean
+read_guide_entry (loader_t *l, const pb_json_obj_t *guide, JsonNode *node, guint index,
+                  pb_item_t *it, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s, guide entry %u", guide->what, index + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (guide->d, node, what, "guide entry", guide_entry_keys, &o, error))
+    return FALSE;
+  pb_guide_entry_t *e = g_new0 (pb_guide_entry_t, 1);
+  e->loc = pb_json_node_loc (o.d, node);
+  g_ptr_array_add (it->guide_entries, e);
+  JsonNode *story = pb_json_member (&o, "story");
+  if (!story_ref (l, &o, "story", story, &e->story_id, error)
+      || !pb_json_get_string (&o, "title", TRUE, &e->title, error))
+    return FALSE;
+  guide_ref_t *r = g_new0 (guide_ref_t, 1);
+  *r = (guide_ref_t) { g_strdup (what), g_strdup (e->story_id), pb_json_node_loc (o.d, story) };
+  g_ptr_array_add (l->guide_refs, r);
+  return TRUE;
+}
+
+static gboolean
+read_guide (loader_t *l, const pb_json_obj_t *item, pb_item_t *it, GError **error)
+{
+  pb_json_obj_t o;
+  JsonNode *entries;
+  JsonNode *photo = pb_json_member (item, "photo");
+  if (photo)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (item->d, photo),
+                       "%s: \"photo\" is only for story items", item->what);
+      return FALSE;
+    }
+  it->kind = PB_ITEM_GUIDE;
+  it->guide_entries = g_ptr_array_new_with_free_func (guide_entry_free);
+  if (!pb_json_get_object (item, "guide", TRUE, "guide", guide_keys, &o, error)
+      || !pb_json_get_string (&o, "title", FALSE, &it->guide_title, error)
+      || !pb_json_get_array (&o, "entries", TRUE, &entries, error))
+    return FALSE;
+  if (!it->guide_title)
+    it->guide_title = g_strdup (DEFAULT_GUIDE_TITLE);
+  if (pb_json_array_length (entries) == 0)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, entries),
+                       "%s: \"entries\" must hold at least one entry", o.what);
+      return FALSE;
+    }
+  for (guint i = 0; i < pb_json_array_length (entries); i++)
+    if (!read_guide_entry (l, &o, pb_json_element (entries, i), i, it, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* An item without "column" and "top" is placed by the layout (top to bottom, left to right);
+ * its "span" defaults to the full width and its "height" to what its text needs. */
+static gboolean
+read_item_auto (const pb_json_obj_t *o, const pb_page_t *p, pb_item_t *it, GError **error)
+{
+  const pb_template_t *t = p->tmpl;
+  int avail = t->lines - pb_page_head_lines (p);
+  g_autofree char *span_hint = g_strdup_printf ("the template has %d columns", t->columns);
+  g_autofree char *height_hint = g_strdup_printf ("the page has %d grid lines%s", avail,
+                                                  p->masthead ? " under the masthead" : "");
+  it->auto_place = TRUE;
+  return pb_json_get_int (o, "span", FALSE, 1, t->columns, t->columns, span_hint, &it->span,
+                          error)
+         && pb_json_get_int (o, "height", FALSE, 1, avail, 0, height_hint, &it->height, error);
+}
+
+static gboolean
+read_item_grid (const pb_json_obj_t *o, const pb_page_t *p, pb_item_t *it, GError **error)
+{
+  const pb_template_t *t = p->tmpl;
+  int cols = t->columns, column;
+  int avail = t->lines - pb_page_head_lines (p);
+  JsonNode *col_node = pb_json_member (o, "column"), *top_node = pb_json_member (o, "top");
+  if (!col_node && !top_node)
+    return read_item_auto (o, p, it, error);
+  if (!col_node || !top_node)
+    {
+      JsonNode *given = col_node ? col_node : top_node;
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, given),
+                       "%s: give both \"column\" and \"top\", or neither for automatic "
+                       "placement", o->what);
+      return FALSE;
+    }
+  g_autofree char *col_hint = g_strdup_printf ("the template has %d columns", cols);
+  if (!pb_json_get_int (o, "column", TRUE, 1, cols, 1, col_hint, &column, error))
+    return FALSE;
+  it->column = column - 1;
+  g_autofree char *span_hint = g_strdup_printf ("the item starts in column %d of %d", column,
+                                                cols);
+  g_autofree char *top_hint = g_strdup_printf ("the page has %d grid lines%s", avail,
+                                               p->masthead ? " under the masthead" : "");
+  if (!pb_json_get_int (o, "span", TRUE, 1, cols - it->column, 1, span_hint, &it->span, error)
+      || !pb_json_get_int (o, "top", TRUE, 0, avail - 1, 0, top_hint, &it->top, error))
+    return FALSE;
+  g_autofree char *height_hint = g_strdup_printf ("the item starts at line %d of the %d on "
+                                                  "the page", it->top, avail);
+  return pb_json_get_int (o, "height", TRUE, 1, avail - it->top, 1, height_hint, &it->height,
+                          error);
+}
+
+static gboolean
+check_overlap (const pb_json_obj_t *o, const pb_page_t *p, const pb_item_t *it, GError **error)
+{
+  for (guint j = 0; j + 1 < p->items->len && !it->auto_place; j++)
+    {
+      const pb_item_t *q = p->items->pdata[j];
+      if (!q->auto_place && it->column < q->column + q->span && q->column < it->column + it->span
+          && it->top < q->top + q->height && q->top < it->top + it->height)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, it->loc,
+                           "%s overlaps item %u (at line %d, column %d): both cover column "
+                           "%d, grid line %d", o->what, j + 1, q->loc.line, q->loc.col,
+                           MAX (it->column, q->column) + 1, MAX (it->top, q->top));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("page %d, item %u", p->number, index + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (l->d, node, what, "item", item_keys, &o, error))
+    return FALSE;
+  pb_item_t *it = g_new0 (pb_item_t, 1);
+  it->loc = pb_json_node_loc (l->d, node);
+  g_ptr_array_add (p->items, it);
+  JsonNode *story = pb_json_member (&o, "story"), *guide = pb_json_member (&o, "guide");
+  if (story && guide)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, guide),
+                       "%s: give either \"story\" or \"guide\", not both", what);
+      return FALSE;
+    }
+  if (!story && !guide)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, it->loc, "%s: missing \"story\" or \"guide\"",
+                       what);
+      return FALSE;
+    }
+  if (!read_item_grid (&o, p, it, error))
+    return FALSE;
+  if (guide)
+    return read_guide (l, &o, it, error) && check_overlap (&o, p, it, error);
+  it->kind = PB_ITEM_STORY;
+  if (!story_ref (l, &o, "story", story, &it->story_id, error)
+      || !read_item_photo (&o, it, error)
+      || !pb_json_get_length (&o, "headline_size", FALSE, p->tmpl->body_size, PB_LEN_TYPE, 0,
+                              &it->headline_size, error))
+    return FALSE;
+  const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
+  JsonNode *photo = pb_json_member (&o, "photo");
+  if (photo && s->photos->len == 0)
+    pb_add_warning (l->issue->warnings, pb_json_node_loc (o.d, photo),
+                    "%s: story \"%s\" has no photos; \"photo\" is ignored", what, s->id);
+  g_hash_table_add (l->placed, g_strdup (it->story_id));
+  return check_overlap (&o, p, it, error);
+}
+
+static gboolean
+read_items (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
+{
+  JsonNode *arr;
+  JsonNode *stories = pb_json_member (o, "stories");
+  if (stories)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, stories),
+                       "%s: \"stories\" is only for pages with \"elsewhere\": true", o->what);
+      return FALSE;
+    }
+  if (!pb_json_get_array (o, "items", TRUE, &arr, error))
+    return FALSE;
+  guint n = pb_json_array_length (arr);
+  if (n > MAX_ITEMS)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: too many items (%u; the limit is %d)", o->what, n, MAX_ITEMS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!read_item (l, p, pb_json_element (arr, i), i, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_elsewhere (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
+{
+  JsonNode *arr;
+  JsonNode *items = pb_json_member (o, "items");
+  if (items)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, items),
+                       "%s: a page made up elsewhere has no \"items\"", o->what);
+      return FALSE;
+    }
+  if (!pb_json_get_array (o, "stories", TRUE, &arr, error))
+    return FALSE;
+  for (guint i = 0; i < pb_json_array_length (arr); i++)
+    {
+      char *id = NULL;
+      if (!story_ref (l, o, "stories", pb_json_element (arr, i), &id, error))
+        return FALSE;
+      g_ptr_array_add (p->story_ids, id);
+      g_hash_table_add (l->placed, g_strdup (id));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_credits (const pb_json_obj_t *page, pb_page_t *p, GError **error)
+{
+  pb_json_obj_t o;
+  if (!pb_json_get_object (page, "credits", FALSE, "credits", NULL, &o, error))
+    return FALSE;
+  if (!o.node)
+    return TRUE;
+  GList *names = json_object_get_members (o.obj);
+  gboolean ok = TRUE;
+  for (GList *i = names; ok && i; i = i->next)
+    {
+      pb_credit_t *c = g_new0 (pb_credit_t, 1);
+      g_ptr_array_add (p->credits, c);
+      c->key = g_strdup (i->data);
+      ok = pb_json_get_string (&o, i->data, TRUE, &c->value, error);
+    }
+  g_list_free (names);
+  return ok;
+}
+
+static gboolean
+read_page_number (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
+{
+  if (!pb_json_get_int (o, "number", TRUE, 1, MAX_PAGE_NUMBER, 1, NULL, &p->number, error))
+    return FALSE;
+  JsonNode *n = pb_json_member (o, "number");
+  JsonNode *first = g_hash_table_lookup (l->page_first, GINT_TO_POINTER (p->number));
+  if (first)
+    {
+      pb_loc_t at = pb_json_node_loc (o->d, first);
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: duplicate page number %d (also at line %d, column %d)", o->what,
+                       p->number, at.line, at.col);
+      return FALSE;
+    }
+  g_hash_table_insert (l->page_first, GINT_TO_POINTER (p->number), n);
+  return TRUE;
+}
+
+static gboolean
+read_page (loader_t *l, JsonNode *node, guint index, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("entry %u of \"pages\"", index + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (l->d, node, what, "page", page_keys, &o, error))
+    return FALSE;
+  pb_page_t *p = g_new0 (pb_page_t, 1);
+  p->credits = g_ptr_array_new_with_free_func (credit_free);
+  p->story_ids = g_ptr_array_new_with_free_func (g_free);
+  p->items = g_ptr_array_new_with_free_func (item_free);
+  p->loc = pb_json_node_loc (l->d, node);
+  g_ptr_array_add (l->issue->pages, p);
+  if (!read_page_number (l, &o, p, error))
+    return FALSE;
+  g_free (what);
+  what = g_strdup_printf ("page %d", p->number);
+  o.what = what;
+  if (!pb_json_get_string (&o, "section", FALSE, &p->section, error)
+      || !get_template (l, &o, FALSE, &p->tmpl, error)
+      || !pb_json_get_bool (&o, "masthead", FALSE, &p->masthead, error)
+      || !pb_json_get_bool (&o, "elsewhere", FALSE, &p->elsewhere, error)
+      || !read_credits (&o, p, error))
+    return FALSE;
+  return p->elsewhere ? read_elsewhere (l, &o, p, error) : read_items (l, &o, p, error);
+}
+
+static gboolean
+read_date (const pb_json_obj_t *o, char **out, GError **error)
+{
+  if (!pb_json_get_string (o, "date", TRUE, out, error))
+    return FALSE;
+  const char *s = *out;
+  gboolean ok = strlen (s) == 10 && s[4] == '-' && s[7] == '-';
+  for (int i = 0; ok && i < 10; i++)
+    ok = i == 4 || i == 7 || g_ascii_isdigit (s[i]);
+  if (ok)
+    ok = g_date_valid_dmy (atoi (s + 8), atoi (s + 5), atoi (s));
+  if (!ok)
+    pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, pb_json_member (o, "date")),
+                     "%s: \"date\" must be a date written YYYY-MM-DD, not \"%s\"", o->what, s);
+  return ok;
+}
+
+static gboolean
+read_masthead (const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
+{
+  pb_json_obj_t o;
+  JsonNode *lines;
+  if (!pb_json_get_object (root, "masthead", FALSE, "masthead", masthead_keys, &o, error))
+    return FALSE;
+  if (!o.node)
+    return TRUE;
+  o.what = "masthead";
+  if (!pb_json_get_array (&o, "lines", FALSE, &lines, error))
+    return FALSE;
+  for (guint i = 0; lines && i < pb_json_array_length (lines); i++)
+    {
+      JsonNode *n = pb_json_element (lines, i);
+      if (!pb_json_is_string (n))
+        return pb_json_wrong_type (&o, "lines", n, "an array of strings", error);
+      g_ptr_array_add (issue->masthead_lines, g_strdup (json_node_get_string (n)));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_array_of (loader_t *l, const pb_json_obj_t *o, const char *key, guint min, guint max,
+               gboolean (*read) (loader_t *, JsonNode *, guint, GError **), GError **error)
+{
+  JsonNode *arr;
+  if (!pb_json_get_array (o, key, TRUE, &arr, error))
+    return FALSE;
+  guint n = pb_json_array_length (arr);
+  if (n < min)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: \"%s\" must not be empty", o->what, key);
+      return FALSE;
+    }
+  if (n > max)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: too many %s (%u; the limit is %u)", o->what, key, n, max);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!read (l, pb_json_element (arr, i), i, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* A guide entry prints the number of the page its story lands on: it must land on one. */
+static gboolean
+check_guide_refs (const loader_t *l, GError **error)
+{
+  for (guint i = 0; i < l->guide_refs->len; i++)
+    {
+      const guide_ref_t *r = l->guide_refs->pdata[i];
+      if (g_hash_table_contains (l->placed, r->story_id))
+        continue;
+      pb_set_error_at (error, PB_ERROR_INVALID, r->at,
+                       "%s: story \"%s\" is on no page, so the guide has no page number for it",
+                       r->what, r->story_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_issue (loader_t *l, GError **error)
+{
+  pb_issue_t *issue = l->issue;
+  pb_json_obj_t o;
+  return pb_json_open_object (l->d, pb_json_doc_root (l->d), "the issue", "issue", issue_keys,
+                              &o, error)
+         && pb_json_get_string (&o, "paper", TRUE, &issue->paper, error)
+         && pb_json_get_string (&o, "paper_en", FALSE, &issue->paper_en, error)
+         && read_date (&o, &issue->date, error)
+         && read_masthead (&o, issue, error)
+         && get_template (l, &o, TRUE, &l->tmpl, error)
+         && read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, error)
+         && read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, error)
+         && check_guide_refs (l, error);
+}
+
+static pb_issue_t *
+issue_new (const char *name, const char *base_dir)
+{
+  pb_issue_t *issue = g_new0 (pb_issue_t, 1);
+  issue->path = g_strdup (name ? name : "<data>");
+  issue->dir = g_strdup (base_dir ? base_dir : ".");
+  issue->masthead_lines = g_ptr_array_new_with_free_func (g_free);
+  issue->stories = g_ptr_array_new_with_free_func (story_free);
+  issue->story_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  issue->pages = g_ptr_array_new_with_free_func (page_free);
+  issue->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_template_free);
+  issue->files = g_ptr_array_new_with_free_func (g_free);
+  issue->warnings = g_ptr_array_new_with_free_func (g_free);
+  return issue;
+}
+
+pb_issue_t *
+pb_issue_load_data (const char *data, gsize len, const char *name, const char *base_dir,
+                    const char *datadir, GError **error)
+{
+  g_return_val_if_fail (datadir != NULL, NULL);
+  pb_issue_t *issue = issue_new (name, base_dir);
+  const char *file = intern_file (issue, issue->path);
+  /* Before the copy below. */
+  if (!pb_json_size_ok (file, len, error))
+    {
+      pb_issue_free (issue);
+      return NULL;
+    }
+  /* Our copy ends in NUL, whatever the caller's buffer does. */
+  g_autofree char *text = g_malloc (len + 1);
+  memcpy (text, data, len);
+  text[len] = '\0';
+
+  pb_json_doc_t d;
+  loader_t l = {
+    .issue = issue,
+    .d = &d,
+    .datadir = datadir,
+    .templates = g_hash_table_new (g_str_hash, g_str_equal),
+    .page_first = g_hash_table_new (NULL, NULL),
+    .placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+    .guide_refs = g_ptr_array_new_with_free_func (guide_ref_free),
+  };
+  gboolean ok = pb_json_doc_parse (&d, file, text, len, issue->warnings, error)
+                && read_issue (&l, error);
+  pb_json_doc_clear (&d);
+  free (l.real_dir);
+  g_hash_table_unref (l.templates);
+  g_hash_table_unref (l.page_first);
+  g_hash_table_unref (l.placed);
+  g_ptr_array_unref (l.guide_refs);
+  if (!ok)
+    g_clear_pointer (&issue, pb_issue_free);
+  return issue;
+}
+
+pb_issue_t *
+pb_issue_load_file (const char *path, const char *datadir, GError **error)
+{
+  g_return_val_if_fail (datadir != NULL, NULL);
+  g_autofree char *buf = NULL;
+  gsize len;
+  if (!pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (path), NULL, &buf, &len, error))
+    return NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  return pb_issue_load_data (buf, len, path, dir, datadir, error);
+}
+

@@ -1,0 +1,167 @@
+/* Source texts: positions and file reading (source.h). */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+void
+pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len)
+{
+  s->file = file;
+  s->text = text;
+  s->len = len;
+  s->lines = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint32 start = 0;
+  g_array_append_val (s->lines, start);
+  for (gsize i = 0; i < len; i++)
+    if (text[i] == '\n')
+      {
+        start = i + 1;
+        g_array_append_val (s->lines, start);
+      }
+}
+
+void
+pb_src_clear (pb_src_t *s)
+{
+  g_clear_pointer (&s->lines, g_array_unref);
+}
+
+gsize
+pb_src_line_start (const pb_src_t *s, guint index)
+{
+  return g_array_index (s->lines, guint32, index);
+}
+
+guint
+pb_src_line_index (const pb_src_t *s, gsize off)
+{
+  guint lo = 0, hi = s->lines->len;
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (pb_src_line_start (s, mid) <= off)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+pb_loc_t
+pb_src_loc (const pb_src_t *s, gsize off)
+{
+  if (off > s->len)
+    off = s->len;
+  guint li = pb_src_line_index (s, off);
+  pb_loc_t loc = { s->file, (int) li + 1, 1 };
+  for (gsize i = pb_src_line_start (s, li); i < off; i++)
+    if (((guchar) s->text[i] & 0xc0) != 0x80)
+      loc.col++;
+  return loc;
+}
+
+pb_loc_t
+pb_file_loc (const char *file)
+{
+  return (pb_loc_t) { file, 0, 0 };
+}
+
+void
+pb_strip_bom (const char **text, gsize *len)
+{
+  if (*len >= 3 && memcmp (*text, "\xef\xbb\xbf", 3) == 0)
+    {
+      *text += 3;
+      *len -= 3;
+    }
+}
+
+gboolean
+pb_src_check_utf8 (const pb_src_t *s, GError **error)
+{
+  const char *end;
+  if (g_utf8_validate (s->text, s->len, &end))
+    return TRUE;
+  pb_loc_t at = pb_src_loc (s, end - s->text);
+  if (*end == '\0')
+    pb_set_error_at (error, PB_ERROR_SYNTAX, at, "NUL byte in the text");
+  else
+    pb_set_error_at (error, PB_ERROR_SYNTAX, at, "invalid UTF-8 (byte 0x%02x)", (guchar) *end);
+  return FALSE;
+}
+
+void
+pb_add_warning (GPtrArray *warnings, pb_loc_t loc, const char *fmt, ...)
+{
+  if (!warnings)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (loc.line > 0)
+    g_ptr_array_add (warnings, g_strdup_printf ("%s:%d:%d: %s", loc.file, loc.line, loc.col, msg));
+  else
+    g_ptr_array_add (warnings, g_strdup_printf ("%s: %s", loc.file, msg));
+}
+
+gboolean
+pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
+              char **out, gsize *out_len, GError **error)
+{
+  g_autofree char *prefix = what ? g_strdup_printf ("%s: ", what) : g_strdup ("");
+  /* O_NONBLOCK: a FIFO given as input must not hang us; fstat then refuses it. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int e = errno;
+      pb_set_error_at (error, PB_ERROR_IO, at, "%scannot open \"%s\": %s", prefix, path,
+                       g_strerror (e));
+      return FALSE;
+    }
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      pb_set_error_at (error, PB_ERROR_IO, at, "%s\"%s\" is not a regular file", prefix, path);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > limit)
+    {
+      close (fd);
+      pb_set_error_at (error, PB_ERROR_INVALID, at, "%s\"%s\" is larger than %" G_GSIZE_FORMAT
+                       " MiB", prefix, path, limit / PB_MIB);
+      return FALSE;
+    }
+  gsize cap = st.st_size, n = 0;
+  char *buf = g_malloc (cap + 1);
+  while (n < cap)
+    {
+      ssize_t r = read (fd, buf + n, cap - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int e = errno;
+          close (fd);
+          g_free (buf);
+          pb_set_error_at (error, PB_ERROR_IO, at, "%scannot read \"%s\": %s", prefix, path,
+                           g_strerror (e));
+          return FALSE;
+        }
+      if (r == 0)
+        break;
+      n += r;
+    }
+  close (fd);
+  buf[n] = '\0';
+  *out = buf;
+  *out_len = n;
+  return TRUE;
+}

@@ -1,0 +1,382 @@
+/* Templates (template.h). */
+#include "template.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "jsondoc.h"
+
+#define MAX_COLUMNS 20
+/* The fewest grid lines an item needs: the type area must leave them under the masthead and
+ * under the folio. */
+#define MIN_ITEM_LINES 3
+/* Grid lines of space before or after a block, and the lines a style may ask for. */
+#define MAX_SPACE_LINES 100
+#define MAX_STYLE_LINES 1000
+/* Font weights as numbers (PangoWeight); the body's default is regular. */
+#define MIN_WEIGHT 100
+#define MAX_WEIGHT 1000
+#define WEIGHT_REGULAR 400
+/* Points (and grid lines) this close count as equal: lengths given in mm are rounded when
+ * turned into points. */
+#define ROUNDING_SLACK 1e-6
+
+int
+pb_page_head_lines (const pb_page_t *page)
+{
+  const pb_template_t *t = page->tmpl;
+  return page->masthead ? t->masthead_lines : t->styles[PB_ROLE_FOLIO].lines;
+}
+
+const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
+  [PB_ROLE_BODY] = "body",
+  [PB_ROLE_DATELINE] = "dateline",
+  [PB_ROLE_SUBHEAD] = "subhead",
+  [PB_ROLE_KICKER] = "kicker",
+  [PB_ROLE_HEADLINE] = "headline",
+  [PB_ROLE_SUBTITLE] = "subtitle",
+  [PB_ROLE_CAPTION] = "caption",
+  [PB_ROLE_CREDIT] = "credit",
+  [PB_ROLE_GUIDE_TITLE] = "guide_title",
+  [PB_ROLE_GUIDE_ENTRY] = "guide_entry",
+  [PB_ROLE_GUIDE_PAGE] = "guide_page",
+  [PB_ROLE_MASTHEAD_TITLE] = "masthead_title",
+  [PB_ROLE_MASTHEAD_LINE] = "masthead_line",
+  [PB_ROLE_FOLIO] = "folio",
+  [PB_ROLE_JUMP] = "jump",
+  [PB_ROLE_COUNT] = NULL,
+};
+
+/* The keys of each kind of object in a template, as docs/template.schema.json lists them. */
+static const char *const template_keys[] = {
+  "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
+  "masthead_lines", "latin_space", "styles", NULL
+};
+static const char *const trim_keys[] = { "width", "height", NULL };
+static const char *const margin_keys[] = { "top", "bottom", NULL };
+static const char *const column_keys[] = { "count", "width", "gutter", NULL };
+static const char *const style_keys[] = {
+  "font", "weight", "size", "leading", "align", "indent", "space_before", "space_after",
+  "lines", "color", NULL
+};
+
+const pb_known_keys_t pb_template_known_keys[] = {
+  { "template", template_keys },
+  { "trim", trim_keys },
+  { "margins", margin_keys },
+  { "columns", column_keys },
+  { "styles", pb_role_names },
+  { "style", style_keys },
+  { NULL, NULL },
+};
+
+/* "#RRGGBB" */
+static gboolean
+get_color (const pb_json_obj_t *o, guint32 *out, GError **error)
+{
+  g_autofree char *s = NULL;
+  if (!pb_json_get_string (o, "color", FALSE, &s, error))
+    return FALSE;
+  if (!s)
+    return TRUE;
+  char *end = NULL;
+  guint64 v = g_ascii_strtoull (s + 1, &end, 16);
+  if (s[0] != '#' || strlen (s) != 7 || *end)
+    {
+      JsonNode *n = pb_json_member (o, "color");
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: \"color\" must be \"#RRGGBB\", not \"%s\"", o->what, s);
+      return FALSE;
+    }
+  *out = (guint32) v;
+  return TRUE;
+}
+
+typedef struct {
+  const char *name;
+  int value;
+} name_value_t;
+
+static const name_value_t weights[] = {
+  { "light", 300 }, { "regular", WEIGHT_REGULAR }, { "medium", 500 },
+  { "bold", 700 }, { "heavy", 800 }, { "black", 900 },
+};
+
+static const name_value_t aligns[] = {
+  { "justify", PB_ALIGN_JUSTIFY }, { "left", PB_ALIGN_LEFT },
+  { "center", PB_ALIGN_CENTER }, { "right", PB_ALIGN_RIGHT },
+};
+
+static gboolean
+lookup_name (const name_value_t *table, gsize n, const char *name, int *out)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (table[i].name, name) == 0)
+      {
+        *out = table[i].value;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+get_weight (const pb_json_obj_t *o, int *weight, GError **error)
+{
+  JsonNode *n = pb_json_member (o, "weight");
+  if (n && pb_json_is_string (n))
+    {
+      if (lookup_name (weights, G_N_ELEMENTS (weights), json_node_get_string (n), weight))
+        return TRUE;
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: \"weight\" must be light, regular, medium, bold, heavy, black "
+                       "or a number from %d to %d", o->what, MIN_WEIGHT, MAX_WEIGHT);
+      return FALSE;
+    }
+  return pb_json_get_int (o, "weight", FALSE, MIN_WEIGHT, MAX_WEIGHT, *weight, NULL, weight,
+                          error);
+}
+
+static gboolean
+get_align (const pb_json_obj_t *o, pb_align_t *align, GError **error)
+{
+  JsonNode *n = pb_json_member (o, "align");
+  int v;
+  if (!n)
+    return TRUE;
+  if (!pb_json_is_string (n)
+      || !lookup_name (aligns, G_N_ELEMENTS (aligns), json_node_get_string (n), &v))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: \"align\" must be \"justify\", \"left\", \"center\" or \"right\"",
+                       o->what);
+      return FALSE;
+    }
+  *align = v;
+  return TRUE;
+}
+
+/* Roles other than body start from body's font, weight, size and leading; their layout keys
+ * (indent, align, spacing, lines) do not inherit: a headline indented like the body text
+ * would be a surprise. */
+static void
+style_defaults (pb_template_t *t, pb_role_t role)
+{
+  pb_style_t *st = &t->styles[role];
+  const pb_style_t *body = &t->styles[PB_ROLE_BODY];
+  if (role == PB_ROLE_BODY)
+    {
+      *st = (pb_style_t) { .weight = WEIGHT_REGULAR, .size = t->body_size,
+                           .align = PB_ALIGN_JUSTIFY };
+      return;
+    }
+  *st = (pb_style_t) { g_strdup (body->font), body->weight, body->size, body->leading,
+                       role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
+                       0, 0, 0, 0, body->color, body->font_loc };
+}
+
+/* The grid lines a style may take; the folio heads every inside page as the masthead does the
+ * front page, so items need room under it too. `hint` explains the folio's limit. */
+static int
+max_style_lines (const pb_template_t *t, pb_role_t role, char **hint)
+{
+  if (role != PB_ROLE_FOLIO)
+    return MAX_STYLE_LINES;
+  *hint = g_strdup_printf ("the type area holds %d lines and at least %d must remain under "
+                           "the folio", t->lines, MIN_ITEM_LINES);
+  return t->lines - MIN_ITEM_LINES;
+}
+
+static gboolean
+read_style_keys (const pb_json_obj_t *o, pb_template_t *t, pb_role_t role, GError **error)
+{
+  pb_style_t *st = &t->styles[role];
+  double em = t->body_size;
+  g_autofree char *lines_hint = NULL;
+  int max_lines = max_style_lines (t, role, &lines_hint);
+  return get_weight (o, &st->weight, error)
+         && pb_json_get_length (o, "size", FALSE, em, PB_LEN_TYPE, st->size, &st->size, error)
+         && pb_json_get_length (o, "leading", FALSE, em, PB_LEN_NONNEG, st->leading,
+                                &st->leading, error)
+         && get_align (o, &st->align, error)
+         && pb_json_get_length (o, "indent", FALSE, em, PB_LEN_NONNEG, 0, &st->indent, error)
+         && pb_json_get_int (o, "space_before", FALSE, 0, MAX_SPACE_LINES, 0, NULL,
+                             &st->space_before, error)
+         && pb_json_get_int (o, "space_after", FALSE, 0, MAX_SPACE_LINES, 0, NULL,
+                             &st->space_after, error)
+         && pb_json_get_int (o, "lines", FALSE, 0, max_lines, 0, lines_hint, &st->lines, error)
+         && get_color (o, &st->color, error);
+}
+
+static gboolean
+read_style (pb_json_doc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError **error)
+{
+  pb_style_t *st = &t->styles[role];
+  style_defaults (t, role);
+  if (!node)
+    return TRUE;
+  g_autofree char *what = g_strdup_printf ("template \"%s\", style \"%s\"", t->name,
+                                           pb_role_names[role]);
+  g_autofree char *kind = g_strdup_printf ("style \"%s\"", pb_role_names[role]);
+  pb_json_obj_t o;
+  g_autofree char *font = NULL;
+  if (!pb_json_open_object (d, node, what, kind, style_keys, &o, error)
+      || !pb_json_get_string (&o, "font", role == PB_ROLE_BODY, &font, error))
+    return FALSE;
+  if (font)
+    {
+      g_free (st->font);
+      st->font = g_steal_pointer (&font);
+      st->font_loc = pb_json_node_loc (d, pb_json_member (&o, "font"));
+    }
+  return read_style_keys (&o, t, role, error);
+}
+
+static gboolean
+read_styles (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  pb_json_obj_t o;
+  if (!pb_json_get_object (root, "styles", TRUE, "styles", pb_role_names, &o, error))
+    return FALSE;
+  JsonNode *body = pb_json_member (&o, "body");
+  if (!body)
+    return pb_json_missing (&o, "body", error);
+  for (int r = 0; r < PB_ROLE_COUNT; r++)
+    if (!read_style (root->d, t, pb_json_member (&o, pb_role_names[r]), r, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  double em = t->body_size;
+  pb_json_obj_t trim, margins;
+  return pb_json_get_object (root, "trim", TRUE, "trim", trim_keys, &trim, error)
+         && pb_json_get_length (&trim, "width", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_w, error)
+         && pb_json_get_length (&trim, "height", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_h, error)
+         && pb_json_get_length (root, "bleed", FALSE, em, PB_LEN_NONNEG, 0, &t->bleed, error)
+         && pb_json_get_object (root, "margins", TRUE, "margins", margin_keys, &margins, error)
+         && pb_json_get_length (&margins, "top", TRUE, em, PB_LEN_NONNEG, 0, &t->margin_top,
+                                error)
+         && pb_json_get_length (&margins, "bottom", TRUE, em, PB_LEN_NONNEG, 0,
+                                &t->margin_bottom, error);
+}
+
+static gboolean
+read_columns (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  double em = t->body_size;
+  pb_json_obj_t o;
+  if (!pb_json_get_object (root, "columns", TRUE, "columns", column_keys, &o, error)
+      || !pb_json_get_int (&o, "count", TRUE, 1, MAX_COLUMNS, 1, NULL, &t->columns, error)
+      || !pb_json_get_length (&o, "width", TRUE, em, PB_LEN_POSITIVE, 0, &t->column_width, error)
+      || !pb_json_get_length (&o, "gutter", FALSE, em, PB_LEN_NONNEG, 0, &t->gutter, error))
+    return FALSE;
+  double block = t->columns * t->column_width + (t->columns - 1) * t->gutter;
+  if (block > t->trim_w + ROUNDING_SLACK)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, o.node),
+                       "%s: the column block is %.1fmm wide, wider than the trim (%.1fmm)",
+                       o.what, PB_PT_TO_MM (block), PB_PT_TO_MM (t->trim_w));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The type area in grid lines. */
+static gboolean
+read_grid (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  if (!pb_json_get_length (root, "leading", TRUE, t->body_size, PB_LEN_POSITIVE, 0,
+                           &t->leading, error))
+    return FALSE;
+  if (t->leading < t->body_size)
+    {
+      JsonNode *n = pb_json_member (root, "leading");
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (root->d, n),
+                       "%s: \"leading\" (%gpt) must be at least the body size (%gpt)",
+                       root->what, t->leading, t->body_size);
+      return FALSE;
+    }
+  double area = t->trim_h - t->margin_top - t->margin_bottom;
+  t->lines = area > 0 ? (int) floor (area / t->leading + ROUNDING_SLACK) : 0;
+  if (t->lines < MIN_ITEM_LINES)
+    {
+      JsonNode *n = pb_json_member (root, "margins");
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (root->d, n),
+                       "%s: the margins leave room for %d grid lines; at least %d are needed",
+                       root->what, MAX (t->lines, 0), MIN_ITEM_LINES);
+      return FALSE;
+    }
+  g_autofree char *hint = g_strdup_printf ("the type area holds %d lines and at least %d must "
+                                           "remain under the masthead", t->lines,
+                                           MIN_ITEM_LINES);
+  return pb_json_get_int (root, "masthead_lines", FALSE, 0, t->lines - MIN_ITEM_LINES, 0, hint,
+                          &t->masthead_lines, error);
+}
+
+static char *
+default_template_name (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".json"))
+    base[strlen (base) - 5] = '\0';
+  return g_steal_pointer (&base);
+}
+
+static gboolean
+read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
+{
+  pb_json_obj_t o;
+  if (!pb_json_open_object (d, pb_json_doc_root (d), "template", "template", template_keys, &o,
+                            error)
+      || !pb_json_get_string (&o, "name", FALSE, &t->name, error))
+    return FALSE;
+  if (!t->name)
+    t->name = default_template_name (t->path);
+  g_autofree char *what = g_strdup_printf ("template \"%s\"", t->name);
+  o.what = what;
+  return pb_json_get_length (&o, "body_size", TRUE, 0, PB_LEN_TYPE, 0, &t->body_size, error)
+         && read_trim_and_margins (&o, t, error)
+         && read_columns (&o, t, error)
+         && read_grid (&o, t, error)
+         && pb_json_get_length (&o, "latin_space", FALSE, t->body_size, PB_LEN_NONNEG, 0,
+                                &t->latin_space, error)
+         && read_styles (&o, t, error);
+}
+
+pb_template_t *
+pb_template_load_at (const char *path, pb_loc_t at, const char *what, GPtrArray *warnings,
+                     GError **error)
+{
+  g_autofree char *buf = NULL;
+  gsize len;
+  if (!pb_read_file (path, PB_JSON_MAX_BYTES, at, what, &buf, &len, error))
+    return NULL;
+  pb_json_doc_t d;
+  pb_template_t *t = g_new0 (pb_template_t, 1);
+  t->path = g_strdup (path);
+  if (!pb_json_doc_parse (&d, t->path, buf, len, warnings, error)
+      || !read_template (&d, t, error))
+    g_clear_pointer (&t, pb_template_free);
+  pb_json_doc_clear (&d);
+  return t;
+}
+
+pb_template_t *
+pb_template_load_file (const char *path, GPtrArray *warnings, GError **error)
+{
+  return pb_template_load_at (path, pb_file_loc (path), NULL, warnings, error);
+}
+
+void
+pb_template_free (pb_template_t *tmpl)
+{
+  if (!tmpl)
+    return;
+  g_free (tmpl->name);
+  g_free (tmpl->path);
+  for (int r = 0; r < PB_ROLE_COUNT; r++)
+    g_free (tmpl->styles[r].font);
+  g_free (tmpl);
+}
