@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "dump.h"
 #include "fonts.h"
 #include "layout.h"
 #include "model.h"
@@ -30,6 +31,7 @@ struct paiban_job {
   gboolean printed;         /* a print PDF was written: `stats` holds its figures */
   pb_prepress_stats_t stats;
   double prepress_seconds, png_seconds, proof_seconds;
+  char *dump;               /* the last job_layout_dump */
 };
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
@@ -152,6 +154,7 @@ job_destroy (paiban_job_t *job)
   g_free (job->datadir);
   g_free (job->error);
   g_free (job->report);
+  g_free (job->dump);
   g_free (job->output_profile);
   g_free (job->stats.profile_name);
   g_ptr_array_free (job->notes, TRUE);
@@ -688,6 +691,25 @@ job_warning (paiban_job_t *job, int index)
   return NULL;
 }
 
+static const char *
+job_layout_dump (paiban_job_t *job, unsigned flags)
+{
+  G_STATIC_ASSERT (PB_DUMP_GLYPHS == PAIBAN_DUMP_GLYPHS);
+  if (!job)
+    return NULL;
+  g_clear_pointer (&job->dump, g_free);
+  const char *misuse = !job->layout ? "lay the issue out before dumping its layout"
+                       : (flags & ~PB_DUMP_ALL_FLAGS) ? "unknown layout dump flag" : NULL;
+  if (misuse)
+    {
+      if (!job->status) /* the first error stays */
+        fail (job, PAIBAN_STATUS_USAGE, g_strdup (misuse));
+      return NULL;
+    }
+  job->dump = pb_layout_dump (job->layout, flags);
+  return job->dump;
+}
+
 static const char *const input_types[] = { "application/vnd.paiban.issue+json", NULL };
 static const char *const output_types[] = { "application/pdf", "image/png",
                                             "application/vnd.paiban.report+json", NULL };
@@ -713,6 +735,7 @@ static const paiban_plugin_v1_t plugin = {
   job_page_count,
   job_warning_count,
   job_warning,
+  job_layout_dump,
 };
 
 PB_EXPORT const paiban_plugin_v1_t *
