@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fonts.h"
 #include "image.h"
+#include "inspect.h"
 #include "outfile.h"
 
 static void
@@ -33,8 +34,9 @@ paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
 /* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */
 typedef struct {
   double bleed;             /* > 0: the print PDF */
-  gboolean proof;
-  PangoContext *labels;     /* proof labels; NULL when the layout has no fonts */
+  pb_inspection_t *proof;   /* what the overlay marks; NULL: no overlay */
+  PangoContext *labels;     /* proof labels; NULL without an overlay or when the layout has no
+                             * fonts */
 } paint_mode_t;
 
 static void
@@ -210,33 +212,31 @@ proof_overset (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *pa
 }
 
 static void
-proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
-  for (guint i = 0; i < page->images->len; i++)
+  for (guint i = 0; i < check->photos->len; i++)
     {
-      const pb_image_t *image = page->images->pdata[i];
-      double ppi = pb_image_ppi (image);
-      if (ppi >= PB_MIN_PPI)
+      const pb_photo_check_t *photo = &g_array_index (check->photos, pb_photo_check_t, i);
+      if (!photo->low)
         continue;
-      const pb_rect_t *f = &image->frame;
+      const pb_rect_t *f = &photo->image->frame;
       cairo_save (cr);
       cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
       cairo_set_line_width (cr, 2);
       cairo_rectangle (cr, f->x + 1, f->y + 1, f->w - 2, f->h - 2);
       cairo_stroke (cr);
       cairo_restore (cr);
-      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", ppi, PB_MIN_PPI);
-      label (cr, mode, page->tmpl, f->x + 3, f->y + 3, FALSE, text);
+      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", photo->ppi, PB_MIN_PPI);
+      label (cr, mode, check->page->tmpl, f->x + 3, f->y + 3, FALSE, text);
     }
 }
 
 static void
-proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
-  g_autoptr (GArray) lone = pb_lone_lines (page);
-  for (guint i = 0; i < lone->len; i++)
+  for (guint i = 0; i < check->lone_lines->len; i++)
     {
-      const pb_lone_line_t *l = &g_array_index (lone, pb_lone_line_t, i);
+      const pb_lone_line_t *l = &g_array_index (check->lone_lines, pb_lone_line_t, i);
       const pb_line_t *line = l->line;
       cairo_save (cr);
       cairo_set_source_rgba (cr, 1.0, 0.1, 0.5, 0.25);
@@ -244,8 +244,8 @@ proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t 
                        line->size);
       cairo_fill (cr);
       cairo_restore (cr);
-      label (cr, mode, page->tmpl, line->x + line->measure, line->baseline + 0.2 * line->size,
-             TRUE, l->widow ? "孤行（段末）" : "孤行（段首）");
+      label (cr, mode, check->page->tmpl, line->x + line->measure,
+             line->baseline + 0.2 * line->size, TRUE, l->widow ? "孤行（段末）" : "孤行（段首）");
     }
 }
 
@@ -303,18 +303,43 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
   cairo_restore (cr);
 }
 
+/* The proof overlay for `layout` (its findings and its labels' font map) when `proof`. */
 static void
-paint_page_with (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
-                 pb_embed_t *fonts, const paint_mode_t *mode)
+mode_init (paint_mode_t *mode, const pb_layout_t *layout, gboolean proof)
 {
-  if (mode->proof)
-    proof_grid (cr, page);
-  paint_content (cr, layout, page, fonts, mode);
+  *mode = (paint_mode_t) { 0 };
+  if (!proof)
+    return;
+  mode->proof = pb_inspect (layout);
+  mode->labels = label_context (layout);
+}
+
+static void
+mode_clear (paint_mode_t *mode)
+{
+  pb_inspection_free (mode->proof);
+  if (mode->labels)
+    g_object_unref (mode->labels);
+}
+
+/* Page `index` of `layout`, with the overlay when the mode has one. */
+static void
+paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t *fonts,
+                 const paint_mode_t *mode)
+{
+  const pb_page_layout_t *page = layout->pages->pdata[index];
+  const pb_page_check_t *check = NULL;
   if (mode->proof)
     {
+      check = &g_array_index (mode->proof->pages, pb_page_check_t, index);
+      proof_grid (cr, page);
+    }
+  paint_content (cr, layout, page, fonts, mode);
+  if (check)
+    {
       proof_frames (cr, page);
-      proof_lone_lines (cr, mode, page);
-      proof_photos (cr, mode, page);
+      proof_lone_lines (cr, mode, check);
+      proof_photos (cr, mode, check);
       proof_overset (cr, mode, page);
     }
 }
@@ -324,7 +349,7 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
                pb_embed_t *fonts)
 {
   paint_mode_t mode = { 0 };
-  paint_page_with (cr, layout, page, fonts, &mode);
+  paint_content (cr, layout, page, fonts, &mode);
 }
 
 /* Cairo's output: a buffered stream on the temporary file, and a digest of the bytes (the
@@ -404,9 +429,8 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
            sink_t *sink, pb_embed_t *fonts)
 {
   gboolean print = !opt->proof;
-  paint_mode_t mode = { 0 };
-  mode.proof = opt->proof;
-  mode.labels = opt->proof ? label_context (layout) : NULL;
+  paint_mode_t mode;
+  mode_init (&mode, layout, opt->proof);
   const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
   double m0 = first ? page_margin (first, print) : 0;
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
@@ -438,7 +462,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
       cairo_save (cr);
       /* The layout is in trim coordinates. */
       cairo_translate (cr, m, m);
-      paint_page_with (cr, layout, page, fonts, &mode);
+      paint_page_with (cr, layout, i, fonts, &mode);
       if (!page->lines->len && !page->images->len && !page->rules->len && !page->boxes->len)
         {
           /* cairo 1.16 aborts in finish when a tagged page draws nothing: paper white. */
@@ -455,8 +479,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (mode.labels)
-    g_object_unref (mode.labels);
+  mode_clear (&mode);
   return status;
 }
 
@@ -589,9 +612,8 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     return FALSE;
-  paint_mode_t mode = { 0 };
-  mode.proof = proof;
-  mode.labels = proof ? label_context (layout) : NULL;
+  paint_mode_t mode;
+  mode_init (&mode, layout, proof);
   double scale = dpi / 72.0;
   gboolean ok = TRUE;
   for (guint i = 0; i < layout->pages->len && ok; i++)
@@ -607,7 +629,7 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      paint_page_with (cr, layout, page, fonts, &mode);
+      paint_page_with (cr, layout, i, fonts, &mode);
       cairo_destroy (cr);
       g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -623,8 +645,7 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
           ok = FALSE;
         }
     }
-  if (mode.labels)
-    g_object_unref (mode.labels);
+  mode_clear (&mode);
   pb_embed_free (fonts);
   return ok;
 }

@@ -1,27 +1,28 @@
-/* Prepress: what turns Cairo's PDF into a print file, and the checks editors see on proofs.
+/* Prepress: what turns Cairo's PDF into a print file (the checks editors see on proofs are
+ * inspect.h's).
  *
  * - Print geometry: the media around the trim holds the bleed and the crop marks.
  * - The post-process (libqpdf): TrimBox and BleedBox on every page, crop marks in registration
  *   colour, K-only black, no page transparency group, PDF/X-4 output intent, Info and XMP
  *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID.
- * - Photo placement for print (focal point, bleed) and its effective resolution.
- * - Lone lines (widows and orphans) found on the layout result. */
+ * - Photo placement for print (focal point, bleed). */
 #pragma once
 
 #include <glib.h>
 #include "layout.h"
 
+/* PDF user space units (points) per inch and per millimetre. */
+#define PB_PT_PER_INCH 72.0
+#define PB_MM (PB_PT_PER_INCH / 25.4)
+
 /* Crop marks (ISO 12647-2 practice): 5 mm long, 0.25 pt, registration colour, starting 3 mm
  * from the trim and never inside the bleed. */
-#define PB_MM (72.0 / 25.4)
 #define PB_MARK_LENGTH (5 * PB_MM)
 #define PB_MARK_OFFSET (3 * PB_MM)
 #define PB_MARK_WIDTH 0.25
 /* Blank media beyond the marks. */
 #define PB_MARK_SLUG (2 * PB_MM)
 
-/* Photos below this effective resolution at their placed size get a warning. */
-#define PB_MIN_PPI 200.0
 /* An image frame edge this close to a trim edge extends into the bleed. */
 #define PB_BLEED_SNAP 0.5
 
@@ -65,15 +66,3 @@ gboolean pb_prepress_pdf (const char *in, const char *out, const char *target,
  * trim of `page` (within PB_BLEED_SNAP) move out by the bleed. */
 void pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, double bleed,
                          pb_rect_t *frame, pb_rect_t *src);
-
-/* Effective resolution (pixels per inch) of a placed photo, the lower of its two axes. */
-double pb_image_ppi (const pb_image_t *image);
-
-typedef struct {
-  const pb_line_t *line;
-  gboolean widow;                /* TRUE: a last line at the top of a column; FALSE: orphan */
-} pb_lone_line_t;
-
-/* Body lines standing alone at a column break: a paragraph's last line first in its column
- * (widow) or its first line last in its column (orphan). An array of pb_lone_line_t. */
-GArray *pb_lone_lines (const pb_page_layout_t *page);
