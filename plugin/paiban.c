@@ -357,9 +357,10 @@ job_write_png (paiban_job_t *job, const char *dir, double dpi)
 {
   if (blocked (job))
     return blocked (job);
-  if (!job->layout || !dir || dpi < 10 || dpi > 1200)
+  if (!job->layout || !dir || dpi < PB_PNG_MIN_DPI || dpi > PB_PNG_MAX_DPI)
     return fail (job, PAIBAN_STATUS_USAGE,
-                 g_strdup ("lay the issue out first; the resolution must be 10–1200 dpi"));
+                 g_strdup_printf ("lay the issue out first; the resolution must be %d–%d dpi",
+                                  PB_PNG_MIN_DPI, PB_PNG_MAX_DPI));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
   if (!pb_paint_png_proof (job->layout, dir, dpi, job->proof, &error))
