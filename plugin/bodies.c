@@ -236,27 +236,60 @@ pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint
   return n;
 }
 
-pb_para_t *
+gboolean
 pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint index, const char *dateline,
-                const pb_template_t *t, int *n, GError **error)
+                const pb_template_t *t, pb_body_para_t *out, GError **error)
 {
   const pb_block_t *block = story->blocks->pdata[index];
   pb_measure_t m = pb_body_measure (t);
-  pb_prep_t *own = NULL, *prep = prep_of (bodies, story, index);
-  if (!prep || !pb_same_measure (&prep->measure, &m) || (!prep->para && !prep->error))
+  pb_prep_t *prep = prep_of (bodies, story, index);
+  *out = (pb_body_para_t) { 0 };
+  if (prep && prep->set && pb_same_measure (&prep->measure, &m))
     {
-      prep = own = prep_new (bodies, t, block, dateline);
-      prep_run (prep);
+      *out = (pb_body_para_t) { prep->para, prep->n, prep->measure, FALSE, FALSE };
+      return TRUE;
     }
-  pb_para_t *para = g_steal_pointer (&prep->para);
-  *n = prep->n;
-  if (!para)
+  pb_prep_t *own = prep_new (bodies, t, block, dateline);
+  prep_run (own);
+  if (own->para)
+    *out = (pb_body_para_t) { g_steal_pointer (&own->para), own->n, own->measure, TRUE, FALSE };
+  else
     {
       /* A character no font has is named where it stands in its Markdown file. */
-      int at = prep->bad_offset - prep->dateline_len;
+      int at = own->bad_offset - own->dateline_len;
       pb_loc_t loc = at >= 0 ? pb_block_loc_at (block, at) : block->loc;
-      pb_set_error_at (error, prep->error->code, loc, "%s", prep->error->message);
+      pb_set_error_at (error, own->error->code, loc, "%s", own->error->message);
     }
   prep_free (own);
-  return para;
+  return out->para != NULL;
+}
+
+void
+pb_bodies_release (pb_bodies_t *bodies, pb_body_para_t *p)
+{
+  if (!p->para)
+    return;
+  if (p->owned)
+    pb_para_free (p->para);
+  else if (p->rebroken)
+    pb_para_break (p->para, &p->measure); /* deterministic: the prepared breaks come back */
+  *p = (pb_body_para_t) { 0 };
+}
+
+gboolean
+pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index,
+                       const pb_template_t *t, double *cost)
+{
+  pb_prep_t *prep = prep_of (bodies, story, index);
+  pb_measure_t m = pb_body_measure (t);
+  if (!prep || !prep->set || !pb_same_measure (&prep->measure, &m))
+    return FALSE;
+  /* The prepared breaks are the best of any number of lines: their demerits are the least
+   * for prep->n lines. */
+  double now = pb_para_demerits (prep->para), looser = 0;
+  gboolean ok = pb_para_break_exact (prep->para, &m, prep->n + 1, &looser);
+  if (ok)
+    pb_para_break (prep->para, &prep->measure);
+  *cost = looser - now;
+  return ok;
 }

@@ -35,11 +35,28 @@ int pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
 int pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint index,
                            const pb_template_t *t, const pb_measure_t *m, GError **error);
 
+/* A body paragraph lent to the flow, or set for it alone. */
+typedef struct {
+  pb_para_t *para;
+  int n;                    /* its lines as prepared */
+  pb_measure_t measure;     /* the measure it was prepared for */
+  gboolean owned;           /* set for the flow alone: released by freeing it */
+  gboolean rebroken;        /* the flow broke it again: released by setting it back */
+} pb_body_para_t;
+
 /* The paragraph of body block `index` of `story` (the dateline run in before the story's first
- * paragraph when `dateline` is given), shaped and broken at template `t`'s body measure: taken
- * from the pass ahead when it was set for that measure, else set now. Returns a new paragraph
- * (the caller frees it) and its number of lines in *n, or NULL with `error` naming the
- * character no font has where it stands in its Markdown file. */
-pb_para_t *pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint index,
-                           const char *dateline, const pb_template_t *t, int *n,
-                           GError **error);
+ * paragraph when `dateline` is given), shaped and broken at template `t`'s body measure: lent
+ * from the pass ahead when it was set for that measure, else set now. The flow may break it
+ * again (and must then set `rebroken`); give it back with pb_bodies_release, so that the next
+ * flow of the story finds it as prepared. Returns FALSE with `error` naming the character no
+ * font has where it stands in its Markdown file. */
+gboolean pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint index,
+                         const char *dateline, const pb_template_t *t, pb_body_para_t *out,
+                         GError **error);
+void pb_bodies_release (pb_bodies_t *bodies, pb_body_para_t *p);
+
+/* What setting body block `index` of `story` one line longer than prepared costs in the
+ * composer's demerits (the lines stay within the body's stretch limits), in *cost; FALSE when
+ * it cannot be done or the paragraph was not set ahead at template `t`'s measure. */
+gboolean pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index,
+                                const pb_template_t *t, double *cost);

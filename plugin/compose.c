@@ -51,6 +51,11 @@ struct pb_para {
   GArray *units;           /* of pb_unit_t */
   GArray *lines;           /* of pb_para_line_t */
   gboolean has_space;      /* holds a breakable space */
+  double demerits;         /* of the breaks set last */
+  /* Breaks into an exact number of lines found before, for `exact_measure`: line count →
+   * pb_exact_t*. Widow control and levelling ask the same questions again and again. */
+  GHashTable *exact;
+  pb_measure_t exact_measure;
   /* Prefix sums over the units for the measure being broken, so a candidate line is measured
    * in constant time: advances after fixed compression, squeezable blank, Han–Latin gaps,
    * stretchable gaps (sums[k] covers units 0 … k-1). */
@@ -391,6 +396,8 @@ pb_para_free (pb_para_t *para)
   g_array_unref (para->shaped);
   g_array_free (para->units, TRUE);
   g_array_free (para->lines, TRUE);
+  if (para->exact)
+    g_hash_table_destroy (para->exact);
   g_free (para->sum_advance);
   g_free (para->sum_room);
   g_free (para->sum_latin);
@@ -772,10 +779,53 @@ pb_para_break (pb_para_t *para, const pb_measure_t *measure)
   if (para->units->len == 0)
     return 0;
   GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
-  find_breaks (para, measure, 0, ends);
+  para->demerits = find_breaks (para, measure, 0, ends);
   set_lines (para, ends, measure);
   g_array_free (ends, TRUE);
   return para->lines->len;
+}
+
+/* A break into an exact number of lines, remembered. */
+typedef struct {
+  GArray *ends;            /* of int */
+  double total;
+} pb_exact_t;
+
+static void
+exact_free (gpointer p)
+{
+  pb_exact_t *e = p;
+  g_array_free (e->ends, TRUE);
+  g_free (e);
+}
+
+static gboolean
+same_measure (const pb_measure_t *a, const pb_measure_t *b)
+{
+  return a->width == b->width && a->indent == b->indent && a->align == b->align
+         && a->em == b->em && a->latin_space == b->latin_space;
+}
+
+/* The breaks of `para` into `lines` lines at `measure`: found before or now. */
+static const pb_exact_t *
+exact_breaks (pb_para_t *para, const pb_measure_t *measure, int lines)
+{
+  if (!para->exact || !same_measure (&para->exact_measure, measure))
+    {
+      if (para->exact)
+        g_hash_table_destroy (para->exact);
+      para->exact = g_hash_table_new_full (NULL, NULL, NULL, exact_free);
+      para->exact_measure = *measure;
+    }
+  pb_exact_t *e = g_hash_table_lookup (para->exact, GINT_TO_POINTER (lines));
+  if (!e)
+    {
+      e = g_new (pb_exact_t, 1);
+      e->ends = g_array_new (FALSE, FALSE, sizeof (int));
+      e->total = find_breaks (para, measure, lines, e->ends);
+      g_hash_table_insert (para->exact, GINT_TO_POINTER (lines), e);
+    }
+  return e;
 }
 
 gboolean
@@ -783,22 +833,29 @@ pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines, do
 {
   if (para->units->len == 0 || lines < 1)
     return FALSE;
-  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
-  double total = find_breaks (para, measure, lines, ends);
-  gboolean ok = total < EMERGENCY;
+  const pb_exact_t *e = exact_breaks (para, measure, lines);
+  gboolean ok = e->total < EMERGENCY;
   if (ok)
-    set_lines (para, ends, measure);
+    {
+      prepare_sums (para, measure);
+      set_lines (para, e->ends, measure);
+      para->demerits = e->total;
+    }
   if (demerits)
-    *demerits = total;
-  g_array_free (ends, TRUE);
+    *demerits = e->total;
   return ok;
 }
-
 
 int
 pb_para_n_lines (const pb_para_t *para)
 {
   return para->lines->len;
+}
+
+double
+pb_para_demerits (const pb_para_t *para)
+{
+  return para->demerits;
 }
 
 

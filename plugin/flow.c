@@ -1,6 +1,6 @@
 /* The body flow: each story's paragraphs, shaped and broken ahead (bodies.c), go through the
  * chain of its items' column frames, page after page. Widow and orphan control, subheads kept
- * with their text, balanced last columns. */
+ * with their text, the last part's columns ending level. */
 #include "flow.h"
 
 #include <math.h>
@@ -10,28 +10,34 @@
 #define PB_SUBHEAD_KEEP_LINES 2
 /* A paragraph of this many lines is not shortened to take an orphan's line. */
 #define PB_ORPHAN_KEEP_LINES 3
+/* Levelling tries sets of paragraphs to set a line longer starting at each of the this many
+ * cheapest. */
+#define PB_LEVEL_TRIES 3
 
 /* Where a story's text has got to in its frames. */
 typedef struct {
   const pb_flow_in_t *in;
   pb_bodies_t *bodies;
   pb_fonts_t *fonts;
-  pb_region_t *regions;     /* the frames, balanced or as given */
+  pb_region_t *regions;     /* the frames, levelled or as given */
   int n_regions;
+  const gint8 *looseness;   /* by block: lines more than prepared; NULL for none */
+  gboolean dry;             /* only find where the text goes: no line is emitted, and the
+                             * overset counts lines, not characters */
   int region;               /* current frame */
   int line;                 /* next free grid line in it */
   pb_flow_out_t *out;
   /* The paragraph set last. Its lines wait in `pending` (with their parts) until the next
    * block is placed, so that the next paragraph can ask it for a line more or less: it is then
    * set again from where it started (prev_region, prev_line), and nothing placed is undone. */
-  pb_para_t *prev;
+  pb_body_para_t prev;
   int prev_block, prev_region, prev_line;
   GPtrArray *pending;       /* of pb_line_t* */
   GArray *pending_parts;    /* of int */
 } pb_flow_t;
 
 static pb_flow_out_t *
-out_new (int n_parts)
+out_new (int n_parts, const pb_region_t *regions, int n_regions, guint n_blocks)
 {
   pb_flow_out_t *out = g_new0 (pb_flow_out_t, 1);
   out->n_parts = n_parts;
@@ -39,6 +45,17 @@ out_new (int n_parts)
   out->reached = g_new0 (gboolean, MAX (n_parts, 1));
   for (int k = 0; k < n_parts; k++)
     out->lines[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  out->n_regions = n_regions;
+  out->regions = g_new (pb_region_t, MAX (n_regions, 1));
+  out->ends = g_new (int, MAX (n_regions, 1));
+  for (int i = 0; i < n_regions; i++)
+    {
+      out->regions[i] = regions[i];
+      out->ends[i] = regions[i].top;
+    }
+  out->block_regions = g_new (int, MAX (n_blocks, 1));
+  for (guint b = 0; b < n_blocks; b++)
+    out->block_regions[b] = n_regions;
   return out;
 }
 
@@ -51,6 +68,9 @@ pb_flow_out_free (pb_flow_out_t *out)
     g_ptr_array_free (out->lines[k], TRUE);
   g_free (out->lines);
   g_free (out->reached);
+  g_free (out->regions);
+  g_free (out->ends);
+  g_free (out->block_regions);
   g_free (out);
 }
 
@@ -107,8 +127,7 @@ flow_commit (pb_flow_t *f)
                      f->pending->pdata[i]);
   g_ptr_array_set_size (f->pending, 0);
   g_array_set_size (f->pending_parts, 0);
-  pb_para_free (f->prev);
-  f->prev = NULL;
+  pb_bodies_release (f->bodies, &f->prev);
 }
 
 /* The pending paragraph's lines are dropped, to be set again. */
@@ -119,6 +138,14 @@ flow_discard (pb_flow_t *f)
     pb_line_free (f->pending->pdata[i]);
   g_ptr_array_set_size (f->pending, 0);
   g_array_set_size (f->pending_parts, 0);
+}
+
+/* The grid line under the last thing set in the current frame. */
+static void
+flow_mark_end (pb_flow_t *f)
+{
+  if (f->region < f->n_regions)
+    f->out->ends[f->region] = f->line;
 }
 
 /* Characters of lines `from` … `n` − 1 of `para`: text that found no frame. */
@@ -146,19 +173,22 @@ flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
     {
       if (flow_room (f) <= 0 && !flow_next_region (f))
         {
-          f->out->overset_chars += para_chars_from (para, i, n);
+          f->out->overset_chars += f->dry ? n - i : para_chars_from (para, i, n);
           return;
         }
       const pb_region_t *r = &f->regions[f->region];
+      f->line++;
+      flow_mark_end (f);
+      if (f->dry)
+        continue;
       const pb_grid_t *grid = flow_grid (f);
       const pb_template_t *t = grid->tmpl;
       pb_line_t *line = pb_emit_line (f->pending, t, para, i, pb_column_x (t, r->column),
-                                      pb_grid_body_baseline (grid, f->line), t->column_width,
-                                      PB_ROLE_BODY, f->in->story->id);
+                                      pb_grid_body_baseline (grid, f->line - 1),
+                                      t->column_width, PB_ROLE_BODY, f->in->story->id);
       line->block = block_index;
       line->column = r->column;
       g_array_append_val (f->pending_parts, r->part);
-      f->line++;
     }
 }
 
@@ -182,7 +212,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
     {
       if (!flow_next_region (f))
         {
-          f->out->overset_chars += pb_count_chars (block->text);
+          f->out->overset_chars += f->dry ? lines : pb_count_chars (block->text);
           pb_para_free (para);
           return TRUE;
         }
@@ -193,7 +223,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   const pb_grid_t *grid = flow_grid (f);
   double top = pb_grid_cell_top (grid, f->line) + (lines * t->leading - height) / 2;
   double base = top + PB_EM_ASCENT * s->size;
-  for (int i = 0; i < n; i++, base += leading)
+  for (int i = 0; i < n && !f->dry; i++, base += leading)
     {
       pb_line_t *line = pb_emit_line (f->out->lines[r->part], grid->tmpl, para, i,
                                       pb_column_x (grid->tmpl, r->column), base,
@@ -202,7 +232,9 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
       line->block = index;
       line->column = r->column;
     }
-  f->line += lines + s->space_after;
+  f->line += lines;
+  flow_mark_end (f);
+  f->line += s->space_after;
   pb_para_free (para);
   return TRUE;
 }
@@ -212,30 +244,31 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 static gboolean
 reflow_prev (pb_flow_t *f, int lines)
 {
-  if (!f->prev || f->prev_region != f->region || lines < 1)
+  if (!f->prev.para || f->prev_region != f->region || lines < 1)
     return FALSE;
   if (f->prev_line + lines > f->regions[f->region].bottom)
     return FALSE;
   pb_measure_t m = pb_body_measure (flow_tmpl (f));
-  if (!pb_para_break_exact (f->prev, &m, lines, NULL))
+  if (!pb_para_break_exact (f->prev.para, &m, lines, NULL))
     return FALSE;
+  f->prev.rebroken = TRUE;
   flow_discard (f);
   f->line = f->prev_line;
-  flow_lines (f, f->prev, lines, f->prev_block);
+  flow_lines (f, f->prev.para, lines, f->prev_block);
   return TRUE;
 }
 
 /* Chooses how many lines the paragraph takes so that no column starts with its last line alone
  * (widow) or ends with its first line alone (orphan), where re-breaking can avoid it. */
 static int
-avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
+avoid_lone_lines (pb_flow_t *f, pb_body_para_t *p, int n, const pb_measure_t *m)
 {
   if (flow_room (f) <= 0)
     flow_next_region (f);
   int room = flow_room (f);
   if (n < 2 || room >= n || f->region + 1 >= f->n_regions)
     return n;
-  int prev_n = f->prev ? pb_para_n_lines (f->prev) : 0;
+  int prev_n = f->prev.para ? pb_para_n_lines (f->prev.para) : 0;
   if (room == 1)
     {
       /* Orphan: let the paragraph before take the line, or give one up. */
@@ -252,15 +285,16 @@ avoid_lone_lines (pb_flow_t *f, pb_para_t *para, int n, const pb_measure_t *m)
     {
       /* Widow: one line more (two go over) or one line less (all stay), whichever is better. */
       double more = INFINITY, less = INFINITY;
-      gboolean can_more = pb_para_break_exact (para, m, n + 1, &more);
-      gboolean can_less = n - 1 >= 2 && pb_para_break_exact (para, m, n - 1, &less);
+      p->rebroken = TRUE;
+      gboolean can_more = pb_para_break_exact (p->para, m, n + 1, &more);
+      gboolean can_less = n - 1 >= 2 && pb_para_break_exact (p->para, m, n - 1, &less);
       if (can_less && (!can_more || less <= more))
-        return pb_para_break_exact (para, m, n - 1, NULL) ? n - 1 : n;
+        return pb_para_break_exact (p->para, m, n - 1, NULL) ? n - 1 : n;
       if (can_more)
-        return pb_para_break_exact (para, m, n + 1, NULL) ? n + 1 : n;
+        return pb_para_break_exact (p->para, m, n + 1, NULL) ? n + 1 : n;
       /* Or push this paragraph down a line by giving the previous one a line more. */
       if (room - 1 >= 2 && reflow_prev (f, prev_n + 1))
-        return pb_para_break (para, m);
+        return pb_para_break (p->para, m);
     }
   return n;
 }
@@ -269,18 +303,25 @@ static gboolean
 flow_paragraph (pb_flow_t *f, int index, const char *dateline, GError **error)
 {
   const pb_template_t *t = flow_tmpl (f);
-  int n = 0;
-  pb_para_t *para = pb_bodies_take (f->bodies, f->in->story, index, dateline, t, &n, error);
-  if (!para)
+  pb_body_para_t p;
+  if (!pb_bodies_take (f->bodies, f->in->story, index, dateline, t, &p, error))
     return FALSE;
   pb_measure_t m = pb_body_measure (t);
-  n = avoid_lone_lines (f, para, n, &m);
+  int n = p.n;
+  int more = f->looseness ? f->looseness[index] : 0;
+  if (more != 0 && pb_para_break_exact (p.para, &m, n + more, NULL))
+    {
+      n += more;
+      p.rebroken = TRUE;
+    }
+  n = avoid_lone_lines (f, &p, n, &m);
   if (flow_room (f) <= 0)
     flow_next_region (f);
   int region = f->region, line = f->line;
+  f->out->block_regions[index] = MIN (region, f->n_regions);
   flow_commit (f);
-  flow_lines (f, para, n, index);
-  f->prev = para;
+  flow_lines (f, p.para, n, index);
+  f->prev = p;
   f->prev_block = index;
   f->prev_region = region;
   f->prev_line = line;
@@ -310,57 +351,10 @@ flow_blocks (pb_flow_t *f, GError **error)
   return TRUE;
 }
 
-/* Shortens the frames of the story's last part so that its columns end together (a balanced
- * block of text, as page makeup does by hand) when its text leaves room there. Returns whether
- * it changed anything. */
-static gboolean
-balance_last_part (const pb_flow_in_t *in, const pb_bodies_t *bodies, pb_region_t *r,
-                   int n_regions)
-{
-  int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
-  if (total < 0)
-    return FALSE;
-  int last = in->n_parts - 1, first_region = -1, before = 0, capacity = 0;
-  for (int i = 0; i < n_regions; i++)
-    {
-      int h = MAX (0, r[i].bottom - r[i].top);
-      if (r[i].part != last)
-        before += h;
-      else
-        {
-          capacity += h;
-          if (first_region < 0)
-            first_region = i;
-        }
-    }
-  int n = n_regions - first_region, rest = total - before;
-  /* A line of slack per column for widow control. */
-  if (first_region < 0 || n < 2 || rest <= 0 || rest + n > capacity)
-    return FALSE;
-  int lowest = r[first_region].top;
-  for (int i = first_region; i < n_regions; i++)
-    lowest = MIN (lowest, r[i].top);
-  for (int bottom = lowest + 1;; bottom++)
-    {
-      int room = 0;
-      for (int i = first_region; i < n_regions; i++)
-        room += MAX (0, MIN (r[i].bottom, bottom) - r[i].top);
-      if (room >= rest + n)
-        {
-          for (int i = first_region; i < n_regions; i++)
-            {
-              r[i].bottom = MIN (r[i].bottom, bottom);
-              r[i].balanced = TRUE;
-            }
-          return TRUE;
-        }
-    }
-}
-
-/* One flow of the story through `regions`. */
+/* One flow of the story through `regions` (dry: only where the text goes). */
 static pb_flow_out_t *
-run_flow (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies, pb_fonts_t *fonts,
-          GError **error)
+run_flow (const pb_flow_in_t *in, pb_region_t *regions, const gint8 *looseness, gboolean dry,
+          pb_bodies_t *bodies, pb_fonts_t *fonts, GError **error)
 {
   pb_flow_t f = { 0 };
   f.in = in;
@@ -368,7 +362,9 @@ run_flow (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies, pb_
   f.fonts = fonts;
   f.regions = regions;
   f.n_regions = in->n_regions;
-  f.out = out_new (in->n_parts);
+  f.looseness = looseness;
+  f.dry = dry;
+  f.out = out_new (in->n_parts, regions, in->n_regions, in->story->blocks->len);
   f.pending = g_ptr_array_new ();
   f.pending_parts = g_array_new (FALSE, FALSE, sizeof (int));
   if (f.n_regions > 0)
@@ -378,7 +374,7 @@ run_flow (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies, pb_
     }
   gboolean ok = flow_blocks (&f, error);
   flow_discard (&f);
-  pb_para_free (f.prev);
+  pb_bodies_release (bodies, &f.prev);
   g_ptr_array_free (f.pending, TRUE);
   g_array_free (f.pending_parts, TRUE);
   if (!ok)
@@ -386,22 +382,221 @@ run_flow (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies, pb_
   return f.out;
 }
 
+/* The frames of the story's last part, when its text leaves room there to end level. */
+typedef struct {
+  int first;                /* its first frame */
+  int rest;                 /* grid lines of text left for it (an estimate) */
+  int lowest, highest;      /* the highest top and the lowest bottom of its frames */
+} pb_last_part_t;
+
+static gboolean
+last_part_of (const pb_flow_in_t *in, const pb_bodies_t *bodies, pb_last_part_t *lp)
+{
+  int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
+  if (total < 0 || in->n_regions == 0)
+    return FALSE;
+  const pb_region_t *r = in->regions;
+  int last = in->n_parts - 1, before = 0, capacity = 0;
+  lp->first = -1;
+  for (int i = 0; i < in->n_regions; i++)
+    {
+      int h = MAX (0, r[i].bottom - r[i].top);
+      if (r[i].part != last)
+        before += h;
+      else
+        {
+          capacity += h;
+          if (lp->first < 0)
+            lp->first = i;
+        }
+    }
+  lp->rest = total - before;
+  if (lp->first < 0 || in->n_regions - lp->first < 2 || lp->rest <= 0 || lp->rest > capacity)
+    return FALSE;
+  lp->lowest = r[lp->first].top;
+  lp->highest = r[lp->first].bottom;
+  for (int i = lp->first; i < in->n_regions; i++)
+    {
+      lp->lowest = MIN (lp->lowest, r[i].top);
+      lp->highest = MAX (lp->highest, r[i].bottom);
+    }
+  return TRUE;
+}
+
+/* The last part's frames cut at grid line `bottom`. */
+static void
+cut_last_part (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom,
+               pb_region_t *regions)
+{
+  for (int i = lp->first; i < in->n_regions; i++)
+    {
+      regions[i] = in->regions[i];
+      regions[i].bottom = MIN (in->regions[i].bottom, bottom);
+      regions[i].balanced = TRUE;
+    }
+}
+
+static int
+room_above (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom)
+{
+  int room = 0;
+  for (int i = lp->first; i < in->n_regions; i++)
+    room += MAX (0, MIN (in->regions[i].bottom, bottom) - in->regions[i].top);
+  return room;
+}
+
+/* Grid lines left empty at the foot of the last part's frames. */
+static int
+shortfall (const pb_flow_out_t *out, const pb_last_part_t *lp)
+{
+  int empty = 0;
+  for (int i = lp->first; i < out->n_regions; i++)
+    empty += MAX (0, out->regions[i].bottom - MAX (out->ends[i], out->regions[i].top));
+  return empty;
+}
+
+typedef struct {
+  guint block;
+  double cost;
+} pb_candidate_t;
+
+static int
+by_cost (gconstpointer a, gconstpointer b)
+{
+  const pb_candidate_t *x = a, *y = b;
+  if (x->cost != y->cost)
+    return x->cost < y->cost ? -1 : 1;
+  return x->block < y->block ? -1 : x->block > y->block;
+}
+
+/* The story's paragraphs that start in its last part (as `trial` set them) and can be set a
+ * line longer, cheapest first. */
+static GArray *
+looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
+                   const pb_flow_out_t *trial, pb_bodies_t *bodies)
+{
+  GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_candidate_t));
+  const pb_template_t *t = in->grids[0].tmpl;
+  for (guint b = 0; b < in->story->blocks->len; b++)
+    {
+      pb_candidate_t cand = { b, 0 };
+      int region = trial->block_regions[b];
+      if (region >= lp->first && region < in->n_regions
+          && ((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_PARA
+          && pb_bodies_looser_cost (bodies, in->story, b, t, &cand.cost))
+        g_array_append_val (c, cand);
+    }
+  g_array_sort (c, by_cost);
+  return c;
+}
+
+/* The flow with the paragraphs cands[from … from + k) set a line longer, when it leaves fewer
+ * empty lines than *best_empty without overset: then its looseness replaces *best. */
+static void
+try_looser (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+            const GArray *cands, int from, int k, pb_bodies_t *bodies, pb_fonts_t *fonts,
+            gint8 **best, int *best_empty)
+{
+  gint8 *loose = g_new0 (gint8, in->story->blocks->len);
+  for (int j = from; j < from + k; j++)
+    loose[g_array_index (cands, pb_candidate_t, j).block] = 1;
+  /* The paragraphs were all set in the trial before: no error can come up here. */
+  pb_flow_out_t *out = run_flow (in, regions, loose, TRUE, bodies, fonts, NULL);
+  if (out && out->overset_chars == 0 && shortfall (out, lp) < *best_empty)
+    {
+      *best_empty = shortfall (out, lp);
+      g_free (*best);
+      *best = g_steal_pointer (&loose);
+    }
+  g_free (loose);
+  pb_flow_out_free (out);
+}
+
+/* Fills the last part's short columns by setting paragraphs a line longer: as many as there
+ * are empty lines (widow control may take one back, so one more, then one fewer), the cheapest
+ * first or the next cheapest, and keeps the choice that leaves the fewest empty lines without
+ * overset. Returns the looseness by block, or NULL when nothing helps. */
+static gint8 *
+fill_short_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+                    const pb_flow_out_t *trial, pb_bodies_t *bodies, pb_fonts_t *fonts)
+{
+  GArray *cands = looser_candidates (in, lp, trial, bodies);
+  gint8 *best = NULL;
+  int empty = shortfall (trial, lp), best_empty = empty;
+  const int counts[] = { empty, empty + 1, empty - 1 };
+  for (guint c = 0; c < G_N_ELEMENTS (counts) && best_empty > 0; c++)
+    for (int from = 0; from < PB_LEVEL_TRIES && best_empty > 0; from++)
+      if (counts[c] > 0 && from + counts[c] <= (int) cands->len)
+        try_looser (in, regions, lp, cands, from, counts[c], bodies, fonts, &best, &best_empty);
+  g_array_free (cands, TRUE);
+  return best;
+}
+
+/* The trial flow (dry) into the last part's frames cut at the lowest bottom that holds the
+ * rest of the text, in *trial with `regions` cut there; *trial stays NULL when no bottom does.
+ * The search starts where the estimate of the text's lines says and moves from there: up while
+ * the text does not fit, down while it still does. FALSE on an error. */
+static gboolean
+lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *regions,
+              pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, GError **error)
+{
+  int bottom = lp->lowest + 1, best = 0, step = 0;
+  while (bottom < lp->highest && room_above (in, lp, bottom) < lp->rest)
+    bottom++;
+  for (; bottom > lp->lowest && bottom <= lp->highest; bottom += step)
+    {
+      cut_last_part (in, lp, bottom, regions);
+      pb_flow_out_t *out = run_flow (in, regions, NULL, TRUE, bodies, fonts, error);
+      if (!out)
+        return FALSE;
+      gboolean fits = out->overset_chars == 0;
+      if (fits)
+        {
+          pb_flow_out_free (*trial);
+          *trial = out;
+          best = bottom;
+        }
+      else
+        pb_flow_out_free (out);
+      if (step == 0)
+        step = fits ? -1 : 1;
+      else if (fits != (step < 0))
+        break;
+    }
+  if (*trial)
+    cut_last_part (in, lp, best, regions);
+  return TRUE;
+}
+
 pb_flow_out_t *
 pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, GError **error)
 {
-  gsize size = MAX (in->n_regions, 1) * sizeof (pb_region_t);
-  pb_region_t *regions = g_malloc (size);
+  pb_region_t *regions = g_new (pb_region_t, MAX (in->n_regions, 1));
   if (in->n_regions > 0)
     memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
-  gboolean balanced = balance_last_part (in, bodies, regions, in->n_regions);
-  pb_flow_out_t *out = run_flow (in, regions, bodies, fonts, error);
-  if (out && balanced && out->overset_chars > 0)
+  pb_last_part_t lp;
+  gboolean level = last_part_of (in, bodies, &lp);
+  pb_flow_out_t *trial = NULL;
+  if (level && !lowest_level (in, &lp, regions, bodies, fonts, &trial, error))
     {
-      /* The estimate was short: flow again through the frames as they were given. */
-      pb_flow_out_free (out);
-      memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
-      out = run_flow (in, regions, bodies, fonts, error);
+      g_free (regions);
+      return NULL;
     }
+  gint8 *loose = NULL;
+  if (trial)
+    {
+      if (shortfall (trial, &lp) > 0)
+        loose = fill_short_columns (in, regions, &lp, trial, bodies, fonts);
+      pb_flow_out_free (trial);
+    }
+  else if (in->n_regions > 0)
+    /* The text does not end in its last part: it flows into the frames as given. */
+    memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
+  pb_flow_out_t *out = run_flow (in, regions, loose, FALSE, bodies, fonts, error);
+  if (out && loose)
+    for (guint b = 0; b < in->story->blocks->len; b++)
+      out->loosened += loose[b] != 0;
+  g_free (loose);
   g_free (regions);
   return out;
 }

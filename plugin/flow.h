@@ -1,6 +1,6 @@
 /* The body flow: a story's paragraphs through a chain of column frames, like Typst's regions:
  * a frame takes whole grid lines until it is full, then the next continues. Widow and orphan
- * control, subheads kept with their text, the last part's columns balanced. The flow takes its
+ * control, subheads kept with their text, the last part's columns ending level. The flow takes its
  * frames as a value and returns the lines it set; it places nothing on a page itself. */
 #pragma once
 
@@ -30,12 +30,20 @@ typedef struct {
   GPtrArray **lines;        /* by part: of pb_line_t*, in reading order, owned */
   gboolean *reached;        /* by part: text flowed into it */
   int overset_chars;        /* characters that found no frame */
+  int n_regions;
+  pb_region_t *regions;     /* the frames as the text filled them (the last part levelled) */
+  int *ends;                /* by frame: the grid line under the last line set in it (its top
+                             * when it holds nothing) */
+  int *block_regions;       /* by block: the frame its first line went to (n_regions: none) */
+  int loosened;             /* paragraphs set a line longer to end the columns level */
 } pb_flow_out_t;
 
-/* Flows the story's body. When the text leaves room in the chain's last part, its columns are
- * first balanced to end level; if the text then does not fit, it flows again into the frames
- * as given. Returns a new result (pb_flow_out_free), or NULL with `error` set when a paragraph
- * cannot be shaped. */
+/* Flows the story's body. When the text leaves room in the chain's last part, that part's
+ * columns are levelled: their frames end on the lowest grid line that holds the rest of the
+ * text, and where the last column would still end short, the paragraphs that cost least are set
+ * a line longer (within the body's stretch limits) to fill it. Otherwise the text flows into the
+ * frames as given. Returns a new result (pb_flow_out_free), or NULL with `error` set when a
+ * paragraph cannot be shaped. */
 pb_flow_out_t *pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
                               GError **error);
 void pb_flow_out_free (pb_flow_out_t *out);
