@@ -158,11 +158,15 @@ typedef struct {
   /* One PNG proof per page at `dpi` (10 to 1200); with "proof" set, with the proof overlay. */
   paiban_status_t (*job_write_png) (paiban_job_t *job, const char *dir, double dpi);
   /* The JSON report of the job: "status" ("ok" or "error"), "error", "pages" with their items
-   * and areas, "overset_chars", "articles" (each story: "placements" with page and
-   * "area_pt", "overset_chars", "lone_lines"), "photos" (page, story, file, "frame_pt",
-   * "pixels", "ppi", "low_resolution"), "print" (after a print PDF: "standard", "trim_mm",
-   * "bleed_mm", "media_mm", "output_intent", colour and image fixes), "warnings" (photos
-   * below 200 ppi among them), "timings_s". Areas are in points from the trim's top-left. */
+   * (areas, "overset_chars", "underset_lines": empty grid lines, "column_foot_lines": per
+   * column, those at its foot), "empty_column_lines" and "holes" (empty areas of at least a
+   * column by 3 grid lines: "column", "span", "top", "lines", "column_lines", "area_pt"),
+   * "overset_chars", "underset_lines", "articles" (each story: "placements" with page and
+   * "area_pt", "overset_chars", "lone_lines", "underset_lines"), "photos" (page, story,
+   * file, "frame_pt", "pixels", "ppi", "low_resolution"), "print" (after a print PDF:
+   * "standard", "trim_mm", "bleed_mm", "media_mm", "output_intent", colour and image
+   * fixes), "warnings" (photos below 200 ppi among them), "timings_s". Areas are in points
+   * from the trim's top-left. */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);
