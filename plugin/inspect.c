@@ -271,8 +271,8 @@ fill_item (pb_cell_map_t *map, const pb_page_layout_t *page, const pb_placed_ite
   return fill;
 }
 
-static gboolean
-counted (guint8 cell)
+gboolean
+pb_cell_counted (guint8 cell)
 {
   return cell == PB_CELL_UNDERSET || cell == PB_CELL_EMPTY;
 }
@@ -292,7 +292,7 @@ empty_runs (const pb_cell_map_t *map)
     for (int l = 0; l < map->lines;)
       {
         int end = l;
-        while (end < map->lines && counted (*cell_at (map, c, end))
+        while (end < map->lines && pb_cell_counted (*cell_at (map, c, end))
                && (end == l || !*cell_of (map->ruled, map, c, end)))
           end++;
         if (end - l >= PB_HOLE_LINES)
@@ -384,7 +384,7 @@ check_fill (pb_page_check_t *check)
     }
   check->empty_column_lines = 0;
   for (int i = 0; i < check->map.columns * check->map.lines; i++)
-    check->empty_column_lines += counted (check->map.cells[i]);
+    check->empty_column_lines += pb_cell_counted (check->map.cells[i]);
   check->holes = find_holes (page, &check->map);
 }
 

@@ -42,6 +42,9 @@ typedef enum {
   PB_CELL_EMPTY                  /* uncovered outside every item */
 } pb_cell_t;
 
+/* TRUE for a cell counted as empty: underset or empty. */
+gboolean pb_cell_counted (guint8 cell);
+
 /* An item's empty grid lines. */
 typedef struct {
   const pb_placed_item_t *item;

@@ -118,7 +118,8 @@ typedef enum {
   PAIBAN_STATUS_FONT,          /* a font family is missing, or a character has no glyph */
   PAIBAN_STATUS_IMAGE,         /* a photo cannot be read or is refused */
   PAIBAN_STATUS_IO,            /* an input cannot be read or an output cannot be written */
-  PAIBAN_STATUS_OVERSET,       /* strict mode: text did not fit */
+  PAIBAN_STATUS_OVERSET,       /* strict mode: text did not fit, or a page has more empty grid
+                                * lines than "strict-underset" allows */
   PAIBAN_STATUS_USAGE          /* the calls were made in the wrong order or with bad arguments */
 } paiban_status_t;
 
@@ -136,7 +137,10 @@ typedef struct {
   paiban_job_t *(*job_create) (void);
   void (*job_destroy) (paiban_job_t *job);
   /* Options: "datadir" (folder with layouts/ and fonts/; before loading), "strict" ("1":
-   * overset text is an error at job_layout, "0": a count in the report), "source-date-epoch"
+   * overset text is an error at job_layout, "0": a count in the report), "strict-underset"
+   * (a number N of grid lines: a page with more than N empty column-lines — the report's
+   * "empty_column_lines" — is an error at job_layout, PAIBAN_STATUS_OVERSET; "off" (default):
+   * no limit), "source-date-epoch"
    * (seconds since 1970, the PDF dates; default $SOURCE_DATE_EPOCH, else the issue date),
    * "proof" ("1": the PDFs and PNGs written after it are editors' proofs with the grid, frames
    * and problems drawn, "0" (default): job_write_pdf writes the print PDF and job_write_png
