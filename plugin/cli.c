@@ -9,7 +9,8 @@
 static const char usage[] =
   "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--proof] [--proof-pdf P.pdf]\n"
   "                     [--output-profile ICC] [--report R.json] [--strict]\n"
-  "       paiban check ISSUE.json [--report R.json] [--strict]\n"
+  "                     [--strict-underset N]\n"
+  "       paiban check ISSUE.json [--report R.json] [--strict] [--strict-underset N]\n"
   "       paiban layout ISSUE.json [-o OUT.txt] [--glyphs]\n"
   "       paiban --help | --version\n"
   "\n"
@@ -30,6 +31,8 @@ static const char usage[] =
   "                      the CMYK ICC profile of the print PDF's output intent\n"
   "  --report FILE       write the JSON report (pages, stories, overset, warnings, timings)\n"
   "  --strict            overset text is an error\n"
+  "  --strict-underset N a page with more than N empty grid lines of columns (underset or\n"
+  "                      empty area, as in the report) is an error\n"
   "\n"
   "Exit status: 0 success, 1 bad input or failed output, 2 usage error.\n"
   "Environment: PAIBAN_PLUGIN (plugin file), PAIBAN_DATADIR (layouts/ and fonts/),\n"
@@ -37,6 +40,7 @@ static const char usage[] =
 
 typedef struct {
   const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
+  const char *strict_underset; /* a number of grid lines, checked */
   double dpi;
   gboolean strict, proof, glyphs;
 } options_t;
@@ -64,6 +68,15 @@ open_plugin (char **tried)
   return so;
 }
 
+/* TRUE when `s` is a whole number of 0 or more that fits an int. */
+static gboolean
+is_count (const char *s)
+{
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (s, &end, 10);
+  return *s && !*end && v >= 0 && v <= G_MAXINT;
+}
+
 static int
 parse_args (int argc, char **argv, options_t *o)
 {
@@ -86,6 +99,8 @@ parse_args (int argc, char **argv, options_t *o)
         o->dpi = g_ascii_strtod (argv[++i], NULL);
       else if (strcmp (a, "--strict") == 0)
         o->strict = TRUE;
+      else if (strcmp (a, "--strict-underset") == 0 && has_value)
+        o->strict_underset = argv[++i];
       else if (strcmp (a, "--proof") == 0)
         o->proof = TRUE;
       else if (strcmp (a, "--glyphs") == 0)
@@ -107,6 +122,9 @@ parse_args (int argc, char **argv, options_t *o)
       || (strcmp (o->command, "render") != 0 && strcmp (o->command, "check") != 0
           && strcmp (o->command, "layout") != 0))
     return fputs (usage, stderr), 2;
+  if (o->strict_underset && !is_count (o->strict_underset))
+    return fprintf (stderr, "paiban: --strict-underset takes a number of grid lines, not %s\n",
+                    o->strict_underset), 2;
   if (o->glyphs && strcmp (o->command, "layout") != 0)
     return fprintf (stderr, "paiban: --glyphs goes with the layout command\n"), 2;
   if (strcmp (o->command, "render") == 0 && !o->output)
@@ -181,6 +199,8 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
   gboolean dump = strcmp (o->command, "layout") == 0;
   if (o->strict)
     pb->job_set_option (job, "strict", "1");
+  if (o->strict_underset)
+    pb->job_set_option (job, "strict-underset", o->strict_underset);
   fprintf (stderr, "paiban: loading %s\n", o->issue);
   if (pb->job_load_file (job, o->issue) == PAIBAN_STATUS_SUCCESS)
     {

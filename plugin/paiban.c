@@ -19,6 +19,8 @@ struct paiban_job {
   char *error;
   char *datadir;
   gboolean strict;
+  int strict_underset;      /* option "strict-underset": most empty grid lines a page may
+                             * have, -1 (default): no limit */
   gint64 epoch;
   gboolean epoch_set;
   pb_issue_t *issue;
@@ -139,6 +141,7 @@ job_create (void)
 {
   paiban_job_t *job = g_new0 (paiban_job_t, 1);
   job->datadir = default_datadir ();
+  job->strict_underset = -1;
   job->notes = g_ptr_array_new_with_free_func (g_free);
   return job;
 }
@@ -170,6 +173,25 @@ job_destroy (paiban_job_t *job)
   g_free (job);
 }
 
+/* "off", or the most empty column-lines (a number of 0 or more) a page may have. */
+static paiban_status_t
+set_strict_underset (paiban_job_t *job, const char *value)
+{
+  if (strcmp (value, "off") == 0)
+    {
+      job->strict_underset = -1;
+      return PAIBAN_STATUS_SUCCESS;
+    }
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (value, &end, 10);
+  if (!*value || *end || v < 0 || v > G_MAXINT)
+    return fail (job, PAIBAN_STATUS_USAGE,
+                 g_strdup_printf ("strict-underset: \"%s\" is not a number of grid lines or "
+                                  "\"off\"", value));
+  job->strict_underset = (int) v;
+  return PAIBAN_STATUS_SUCCESS;
+}
+
 static paiban_status_t
 job_set_option (paiban_job_t *job, const char *key, const char *value)
 {
@@ -187,6 +209,8 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
     }
   else if (strcmp (key, "strict") == 0)
     job->strict = strcmp (value, "0") != 0;
+  else if (strcmp (key, "strict-underset") == 0)
+    return set_strict_underset (job, value);
   else if (strcmp (key, "proof") == 0)
     job->proof = strcmp (value, "0") != 0;
   else if (strcmp (key, "output-profile") == 0)
@@ -286,6 +310,25 @@ note_photos (paiban_job_t *job)
     }
 }
 
+/* With "strict-underset": the first page with more empty grid lines than allowed fails. */
+static paiban_status_t
+check_underset (paiban_job_t *job)
+{
+  if (job->strict_underset < 0)
+    return PAIBAN_STATUS_SUCCESS;
+  GArray *pages = job->inspection->pages;
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const pb_page_check_t *check = &g_array_index (pages, pb_page_check_t, i);
+      if (check->empty_column_lines > job->strict_underset)
+        return fail (job, PAIBAN_STATUS_OVERSET,
+                     g_strdup_printf ("page %d: %d grid lines of columns are empty (strict "
+                                      "underset %d)", check->page->number,
+                                      check->empty_column_lines, job->strict_underset));
+    }
+  return PAIBAN_STATUS_SUCCESS;
+}
+
 static paiban_status_t
 job_layout (paiban_job_t *job)
 {
@@ -309,7 +352,7 @@ job_layout (paiban_job_t *job)
   if (job->strict && overset > 0)
     return fail (job, PAIBAN_STATUS_OVERSET,
                  g_strdup_printf ("%d characters are overset (strict mode)", overset));
-  return PAIBAN_STATUS_SUCCESS;
+  return check_underset (job);
 }
 
 static paiban_status_t

@@ -97,6 +97,8 @@ static const double proof_photo_orange[3] = { 0.95, 0.55, 0.1 };
 static const double proof_red[3] = { 0.86, 0.0, 0.1 };
 /* Lone lines are highlighted in translucent pink (RGBA): their text stays readable. */
 static const double proof_lone_pink[4] = { 1.0, 0.1, 0.5, 0.25 };
+/* Empty grid cells are hatched in light red (RGBA). */
+static const double proof_hatch_red[4] = { 0.86, 0.0, 0.1, 0.35 };
 
 /* The overlay's line widths (pt): guides, outlines with their dash, label borders, the frame of
  * a photo below PB_MIN_PPI (drawn inside the frame). */
@@ -113,9 +115,15 @@ static const double proof_outline_dash[] = { 3, 2 };
 #define PROOF_LABEL_INSET 3
 #define PROOF_LABEL_DROP 0.2
 
+/* The hatching of empty cells: lines at 45° PROOF_HATCH_STEP apart (measured along x). */
+#define PROOF_HATCH_STEP 4
+#define PROOF_HATCH_WIDTH 0.4
+
 /* The overset bar: PROOF_BAR_GAP after the story's last line, PROOF_BAR_WIDTH wide, one em
  * high; its label starts right after it. */
 #define PROOF_BAR_GAP 0.5
+/* The underset label: its top this far above the item's foot, at its right edge. */
+#define PROOF_UNDERSET_RAISE 10
 #define PROOF_BAR_WIDTH 2.5
 
 static void
@@ -251,6 +259,60 @@ proof_overset (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *pa
     }
 }
 
+/* Diagonal lines over `r`, clipped to it. */
+static void
+hatch (cairo_t *cr, const pb_rect_t *r)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_clip (cr);
+  /* Each line starts on the page's own diagonal lattice: neighbouring areas join up. */
+  double from = floor ((r->x - r->y - r->h) / PROOF_HATCH_STEP) * PROOF_HATCH_STEP;
+  for (double x = from; x < r->x + r->w - r->y; x += PROOF_HATCH_STEP)
+    {
+      cairo_move_to (cr, x + r->y, r->y);
+      cairo_line_to (cr, x + r->y + r->h, r->y + r->h);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Hatches the empty and underset cells of the page, a column's run of them at a time, and
+ * labels each item's underset at its foot. */
+static void
+proof_underset (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
+{
+  const pb_cell_map_t *map = &check->map;
+  const double *red = proof_hatch_red;
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, red[0], red[1], red[2], red[3]);
+  cairo_set_line_width (cr, PROOF_HATCH_WIDTH);
+  for (int c = 0; c < map->columns; c++)
+    for (int l = 0; l < map->lines;)
+      {
+        int end = l;
+        while (end < map->lines && pb_cell_counted (map->cells[end * map->columns + c]))
+          end++;
+        if (end > l)
+          {
+            pb_rect_t r = pb_cell_rect (check->page, c, l, 1, end - l);
+            hatch (cr, &r);
+          }
+        l = MAX (end, l + 1);
+      }
+  cairo_restore (cr);
+  for (guint i = 0; i < check->fills->len; i++)
+    {
+      const pb_item_fill_t *fill = &g_array_index (check->fills, pb_item_fill_t, i);
+      if (fill->underset_lines <= 0)
+        continue;
+      const pb_rect_t *a = &fill->item->area;
+      g_autofree char *text = g_strdup_printf ("欠排 %d行", fill->underset_lines);
+      label (cr, mode, check->page->tmpl, a->x + a->w, a->y + a->h - PROOF_UNDERSET_RAISE,
+             TRUE, text);
+    }
+}
+
 static void
 proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
@@ -381,6 +443,7 @@ paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t
   paint_content (cr, layout, page, fonts, mode);
   if (check)
     {
+      proof_underset (cr, mode, check);
       proof_frames (cr, page);
       proof_lone_lines (cr, mode, check);
       proof_photos (cr, mode, check);

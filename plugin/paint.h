@@ -6,7 +6,8 @@
  *   (prepress.h: page boxes, PDF/X-4 output intent and metadata, K-only black);
  * - the proof PDF (and PNG proofs): the trimmed page with the proof overlay for editors —
  *   the baseline grid and column edges, frame outlines, and problems marked in red: overset
- *   text, photos below PB_MIN_PPI, lone lines (found by inspect.h). */
+ *   text, photos below PB_MIN_PPI, lone lines, empty grid cells hatched with each item's
+ *   underset (found by inspect.h). */
 #pragma once
 
 #include <cairo.h>

@@ -59,32 +59,62 @@ add_size_mm (JsonBuilder *b, const char *name, double w, double h)
 }
 
 static void
-report_item (JsonBuilder *b, const pb_placed_item_t *item)
+report_item (JsonBuilder *b, const pb_item_fill_t *fill)
 {
+  const pb_placed_item_t *item = fill->item;
   json_builder_begin_object (b);
   add_member_string (b, "kind", item->kind == PB_ITEM_STORY ? "story" : "guide");
   if (item->story_id)
     add_member_string (b, "story", item->story_id);
   add_rect (b, "area_pt", &item->area);
   add_member_int (b, "overset_chars", item->overset_chars);
+  add_member_int (b, "underset_lines", fill->underset_lines);
+  json_builder_set_member_name (b, "column_foot_lines");
+  json_builder_begin_array (b);
+  for (guint c = 0; c < fill->foot_lines->len; c++)
+    json_builder_add_int_value (b, g_array_index (fill->foot_lines, int, c));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* A hole as an item would be placed in it: column 1-based, top counted under the masthead or
+ * folio. */
+static void
+report_hole (JsonBuilder *b, const pb_page_layout_t *page, const pb_hole_t *hole)
+{
+  int head = page->plan ? pb_page_head_lines (page->plan) : 0;
+  json_builder_begin_object (b);
+  add_member_int (b, "column", hole->column + 1);
+  add_member_int (b, "span", hole->span);
+  add_member_int (b, "top", hole->top - head);
+  add_member_int (b, "lines", hole->lines);
+  add_member_int (b, "column_lines", hole->column_lines);
+  add_rect (b, "area_pt", &hole->area);
   json_builder_end_object (b);
 }
 
 static void
-report_pages (JsonBuilder *b, const pb_layout_t *layout)
+report_pages (JsonBuilder *b, const pb_inspection_t *inspection)
 {
   json_builder_set_member_name (b, "pages");
   json_builder_begin_array (b);
-  for (guint i = 0; i < layout->pages->len; i++)
+  for (guint i = 0; i < inspection->pages->len; i++)
     {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
+      const pb_page_check_t *check = &g_array_index (inspection->pages, pb_page_check_t, i);
+      const pb_page_layout_t *page = check->page;
       json_builder_begin_object (b);
       add_member_int (b, "number", page->number);
       add_member_int (b, "lines", page->lines->len);
       json_builder_set_member_name (b, "items");
       json_builder_begin_array (b);
-      for (guint k = 0; k < page->items->len; k++)
-        report_item (b, page->items->pdata[k]);
+      for (guint k = 0; k < check->fills->len; k++)
+        report_item (b, &g_array_index (check->fills, pb_item_fill_t, k));
+      json_builder_end_array (b);
+      add_member_int (b, "empty_column_lines", check->empty_column_lines);
+      json_builder_set_member_name (b, "holes");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < check->holes->len; k++)
+        report_hole (b, page, &g_array_index (check->holes, pb_hole_t, k));
       json_builder_end_array (b);
       json_builder_end_object (b);
     }
@@ -150,6 +180,7 @@ report_articles (JsonBuilder *b, const pb_inspection_t *inspection)
       report_placements (b, check);
       add_member_int (b, "overset_chars", check->overset_chars);
       report_lone_lines (b, inspection, check->id);
+      add_member_int (b, "underset_lines", check->underset_lines);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -215,8 +246,9 @@ report_print (JsonBuilder *b, const pb_layout_t *layout, const pb_prepress_stats
 static void
 report_layout (JsonBuilder *b, const pb_inspection_t *inspection, const pb_job_figures_t *job)
 {
-  report_pages (b, inspection->layout);
+  report_pages (b, inspection);
   add_member_int (b, "overset_chars", inspection->overset_chars);
+  add_member_int (b, "underset_lines", inspection->underset_lines);
   report_articles (b, inspection);
   report_photos (b, inspection);
   report_print (b, inspection->layout, job->print);

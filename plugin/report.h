@@ -1,7 +1,8 @@
 /* The JSON report of a job (application/vnd.paiban.report+json): the pages and their items,
- * each article with where it landed, its overset characters and lone lines, the photos with
- * their resolution, what the print PDF holds, the warnings and the timings. It is made from
- * an inspection of the layout and the job's own figures, both passed in. */
+ * with their empty grid lines and holes, each article with where it landed, its overset
+ * characters, lone lines and underset grid lines, the photos with their resolution, what the
+ * print PDF holds, the warnings and the timings. It is made from an inspection of the layout
+ * and the job's own figures, both passed in. */
 #pragma once
 
 #include <glib.h>

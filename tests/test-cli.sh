@@ -64,6 +64,10 @@ check "missing issue writes nothing" test ! -e "$work/none.pdf"
 # 4. usage errors exit 2; --help and --version exit 0.
 "$paiban" render 2>/dev/null
 check "usage error exits 2" test $? -eq 2
+"$paiban" check "$work/missing.json" --strict-underset -1 2>"$work/err"
+check "--strict-underset with no number of lines exits 2" test $? -eq 2
+check "--strict-underset names what it takes" \
+  grep -Fxq "paiban: --strict-underset takes a number of grid lines, not -1" "$work/err"
 "$paiban" --help >/dev/null
 check "--help exits 0" test $? -eq 0
 check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugin ABI 1'"

@@ -198,6 +198,21 @@ overset_case "article far too long" overset.json
 # An item one grid line high for a story with a headline and subheads: the headline does not
 # fit either; what does not fit is overset, never a crash.
 overset_case "frame of one line" frame-one-line.json
+# --strict-underset N: a page with more than N empty grid lines of columns (the report's
+# "empty_column_lines") fails with exit 1 like overset text; one with N passes.
+"$paiban" check frame-one-line.json --report "$work/r.json" 2>/dev/null >/dev/null
+empty=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pages"][0]["empty_column_lines"])' \
+        "$work/r.json" 2>/dev/null)
+if [ "${empty:-0}" -gt 0 ]; then ok "frame of one line: the report counts its empty grid lines ($empty)"
+else not_ok "frame of one line: the report counts its empty grid lines" "got: ${empty:-none}"; fi
+expect_error "--strict-underset below a page's empty grid lines exits 1" frame-one-line.json \
+  "page 1: ${empty:-0} grid lines of columns are empty (strict underset $((${empty:-0} - 1)))" \
+  --strict-underset $((${empty:-0} - 1))
+"$paiban" check frame-one-line.json --strict-underset "${empty:-0}" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ]; then ok "--strict-underset at a page's empty grid lines exits 0"
+else not_ok "--strict-underset at a page's empty grid lines exits 0" "exit $rc" "$(cat "$work/err")"; fi
+
 # Its headline and photo are left out with a warning each, not drawn below the item.
 prepare_out
 "$paiban" render frame-one-line.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null

@@ -1,6 +1,7 @@
 /* The queries on a finished layout (inspect.h) and the JSON report made from them, on a
  * layout made up here: photo resolution, lone lines, where each story landed, overset text,
- * and the report's every member, in order, against tests/data/inspect/report.json. */
+ * empty grid lines and holes, and the report's every member, in order, against
+ * tests/data/inspect/report.json. */
 #include <string.h>
 #include "config.h"
 #include "inspect.h"
@@ -22,6 +23,20 @@ test_ppi (void)
   square_crop_free (image);
 }
 
+/* The made-up grid: GRID_COLUMNS columns of COLUMN_W pt and GUTTER pt between them, centred
+ * on a page TRIM_W wide (the first at x = 10), GRID_LINES lines of LEADING pt from GRID_TOP,
+ * body text of BODY_SIZE pt. */
+#define TRIM_W 430
+#define GRID_COLUMNS 4
+#define COLUMN_W 95
+#define GUTTER 10
+#define GRID_TOP 20
+#define GRID_LINES 100
+#define LEADING 10
+#define BODY_SIZE 8
+/* Baseline below the top of its grid line: the em box (7.04 pt above it, 0.96 below) inside. */
+#define BASELINE_DROP 8
+
 /* A body line of `story` in `column`, grid line `row`, line `no` of paragraph `block`. */
 static pb_line_t *
 add_line (GPtrArray *lines, const char *story, int column, int row, int block, int no,
@@ -34,7 +49,11 @@ add_line (GPtrArray *lines, const char *story, int column, int row, int block, i
   l->block = block;
   l->line_no = no;
   l->para_end = end;
-  l->baseline = 100 + 15 * row;
+  l->x = (TRIM_W - GRID_COLUMNS * COLUMN_W - (GRID_COLUMNS - 1) * GUTTER) / 2
+         + column * (COLUMN_W + GUTTER);
+  l->measure = COLUMN_W;
+  l->size = BODY_SIZE;
+  l->baseline = GRID_TOP + LEADING * row + BASELINE_DROP;
   g_ptr_array_add (lines, l);
   return l;
 }
@@ -91,6 +110,7 @@ page_free (pb_page_layout_t *page)
 {
   g_ptr_array_free (page->lines, TRUE);
   g_ptr_array_free (page->images, TRUE);
+  g_ptr_array_free (page->rules, TRUE);
   g_ptr_array_free (page->items, TRUE);
   g_free (page);
 }
@@ -101,8 +121,10 @@ add_page (fixture_t *f, int number)
   pb_page_layout_t *page = g_new0 (pb_page_layout_t, 1);
   page->number = number;
   page->tmpl = &f->tmpl;
+  page->grid_top = GRID_TOP;
   page->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
   page->images = g_ptr_array_new_with_free_func ((GDestroyNotify) square_crop_free);
+  page->rules = g_ptr_array_new_with_free_func (g_free);
   page->items = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (f->layout.pages, page);
   return page;
@@ -116,14 +138,41 @@ add_item (pb_page_layout_t *page, pb_item_kind_t kind, const char *story, double
   g_ptr_array_add (page->items, item);
 }
 
-/* Page 1: story "a" (2 characters overset), a guide, story "b" (1), a photo of "a" below
- * PB_MIN_PPI and one of "b" above it. Page 3: the rest of "b" (3 more) with two lone lines,
- * and more of "a". */
+/* Body lines of `story` in `column` on grid lines `from` to `to` (inclusive). */
+static void
+add_column (GPtrArray *lines, const char *story, int column, int from, int to)
+{
+  for (int row = from; row <= to; row++)
+    add_line (lines, story, column, row, 0, row - from, row == to);
+}
+
+/* Lines of no story (as a folio's) in `column`, grid lines `from` to `to` but for `gap`
+ * lines from `gap_at`. */
+static void
+fill_column (GPtrArray *lines, int column, int from, int to, int gap_at, int gap)
+{
+  for (int row = from; row <= to; row++)
+    if (row < gap_at || row >= gap_at + gap)
+      add_line (lines, NULL, column, row, -1, 0, TRUE)->role = PB_ROLE_FOLIO;
+}
+
+/* Items take page columns 1 and 2, grid lines 15 from GRID_TOP + 10 * (y - GRID_TOP).
+ * Page 1: story "a" (2 characters overset) filled by a photo below PB_MIN_PPI that reaches
+ * into the guide below it, which stays empty for its last 5 lines, then a rule; story "b" (1)
+ * with a photo above PB_MIN_PPI in its first column and 12 lines in its second (its foot
+ * short by 5 and 3 lines); columns 3 and 4 filled by lines of no story, but for 2 lines of
+ * column 3 and 5 of column 4. The page under the items is empty. Page 3: the rest
+ * of "b" (3 more) with two lone lines in its first 4 grid lines, and more of "a": its first
+ * column full with a gap of 2 lines, its second with a gap of 4 and 2 lines empty at its
+ * foot. */
 static void
 fixture_init (fixture_t *f)
 {
   memset (f, 0, sizeof *f);
-  f->tmpl = (pb_template_t) { .trim_w = 297 * PB_MM, .trim_h = 420 * PB_MM, .bleed = 3 * PB_MM };
+  f->tmpl = (pb_template_t) { .trim_w = TRIM_W, .trim_h = 420 * PB_MM, .bleed = 3 * PB_MM,
+                              .columns = GRID_COLUMNS, .column_width = COLUMN_W,
+                              .gutter = GUTTER, .body_size = BODY_SIZE, .leading = LEADING,
+                              .lines = GRID_LINES };
   f->story_a = (pb_story_t) { .id = "a", .headline = "头条" };
   f->story_b = (pb_story_t) { .id = "b" };
   f->photo = (pb_photo_t) { .file = "photos/a.jpg" };
@@ -146,11 +195,21 @@ fixture_init (fixture_t *f)
   pb_image_t *fine = square_crop (NULL, 10, 340);
   fine->story_id = "b";
   g_ptr_array_add (one->images, fine);
+  add_column (one->lines, "b", 1, 32, 43);
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  *rule = (pb_rule_t) { 10, 320, 210, 320, 0.5 };
+  g_ptr_array_add (one->rules, rule);
+  fill_column (one->lines, 2, 26, GRID_LINES - 1, 50, 2);
+  fill_column (one->lines, 3, 0, GRID_LINES - 1, 5, 5);
 
   pb_page_layout_t *three = add_page (f, 3);
   add_item (three, PB_ITEM_STORY, "b", 20, 3);
   add_item (three, PB_ITEM_STORY, "a", 500, 0);
   add_lone_lines (three->lines, "b");
+  add_column (three->lines, "a", 0, 48, 49);
+  add_column (three->lines, "a", 0, 52, 62);
+  add_column (three->lines, "a", 1, 48, 52);
+  add_column (three->lines, "a", 1, 57, 60);
 }
 
 static void
@@ -215,6 +274,83 @@ test_inspect (void)
   fixture_clear (&f);
 }
 
+static const pb_item_fill_t *
+fill_at (const pb_page_check_t *page, guint i)
+{
+  return &g_array_index (page->fills, pb_item_fill_t, i);
+}
+
+static void
+check_fill (const pb_item_fill_t *fill, int underset, int foot0, int foot1)
+{
+  g_assert_cmpint (fill->column, ==, 0);
+  g_assert_cmpint (fill->columns, ==, 2);
+  g_assert_cmpint (fill->lines, ==, 15);
+  g_assert_cmpint (fill->underset_lines, ==, underset);
+  g_assert_cmpuint (fill->foot_lines->len, ==, 2);
+  g_assert_cmpint (g_array_index (fill->foot_lines, int, 0), ==, foot0);
+  g_assert_cmpint (g_array_index (fill->foot_lines, int, 1), ==, foot1);
+}
+
+static void
+check_hole (const pb_page_check_t *page, guint i, int column, int span, int top, int lines,
+            int column_lines)
+{
+  const pb_hole_t *hole = &g_array_index (page->holes, pb_hole_t, i);
+  g_assert_cmpint (hole->column, ==, column);
+  g_assert_cmpint (hole->span, ==, span);
+  g_assert_cmpint (hole->top, ==, top);
+  g_assert_cmpint (hole->lines, ==, lines);
+  g_assert_cmpint (hole->column_lines, ==, column_lines);
+}
+
+/* Empty grid lines: an item filled by its photo, one short at its foot, gaps between contents
+ * that are spacing (under PB_HOLE_LINES) or underset, the page outside the items, holes. */
+static void
+test_underset (void)
+{
+  fixture_t f;
+  fixture_init (&f);
+  pb_inspection_t *found = pb_inspect (&f.layout);
+  const pb_page_check_t *one = &g_array_index (found->pages, pb_page_check_t, 0);
+  const pb_page_check_t *three = &g_array_index (found->pages, pb_page_check_t, 1);
+  g_assert_cmpuint (one->fills->len, ==, 3);
+  check_fill (fill_at (one, 0), 0, 0, 0);
+  g_assert_cmpint (fill_at (one, 0)->top, ==, 0);
+  /* The guide: the photo above reaches its grid line 25, 26 to 30 are empty. */
+  check_fill (fill_at (one, 1), 10, 5, 5);
+  g_assert_cmpint (fill_at (one, 1)->top, ==, 16);
+  check_fill (fill_at (one, 2), 8, 5, 3);
+  check_fill (fill_at (three, 0), 24, 11, 13);
+  /* Column 1: a gap of 2 lines is spacing; column 2: one of 4 is underset, then a foot of 2. */
+  check_fill (fill_at (three, 1), 6, 0, 2);
+  g_assert_cmpint (three->map.cells[50 * GRID_COLUMNS + 0], ==, PB_CELL_SPACING);
+  g_assert_cmpint (three->map.cells[54 * GRID_COLUMNS + 1], ==, PB_CELL_UNDERSET);
+  g_assert_cmpint (one->map.cells[99 * GRID_COLUMNS + 1], ==, PB_CELL_EMPTY);
+  g_assert_cmpint (one->map.cells[0], ==, PB_CELL_COVERED);
+  g_assert_cmpint (found->underset_lines, ==, 48);
+  const pb_story_check_t *a = &g_array_index (found->stories, pb_story_check_t, 0);
+  const pb_story_check_t *b = &g_array_index (found->stories, pb_story_check_t, 1);
+  g_assert_cmpint (a->underset_lines, ==, 6);
+  g_assert_cmpint (b->underset_lines, ==, 32);
+  /* Page 1: the guide's foot stops at the rule (4 lines above it, 1 and grid line 31 under
+   * it); column 3 under the photo and column 4 all down; columns 1 and 2 under "b". */
+  g_assert_cmpint (one->empty_column_lines, ==, 10 + 8 + 2 + 2 * 53 + 2 + 5);
+  g_assert_cmpuint (one->holes->len, ==, 3);
+  check_hole (one, 0, 3, 1, 5, 5, 5);
+  check_hole (one, 1, 0, 2, 26, 4, 8);
+  check_hole (one, 2, 0, 2, 42, GRID_LINES - 42, 5 + 3 + 2 * 53);
+  const pb_hole_t *h = &g_array_index (one->holes, pb_hole_t, 1);
+  g_assert_cmpfloat (h->area.x, ==, 10);
+  g_assert_cmpfloat (h->area.y, ==, GRID_TOP + 26 * LEADING);
+  g_assert_cmpfloat (h->area.w, ==, 2 * COLUMN_W + GUTTER);
+  g_assert_cmpfloat (h->area.h, ==, 4 * LEADING);
+  /* Page 3: all but its 31 lines and the 2 lines of spacing between them. */
+  g_assert_cmpint (three->empty_column_lines, ==, GRID_COLUMNS * GRID_LINES - 31 - 2);
+  pb_inspection_free (found);
+  fixture_clear (&f);
+}
+
 /* The whole report, byte for byte: member order and number formatting are what hosts read. */
 static void
 test_report (void)
@@ -258,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspect/ppi", test_ppi);
   g_test_add_func ("/inspect/lone-lines", test_lone_lines);
   g_test_add_func ("/inspect/layout", test_inspect);
+  g_test_add_func ("/inspect/underset", test_underset);
   g_test_add_func ("/report/json", test_report);
   return g_test_run ();
 }

@@ -118,7 +118,8 @@ typedef enum {
   PAIBAN_STATUS_FONT,          /* a font family is missing, or a character has no glyph */
   PAIBAN_STATUS_IMAGE,         /* a photo cannot be read or is refused */
   PAIBAN_STATUS_IO,            /* an input cannot be read or an output cannot be written */
-  PAIBAN_STATUS_OVERSET,       /* strict mode: text did not fit */
+  PAIBAN_STATUS_OVERSET,       /* strict mode: text did not fit, or a page has more empty grid
+                                * lines than "strict-underset" allows */
   PAIBAN_STATUS_USAGE          /* the calls were made in the wrong order or with bad arguments */
 } paiban_status_t;
 
@@ -136,7 +137,10 @@ typedef struct {
   paiban_job_t *(*job_create) (void);
   void (*job_destroy) (paiban_job_t *job);
   /* Options: "datadir" (folder with layouts/ and fonts/; before loading), "strict" ("1":
-   * overset text is an error at job_layout, "0": a count in the report), "source-date-epoch"
+   * overset text is an error at job_layout, "0": a count in the report), "strict-underset"
+   * (a number N of grid lines: a page with more than N empty column-lines — the report's
+   * "empty_column_lines" — is an error at job_layout, PAIBAN_STATUS_OVERSET; "off" (default):
+   * no limit), "source-date-epoch"
    * (seconds since 1970, the PDF dates; default $SOURCE_DATE_EPOCH, else the issue date),
    * "proof" ("1": the PDFs and PNGs written after it are editors' proofs with the grid, frames
    * and problems drawn, "0" (default): job_write_pdf writes the print PDF and job_write_png
@@ -158,11 +162,15 @@ typedef struct {
   /* One PNG proof per page at `dpi` (10 to 1200); with "proof" set, with the proof overlay. */
   paiban_status_t (*job_write_png) (paiban_job_t *job, const char *dir, double dpi);
   /* The JSON report of the job: "status" ("ok" or "error"), "error", "pages" with their items
-   * and areas, "overset_chars", "articles" (each story: "placements" with page and
-   * "area_pt", "overset_chars", "lone_lines"), "photos" (page, story, file, "frame_pt",
-   * "pixels", "ppi", "low_resolution"), "print" (after a print PDF: "standard", "trim_mm",
-   * "bleed_mm", "media_mm", "output_intent", colour and image fixes), "warnings" (photos
-   * below 200 ppi among them), "timings_s". Areas are in points from the trim's top-left. */
+   * (areas, "overset_chars", "underset_lines": empty grid lines, "column_foot_lines": per
+   * column, those at its foot), "empty_column_lines" and "holes" (empty areas of at least a
+   * column by 3 grid lines: "column", "span", "top", "lines", "column_lines", "area_pt"),
+   * "overset_chars", "underset_lines", "articles" (each story: "placements" with page and
+   * "area_pt", "overset_chars", "lone_lines", "underset_lines"), "photos" (page, story,
+   * file, "frame_pt", "pixels", "ppi", "low_resolution"), "print" (after a print PDF:
+   * "standard", "trim_mm", "bleed_mm", "media_mm", "output_intent", colour and image
+   * fixes), "warnings" (photos below 200 ppi among them), "timings_s". Areas are in points
+   * from the trim's top-left. */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);
