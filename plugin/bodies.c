@@ -278,7 +278,7 @@ pb_bodies_release (pb_bodies_t *bodies, pb_body_para_t *p)
 
 gboolean
 pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index,
-                       const pb_template_t *t, double *cost)
+                       const pb_template_t *t, int more, double *cost)
 {
   pb_prep_t *prep = prep_of (bodies, story, index);
   pb_measure_t m = pb_body_measure (t);
@@ -287,7 +287,7 @@ pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index
   /* The prepared breaks are the best of any number of lines: their demerits are the least
    * for prep->n lines. */
   double now = pb_para_demerits (prep->para), looser = 0;
-  gboolean ok = pb_para_break_exact (prep->para, &m, prep->n + 1, &looser);
+  gboolean ok = pb_para_break_exact (prep->para, &m, prep->n + more, &looser);
   if (ok)
     pb_para_break (prep->para, &prep->measure);
   *cost = looser - now;

@@ -55,8 +55,8 @@ gboolean pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint ind
                          GError **error);
 void pb_bodies_release (pb_bodies_t *bodies, pb_body_para_t *p);
 
-/* What setting body block `index` of `story` one line longer than prepared costs in the
+/* What setting body block `index` of `story` `more` lines longer than prepared costs in the
  * composer's demerits (the lines stay within the body's stretch limits), in *cost; FALSE when
  * it cannot be done or the paragraph was not set ahead at template `t`'s measure. */
 gboolean pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index,
-                                const pb_template_t *t, double *cost);
+                                const pb_template_t *t, int more, double *cost);

@@ -10,6 +10,11 @@
 #define PB_SUBHEAD_KEEP_LINES 2
 /* A paragraph of this many lines is not shortened to take an orphan's line. */
 #define PB_ORPHAN_KEEP_LINES 3
+/* A paragraph is set at most this many lines longer to end columns level, and not when that
+ * costs as much as one loose line (0.25 em more in every gap: the composer's demerits of
+ * (1 + 100·(0.25/0.1)³)²). */
+#define PB_MAX_LOOSENESS 3
+#define PB_LOOSE_LINE_DEMERITS 2.44e6
 /* Levelling tries sets of paragraphs to set a line longer starting at each of the this many
  * cheapest. */
 #define PB_LEVEL_TRIES 3
@@ -469,8 +474,9 @@ by_cost (gconstpointer a, gconstpointer b)
   return x->block < y->block ? -1 : x->block > y->block;
 }
 
-/* The story's paragraphs that start in its last part (as `trial` set them) and can be set a
- * line longer, cheapest first. */
+/* The story's paragraphs that start in its last part (as `trial` set them) and can be set
+ * longer: a candidate for each line more, up to PB_MAX_LOOSENESS and while the paragraph need
+ * have no loose line, cheapest first by what that line adds to its demerits. */
 static GArray *
 looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
                    const pb_flow_out_t *trial, pb_bodies_t *bodies)
@@ -479,12 +485,20 @@ looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
   const pb_template_t *t = in->grids[0].tmpl;
   for (guint b = 0; b < in->story->blocks->len; b++)
     {
-      pb_candidate_t cand = { b, 0 };
       int region = trial->block_regions[b];
-      if (region >= lp->first && region < in->n_regions
-          && ((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_PARA
-          && pb_bodies_looser_cost (bodies, in->story, b, t, &cand.cost))
-        g_array_append_val (c, cand);
+      if (region < lp->first || region >= in->n_regions
+          || ((const pb_block_t *) in->story->blocks->pdata[b])->kind != PB_BLOCK_PARA)
+        continue;
+      double before = 0, cost = 0;
+      for (int more = 1; more <= PB_MAX_LOOSENESS; more++)
+        {
+          if (!pb_bodies_looser_cost (bodies, in->story, b, t, more, &cost)
+              || cost >= PB_LOOSE_LINE_DEMERITS)
+            break;
+          pb_candidate_t cand = { b, cost - before };
+          g_array_append_val (c, cand);
+          before = cost;
+        }
     }
   g_array_sort (c, by_cost);
   return c;
@@ -499,7 +513,7 @@ try_looser (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *
 {
   gint8 *loose = g_new0 (gint8, in->story->blocks->len);
   for (int j = from; j < from + k; j++)
-    loose[g_array_index (cands, pb_candidate_t, j).block] = 1;
+    loose[g_array_index (cands, pb_candidate_t, j).block]++;
   /* The paragraphs were all set in the trial before: no error can come up here. */
   pb_flow_out_t *out = run_flow (in, regions, loose, TRUE, bodies, fonts, NULL);
   if (out && out->overset_chars == 0 && shortfall (out, lp) < *best_empty)
@@ -592,10 +606,10 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   else if (in->n_regions > 0)
     /* The text does not end in its last part: it flows into the frames as given. */
     memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
-  pb_flow_out_t *out = run_flow (in, regions, loose, FALSE, bodies, fonts, error);
+  pb_flow_out_t *out = run_flow (in, regions, loose, in->measure_only, bodies, fonts, error);
   if (out && loose)
     for (guint b = 0; b < in->story->blocks->len; b++)
-      out->loosened += loose[b] != 0;
+      out->loosened += loose[b];
   g_free (loose);
   g_free (regions);
   return out;

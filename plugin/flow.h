@@ -22,6 +22,8 @@ typedef struct {
   int n_regions;
   const pb_grid_t *grids;   /* by part */
   int n_parts;
+  gboolean measure_only;    /* find where the text goes (frames, ends, overset in lines) and
+                             * set no line */
 } pb_flow_in_t;
 
 /* What the flow set. */
@@ -35,7 +37,7 @@ typedef struct {
   int *ends;                /* by frame: the grid line under the last line set in it (its top
                              * when it holds nothing) */
   int *block_regions;       /* by block: the frame its first line went to (n_regions: none) */
-  int loosened;             /* paragraphs set a line longer to end the columns level */
+  int loosened;             /* lines paragraphs were set longer by, to end the columns level */
 } pb_flow_out_t;
 
 /* Flows the story's body. When the text leaves room in the chain's last part, that part's

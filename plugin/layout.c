@@ -312,6 +312,64 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
   return body;
 }
 
+/* How many items of the issue's pages carry the story. */
+static int
+story_items (const pb_issue_t *issue, const char *story_id)
+{
+  int n = 0;
+  for (guint i = 0; i < issue->pages->len; i++)
+    {
+      const pb_page_t *p = issue->pages->pdata[i];
+      for (guint k = 0; !p->elsewhere && k < p->items->len; k++)
+        {
+          const pb_item_t *item = p->items->pdata[k];
+          n += item->kind == PB_ITEM_STORY && strcmp (item->story_id, story_id) == 0;
+        }
+    }
+  return n;
+}
+
+/* Grid lines an item holding the whole story needs, found by setting it: its headlines
+ * (`heading` lines), its photo and caption as they will be set, and its body flowed into the
+ * item's columns as deep as the page and levelled there, then a blank line under it. */
+static int
+whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                   const pb_item_t *item, int heading, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  int photo_first = -1, photo_span = 0, photo_lines = 0;
+  if (story->photos->len > 0)
+    {
+      pb_page_ctx_t scratch = *pc;
+      scratch.page = page_new (pc->page->plan);
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      photo_first = item->photo_right ? item->span - photo_span : 0;
+      photo_lines = pb_place_photo (&scratch, mk->images, story, story->photos->pdata[0],
+                                    photo_first, photo_span, heading, item->photo_lines, error);
+      page_free (scratch.page);
+      if (photo_lines < 0)
+        return -1;
+    }
+  g_autofree pb_region_t *regions = g_new (pb_region_t, item->span);
+  for (int c = 0; c < item->span; c++)
+    {
+      gboolean under_photo = c >= photo_first && c < photo_first + photo_span;
+      regions[c] = (pb_region_t) { c, heading + (under_photo ? photo_lines : 0),
+                                   MAX (avail, heading + photo_lines + 1), 0, FALSE };
+    }
+  pb_grid_t grid = pc->grid;
+  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE };
+  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
+  if (!out)
+    return -1;
+  int depth = heading + photo_lines;
+  for (int c = 0; c < out->n_regions; c++)
+    depth = MAX (depth, out->ends[c]);
+  pb_flow_out_free (out);
+  return depth + 1;
+}
+
 /* Grid lines a story item needs at its span: its headlines, its photo and caption, and its
  * body set at the column width, plus a line of slack per column for widow control. */
 static int
@@ -338,6 +396,8 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
                            : 1;
   if (heading < 0)
     return -1;
+  if (first_part && story_items (mk->issue, story->id) == 1)
+    return whole_story_lines (mk, pc, story, item, heading, error);
   int body = body_lines_needed (mk, story, t, error);
   if (body < 0)
     return -1;
@@ -567,7 +627,7 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
       grids[k] = pb_grid_of (part->page, part->grid_offset);
     }
   pb_flow_in_t in = { chain->story, (const pb_region_t *) chain->regions->data,
-                      (int) chain->regions->len, grids, n_parts };
+                      (int) chain->regions->len, grids, n_parts, FALSE };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return FALSE;
