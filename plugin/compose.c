@@ -35,6 +35,8 @@ typedef struct {
   double size;
   pb_break_t break_after;
   gboolean stretch_before; /* the gap before this unit may widen in justification */
+  double ink_left, ink_right; /* a dash's blank before and after its ink (side bearings) */
+  double ink_shift;        /* a dash moved towards its neighbours so their inks meet */
 } pb_unit_t;
 
 typedef struct {
@@ -69,9 +71,10 @@ add_feature (GArray *features, const char *tag, unsigned value, unsigned start, 
   g_array_append_val (features, f);
 }
 
-/* Full-width forms for dashes and interpuncts: Chinese —— is 2 em, · is 1 em. The fonts' ccmp
- * would fuse —— into one glyph, which PDF text extraction then reads as a single dash; two
- * full-width dashes join just as well and keep one glyph per character. */
+/* Full-width forms for dashes and interpuncts: Chinese —— is 2 em, · is 1 em. With `fwid` the
+ * fonts' ccmp fuses a run of dashes into their own two- or three-em dash, one continuous stroke
+ * (Noto's single full-width dash leaves 0.14 em of blank between two of them); the cluster keeps
+ * the text ——, which the PDF carries with the glyph, so it is copied out as ——. */
 static void
 collect_fwid_features (const char *text, int start, int end, GArray *features)
 {
@@ -80,8 +83,6 @@ collect_fwid_features (const char *text, int start, int end, GArray *features)
       pb_cls_t cls = pb_cls_of (g_utf8_get_char (p));
       if (cls == PB_CLS_DASH || cls == PB_CLS_MIDDLE)
         add_feature (features, "fwid", 1, p - text, g_utf8_next_char (p) - text);
-      if (cls == PB_CLS_DASH)
-        add_feature (features, "ccmp", 0, p - text, g_utf8_next_char (p) - text);
     }
 }
 
@@ -119,11 +120,26 @@ blank_side (double advance, double halt_advance, double halt_offset)
   return PB_BLANK_BOTH;
 }
 
+/* The blank on either side of a dash's ink, from the glyph outlines of the font. */
+static void
+dash_bearings (hb_font_t *font, const pb_shaped_t *shaped, pb_unit_t *u)
+{
+  const pb_glyph_t *first = &shaped->glyphs[u->glyph0];
+  const pb_glyph_t *last = &shaped->glyphs[u->glyph0 + u->n_glyphs - 1];
+  hb_glyph_extents_t a, b;
+  if (!hb_font_get_glyph_extents (font, first->id, &a)
+      || !hb_font_get_glyph_extents (font, last->id, &b) || a.width <= 0 || b.width <= 0)
+    return;
+  u->ink_left = first->x_offset + PT (a.x_bearing);
+  double before_last = u->advance - last->advance;
+  u->ink_right = u->advance - (before_last + last->x_offset + PT (b.x_bearing + b.width));
+}
+
 /* Appends the units of one shaped item. `halt` is the same item shaped with halt=1 (GPOS only,
  * so the glyphs are the same), or NULL when it has no punctuation. */
 static gboolean
-append_units (pb_para_t *para, int shaped_index, PangoItem *item, hb_buffer_t *buf,
-              hb_buffer_t *halt, int *bad_offset)
+append_units (pb_para_t *para, int shaped_index, PangoItem *item, hb_font_t *font,
+              hb_buffer_t *buf, hb_buffer_t *halt, int *bad_offset)
 {
   pb_shaped_t *shaped = &g_array_index (para->shaped, pb_shaped_t, shaped_index);
   unsigned n;
@@ -172,6 +188,8 @@ append_units (pb_para_t *para, int shaped_index, PangoItem *item, hb_buffer_t *b
           if (u.blank != PB_BLANK_NONE)
             u.squeeze_max = u.advance - halt_adv;
         }
+      if (u.cls == PB_CLS_DASH)
+        dash_bearings (font, shaped, &u);
       g_array_append_val (para->units, u);
       i = j;
     }
@@ -210,7 +228,8 @@ shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset)
         }
       pb_shaped_t shaped = { g_object_ref (item->analysis.font), size, NULL, 0 };
       g_array_append_val (para->shaped, shaped);
-      gboolean ok = append_units (para, para->shaped->len - 1, item, buf, halt, bad_offset);
+      gboolean ok = append_units (para, para->shaped->len - 1, item, font, buf, halt,
+                                  bad_offset);
       hb_buffer_destroy (buf);
       if (halt)
         hb_buffer_destroy (halt);
@@ -253,6 +272,48 @@ compress_adjacent (GArray *units)
         a->squeeze_fixed = a->squeeze_max;
       else if (b->blank == PB_BLANK_LEFT)
         b->squeeze_fixed = b->squeeze_max;
+    }
+}
+
+/* Blank between two dashes' inks (em) that reads as a gap. */
+#define DASH_GAP_EM 0.02
+
+/* Where the font has no dash of the run's length (———— is a three-em dash and a single one in
+ * Noto; —― mixes two characters), the dashes of a run are moved together until their inks
+ * meet, each run keeping its centre: one stroke, a little shorter than the run's advance. */
+static void
+join_dashes (GArray *units)
+{
+  for (guint i = 0; i < units->len;)
+    {
+      guint j = i;
+      while (j < units->len && g_array_index (units, pb_unit_t, j).cls == PB_CLS_DASH)
+        j++;
+      if (j == i)
+        {
+          i++;
+          continue;
+        }
+      double closed = 0, total = 0;
+      for (guint k = i + 1; k < j; k++)
+        {
+          const pb_unit_t *a = &g_array_index (units, pb_unit_t, k - 1), *b = a + 1;
+          double gap = a->ink_right + b->ink_left;
+          if (gap > DASH_GAP_EM * b->size)
+            total += gap;
+        }
+      for (guint k = i; k < j; k++)
+        {
+          pb_unit_t *u = &g_array_index (units, pb_unit_t, k);
+          if (k > i)
+            {
+              double gap = (u - 1)->ink_right + u->ink_left;
+              if (gap > DASH_GAP_EM * u->size)
+                closed += gap;
+            }
+          u->ink_shift = total / 2 - closed;
+        }
+      i = j;
     }
 }
 
@@ -336,6 +397,7 @@ shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs
       return NULL;
     }
   compress_adjacent (para->units);
+  join_dashes (para->units);
   mark_breaks (para->units);
   for (guint i = 0; i + 1 < para->units->len; i++)
     para->has_space |= g_array_index (para->units, pb_unit_t, i).cls == PB_CLS_SPACE;
@@ -821,7 +883,7 @@ run_add_unit (pb_glyph_run_t *run, const pb_para_t *para, const pb_unit_t *u, do
   run->glyphs = g_renew (cairo_glyph_t, run->glyphs, run->n_glyphs + u->n_glyphs);
   double shift = u->blank == PB_BLANK_LEFT ? -u->squeeze
                  : u->blank == PB_BLANK_BOTH ? -u->squeeze / 2 : 0;
-  double pen = x + shift;
+  double pen = x + shift + u->ink_shift;
   for (int k = 0; k < u->n_glyphs; k++)
     {
       const pb_glyph_t *g = &s->glyphs[u->glyph0 + k];

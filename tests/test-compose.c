@@ -1,6 +1,7 @@
 /* The line composer, rule by rule, on short paragraphs with hand-checked breaks. */
 #include <math.h>
 #include <string.h>
+#include <hb.h>
 #include "clreq.h"
 #include "compose.h"
 #include "fonts.h"
@@ -200,18 +201,117 @@ test_dashes_and_ellipses (void)
       assert_flush (&c);
       composed_clear (&c);
     }
-  /* —— is two full-width glyphs, 1 em each, set solid even in a stretched line. */
+  /* —— is the font's own two-em dash, one glyph of 2 em, set solid even in a stretched line. */
   compose ("甲——乙丙丁戊己庚", 9.5, 0, &c);
   g_assert_cmpint (c.n, ==, 1);
   composed_clear (&c);
   compose ("甲——乙丙丁戊己庚辛壬", 9.5, 0, &c);
-  g_assert_cmpint (c.n, ==, 2);
+  const char *expected[] = { "甲——乙丙丁戊己庚", "辛壬", NULL };
+  assert_lines (&c, expected);
   double xs[16];
   int n = glyph_xs (c.lines[0], xs, 16);
-  g_assert_cmpint (n, ==, 9);
-  g_assert_cmpfloat_with_epsilon (xs[2] - xs[1], EM, 0.001);
-  g_assert_cmpfloat (xs[3] - xs[2], >, EM);
+  g_assert_cmpint (n, ==, 8);
+  g_assert_cmpfloat (xs[2] - xs[1], >, 2 * EM);
+  g_assert_cmpfloat_with_epsilon (xs[2] - xs[1] - 2 * EM, xs[3] - xs[2] - EM, 0.001);
   composed_clear (&c);
+}
+
+/* The ink extent [left, right) of the glyphs of `line` holding text `chars`, in points. */
+static void
+ink_of (const pb_line_t *line, const char *chars, double *left, double *right)
+{
+  *left = INFINITY, *right = -INFINITY;
+  for (guint r = 0; r < line->runs->len; r++)
+    {
+      const pb_glyph_run_t *run = line->runs->pdata[r];
+      hb_font_t *font = pango_font_get_hb_font (run->font);
+      int g = 0, b = 0;
+      for (int k = 0; k < run->n_clusters; k++)
+        {
+          gboolean dash = strncmp (run->text + b, chars, run->clusters[k].num_bytes) == 0
+                          && g_str_has_prefix (chars, "—");
+          for (int j = 0; dash && j < run->clusters[k].num_glyphs; j++)
+            {
+              hb_glyph_extents_t e;
+              g_assert_true (hb_font_get_glyph_extents (font, run->glyphs[g + j].index, &e));
+              double x = run->glyphs[g + j].x + e.x_bearing / (double) PANGO_SCALE;
+              *left = MIN (*left, x);
+              *right = MAX (*right, x + e.width / (double) PANGO_SCALE);
+            }
+          g += run->clusters[k].num_glyphs;
+          b += run->clusters[k].num_bytes;
+        }
+    }
+}
+
+static int
+count_glyphs (const pb_line_t *line)
+{
+  int n = 0;
+  for (guint r = 0; r < line->runs->len; r++)
+    n += ((pb_glyph_run_t *) line->runs->pdata[r])->n_glyphs;
+  return n;
+}
+
+static void
+test_dash_whole (void)
+{
+  /* ——, ——— and the guide's leader are each one glyph of their full width, the text kept. */
+  composed_t c = { 0 };
+  compose ("甲——乙", 20, 0, &c);
+  g_assert_cmpstr (c.lines[0]->text, ==, "甲——乙");
+  g_assert_cmpint (count_glyphs (c.lines[0]), ==, 3);
+  double xs[8];
+  glyph_xs (c.lines[0], xs, 8);
+  g_assert_cmpfloat_with_epsilon (xs[2] - xs[1], 2 * EM, 0.001);
+  const pb_glyph_run_t *run = c.lines[0]->runs->pdata[0];
+  g_assert_cmpint (run->clusters[1].num_bytes, ==, strlen ("——"));
+  g_assert_cmpint (run->clusters[1].num_glyphs, ==, 1);
+  double left, right;
+  ink_of (c.lines[0], "——", &left, &right);
+  /* One stroke over nearly the whole 2 em, not two strokes with a gap. */
+  g_assert_cmpfloat (right - left, >, 1.8 * EM);
+  composed_clear (&c);
+  compose ("——04", 20, 0, &c);
+  g_assert_cmpstr (c.lines[0]->text, ==, "——04");
+  g_assert_cmpint (count_glyphs (c.lines[0]), ==, 3);
+  composed_clear (&c);
+  compose ("甲———乙", 20, 0, &c);
+  g_assert_cmpint (count_glyphs (c.lines[0]), ==, 3);
+  composed_clear (&c);
+}
+
+static void
+test_dash_joined (void)
+{
+  /* Where the font has no dash of the run's length (—― mixes two characters, ———— is a
+   * three-em dash and a single one), the glyphs move together until their inks meet. */
+  const char *runs[] = { "—―", "————", NULL };
+  for (int k = 0; runs[k]; k++)
+    {
+      composed_t c = { 0 };
+      g_autofree char *text = g_strconcat ("甲", runs[k], "乙", NULL);
+      compose (text, 20, 0, &c);
+      g_assert_cmpstr (c.lines[0]->text, ==, text);
+      g_assert_cmpint (count_glyphs (c.lines[0]), ==, 4);
+      const pb_glyph_run_t *run = c.lines[0]->runs->pdata[0];
+      hb_font_t *font = pango_font_get_hb_font (run->font);
+      double right_prev = -INFINITY;
+      for (int g = 1; g <= 2; g++)
+        {
+          hb_glyph_extents_t e;
+          g_assert_true (hb_font_get_glyph_extents (font, run->glyphs[g].index, &e));
+          double left = run->glyphs[g].x + e.x_bearing / (double) PANGO_SCALE;
+          if (g == 2)
+            g_assert_cmpfloat (left - right_prev, <=, 0.001);
+          right_prev = left + e.width / (double) PANGO_SCALE;
+        }
+      /* The characters after the run stay where they were: the run keeps its advance. */
+      double xs[8];
+      glyph_xs (c.lines[0], xs, 8);
+      g_assert_cmpfloat_with_epsilon (xs[3], (1 + g_utf8_strlen (runs[k], -1)) * EM, 0.001);
+      composed_clear (&c);
+    }
 }
 
 static void
@@ -365,6 +465,8 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/adjacent-compression", test_adjacent_compression);
   g_test_add_func ("/compose/quotes-break", test_quotes_break);
   g_test_add_func ("/compose/dashes-and-ellipses", test_dashes_and_ellipses);
+  g_test_add_func ("/compose/dash-whole", test_dash_whole);
+  g_test_add_func ("/compose/dash-joined", test_dash_joined);
   g_test_add_func ("/compose/numbers-whole", test_numbers_whole);
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
   g_test_add_func ("/compose/no-runt", test_no_runt);
