@@ -317,14 +317,25 @@ join_dashes (GArray *units)
     }
 }
 
+/* The character before `at` in `text`, 0 at the start. */
+static gunichar
+char_before (const char *text, const char *at)
+{
+  return at > text ? g_utf8_get_char (g_utf8_prev_char (at)) : 0;
+}
+
 static void
-mark_breaks (GArray *units)
+mark_breaks (GArray *units, const char *text)
 {
   for (guint i = 0; i < units->len; i++)
     {
       pb_unit_t *u = &g_array_index (units, pb_unit_t, i);
       pb_unit_t *next = i + 1 < units->len ? u + 1 : NULL;
-      u->break_after = next ? pb_cls_break_between (u->cls, next->cls) : PB_BREAK_NEVER;
+      const char *end = text + u->start + u->len;
+      const char *last = g_utf8_prev_char (end);
+      u->break_after = next ? pb_break_between (char_before (text, last), g_utf8_get_char (last),
+                                                g_utf8_get_char (end))
+                            : PB_BREAK_NEVER;
       /* Latin words and numbers are not letter-spaced; —— and …… stay solid. */
       if (next)
         {
@@ -398,7 +409,7 @@ shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs
     }
   compress_adjacent (para->units);
   join_dashes (para->units);
-  mark_breaks (para->units);
+  mark_breaks (para->units, para->text);
   for (guint i = 0; i + 1 < para->units->len; i++)
     para->has_space |= g_array_index (para->units, pb_unit_t, i).cls == PB_CLS_SPACE;
   return para;
@@ -476,10 +487,9 @@ pb_para_free (pb_para_t *para)
 #define SQUEEZE_COST 40
 #define SQUEEZE_UNIT_EM 0.5
 #define RAGGED_COST 10
-/* Demerits added to a last line of one character (a runt), to a break the rules discourage,
- * and, in a display line with spaces, to a break that is not at a space. */
+/* Demerits added to a last line of one character (a runt) and, in a display line with spaces,
+ * to a break that is not at a space. */
 #define RUNT_DEMERITS 1e6
-#define DISCOURAGED_DEMERITS 1e6
 #define NOT_AT_SPACE_DEMERITS 1e5
 
 /* What a candidate line [first, last) needs, before the choice of adjustments. */
@@ -556,6 +566,23 @@ cube (double x)
   return x * x * x;
 }
 
+/* The stretch per gap (em) beyond which a line counts as letterspaced. */
+static double
+stretch_limit (const pb_measure_t *m)
+{
+  return m->stretch_limit > 0 ? m->stretch_limit : PB_STRETCH_LIMIT_EM;
+}
+
+/* Demerits of a break the rules discourage (126|万亿元, 6|月12日): those of a line stretched
+ * to the letterspacing limit. So a number leaves its unit only where keeping them together
+ * would stretch some line beyond the limit: a penalty, not a ban. */
+static double
+discouraged_demerits (const pb_measure_t *m)
+{
+  double bad = STRETCH_COST * cube (stretch_limit (m) / STRETCH_UNIT_EM);
+  return (1 + bad) * (1 + bad);
+}
+
 /* Badness of a line (the constants above). */
 static double
 line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
@@ -612,8 +639,11 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   /* A paragraph ending in one character (with its punctuation) is a runt. */
   if (last_line && first > 0 && count_letters (para, first, last) <= 1)
     d += RUNT_DEMERITS;
-  if (!last_line && unit_at (para, last - 1)->break_after == PB_BREAK_DISCOURAGED)
-    d += DISCOURAGED_DEMERITS;
+  pb_break_t brk = unit_at (para, last - 1)->break_after;
+  if (!last_line && brk == PB_BREAK_DISCOURAGED)
+    d += discouraged_demerits (m);
+  else if (!last_line && brk == PB_BREAK_RELUCTANT)
+    d += discouraged_demerits (m) / 2;
   /* In a headline a space separates phrases (大力推进产业 加快发展科技): break there, not inside
    * a phrase, when the headline has spaces at all. */
   if (!last_line && m->align != PB_ALIGN_JUSTIFY && para->has_space

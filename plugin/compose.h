@@ -16,14 +16,18 @@ typedef struct {
   const pb_style_t *style;
 } pb_style_run_t;
 
-/* How to break: the measure, the first-line indent, the alignment, the em for ratios, and the
- * fixed space between Han and Latin (0 for none). */
+/* How to break: the measure, the first-line indent, the alignment, the em for ratios, the
+ * fixed space between Han and Latin (0 for none), the letterspacing limit (em per gap; 0 for
+ * PB_STRETCH_LIMIT_EM: a number is split from its unit only where keeping them together would
+ * stretch a line beyond it), and whether a line-end 。，、 may hang in the margin. */
 typedef struct {
   double width;
   double indent;
   pb_align_t align;
   double em;
   double latin_space;
+  double stretch_limit;
+  gboolean hang;
 } pb_measure_t;
 
 /* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with

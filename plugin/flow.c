@@ -171,7 +171,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   pb_para_t *para = pb_shape_block (f->fonts, block, s, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0 };
+  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0, 0, FALSE };
   int n = pb_para_break (para, &m);
   double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;

@@ -10,6 +10,8 @@ static pb_fonts_t *fonts;
 static const double EM = 9.0;
 
 static double latin_space_em = 0;
+static gboolean hang = FALSE;
+static double stretch_limit_em = 0;
 static pb_style_t body_style = { .font = "Noto Serif CJK SC", .weight = 400, .size = 9.0,
                                  .align = PB_ALIGN_JUSTIFY, .indent = 18.0 };
 
@@ -34,7 +36,8 @@ compose (const char *text, double width_em, double indent_em, composed_t *out)
   GError *error = NULL;
   pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
   g_assert_no_error (error);
-  pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM, latin_space_em * EM };
+  pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM, latin_space_em * EM,
+                     stretch_limit_em, hang };
   out->n = pb_para_break (para, &m);
   g_assert_cmpint (out->n, <=, 256);
   for (int i = 0; i < out->n; i++)
@@ -340,6 +343,69 @@ test_numbers_whole (void)
     }
 }
 
+/* From the 2024 Government Work Report (examples/full-issue/texts/gov-report-2024-review.md,
+ * see SOURCES.md there): a number and its unit at a column's end. */
+static const char *const gdp_2024 =
+  "——经济总体回升向好。国内生产总值超过126万亿元，增长5.2%，增速居世界主要经济体前列。"
+  "城镇新增就业1244万人，城镇调查失业率平均为5.2%。居民消费价格上涨0.2%。国际收支基本平衡。";
+
+static void
+test_number_unit (void)
+{
+  /* 126 stays with 万亿元: the line before takes 0.22 em between characters, within the
+   * letterspacing limit (¼ em). */
+  composed_t c = { 0 };
+  compose (gdp_2024, 12, 2, &c);
+  const char *whole[] = { "——经济总体回升向", "好。国内生产总值超过", "126万亿元，增长5.2%，增",
+                          "速居世界主要经济体前列。", "城镇新增就业1244万人，城",
+                          "镇调查失业率平均为5.2%。", "居民消费价格上涨0.2%。国", "际收支基本平衡。",
+                          NULL };
+  assert_lines (&c, whole);
+  assert_flush (&c);
+  composed_clear (&c);
+  /* A penalty, not a ban: with a limit of 0.1 em that line would be letterspaced, and the
+   * number leaves its unit instead. */
+  stretch_limit_em = 0.1;
+  compose (gdp_2024, 12, 2, &c);
+  g_assert_cmpstr (c.lines[1]->text, ==, "好。国内生产总值超过126");
+  g_assert_cmpstr (c.lines[2]->text, ==, "万亿元，增长5.2%，增速居");
+  composed_clear (&c);
+  stretch_limit_em = 0;
+}
+
+static void
+test_number_signs_and_dates (void)
+{
+  const char *text = "记者从会上获悉，2019年10月14日起，每股收益4.7807元/股，同比增长3.5‰，利率2.5%。";
+  composed_t c = { 0 };
+  for (double w = 6; w <= 16; w += 0.5)
+    {
+      compose (text, w, 2, &c);
+      for (int i = 0; i < c.n; i++)
+        {
+          /* Never a line starting with / % ‰ nor one ending with / (元/股 stays whole). */
+          gunichar a = first_char (c.lines[i]->text), z = last_char (c.lines[i]->text);
+          g_assert_true (a != '/' && a != '%' && a != 0x2030);
+          g_assert_true (z != '/');
+        }
+      assert_kinsoku (&c);
+      assert_flush (&c);
+      composed_clear (&c);
+    }
+  /* At 14 em the date cannot stay on the first line: it breaks between its parts (年|10月),
+   * not inside 10月. At 10 em it moves whole. */
+  compose (text, 14, 2, &c);
+  const char *at14[] = { "记者从会上获悉，2019年", "10月14日起，每股收益4.7807", "元/股，同比增长3.5‰，利率",
+                         "2.5%。", NULL };
+  assert_lines (&c, at14);
+  composed_clear (&c);
+  compose (text, 10, 2, &c);
+  const char *at10[] = { "记者从会上获悉，", "2019年10月14日起，每", "股收益4.7807元/股，",
+                         "同比增长3.5‰，利率", "2.5%。", NULL };
+  assert_lines (&c, at10);
+  composed_clear (&c);
+}
+
 static void
 test_even_spacing (void)
 {
@@ -468,6 +534,8 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/dash-whole", test_dash_whole);
   g_test_add_func ("/compose/dash-joined", test_dash_joined);
   g_test_add_func ("/compose/numbers-whole", test_numbers_whole);
+  g_test_add_func ("/compose/number-unit", test_number_unit);
+  g_test_add_func ("/compose/number-signs-and-dates", test_number_signs_and_dates);
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
   g_test_add_func ("/compose/no-runt", test_no_runt);
   g_test_add_func ("/compose/torture", test_torture);

@@ -118,7 +118,7 @@ check_paragraph (const char *text, double width_em, stats_t *st)
   GError *error = NULL;
   pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
   g_assert_no_error (error);
-  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0 };
+  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE };
   int n = pb_para_break (para, &m);
   GString *all = g_string_new (NULL);
   for (int i = 0; i < n; i++)
