@@ -374,6 +374,32 @@ test_number_unit (void)
 }
 
 static void
+test_hanging (void)
+{
+  /* Off (the default): 好。 does not fit the first line, which stretches around ——. With the
+   * template's hanging_punctuation the 。 hangs past the measure in its half-em form and the
+   * first line is set solid. */
+  composed_t c = { 0 };
+  hang = TRUE;
+  compose (gdp_2024, 12, 2, &c);
+  const char *hung[] = { "——经济总体回升向好。", "国内生产总值超过126万亿", "元，增长5.2%，增速居世界",
+                         "主要经济体前列。城镇新增", "就业1244万人，城镇调查失",
+                         "业率平均为5.2%。居民消费", "价格上涨0.2%。国际收支基", "本平衡。", NULL };
+  assert_lines (&c, hung);
+  g_assert_cmpfloat_with_epsilon (c.lines[0]->width, 12.5 * EM, 0.01);
+  double xs[16];
+  int n = glyph_xs (c.lines[0], xs, 16);
+  g_assert_cmpint (n, ==, 10);
+  /* Solid: the mark starts at the measure, every character 1 em after the one before. */
+  g_assert_cmpfloat_with_epsilon (xs[n - 1], 12 * EM, 0.001);
+  g_assert_cmpfloat_with_epsilon (xs[n - 2] - xs[n - 3], EM, 0.001);
+  for (int i = 1; i < c.n - 1; i++)
+    g_assert_cmpfloat_with_epsilon (c.lines[i]->width, 12 * EM, 0.01);
+  composed_clear (&c);
+  hang = FALSE;
+}
+
+static void
 test_number_signs_and_dates (void)
 {
   const char *text = "记者从会上获悉，2019年10月14日起，每股收益4.7807元/股，同比增长3.5‰，利率2.5%。";
@@ -535,6 +561,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/dash-joined", test_dash_joined);
   g_test_add_func ("/compose/numbers-whole", test_numbers_whole);
   g_test_add_func ("/compose/number-unit", test_number_unit);
+  g_test_add_func ("/compose/hanging", test_hanging);
   g_test_add_func ("/compose/number-signs-and-dates", test_number_signs_and_dates);
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
   g_test_add_func ("/compose/no-runt", test_no_runt);
