@@ -10,13 +10,18 @@ static const char usage[] =
   "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--proof] [--proof-pdf P.pdf]\n"
   "                     [--output-profile ICC] [--report R.json] [--strict]\n"
   "       paiban check ISSUE.json [--report R.json] [--strict]\n"
+  "       paiban layout ISSUE.json [-o OUT.txt] [--glyphs]\n"
   "       paiban --help | --version\n"
   "\n"
   "render  lays the issue out and writes the print PDF (and proofs, a JSON report)\n"
   "check   loads and lays the issue out, reports problems, writes nothing but the report\n"
+  "layout  lays the issue out and prints the layout as text, one line per page, item,\n"
+  "        photo, rule, box, line and glyph run: a change of layout shows as a diff\n"
   "\n"
   "  -o, --output FILE   the print PDF (PDF/X-4: bleed, crop marks, TrimBox, K-only black);\n"
-  "                      written to a temporary file, then renamed\n"
+  "                      with layout, the text (default: standard output); written to a\n"
+  "                      temporary file, then renamed\n"
+  "  --glyphs            layout: every glyph's id and position too\n"
   "  --png DIR           also write DIR/page-NN.png\n"
   "  --dpi N             resolution of the PNG proofs (default 150)\n"
   "  --proof             draw the proof overlay on the PNGs: grid, frames, problems\n"
@@ -33,7 +38,7 @@ static const char usage[] =
 typedef struct {
   const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
   double dpi;
-  gboolean strict, proof;
+  gboolean strict, proof, glyphs;
 } options_t;
 
 /* $PAIBAN_PLUGIN, else the plugin next to this program (the build tree), else the loader's
@@ -83,6 +88,8 @@ parse_args (int argc, char **argv, options_t *o)
         o->strict = TRUE;
       else if (strcmp (a, "--proof") == 0)
         o->proof = TRUE;
+      else if (strcmp (a, "--glyphs") == 0)
+        o->glyphs = TRUE;
       else if (strcmp (a, "--proof-pdf") == 0 && has_value)
         o->proof_pdf = argv[++i];
       else if (strcmp (a, "--output-profile") == 0 && has_value)
@@ -97,8 +104,11 @@ parse_args (int argc, char **argv, options_t *o)
         return fprintf (stderr, "paiban: unexpected argument %s\n%s", a, usage), 2;
     }
   if (!o->command || !o->issue
-      || (strcmp (o->command, "render") != 0 && strcmp (o->command, "check") != 0))
+      || (strcmp (o->command, "render") != 0 && strcmp (o->command, "check") != 0
+          && strcmp (o->command, "layout") != 0))
     return fputs (usage, stderr), 2;
+  if (o->glyphs && strcmp (o->command, "layout") != 0)
+    return fprintf (stderr, "paiban: --glyphs goes with the layout command\n"), 2;
   if (strcmp (o->command, "render") == 0 && !o->output)
     return fprintf (stderr, "paiban: render needs -o OUT.pdf\n"), 2;
   if (o->proof && !o->png)
@@ -107,15 +117,32 @@ parse_args (int argc, char **argv, options_t *o)
   return 0;
 }
 
+/* Written to a temporary file beside `path` and renamed. */
 static gboolean
-write_report (const paiban_plugin_v1_t *pb, paiban_job_t *job, const char *path)
+write_text (const char *path, const char *text)
 {
-  const char *report = pb->job_report (job);
   GError *error = NULL;
-  if (!g_file_set_contents (path, report, -1, &error))
+  if (!g_file_set_contents (path, text, -1, &error))
     {
       fprintf (stderr, "paiban: %s\n", error->message);
       g_error_free (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The layout dump to -o, else to standard output. */
+static gboolean
+write_dump (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
+{
+  const char *dump = pb->job_layout_dump (job, o->glyphs ? PAIBAN_DUMP_GLYPHS : 0);
+  if (!dump)
+    return TRUE; /* the job holds the error */
+  if (o->output)
+    return write_text (o->output, dump);
+  if (fputs (dump, stdout) == EOF || fflush (stdout) != 0)
+    {
+      fprintf (stderr, "paiban: cannot write the layout to standard output\n");
       return FALSE;
     }
   return TRUE;
@@ -151,6 +178,7 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
 {
   paiban_job_t *job = pb->job_create ();
   gboolean render = strcmp (o->command, "render") == 0;
+  gboolean dump = strcmp (o->command, "layout") == 0;
   if (o->strict)
     pb->job_set_option (job, "strict", "1");
   fprintf (stderr, "paiban: loading %s\n", o->issue);
@@ -161,12 +189,16 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
     }
   if (render && pb->job_status (job) == PAIBAN_STATUS_SUCCESS)
     write_outputs (pb, job, o);
+  gboolean written = TRUE;
+  if (dump && pb->job_status (job) == PAIBAN_STATUS_SUCCESS)
+    written = write_dump (pb, job, o);
   for (int i = 0; i < pb->job_warning_count (job); i++)
     fprintf (stderr, "paiban: warning: %s\n", pb->job_warning (job, i));
   gboolean ok = pb->job_status (job) == PAIBAN_STATUS_SUCCESS;
   if (!ok)
     fprintf (stderr, "paiban: error: %s\n", pb->job_error_message (job));
-  if (o->report && !write_report (pb, job, o->report))
+  ok = ok && written;
+  if (o->report && !write_text (o->report, pb->job_report (job)))
     ok = FALSE;
   pb->job_destroy (job);
   return ok ? 0 : 1;

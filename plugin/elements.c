@@ -245,10 +245,8 @@ clamp (double v, double lo, double hi)
   return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The part of the image (pixels) that fills a w × h frame at the same aspect: as large as the
- * image allows, about the photo's focal point (the centre without one) as far as it reaches. */
-static pb_rect_t
-photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, double h)
+pb_rect_t
+pb_photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, double h)
 {
   double scale = MAX (w / px_w, h / px_h);
   pb_rect_t s = { 0, 0, w / scale, h / scale };
@@ -345,7 +343,7 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   image->photo = photo;
   image->surface = surface;
   image->story_id = story->id;
-  image->src = photo_crop (photo, px_w, px_h, w, h);
+  image->src = pb_photo_crop (photo, px_w, px_h, w, h);
   g_ptr_array_add (pc->page->images, image);
 
   int caption_lines = place_caption (pc, story, photo, x, w, column, span, top + lines, error);

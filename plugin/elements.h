@@ -35,6 +35,11 @@ int pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_
                     const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
                     GError **error);
 
+/* The part of an image of px_w × px_h pixels that fills a w × h frame at the same aspect: as
+ * large as the image allows, about the photo's focal point (the centre without one) as far as
+ * the image reaches. */
+pb_rect_t pb_photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, double h);
+
 /* The guide box: a frame, its title over a rule, each entry with a leader to the page number
  * its story starts on (`story_pages`: story id → page number). */
 gboolean pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages,

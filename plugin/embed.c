@@ -88,7 +88,7 @@ typedef struct {
   hb_face_t *face;
   GHashTable *set;
   char *key;
-  pb_subset_t *subset;     /* from the cache, or made from `font` and `map` */
+  pb_subset_t *subset;     /* a reference: from the cache, or made from `font` and `map` */
   hb_face_t *font;
   hb_map_t *map;
 } pb_subset_job_t;
@@ -151,6 +151,15 @@ wrap_subset (pb_subset_job_t *job, GError **error)
   return s;
 }
 
+/* A reference to the subset is one to its face, which owns it; NULL stays NULL. */
+static pb_subset_t *
+subset_ref (pb_subset_t *s)
+{
+  if (s)
+    cairo_font_face_reference (s->face);
+  return s;
+}
+
 static void
 subset_unref (pb_subset_t *s)
 {
@@ -184,6 +193,8 @@ static void
 job_clear (pb_subset_job_t *job)
 {
   g_free (job->key);
+  if (job->subset)
+    subset_unref (job->subset);
   if (job->font)
     hb_face_destroy (job->font);
   if (job->map)
@@ -191,7 +202,10 @@ job_clear (pb_subset_job_t *job)
 }
 
 /* Each face's subset comes from the font set's cache (a warm job renders the same pages again)
- * or from the subsetter, run for all faces at once; the cache keeps new ones. */
+ * or from the subsetter, run for all faces at once; the cache keeps new ones. The cache is
+ * used under the font set's lock, as the composer does: another job on the same set may
+ * insert (and so drop entries) at any time, so a subset found there is referenced before the
+ * lock is let go. */
 static gboolean
 make_subsets (pb_embed_t *embed, pb_fonts_t *fonts, GError **error)
 {
@@ -200,22 +214,26 @@ make_subsets (pb_embed_t *embed, pb_fonts_t *fonts, GError **error)
   GHashTableIter it;
   gpointer face, set;
   g_hash_table_iter_init (&it, embed->glyphs);
+  pb_fonts_lock (fonts);
   for (guint i = 0; g_hash_table_iter_next (&it, &face, &set); i++)
     {
       jobs[i] = (pb_subset_job_t) { face, set, cache_key (face, set), NULL, NULL, NULL };
-      jobs[i].subset = (pb_subset_t *) pb_fonts_cache_lookup (fonts, jobs[i].key);
+      jobs[i].subset = subset_ref ((pb_subset_t *) pb_fonts_cache_lookup (fonts, jobs[i].key));
     }
+  pb_fonts_unlock (fonts);
   pb_parallel_for (n, 1, run_subsetter, jobs);
   gboolean ok = TRUE;
   for (guint i = 0; i < n && ok; i++)
     {
-      pb_subset_t *s = jobs[i].subset;
-      if (!s && (ok = (s = wrap_subset (&jobs[i], error)) != NULL))
-        pb_fonts_cache_insert (fonts, g_steal_pointer (&jobs[i].key), s,
-                               (GDestroyNotify) subset_unref);
+      if (!jobs[i].subset && (ok = (jobs[i].subset = wrap_subset (&jobs[i], error)) != NULL))
+        {
+          pb_fonts_lock (fonts);
+          pb_fonts_cache_insert (fonts, g_steal_pointer (&jobs[i].key),
+                                 subset_ref (jobs[i].subset), (GDestroyNotify) subset_unref);
+          pb_fonts_unlock (fonts);
+        }
       if (ok)
-        g_hash_table_insert (embed->subsets, jobs[i].face,
-                             (cairo_font_face_reference (s->face), s));
+        g_hash_table_insert (embed->subsets, jobs[i].face, g_steal_pointer (&jobs[i].subset));
     }
   for (guint i = 0; i < n; i++)
     job_clear (&jobs[i]);

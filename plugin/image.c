@@ -7,6 +7,11 @@
 #include <jpeglib.h>
 #include "model.h"
 
+/* A mebibyte, for file sizes in messages. */
+#define MIB (1024 * 1024)
+/* A JPEG is checked at 1/CHECK_SCALE of its size (libjpeg's smallest IDCT scaling). */
+#define CHECK_SCALE 8
+
 typedef struct {
   struct jpeg_error_mgr mgr;
   jmp_buf jump;
@@ -87,7 +92,7 @@ decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *i
   if (!into)
     {
       cinfo.scale_num = 1;
-      cinfo.scale_denom = 8;
+      cinfo.scale_denom = CHECK_SCALE;
     }
   jpeg_start_decompress (&cinfo);
   int w = cinfo.output_width, h = cinfo.output_height, comps = cinfo.output_components;
@@ -152,10 +157,14 @@ attach_jpeg (cairo_surface_t *surface, GBytes *file)
 
 /* JPEG files that passed the check, by their bytes (compared whole): a host that keeps the
  * plugin loaded renders the same photos again without reading them through libjpeg. */
-#define CHECKED_MAX_BYTES (64 * 1024 * 1024)
+#define CHECKED_MAX_BYTES (64 * MIB)
 static GMutex checked_lock;
-static GHashTable *checked;      /* GBytes → GUINT_TO_POINTER (width << 16 | height) + 1 */
+static GHashTable *checked;      /* GBytes → GUINT_TO_POINTER (width << SIDE_BITS | height) + 1 */
 static gsize checked_bytes;
+/* Each side of a checked photo is packed into this many bits. */
+#define SIDE_BITS 16
+#define SIDE_MASK ((1u << SIDE_BITS) - 1)
+G_STATIC_ASSERT (PB_IMAGE_MAX_SIDE <= SIDE_MASK);
 
 static gboolean
 checked_lookup (GBytes *file, int *w, int *h)
@@ -166,15 +175,15 @@ checked_lookup (GBytes *file, int *w, int *h)
   if (!v)
     return FALSE;
   guint64 packed = GPOINTER_TO_SIZE (v) - 1;
-  *w = packed >> 16, *h = packed & 0xFFFF;
+  *w = packed >> SIDE_BITS, *h = packed & SIDE_MASK;
   return TRUE;
 }
 
 static void
 checked_add (GBytes *file, int w, int h)
 {
-  /* Both sides are at most PB_IMAGE_MAX_SIDE (30000) and fit 16 bits. */
-  gpointer v = GSIZE_TO_POINTER (((gsize) w << 16 | (gsize) h) + 1);
+  /* Both sides are at most PB_IMAGE_MAX_SIDE and fit SIDE_BITS bits. */
+  gpointer v = GSIZE_TO_POINTER (((gsize) w << SIDE_BITS | (gsize) h) + 1);
   g_mutex_lock (&checked_lock);
   if (!checked)
     checked = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
@@ -299,6 +308,17 @@ png_damaged (GError **error, const char *path, const char *fmt, ...)
   return FALSE;
 }
 
+/* PNG layout: an 8-byte signature, then chunks of a 4-byte length, a 4-byte type, the data
+ * and a 4-byte CRC (of type and data); the first is IHDR, 13 bytes beginning with the width
+ * and height. */
+static const guchar png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+#define CHUNK_OVERHEAD 12
+#define CHUNK_TYPE_AT 4
+#define CHUNK_DATA_AT 8
+#define IHDR_LENGTH 13
+#define IHDR_WIDTH_AT (sizeof png_magic + CHUNK_DATA_AT)
+#define IHDR_HEIGHT_AT (IHDR_WIDTH_AT + 4)
+
 /* Walks the chunks before decoding: cairo 1.16 reports every libpng failure as "out of
  * memory", so truncation and damaged chunks are named here instead. IHDR must come first
  * (it holds the size, checked against the limits before any pixel is allocated), and the
@@ -306,31 +326,32 @@ png_damaged (GError **error, const char *path, const char *fmt, ...)
 static gboolean
 png_check (const char *path, const guchar *data, gsize len, GError **error)
 {
-  gsize pos = 8;
+  gsize pos = sizeof png_magic;
   gboolean idat = FALSE;
   for (int index = 0;; index++)
     {
-      if (len - pos < 12)
+      if (len - pos < CHUNK_OVERHEAD)
         return png_damaged (error, path, "the file ends at byte %" G_GSIZE_FORMAT
                             " before the IEND chunk (truncated?)", len);
       guint32 n = be32 (data + pos);
       char type[5] = { 0 };
-      memcpy (type, data + pos + 4, 4);
+      memcpy (type, data + pos + CHUNK_TYPE_AT, 4);
       for (int i = 0; i < 4; i++)
         if (!g_ascii_isalpha (type[i]))
           return png_damaged (error, path, "no chunk at byte %" G_GSIZE_FORMAT, pos);
-      if (n > len - pos - 12)
+      if (n > len - pos - CHUNK_OVERHEAD)
         return png_damaged (error, path, "chunk %s at byte %" G_GSIZE_FORMAT " runs past the "
                             "end of the file (truncated?)", type, pos);
-      if (crc32_of (data + pos + 4, n + 4) != be32 (data + pos + 8 + n))
+      if (crc32_of (data + pos + CHUNK_TYPE_AT, n + 4) != be32 (data + pos + CHUNK_DATA_AT + n))
         return png_damaged (error, path, "chunk %s at byte %" G_GSIZE_FORMAT " has a bad "
                             "checksum", type, pos);
-      if ((index == 0) != (strcmp (type, "IHDR") == 0) || (index == 0 && n != 13))
+      if ((index == 0) != (strcmp (type, "IHDR") == 0) || (index == 0 && n != IHDR_LENGTH))
         return png_damaged (error, path, "the IHDR chunk is missing, misplaced or malformed");
-      if (index == 0 && !size_ok (path, be32 (data + 16), be32 (data + 20), error))
+      if (index == 0
+          && !size_ok (path, be32 (data + IHDR_WIDTH_AT), be32 (data + IHDR_HEIGHT_AT), error))
         return FALSE;
       idat |= strcmp (type, "IDAT") == 0;
-      pos += 12 + (gsize) n;
+      pos += CHUNK_OVERHEAD + (gsize) n;
       if (strcmp (type, "IEND") == 0)
         break;
     }
@@ -376,8 +397,8 @@ pb_image_load (const char *path, GError **error)
   if (g_stat (path, &st) == 0 && (guint64) st.st_size > PB_IMAGE_MAX_BYTES)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: file of %" G_GUINT64_FORMAT " MiB is "
-                   "refused (at most %d MiB)", path, (guint64) st.st_size / (1024 * 1024),
-                   PB_IMAGE_MAX_BYTES / (1024 * 1024));
+                   "refused (at most %d MiB)", path, (guint64) st.st_size / MIB,
+                   PB_IMAGE_MAX_BYTES / MIB);
       return NULL;
     }
   if (!g_file_get_contents (path, (char **) &data, &len, &io))
@@ -386,10 +407,9 @@ pb_image_load (const char *path, GError **error)
       g_error_free (io);
       return NULL;
     }
-  static const guchar png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
   if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
     return load_jpeg (path, data, len, error);
-  if (len >= 8 && memcmp (data, png_magic, 8) == 0)
+  if (len >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
     return load_png (path, data, len, error);
   g_free (data);
   g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: not a JPEG or PNG file", path);

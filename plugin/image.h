@@ -4,7 +4,8 @@
 #include <cairo.h>
 #include <glib.h>
 
-/* Largest photo accepted, checked from the header before decoding. */
+/* Largest photo accepted, checked from the header before decoding: it is decoded into a Cairo
+ * image surface of 4 bytes a pixel. PNG proof pages are held to the same bounds (paint.h). */
 #define PB_IMAGE_MAX_SIDE 30000
 #define PB_IMAGE_MAX_PIXELS (200 * 1000 * 1000)
 /* Largest photo file read (it is read whole). */

@@ -1,16 +1,18 @@
-/* The plugin entry point and the job object behind it: load → layout → paint. */
+/* The plugin entry point and the job object behind it: load → layout → inspect → paint, and
+ * the report of it all. */
 #include <dlfcn.h>
-#include <json-glib/json-glib.h>
 #include <paiban/paiban.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "dump.h"
 #include "fonts.h"
+#include "inspect.h"
 #include "layout.h"
 #include "model.h"
 #include "paint.h"
 #include "prepress.h"
+#include "report.h"
 
 struct paiban_job {
   paiban_status_t status;
@@ -22,14 +24,15 @@ struct paiban_job {
   pb_issue_t *issue;
   pb_fonts_t *fonts;
   pb_layout_t *layout;
+  pb_inspection_t *inspection; /* of `layout`, made with it */
   char *report;
-  double load_seconds, layout_seconds, write_seconds;
+  pb_timings_t timings;
   gboolean proof;           /* option "proof": PDFs and PNGs written next are proofs */
   char *output_profile;     /* option "output-profile": NULL for the configured one */
   GPtrArray *notes;         /* warnings of the job itself (photo resolution), of char* */
   gboolean printed;         /* a print PDF was written: `stats` holds its figures */
   pb_prepress_stats_t stats;
-  double prepress_seconds, png_seconds, proof_seconds;
+  char *dump;               /* the last job_layout_dump */
 };
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
@@ -140,18 +143,27 @@ job_create (void)
   return job;
 }
 
+/* Drops the layout and what was found in it. */
+static void
+clear_layout (paiban_job_t *job)
+{
+  g_clear_pointer (&job->inspection, pb_inspection_free);
+  g_clear_pointer (&job->layout, pb_layout_free);
+}
+
 static void
 job_destroy (paiban_job_t *job)
 {
   if (!job)
     return;
-  pb_layout_free (job->layout);
+  clear_layout (job);
   pb_fonts_unref (job->fonts);
   if (job->issue)
     pb_issue_free (job->issue);
   g_free (job->datadir);
   g_free (job->error);
   g_free (job->report);
+  g_free (job->dump);
   g_free (job->output_profile);
   g_free (job->stats.profile_name);
   g_ptr_array_free (job->notes, TRUE);
@@ -199,18 +211,25 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
   return PAIBAN_STATUS_SUCCESS;
 }
 
+/* Seconds since `start`, a g_get_monotonic_time (). */
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
 static paiban_status_t
 loaded (paiban_job_t *job, pb_issue_t *issue, GError *error, gint64 start)
 {
   if (!issue)
     return fail_with (job, error);
   /* The layout borrows from the issue it was made of. */
-  g_clear_pointer (&job->layout, pb_layout_free);
+  clear_layout (job);
   g_ptr_array_set_size (job->notes, 0);
   if (job->issue)
     pb_issue_free (job->issue);
   job->issue = issue;
-  job->load_seconds = (g_get_monotonic_time () - start) / 1e6;
+  job->timings.load = seconds_since (start);
   return PAIBAN_STATUS_SUCCESS;
 }
 
@@ -242,38 +261,26 @@ job_load_buffer (paiban_job_t *job, const char *data, size_t length, const char 
   return loaded (job, issue, error, start);
 }
 
-static int
-total_overset (const pb_layout_t *layout)
-{
-  int n = 0;
-  for (guint i = 0; i < layout->pages->len; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      for (guint k = 0; k < page->items->len; k++)
-        n += ((pb_placed_item_t *) page->items->pdata[k])->overset_chars;
-    }
-  return n;
-}
-
 /* A warning for each photo placed below the resolution print needs, at its place in the issue. */
 static void
 note_photos (paiban_job_t *job)
 {
-  for (guint i = 0; i < job->layout->pages->len; i++)
+  const pb_inspection_t *found = job->inspection;
+  for (guint i = 0; i < found->pages->len; i++)
     {
-      const pb_page_layout_t *page = job->layout->pages->pdata[i];
-      for (guint k = 0; k < page->images->len; k++)
+      const pb_page_check_t *page = &g_array_index (found->pages, pb_page_check_t, i);
+      for (guint k = 0; k < page->photos->len; k++)
         {
-          const pb_image_t *image = page->images->pdata[k];
-          double ppi = pb_image_ppi (image);
-          if (ppi >= PB_MIN_PPI || !image->photo)
+          const pb_photo_check_t *photo = &g_array_index (page->photos, pb_photo_check_t, k);
+          const pb_image_t *image = photo->image;
+          if (!photo->low || !image->photo)
             continue;
           const pb_loc_t *loc = &image->photo->loc;
           g_autofree char *name = g_path_get_basename (image->photo->file);
           g_ptr_array_add (job->notes, g_strdup_printf (
               "%s:%d:%d: story \"%s\": photo %s is %.0f ppi at its size on page %d "
               "(%.0f × %.0f mm); print needs at least %.0f ppi", loc->file, loc->line, loc->col,
-              image->story_id ? image->story_id : "", name, ppi, page->number,
+              image->story_id ? image->story_id : "", name, photo->ppi, page->page->number,
               image->frame.w / PB_MM, image->frame.h / PB_MM, PB_MIN_PPI));
         }
     }
@@ -290,14 +297,15 @@ job_layout (paiban_job_t *job)
   GError *error = NULL;
   if (!job->fonts && !(job->fonts = pb_fonts_new (job->datadir, &error)))
     return fail_with (job, error);
-  pb_layout_free (job->layout);
+  clear_layout (job);
   g_ptr_array_set_size (job->notes, 0);
   job->layout = pb_layout_issue (job->issue, job->fonts, &error);
   if (!job->layout)
     return fail_with (job, error);
+  job->inspection = pb_inspect (job->layout);
   note_photos (job);
-  job->layout_seconds = (g_get_monotonic_time () - start) / 1e6;
-  int overset = total_overset (job->layout);
+  job->timings.layout = seconds_since (start);
+  int overset = job->inspection->overset_chars;
   if (job->strict && overset > 0)
     return fail (job, PAIBAN_STATUS_OVERSET,
                  g_strdup_printf ("%d characters are overset (strict mode)", overset));
@@ -335,13 +343,13 @@ job_write_pdf (paiban_job_t *job, const char *path)
       g_free (stats.profile_name); /* the post-process may have run before the rename failed */
       return fail_with (job, error);
     }
-  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  double seconds = seconds_since (start);
   if (job->proof)
-    job->proof_seconds = seconds;
+    job->timings.proof_pdf = seconds;
   else
     {
-      job->write_seconds = seconds;
-      job->prepress_seconds = stats.seconds;
+      job->timings.write = seconds;
+      job->timings.prepress = stats.seconds;
       g_free (job->stats.profile_name);
       job->stats = stats;
       job->printed = TRUE;
@@ -354,291 +362,16 @@ job_write_png (paiban_job_t *job, const char *dir, double dpi)
 {
   if (blocked (job))
     return blocked (job);
-  if (!job->layout || !dir || dpi < 10 || dpi > 1200)
+  if (!job->layout || !dir || dpi < PB_PNG_MIN_DPI || dpi > PB_PNG_MAX_DPI)
     return fail (job, PAIBAN_STATUS_USAGE,
-                 g_strdup ("lay the issue out first; the resolution must be 10–1200 dpi"));
+                 g_strdup_printf ("lay the issue out first; the resolution must be %d–%d dpi",
+                                  PB_PNG_MIN_DPI, PB_PNG_MAX_DPI));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
   if (!pb_paint_png_proof (job->layout, dir, dpi, job->proof, &error))
     return fail_with (job, error);
-  job->png_seconds = (g_get_monotonic_time () - start) / 1e6;
+  job->timings.png = seconds_since (start);
   return PAIBAN_STATUS_SUCCESS;
-}
-
-static void
-add_rect (JsonBuilder *b, const char *name, const pb_rect_t *r)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  json_builder_add_double_value (b, r->x);
-  json_builder_add_double_value (b, r->y);
-  json_builder_add_double_value (b, r->w);
-  json_builder_add_double_value (b, r->h);
-  json_builder_end_array (b);
-}
-
-static void
-report_pages (JsonBuilder *b, const pb_layout_t *layout)
-{
-  json_builder_set_member_name (b, "pages");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < layout->pages->len; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "number");
-      json_builder_add_int_value (b, page->number);
-      json_builder_set_member_name (b, "lines");
-      json_builder_add_int_value (b, page->lines->len);
-      json_builder_set_member_name (b, "items");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < page->items->len; k++)
-        {
-          const pb_placed_item_t *item = page->items->pdata[k];
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "kind");
-          json_builder_add_string_value (b, item->kind == PB_ITEM_STORY ? "story" : "guide");
-          if (item->story_id)
-            {
-              json_builder_set_member_name (b, "story");
-              json_builder_add_string_value (b, item->story_id);
-            }
-          add_rect (b, "area_pt", &item->area);
-          json_builder_set_member_name (b, "overset_chars");
-          json_builder_add_int_value (b, item->overset_chars);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-}
-
-static void
-add_member_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
-}
-
-static void
-add_member_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
-static void
-add_member_string (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, v);
-}
-
-/* Numbers rounded to 0.01: the report is for reading. */
-static double
-round2 (double v)
-{
-  return round (v * 100) / 100;
-}
-
-static void
-report_lone_lines (JsonBuilder *b, const pb_layout_t *layout, const char *story)
-{
-  json_builder_set_member_name (b, "lone_lines");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < layout->pages->len; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      g_autoptr (GArray) lone = pb_lone_lines (page);
-      for (guint k = 0; k < lone->len; k++)
-        {
-          const pb_lone_line_t *l = &g_array_index (lone, pb_lone_line_t, k);
-          if (g_strcmp0 (l->line->story_id, story) != 0)
-            continue;
-          json_builder_begin_object (b);
-          add_member_int (b, "page", page->number);
-          add_member_string (b, "kind", l->widow ? "widow" : "orphan");
-          add_member_int (b, "column", l->line->column + 1);
-          add_member_double (b, "baseline_pt", round2 (l->line->baseline));
-          add_member_string (b, "text", l->line->text ? l->line->text : "");
-          json_builder_end_object (b);
-        }
-    }
-  json_builder_end_array (b);
-}
-
-/* Each story on the pages, in the order it first appears: where it landed and how it fits. */
-static void
-report_articles (JsonBuilder *b, const pb_layout_t *layout)
-{
-  g_autoptr (GPtrArray) order = g_ptr_array_new ();
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < layout->pages->len; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      for (guint k = 0; k < page->items->len; k++)
-        {
-          const pb_placed_item_t *item = page->items->pdata[k];
-          if (item->story_id && g_hash_table_add (seen, (gpointer) item->story_id))
-            g_ptr_array_add (order, (gpointer) item->story_id);
-        }
-    }
-  json_builder_set_member_name (b, "articles");
-  json_builder_begin_array (b);
-  for (guint s = 0; s < order->len; s++)
-    {
-      const char *id = order->pdata[s];
-      const pb_story_t *story = g_hash_table_lookup (layout->issue->story_by_id, id);
-      json_builder_begin_object (b);
-      add_member_string (b, "story", id);
-      add_member_string (b, "headline", story && story->headline ? story->headline : "");
-      int overset = 0;
-      json_builder_set_member_name (b, "placements");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < layout->pages->len; i++)
-        {
-          const pb_page_layout_t *page = layout->pages->pdata[i];
-          for (guint k = 0; k < page->items->len; k++)
-            {
-              const pb_placed_item_t *item = page->items->pdata[k];
-              if (g_strcmp0 (item->story_id, id) != 0)
-                continue;
-              overset += item->overset_chars;
-              json_builder_begin_object (b);
-              add_member_int (b, "page", page->number);
-              add_rect (b, "area_pt", &item->area);
-              json_builder_end_object (b);
-            }
-        }
-      json_builder_end_array (b);
-      add_member_int (b, "overset_chars", overset);
-      report_lone_lines (b, layout, id);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-}
-
-static void
-report_photos (JsonBuilder *b, const pb_layout_t *layout)
-{
-  json_builder_set_member_name (b, "photos");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < layout->pages->len; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      for (guint k = 0; k < page->images->len; k++)
-        {
-          const pb_image_t *image = page->images->pdata[k];
-          double ppi = pb_image_ppi (image);
-          json_builder_begin_object (b);
-          add_member_int (b, "page", page->number);
-          add_member_string (b, "story", image->story_id ? image->story_id : "");
-          add_member_string (b, "file", image->photo ? image->photo->file : "");
-          add_rect (b, "frame_pt", &image->frame);
-          json_builder_set_member_name (b, "pixels");
-          json_builder_begin_array (b);
-          json_builder_add_int_value (b, cairo_image_surface_get_width (image->surface));
-          json_builder_add_int_value (b, cairo_image_surface_get_height (image->surface));
-          json_builder_end_array (b);
-          add_member_double (b, "ppi", round2 (ppi));
-          json_builder_set_member_name (b, "low_resolution");
-          json_builder_add_boolean_value (b, ppi < PB_MIN_PPI);
-          json_builder_end_object (b);
-        }
-    }
-  json_builder_end_array (b);
-}
-
-/* What the last print PDF holds (after job_write_pdf without "proof"). */
-static void
-report_print (JsonBuilder *b, const paiban_job_t *job)
-{
-  const pb_page_layout_t *first = job->layout->pages->len ? job->layout->pages->pdata[0] : NULL;
-  if (!job->printed || !first)
-    return;
-  const pb_template_t *t = first->tmpl;
-  double m = pb_print_margin (t);
-  json_builder_set_member_name (b, "print");
-  json_builder_begin_object (b);
-  add_member_string (b, "standard", "PDF/X-4");
-  add_member_string (b, "output_intent", job->stats.profile_name ? job->stats.profile_name : "");
-  json_builder_set_member_name (b, "trim_mm");
-  json_builder_begin_array (b);
-  json_builder_add_double_value (b, round2 (t->trim_w / PB_MM));
-  json_builder_add_double_value (b, round2 (t->trim_h / PB_MM));
-  json_builder_end_array (b);
-  add_member_double (b, "bleed_mm", round2 (t->bleed / PB_MM));
-  json_builder_set_member_name (b, "media_mm");
-  json_builder_begin_array (b);
-  json_builder_add_double_value (b, round2 ((t->trim_w + 2 * m) / PB_MM));
-  json_builder_add_double_value (b, round2 ((t->trim_h + 2 * m) / PB_MM));
-  json_builder_end_array (b);
-  add_member_int (b, "gray_colours", job->stats.gray_colours);
-  add_member_int (b, "cmyk_colours", job->stats.cmyk_colours);
-  add_member_int (b, "icc_rgb_images", job->stats.icc_images);
-  add_member_int (b, "cmyk_jpeg_decode", job->stats.decode_images);
-  json_builder_end_object (b);
-}
-
-static const char *
-job_report (paiban_job_t *job)
-{
-  if (!job)
-    return NULL;
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "paiban");
-  json_builder_add_string_value (b, PAIBAN_VERSION);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, job->status ? "error" : "ok");
-  if (job->error)
-    {
-      json_builder_set_member_name (b, "error");
-      json_builder_add_string_value (b, job->error);
-    }
-  if (job->layout)
-    {
-      report_pages (b, job->layout);
-      json_builder_set_member_name (b, "overset_chars");
-      json_builder_add_int_value (b, total_overset (job->layout));
-      report_articles (b, job->layout);
-      report_photos (b, job->layout);
-      report_print (b, job);
-    }
-  json_builder_set_member_name (b, "warnings");
-  json_builder_begin_array (b);
-  for (int i = 0; job->issue && i < (int) job->issue->warnings->len; i++)
-    json_builder_add_string_value (b, job->issue->warnings->pdata[i]);
-  for (int i = 0; job->layout && i < (int) job->layout->warnings->len; i++)
-    json_builder_add_string_value (b, job->layout->warnings->pdata[i]);
-  for (guint i = 0; i < job->notes->len; i++)
-    json_builder_add_string_value (b, job->notes->pdata[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "timings_s");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "load");
-  json_builder_add_double_value (b, job->load_seconds);
-  json_builder_set_member_name (b, "layout");
-  json_builder_add_double_value (b, job->layout_seconds);
-  json_builder_set_member_name (b, "write");
-  json_builder_add_double_value (b, job->write_seconds);
-  add_member_double (b, "prepress", job->prepress_seconds);
-  add_member_double (b, "png", job->png_seconds);
-  add_member_double (b, "proof_pdf", job->proof_seconds);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  JsonNode *root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  g_free (job->report);
-  job->report = json_generator_to_data (gen, NULL);
-  json_node_unref (root);
-  g_object_unref (gen);
-  g_object_unref (b);
-  return job->report;
 }
 
 static paiban_status_t
@@ -688,6 +421,40 @@ job_warning (paiban_job_t *job, int index)
   return NULL;
 }
 
+static const char *
+job_report (paiban_job_t *job)
+{
+  if (!job)
+    return NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new ();
+  for (int i = 0; i < job_warning_count (job); i++)
+    g_ptr_array_add (warnings, (gpointer) job_warning (job, i));
+  pb_job_figures_t figures = { job->status != PAIBAN_STATUS_SUCCESS, job->error, warnings,
+                               job->printed ? &job->stats : NULL, job->timings };
+  g_free (job->report);
+  job->report = pb_report_json (job->inspection, &figures);
+  return job->report;
+}
+
+static const char *
+job_layout_dump (paiban_job_t *job, unsigned flags)
+{
+  G_STATIC_ASSERT (PB_DUMP_GLYPHS == PAIBAN_DUMP_GLYPHS);
+  if (!job)
+    return NULL;
+  g_clear_pointer (&job->dump, g_free);
+  const char *misuse = !job->layout ? "lay the issue out before dumping its layout"
+                       : (flags & ~PB_DUMP_ALL_FLAGS) ? "unknown layout dump flag" : NULL;
+  if (misuse)
+    {
+      if (!job->status) /* the first error stays */
+        fail (job, PAIBAN_STATUS_USAGE, g_strdup (misuse));
+      return NULL;
+    }
+  job->dump = pb_layout_dump (job->layout, flags);
+  return job->dump;
+}
+
 static const char *const input_types[] = { "application/vnd.paiban.issue+json", NULL };
 static const char *const output_types[] = { "application/pdf", "image/png",
                                             "application/vnd.paiban.report+json", NULL };
@@ -713,6 +480,7 @@ static const paiban_plugin_v1_t plugin = {
   job_page_count,
   job_warning_count,
   job_warning,
+  job_layout_dump,
 };
 
 PB_EXPORT const paiban_plugin_v1_t *

@@ -12,7 +12,14 @@
 #include "config.h"
 #include "fonts.h"
 #include "image.h"
+#include "inspect.h"
 #include "outfile.h"
+
+/* A layout of no pages still makes a PDF of one blank page: A4, in points. */
+#define EMPTY_PAGE_W 595
+#define EMPTY_PAGE_H 842
+/* Line width of the stroked frames of a page (the guide box). */
+#define BOX_LINE_WIDTH 0.75
 
 static void
 paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
@@ -33,8 +40,9 @@ paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
 /* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */
 typedef struct {
   double bleed;             /* > 0: the print PDF */
-  gboolean proof;
-  PangoContext *labels;     /* proof labels; NULL when the layout has no fonts */
+  pb_inspection_t *proof;   /* what the overlay marks; NULL: no overlay */
+  PangoContext *labels;     /* proof labels; NULL without an overlay or when the layout has no
+                             * fonts */
 } paint_mode_t;
 
 static void
@@ -73,14 +81,48 @@ label_context (const pb_layout_t *layout)
             continue;
           const pb_glyph_run_t *run = line->runs->pdata[0];
           PangoContext *ctx = pango_font_map_create_context (pango_font_get_font_map (run->font));
-          pango_cairo_context_set_resolution (ctx, 72.0);
+          pango_cairo_context_set_resolution (ctx, PB_PT_PER_INCH); /* 1 unit = 1 pt */
           return ctx;
         }
     }
   return NULL;
 }
 
+/* The overlay's colours (RGB): light guides under the page, outlines over it, problems in
+ * red. */
+static const double proof_baseline_blue[3] = { 0.62, 0.85, 1.0 };
+static const double proof_column_pink[3] = { 1.0, 0.66, 0.85 };
+static const double proof_item_green[3] = { 0.15, 0.62, 0.3 };
+static const double proof_photo_orange[3] = { 0.95, 0.55, 0.1 };
 static const double proof_red[3] = { 0.86, 0.0, 0.1 };
+/* Lone lines are highlighted in translucent pink (RGBA): their text stays readable. */
+static const double proof_lone_pink[4] = { 1.0, 0.1, 0.5, 0.25 };
+
+/* The overlay's line widths (pt): guides, outlines with their dash, label borders, the frame of
+ * a photo below PB_MIN_PPI (drawn inside the frame). */
+#define PROOF_GUIDE_WIDTH 0.3
+#define PROOF_OUTLINE_WIDTH 0.6
+static const double proof_outline_dash[] = { 3, 2 };
+#define PROOF_LABEL_BORDER 0.5
+#define PROOF_LOW_PHOTO_WIDTH 2
+
+/* Labels: bold, 6 pt, on a white ground reaching PROOF_LABEL_PAD beyond the text on each side;
+ * set PROOF_LABEL_INSET inside a photo frame, or PROOF_LABEL_DROP em below a line's baseline. */
+#define PROOF_LABEL_SIZE 6
+#define PROOF_LABEL_PAD 1
+#define PROOF_LABEL_INSET 3
+#define PROOF_LABEL_DROP 0.2
+
+/* The overset bar: PROOF_BAR_GAP after the story's last line, PROOF_BAR_WIDTH wide, one em
+ * high; its label starts right after it. */
+#define PROOF_BAR_GAP 0.5
+#define PROOF_BAR_WIDTH 2.5
+
+static void
+set_rgb (cairo_t *cr, const double rgb[3])
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+}
 
 /* A red label on a white ground; (x, y) is its top-left corner, or top-right with `right`. */
 static void
@@ -93,7 +135,7 @@ label (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, double x, 
   PangoFontDescription *desc = pango_font_description_new ();
   pango_font_description_set_family (desc, t->styles[PB_ROLE_FOLIO].font);
   pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_font_description_set_absolute_size (desc, 6 * PANGO_SCALE);
+  pango_font_description_set_absolute_size (desc, PROOF_LABEL_SIZE * PANGO_SCALE);
   pango_layout_set_font_description (pl, desc);
   pango_font_description_free (desc);
   pango_layout_set_text (pl, text, -1);
@@ -103,11 +145,11 @@ label (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, double x, 
   if (right)
     x -= w;
   cairo_save (cr);
-  cairo_rectangle (cr, x - 1, y, w + 2, h);
+  cairo_rectangle (cr, x - PROOF_LABEL_PAD, y, w + 2 * PROOF_LABEL_PAD, h);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
-  cairo_set_line_width (cr, 0.5);
+  set_rgb (cr, proof_red);
+  cairo_set_line_width (cr, PROOF_LABEL_BORDER);
   cairo_stroke (cr);
   cairo_move_to (cr, x, y);
   pango_cairo_layout_path (cr, pl);
@@ -123,8 +165,8 @@ proof_grid (cairo_t *cr, const pb_page_layout_t *page)
   const pb_template_t *t = page->tmpl;
   const pb_rect_t *a = &page->type_area;
   cairo_save (cr);
-  cairo_set_line_width (cr, 0.3);
-  cairo_set_source_rgb (cr, 0.62, 0.85, 1.0);
+  cairo_set_line_width (cr, PROOF_GUIDE_WIDTH);
+  set_rgb (cr, proof_baseline_blue);
   for (int i = 0; i < t->lines; i++)
     {
       double y = pb_grid_baseline (t, page->grid_top, i);
@@ -132,7 +174,7 @@ proof_grid (cairo_t *cr, const pb_page_layout_t *page)
       cairo_line_to (cr, a->x + a->w, y);
     }
   cairo_stroke (cr);
-  cairo_set_source_rgb (cr, 1.0, 0.66, 0.85);
+  set_rgb (cr, proof_column_pink);
   for (int c = 0; c < t->columns; c++)
     {
       double x = pb_column_x (t, c);
@@ -150,11 +192,10 @@ proof_grid (cairo_t *cr, const pb_page_layout_t *page)
 static void
 proof_frames (cairo_t *cr, const pb_page_layout_t *page)
 {
-  static const double dash[] = { 3, 2 };
   cairo_save (cr);
-  cairo_set_line_width (cr, 0.6);
-  cairo_set_dash (cr, dash, 2, 0);
-  cairo_set_source_rgb (cr, 0.15, 0.62, 0.3);
+  cairo_set_line_width (cr, PROOF_OUTLINE_WIDTH);
+  cairo_set_dash (cr, proof_outline_dash, G_N_ELEMENTS (proof_outline_dash), 0);
+  set_rgb (cr, proof_item_green);
   for (guint i = 0; i < page->items->len; i++)
     {
       const pb_placed_item_t *item = page->items->pdata[i];
@@ -162,7 +203,7 @@ proof_frames (cairo_t *cr, const pb_page_layout_t *page)
     }
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
-  cairo_set_source_rgb (cr, 0.95, 0.55, 0.1);
+  set_rgb (cr, proof_photo_orange);
   for (guint i = 0; i < page->images->len; i++)
     {
       const pb_image_t *image = page->images->pdata[i];
@@ -200,52 +241,55 @@ proof_overset (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *pa
       double y = end ? end->baseline : item->area.y + item->area.h;
       double size = end ? end->size : page->tmpl->body_size;
       cairo_save (cr);
-      cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
-      cairo_rectangle (cr, x + 0.5, y - PB_EM_ASCENT * size, 2.5, size);
+      set_rgb (cr, proof_red);
+      cairo_rectangle (cr, x + PROOF_BAR_GAP, y - PB_EM_ASCENT * size, PROOF_BAR_WIDTH, size);
       cairo_fill (cr);
       cairo_restore (cr);
       g_autofree char *text = g_strdup_printf ("溢排 +%d字", item->overset_chars);
-      label (cr, mode, page->tmpl, x + 3, y + 0.2 * size, TRUE, text);
+      label (cr, mode, page->tmpl, x + (PROOF_BAR_GAP + PROOF_BAR_WIDTH),
+             y + PROOF_LABEL_DROP * size, TRUE, text);
     }
 }
 
 static void
-proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
-  for (guint i = 0; i < page->images->len; i++)
+  const double w = PROOF_LOW_PHOTO_WIDTH;
+  for (guint i = 0; i < check->photos->len; i++)
     {
-      const pb_image_t *image = page->images->pdata[i];
-      double ppi = pb_image_ppi (image);
-      if (ppi >= PB_MIN_PPI)
+      const pb_photo_check_t *photo = &g_array_index (check->photos, pb_photo_check_t, i);
+      if (!photo->low)
         continue;
-      const pb_rect_t *f = &image->frame;
+      const pb_rect_t *f = &photo->image->frame;
       cairo_save (cr);
-      cairo_set_source_rgb (cr, proof_red[0], proof_red[1], proof_red[2]);
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, f->x + 1, f->y + 1, f->w - 2, f->h - 2);
+      set_rgb (cr, proof_red);
+      cairo_set_line_width (cr, w);
+      cairo_rectangle (cr, f->x + w / 2, f->y + w / 2, f->w - w, f->h - w);
       cairo_stroke (cr);
       cairo_restore (cr);
-      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", ppi, PB_MIN_PPI);
-      label (cr, mode, page->tmpl, f->x + 3, f->y + 3, FALSE, text);
+      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", photo->ppi, PB_MIN_PPI);
+      label (cr, mode, check->page->tmpl, f->x + PROOF_LABEL_INSET, f->y + PROOF_LABEL_INSET,
+             FALSE, text);
     }
 }
 
 static void
-proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
+proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
-  g_autoptr (GArray) lone = pb_lone_lines (page);
-  for (guint i = 0; i < lone->len; i++)
+  const double *pink = proof_lone_pink;
+  for (guint i = 0; i < check->lone_lines->len; i++)
     {
-      const pb_lone_line_t *l = &g_array_index (lone, pb_lone_line_t, i);
+      const pb_lone_line_t *l = &g_array_index (check->lone_lines, pb_lone_line_t, i);
       const pb_line_t *line = l->line;
       cairo_save (cr);
-      cairo_set_source_rgba (cr, 1.0, 0.1, 0.5, 0.25);
+      cairo_set_source_rgba (cr, pink[0], pink[1], pink[2], pink[3]);
       cairo_rectangle (cr, line->x, line->baseline - PB_EM_ASCENT * line->size, line->measure,
                        line->size);
       cairo_fill (cr);
       cairo_restore (cr);
-      label (cr, mode, page->tmpl, line->x + line->measure, line->baseline + 0.2 * line->size,
-             TRUE, l->widow ? "孤行（段末）" : "孤行（段首）");
+      label (cr, mode, check->page->tmpl, line->x + line->measure,
+             line->baseline + PROOF_LABEL_DROP * line->size, TRUE,
+             l->widow ? "孤行（段末）" : "孤行（段首）");
     }
 }
 
@@ -276,7 +320,7 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
       cairo_line_to (cr, r->x1, r->y1);
       cairo_stroke (cr);
     }
-  cairo_set_line_width (cr, 0.75);
+  cairo_set_line_width (cr, BOX_LINE_WIDTH);
   for (guint i = 0; i < page->boxes->len; i++)
     {
       const pb_rect_t *b = page->boxes->pdata[i];
@@ -303,18 +347,43 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
   cairo_restore (cr);
 }
 
+/* The proof overlay for `layout` (its findings and its labels' font map) when `proof`. */
 static void
-paint_page_with (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
-                 pb_embed_t *fonts, const paint_mode_t *mode)
+mode_init (paint_mode_t *mode, const pb_layout_t *layout, gboolean proof)
 {
-  if (mode->proof)
-    proof_grid (cr, page);
-  paint_content (cr, layout, page, fonts, mode);
+  *mode = (paint_mode_t) { 0 };
+  if (!proof)
+    return;
+  mode->proof = pb_inspect (layout);
+  mode->labels = label_context (layout);
+}
+
+static void
+mode_clear (paint_mode_t *mode)
+{
+  pb_inspection_free (mode->proof);
+  if (mode->labels)
+    g_object_unref (mode->labels);
+}
+
+/* Page `index` of `layout`, with the overlay when the mode has one. */
+static void
+paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t *fonts,
+                 const paint_mode_t *mode)
+{
+  const pb_page_layout_t *page = layout->pages->pdata[index];
+  const pb_page_check_t *check = NULL;
   if (mode->proof)
     {
+      check = &g_array_index (mode->proof->pages, pb_page_check_t, index);
+      proof_grid (cr, page);
+    }
+  paint_content (cr, layout, page, fonts, mode);
+  if (check)
+    {
       proof_frames (cr, page);
-      proof_lone_lines (cr, mode, page);
-      proof_photos (cr, mode, page);
+      proof_lone_lines (cr, mode, check);
+      proof_photos (cr, mode, check);
       proof_overset (cr, mode, page);
     }
 }
@@ -324,7 +393,7 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
                pb_embed_t *fonts)
 {
   paint_mode_t mode = { 0 };
-  paint_page_with (cr, layout, page, fonts, &mode);
+  paint_content (cr, layout, page, fonts, &mode);
 }
 
 /* Cairo's output: a buffered stream on the temporary file, and a digest of the bytes (the
@@ -404,13 +473,13 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
            sink_t *sink, pb_embed_t *fonts)
 {
   gboolean print = !opt->proof;
-  paint_mode_t mode = { 0 };
-  mode.proof = opt->proof;
-  mode.labels = opt->proof ? label_context (layout) : NULL;
+  paint_mode_t mode;
+  mode_init (&mode, layout, opt->proof);
   const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
   double m0 = first ? page_margin (first, print) : 0;
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
-      write_file, sink, first ? first->width + 2 * m0 : 595, first ? first->height + 2 * m0 : 842);
+      write_file, sink, first ? first->width + 2 * m0 : EMPTY_PAGE_W,
+      first ? first->height + 2 * m0 : EMPTY_PAGE_H);
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
@@ -438,7 +507,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
       cairo_save (cr);
       /* The layout is in trim coordinates. */
       cairo_translate (cr, m, m);
-      paint_page_with (cr, layout, page, fonts, &mode);
+      paint_page_with (cr, layout, i, fonts, &mode);
       if (!page->lines->len && !page->images->len && !page->rules->len && !page->boxes->len)
         {
           /* cairo 1.16 aborts in finish when a tagged page draws nothing: paper white. */
@@ -455,8 +524,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (mode.labels)
-    g_object_unref (mode.labels);
+  mode_clear (&mode);
   return status;
 }
 
@@ -571,7 +639,8 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
   for (guint i = 0; i < layout->pages->len; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
-      double w = ceil (page->width * dpi / 72.0), h = ceil (page->height * dpi / 72.0);
+      double w = ceil (page->width * dpi / PB_PT_PER_INCH);
+      double h = ceil (page->height * dpi / PB_PT_PER_INCH);
       if (w > PB_PNG_MAX_SIDE || h > PB_PNG_MAX_SIDE || w * h > PB_PNG_MAX_PIXELS)
         {
           g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT,
@@ -589,10 +658,9 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     return FALSE;
-  paint_mode_t mode = { 0 };
-  mode.proof = proof;
-  mode.labels = proof ? label_context (layout) : NULL;
-  double scale = dpi / 72.0;
+  paint_mode_t mode;
+  mode_init (&mode, layout, proof);
+  double scale = dpi / PB_PT_PER_INCH;
   gboolean ok = TRUE;
   for (guint i = 0; i < layout->pages->len && ok; i++)
     {
@@ -607,7 +675,7 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      paint_page_with (cr, layout, page, fonts, &mode);
+      paint_page_with (cr, layout, i, fonts, &mode);
       cairo_destroy (cr);
       g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -623,8 +691,7 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
           ok = FALSE;
         }
     }
-  if (mode.labels)
-    g_object_unref (mode.labels);
+  mode_clear (&mode);
   pb_embed_free (fonts);
   return ok;
 }

@@ -6,11 +6,12 @@
  *   (prepress.h: page boxes, PDF/X-4 output intent and metadata, K-only black);
  * - the proof PDF (and PNG proofs): the trimmed page with the proof overlay for editors —
  *   the baseline grid and column edges, frame outlines, and problems marked in red: overset
- *   text, photos below PB_MIN_PPI, lone lines. */
+ *   text, photos below PB_MIN_PPI, lone lines (found by inspect.h). */
 #pragma once
 
 #include <cairo.h>
 #include "embed.h"
+#include "image.h"
 #include "layout.h"
 #include "prepress.h"
 
@@ -41,9 +42,13 @@ gboolean pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, con
 gboolean pb_paint_pdf_with (const pb_layout_t *layout, const pb_pdf_info_t *info,
                             const pb_pdf_options_t *options, const char *path, GError **error);
 
-/* Largest PNG proof page (4 bytes a pixel in memory while it is drawn). */
-#define PB_PNG_MAX_SIDE 30000
-#define PB_PNG_MAX_PIXELS (200 * 1000 * 1000)
+/* Largest PNG proof page. A page is drawn into one Cairo image surface, 4 bytes a pixel in
+ * memory, as a photo is decoded into one: the same bounds keep both to the same memory. */
+#define PB_PNG_MAX_SIDE PB_IMAGE_MAX_SIDE
+#define PB_PNG_MAX_PIXELS PB_IMAGE_MAX_PIXELS
+/* Resolutions a job accepts for PNG proofs (include/paiban/paiban.h). */
+#define PB_PNG_MIN_DPI 10
+#define PB_PNG_MAX_DPI 1200
 
 /* Writes DIR/page-NN.png for each page at `dpi`; refuses pages larger than the limits above
  * before writing anything. */

@@ -25,23 +25,40 @@ be32 (const guchar *p)
   return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
 }
 
+/* ICC profile layout (ICC.1): a 128-byte header — its size first, then the device class,
+ * the colour space and the 'acsp' signature at these offsets — then the tag count and a table
+ * of 12-byte entries (signature, offset, size). */
+#define ICC_HEADER 128
+#define ICC_CLASS_AT 12
+#define ICC_SPACE_AT 16
+#define ICC_SIGNATURE_AT 36
+#define ICC_TAGS_AT (ICC_HEADER + 4)
+#define ICC_TAG_ENTRY 12
+/* Text tags: a v2 'desc' holds its ASCII length at 8 and the text from 12; a v4 'mluc' holds
+ * its first record's length and offset at 20 and 24, in a tag of at least 28 bytes. */
+#define DESC_LENGTH_AT 8
+#define DESC_TEXT_AT 12
+#define MLUC_LENGTH_AT 20
+#define MLUC_OFFSET_AT 24
+#define MLUC_MIN_SIZE 28
+
 /* The profile's description: a v2 'desc' (ASCII) or v4 'mluc' (UTF-16, first record). */
 static char *
 icc_description (const guchar *d, gsize len)
 {
-  guint32 count = be32 (d + 128);
-  for (guint32 i = 0; i < count && 132 + 12 * (gsize) (i + 1) <= len; i++)
+  guint32 count = be32 (d + ICC_HEADER);
+  for (guint32 i = 0; i < count && ICC_TAGS_AT + ICC_TAG_ENTRY * (gsize) (i + 1) <= len; i++)
     {
-      const guchar *e = d + 132 + 12 * i;
+      const guchar *e = d + ICC_TAGS_AT + ICC_TAG_ENTRY * i;
       guint32 off = be32 (e + 4), size = be32 (e + 8);
-      if (memcmp (e, "desc", 4) != 0 || off > len || size > len - off || size < 12)
+      if (memcmp (e, "desc", 4) != 0 || off > len || size > len - off || size < DESC_TEXT_AT)
         continue;
       const guchar *t = d + off;
-      if (memcmp (t, "desc", 4) == 0 && be32 (t + 8) <= size - 12)
-        return g_strndup ((const char *) t + 12, be32 (t + 8));
-      if (memcmp (t, "mluc", 4) == 0 && size >= 28)
+      if (memcmp (t, "desc", 4) == 0 && be32 (t + DESC_LENGTH_AT) <= size - DESC_TEXT_AT)
+        return g_strndup ((const char *) t + DESC_TEXT_AT, be32 (t + DESC_LENGTH_AT));
+      if (memcmp (t, "mluc", 4) == 0 && size >= MLUC_MIN_SIZE)
         {
-          guint32 n = be32 (t + 20), o = be32 (t + 24);
+          guint32 n = be32 (t + MLUC_LENGTH_AT), o = be32 (t + MLUC_OFFSET_AT);
           if (o <= size && n <= size - o)
             return g_convert ((const char *) t + o, n, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
         }
@@ -72,8 +89,9 @@ read_profile (const char *path, const char *space, gboolean output, char **descr
       return NULL;
     }
   const guchar *d = (const guchar *) data;
-  if (len < 132 || be32 (d) != len || memcmp (d + 36, "acsp", 4) != 0
-      || memcmp (d + 16, space, 4) != 0 || (output && memcmp (d + 12, "prtr", 4) != 0))
+  if (len < ICC_TAGS_AT || be32 (d) != len || memcmp (d + ICC_SIGNATURE_AT, "acsp", 4) != 0
+      || memcmp (d + ICC_SPACE_AT, space, 4) != 0
+      || (output && memcmp (d + ICC_CLASS_AT, "prtr", 4) != 0))
     {
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: not an ICC %s profile", path,
                    output ? "CMYK output (printer)" : "RGB");
@@ -112,11 +130,16 @@ problem (pp_ctx_t *c, char *message)
     g_free (message);
 }
 
-/* A number for a PDF object or content stream, whatever the locale. */
+/* A number for a PDF object or content stream, whatever the locale, to 4 decimals; what would
+ * round to zero is written 0, never -0. */
+#define NUM_FORMAT "%.4f"
+#define NUM_HALF_UNIT 5e-5
+
 static char *
 num (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
 {
-  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.4f", fabs (v) < 5e-5 ? 0 : v);
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, NUM_FORMAT,
+                          fabs (v) < NUM_HALF_UNIT ? 0 : v);
 }
 
 static qpdf_oh
@@ -259,19 +282,28 @@ has_name (qpdf_data q, qpdf_oh oh, const char *name)
   return qpdf_oh_is_or_has_name (q, oh, name);
 }
 
+/* A JPEG file starts with a 2-byte marker (start of image); the markers that follow are 0xFF
+ * then a code — start of scan, end of image, APP14 — each with a 2-byte length (counting
+ * itself) and its data. An APP14 "Adobe" segment is at least 12 bytes long. */
+#define JPEG_SOI_LENGTH 2
+#define JPEG_SOS 0xDA
+#define JPEG_EOI 0xD9
+#define JPEG_APP14 0xEE
+#define JPEG_ADOBE_MIN 12
+
 /* Adobe CMYK JPEGs (an APP14 "Adobe" marker) store inverted values: PDF readers need
  * /Decode [1 0 1 0 1 0 1 0] to print them right (Cairo 1.16 does not write it). */
 static gboolean
 adobe_jpeg (const unsigned char *d, size_t len)
 {
-  size_t pos = 2;
+  size_t pos = JPEG_SOI_LENGTH;
   while (pos + 4 <= len && d[pos] == 0xFF)
     {
       unsigned marker = d[pos + 1];
       size_t seg = (size_t) d[pos + 2] << 8 | d[pos + 3];
-      if (marker == 0xDA || marker == 0xD9) /* start of scan, end of image */
+      if (marker == JPEG_SOS || marker == JPEG_EOI)
         return FALSE;
-      if (marker == 0xEE && seg >= 12 && pos + 2 + seg <= len
+      if (marker == JPEG_APP14 && seg >= JPEG_ADOBE_MIN && pos + 2 + seg <= len
           && memcmp (d + pos + 4, "Adobe", 5) == 0)
         return TRUE;
       pos += 2 + seg;
@@ -384,6 +416,10 @@ producer (void)
                           qpdf_get_qpdf_version ());
 }
 
+/* Padding at the end of the XMP packet: lines of spaces. */
+#define XMP_PADDING_LINES 8
+#define XMP_PADDING_WIDTH 99
+
 /* The XMP packet: the same title, dates, tools and PDF/X version as the Info dictionary. */
 static char *
 xmp_packet (const pb_prepress_t *pp, const char *date)
@@ -422,8 +458,8 @@ xmp_packet (const pb_prepress_t *pp, const char *date)
                           "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n",
                           date, date, date, PAIBAN_VERSION, prod_x, id, id);
   /* Room for editors to grow the packet in place, as XMP writers leave. */
-  for (int i = 0; i < 8; i++)
-    g_string_append_printf (s, "%*s\n", 99, "");
+  for (int i = 0; i < XMP_PADDING_LINES; i++)
+    g_string_append_printf (s, "%*s\n", XMP_PADDING_WIDTH, "");
   g_string_append (s, "<?xpacket end=\"w\"?>");
   return g_string_free (s, FALSE);
 }
@@ -595,12 +631,6 @@ pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, doubl
   double px_w = cairo_image_surface_get_width (image->surface);
   double px_h = cairo_image_surface_get_height (image->surface);
   pb_rect_t f = image->frame, s = image->src;
-  double fx = 0.5, fy = 0.5;
-  if (image->photo && image->photo->has_focus)
-    fx = image->photo->focus_x, fy = image->photo->focus_y;
-  /* The crop, same size, centred on the focal point as far as the image reaches. */
-  s.x = clamp (fx * px_w - s.w / 2, 0, MAX (0, px_w - s.w));
-  s.y = clamp (fy * px_h - s.h / 2, 0, MAX (0, px_h - s.h));
   double l = 0, t = 0, r = 0, b = 0;
   if (bleed > 0 && page)
     {
@@ -629,90 +659,4 @@ pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, doubl
     }
   *frame = f;
   *src = s;
-}
-
-double
-pb_image_ppi (const pb_image_t *image)
-{
-  const pb_rect_t *f = &image->frame, *s = &image->src;
-  if (f->w <= 0 || f->h <= 0)
-    return 0;
-  return 72.0 * MIN (s->w / f->w, s->h / f->h);
-}
-
-/* ---- lone lines ---- */
-
-/* The body lines of one story in one column: the baselines of its first and last line. */
-typedef struct {
-  const char *story;
-  int column;
-  double top, bottom;
-} pb_extent_t;
-
-static guint
-extent_hash (gconstpointer p)
-{
-  const pb_extent_t *e = p;
-  return (e->story ? g_str_hash (e->story) : 0) * 31 + (guint) e->column;
-}
-
-static gboolean
-extent_equal (gconstpointer a, gconstpointer b)
-{
-  const pb_extent_t *x = a, *y = b;
-  return x->column == y->column && g_strcmp0 (x->story, y->story) == 0;
-}
-
-static gboolean
-is_body (const pb_line_t *line)
-{
-  return line->role == PB_ROLE_BODY && line->block >= 0 && line->column >= 0;
-}
-
-GArray *
-pb_lone_lines (const pb_page_layout_t *page)
-{
-  GArray *found = g_array_new (FALSE, FALSE, sizeof (pb_lone_line_t));
-  /* Keys and values are the same extents. */
-  GHashTable *extent = g_hash_table_new_full (extent_hash, extent_equal, NULL, g_free);
-  for (guint i = 0; i < page->lines->len; i++)
-    {
-      const pb_line_t *line = page->lines->pdata[i];
-      if (!is_body (line))
-        continue;
-      pb_extent_t key = { line->story_id, line->column, 0, 0 };
-      pb_extent_t *e = g_hash_table_lookup (extent, &key);
-      if (!e)
-        {
-          e = g_new (pb_extent_t, 1);
-          *e = (pb_extent_t) { line->story_id, line->column, line->baseline, line->baseline };
-          g_hash_table_add (extent, e);
-        }
-      else
-        {
-          e->top = MIN (e->top, line->baseline);
-          e->bottom = MAX (e->bottom, line->baseline);
-        }
-    }
-  for (guint i = 0; i < page->lines->len; i++)
-    {
-      const pb_line_t *line = page->lines->pdata[i];
-      if (!is_body (line))
-        continue;
-      pb_extent_t key = { line->story_id, line->column, 0, 0 };
-      const pb_extent_t *e = g_hash_table_lookup (extent, &key);
-      gboolean first = line->baseline == e->top, last = line->baseline == e->bottom;
-      if (first && last)
-        continue; /* a column of one line is not a break */
-      pb_lone_line_t lone = { line, FALSE };
-      if (line->para_end && line->line_no > 0 && first)
-        lone.widow = TRUE;
-      else if (line->line_no == 0 && !line->para_end && last)
-        lone.widow = FALSE;
-      else
-        continue;
-      g_array_append_val (found, lone);
-    }
-  g_hash_table_destroy (extent);
-  return found;
 }

@@ -1,11 +1,11 @@
-/* Prepress: what turns Cairo's PDF into a print file, and the checks editors see on proofs.
+/* Prepress: what turns Cairo's PDF into a print file (the checks editors see on proofs are
+ * inspect.h's).
  *
  * - Print geometry: the media around the trim holds the bleed and the crop marks.
  * - The post-process (libqpdf): TrimBox and BleedBox on every page, crop marks in registration
  *   colour, K-only black, no page transparency group, PDF/X-4 output intent, Info and XMP
  *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID.
- * - Photo placement for print (focal point, bleed) and its effective resolution.
- * - Lone lines (widows and orphans) found on the layout result. */
+ * - Photo placement for print (the bleed). */
 #pragma once
 
 #include <glib.h>
@@ -20,8 +20,6 @@
 /* Blank media beyond the marks. */
 #define PB_MARK_SLUG (2 * PB_MM)
 
-/* Photos below this effective resolution at their placed size get a warning. */
-#define PB_MIN_PPI 200.0
 /* An image frame edge this close to a trim edge extends into the bleed. */
 #define PB_BLEED_SNAP 0.5
 
@@ -60,20 +58,9 @@ typedef struct {
 gboolean pb_prepress_pdf (const char *in, const char *out, const char *target,
                           const pb_prepress_t *pp, pb_prepress_stats_t *stats, GError **error);
 
-/* Frame and source rectangle (pixels) of `image` as painted: the crop keeps the layout's
- * scale and centres on the photo's focal point; with `bleed` > 0 the frame edges that touch the
- * trim of `page` (within PB_BLEED_SNAP) move out by the bleed. */
+/* Frame and source rectangle (pixels) of `image` as painted: the layout's (elements.c crops
+ * about the photo's focal point); with `bleed` > 0 the frame edges that touch the trim of
+ * `page` (within PB_BLEED_SNAP) move out by the bleed, showing more of the photo at the same
+ * scale. */
 void pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, double bleed,
                          pb_rect_t *frame, pb_rect_t *src);
-
-/* Effective resolution (pixels per inch) of a placed photo, the lower of its two axes. */
-double pb_image_ppi (const pb_image_t *image);
-
-typedef struct {
-  const pb_line_t *line;
-  gboolean widow;                /* TRUE: a last line at the top of a column; FALSE: orphan */
-} pb_lone_line_t;
-
-/* Body lines standing alone at a column break: a paragraph's last line first in its column
- * (widow) or its first line last in its column (orphan). An array of pb_lone_line_t. */
-GArray *pb_lone_lines (const pb_page_layout_t *page);

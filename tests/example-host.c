@@ -217,6 +217,48 @@ handle_misuse (const paiban_plugin_v1_t *pb, const char *root, const char *tmp)
   pb->job_destroy (NULL);
 }
 
+/* The dump with its glyph lines ("      glyphs …") taken out. */
+static char *
+without_glyphs (const char *dump)
+{
+  GString *out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (dump, "\n", -1);
+  for (int i = 0; lines[i]; i++)
+    if (!g_str_has_prefix (lines[i] + strspn (lines[i], " "), "glyphs "))
+      g_string_append_printf (out, "%s%s", lines[i], lines[i + 1] ? "\n" : "");
+  return g_string_free (out, FALSE);
+}
+
+/* The layout dump: a usage error before the layout, then text that starts with the first page;
+ * the glyphs only add lines. */
+static void
+dump_layout (const paiban_plugin_v1_t *pb, const char *root)
+{
+  g_autofree char *issue = g_build_filename (root, "examples", "front-page", "issue.json", NULL);
+  paiban_job_t *job = pb->job_create ();
+  pb->job_load_file (job, issue);
+  check (pb->job_layout_dump (job, 0) == NULL && pb->job_status (job) == PAIBAN_STATUS_USAGE
+           && *pb->job_error_message (job),
+         "dump before the layout: NULL and a usage error", pb->job_error_message (job));
+  pb->job_destroy (job);
+
+  job = pb->job_create ();
+  pb->job_load_file (job, issue);
+  pb->job_layout (job);
+  const char *text = pb->job_layout_dump (job, 0);
+  check (text && g_str_has_prefix (text, "page 1 ") && !strstr (text, " glyphs "),
+         "dump after the layout starts with the page line", text);
+  g_autofree char *plain = g_strdup (text);
+  text = pb->job_layout_dump (job, PAIBAN_DUMP_GLYPHS);
+  g_autofree char *stripped = text ? without_glyphs (text) : NULL;
+  check (text && strstr (text, "\n      glyphs ") && strcmp (stripped, plain) == 0,
+         "PAIBAN_DUMP_GLYPHS adds the glyph lines and nothing else", NULL);
+  check (pb->job_layout_dump (job, 1u << 7) == NULL && pb->job_status (job) == PAIBAN_STATUS_USAGE,
+         "an unknown dump flag: NULL and a usage error", NULL);
+  pb->job_destroy (job);
+  check (pb->job_layout_dump (NULL, 0) == NULL, "dump of a NULL job: NULL", NULL);
+}
+
 /* Hosts that close plugins between jobs: closing and opening again must give a working table
  * (the plugin stays mapped, see the header). */
 static void
@@ -255,6 +297,7 @@ main (int argc, char **argv)
       render_example (pb, argv[2], tmp);
       handle_error (pb, tmp);
       handle_misuse (pb, argv[2], tmp);
+      dump_layout (pb, argv[2]);
       reopen (so, argv[1], argv[2]);
     }
   else if (so)

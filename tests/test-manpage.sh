@@ -27,7 +27,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then ok "every environment variable of --help has an entry"
 else not_ok "every environment variable of --help has an entry" "missing: ${missing[*]}"; fi
 
-for cmd in render check; do
+for cmd in render check layout; do
   if grep -q "^\.B paiban $cmd\$" <<<"$text" && grep -q "^\.B $cmd\$" <<<"$text"; then
     ok "command $cmd in the synopsis and described"
   else not_ok "command $cmd in the synopsis and described"; fi

@@ -1,6 +1,6 @@
 /* Prepress pieces on their own: the colour rewriting of content streams, photo placement
- * (focal point, bleed) and resolution, lone lines on a made-up page, and output files that
- * appear whole or not at all. The whole print PDF is checked in test-prepress.sh. */
+ * (focal point, bleed), and output files that appear whole or not at all. The whole print PDF
+ * is checked in test-prepress.sh. */
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -10,6 +10,7 @@
 #include "content-filter.h"
 #include "outfile.h"
 #include "prepress.h"
+#include "square-crop.h"
 
 static char *
 filter (const char *in, pb_filter_counts_t *counts)
@@ -79,46 +80,6 @@ test_filter_bad (void)
   free (why);
 }
 
-/* A photo of 1000 × 500 pixels in a frame of 100 × 100 pt: the crop is 500 × 500 pixels. */
-static pb_image_t *
-square_crop (pb_photo_t *photo, double x, double y)
-{
-  pb_image_t *image = g_new0 (pb_image_t, 1);
-  image->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1000, 500);
-  image->photo = photo;
-  image->frame = (pb_rect_t) { x, y, 100, 100 };
-  image->src = (pb_rect_t) { 250, 0, 500, 500 };
-  return image;
-}
-
-static void
-image_free (pb_image_t *image)
-{
-  cairo_surface_destroy (image->surface);
-  g_free (image);
-}
-
-static void
-test_placement_focus (void)
-{
-  pb_photo_t photo = { 0 };
-  pb_image_t *image = square_crop (&photo, 100, 100);
-  pb_rect_t f, s;
-  pb_image_placement (image, NULL, 0, &f, &s);
-  g_assert_cmpfloat_with_epsilon (s.x, 250, 1e-9); /* no focus: the centre */
-  photo.has_focus = TRUE;
-  photo.focus_x = 0.1, photo.focus_y = 0.5;
-  pb_image_placement (image, NULL, 0, &f, &s);
-  g_assert_cmpfloat_with_epsilon (s.x, 0, 1e-9);   /* as far left as the image goes */
-  photo.focus_x = 0.6;
-  pb_image_placement (image, NULL, 0, &f, &s);
-  g_assert_cmpfloat_with_epsilon (s.x, 350, 1e-9); /* centred on x = 600 */
-  g_assert_cmpfloat_with_epsilon (s.w, 500, 1e-9);
-  g_assert_cmpfloat_with_epsilon (f.x, 100, 1e-9);
-  g_assert_cmpfloat_with_epsilon (f.w, 100, 1e-9);
-  image_free (image);
-}
-
 static void
 test_placement_bleed (void)
 {
@@ -153,61 +114,7 @@ test_placement_bleed (void)
   g_assert_cmpfloat_with_epsilon (f.w, 109, 1e-9);
   g_assert_cmpfloat_with_epsilon (s.x, 250, 1e-9);
   g_assert_cmpfloat_with_epsilon (s.w, 545, 1e-9);
-  image_free (image);
-}
-
-static void
-test_ppi (void)
-{
-  pb_photo_t photo = { 0 };
-  pb_image_t *image = square_crop (&photo, 0, 0);
-  /* 500 pixels over 100 pt = 1.39 in: 360 ppi. */
-  g_assert_cmpfloat_with_epsilon (pb_image_ppi (image), 360, 1e-9);
-  image->frame.w = image->frame.h = 250;
-  g_assert_cmpfloat (pb_image_ppi (image), <, PB_MIN_PPI);
-  image_free (image);
-}
-
-/* A body line of story "s" in `column`, grid line `row`, line `no` of its paragraph. */
-static void
-add_line (GPtrArray *lines, int column, int row, int block, int no, gboolean end)
-{
-  pb_line_t *l = pb_line_new ();
-  l->role = PB_ROLE_BODY;
-  l->story_id = "s";
-  l->column = column;
-  l->block = block;
-  l->line_no = no;
-  l->para_end = end;
-  l->baseline = 100 + 15 * row;
-  g_ptr_array_add (lines, l);
-}
-
-static void
-test_lone_lines (void)
-{
-  pb_page_layout_t page = { 0 };
-  page.lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
-  /* Column 0: a paragraph of 3 lines, then the first line of the next (an orphan). */
-  add_line (page.lines, 0, 0, 0, 0, FALSE);
-  add_line (page.lines, 0, 1, 0, 1, FALSE);
-  add_line (page.lines, 0, 2, 0, 2, TRUE);
-  add_line (page.lines, 0, 3, 1, 0, FALSE);
-  /* Column 1: its second line, then its last line alone at the top of column 2 (a widow). */
-  add_line (page.lines, 1, 0, 1, 1, FALSE);
-  add_line (page.lines, 1, 1, 1, 2, FALSE);
-  add_line (page.lines, 2, 0, 1, 3, TRUE);
-  add_line (page.lines, 2, 1, 2, 0, FALSE);
-  add_line (page.lines, 2, 2, 2, 1, TRUE);
-  g_autoptr (GArray) lone = pb_lone_lines (&page);
-  g_assert_cmpuint (lone->len, ==, 2);
-  const pb_lone_line_t *a = &g_array_index (lone, pb_lone_line_t, 0);
-  const pb_lone_line_t *b = &g_array_index (lone, pb_lone_line_t, 1);
-  g_assert_false (a->widow);
-  g_assert_true (a->line == page.lines->pdata[3]);
-  g_assert_true (b->widow);
-  g_assert_true (b->line == page.lines->pdata[6]);
-  g_ptr_array_free (page.lines, TRUE);
+  square_crop_free (image);
 }
 
 static int
@@ -279,10 +186,7 @@ main (int argc, char **argv)
   g_test_add_func ("/filter/colours", test_filter_colours);
   g_test_add_func ("/filter/untouched", test_filter_untouched);
   g_test_add_func ("/filter/bad", test_filter_bad);
-  g_test_add_func ("/photo/focus", test_placement_focus);
   g_test_add_func ("/photo/bleed", test_placement_bleed);
-  g_test_add_func ("/photo/ppi", test_ppi);
-  g_test_add_func ("/layout/lone-lines", test_lone_lines);
   g_test_add_func ("/output/outfile", test_outfile);
   return g_test_run ();
 }

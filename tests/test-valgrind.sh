@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# valgrind memcheck over the command-line host: the two examples, and failing renders that
-# take the error paths (a damaged JPEG abandons libjpeg midway, a damaged PNG, strict overset).
+# valgrind memcheck over the command-line host: the two examples, a layout dump, and failing
+# renders that take the error paths (a damaged JPEG abandons libjpeg midway, a damaged PNG,
+# strict overset).
 # Invalid reads and writes and definite or indirect leaks fail; the libraries' own leaks are in
 # tests/valgrind.supp, and "possibly lost" blocks (Pango's interned languages) do not count.
 # Skipped without valgrind and in sanitizer builds (valgrind cannot run those).
@@ -39,6 +40,8 @@ memcheck "example render (PDF and PNG)" 0 render "$root/examples/front-page/issu
   -o "$work/front.pdf" --png "$work/png" --dpi 20 --report "$work/r.json"
 memcheck "eight-page example (print and proof PDF)" 0 render \
   "$root/examples/full-issue/issue.json" -o "$work/full.pdf" --proof-pdf "$work/proof.pdf"
+memcheck "layout dump with glyphs" 0 layout "$root/tests/layout/jump.json" --glyphs \
+  -o "$work/jump.dump"
 memcheck "truncated JPEG" 1 render "$root/tests/data/bad/photo-truncated.json" -o "$work/x.pdf"
 memcheck "corrupt PNG" 1 render "$root/tests/data/bad/photo-corrupt.json" -o "$work/x.pdf"
 memcheck "overset in strict mode" 1 check "$root/tests/data/bad/overset.json" --strict

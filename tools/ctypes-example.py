@@ -43,6 +43,7 @@ class Plugin(ctypes.Structure):
         ("job_page_count", fn(ctypes.c_int, job_p)),
         ("job_warning_count", fn(ctypes.c_int, job_p)),
         ("job_warning", fn(ctypes.c_char_p, job_p, ctypes.c_int)),
+        ("job_layout_dump", fn(ctypes.c_char_p, job_p, ctypes.c_uint)),
     ]
 
 

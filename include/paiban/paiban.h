@@ -36,7 +36,8 @@
  *   C library as they are, relative ones resolve against the working directory of the process.
  * - Strings returned are owned by the job; never free them. job_error_message's string lives
  *   until job_destroy; job_warning's until the next job_load_*, job_layout or job_destroy;
- *   job_report's until the next job_report or job_destroy. Copy what must live longer.
+ *   job_report's until the next job_report or job_destroy; job_layout_dump's until the next
+ *   job_layout_dump or job_destroy. Copy what must live longer.
  *
  * Order of calls
  * - job_set_option (any number; "datadir" only before loading), then job_load_file or
@@ -56,6 +57,9 @@
  *   the job and create a new one. Reading never fails and still works on a failed job:
  *   job_status, job_error_message ("" while there is no error), job_report (then "status":
  *   "error" and "error": the message), job_page_count, job_warning_count, job_warning.
+ *   job_layout_dump reads too (a failed job that has a layout, such as one overset in strict
+ *   mode, still gives its dump), but a call without a layout or with an unknown flag returns
+ *   NULL and is a usage error: recorded as PAIBAN_STATUS_USAGE unless the job failed before.
  * - Warnings (unknown keys, layout notes) do not fail the job; they are read with
  *   job_warning_count / job_warning and are in the report.
  * - A NULL job is a usage error: status functions return PAIBAN_STATUS_USAGE, counts 0,
@@ -118,6 +122,9 @@ typedef enum {
   PAIBAN_STATUS_USAGE          /* the calls were made in the wrong order or with bad arguments */
 } paiban_status_t;
 
+/* Flags of job_layout_dump. */
+#define PAIBAN_DUMP_GLYPHS 1u /* every glyph's id, cluster and position after its run */
+
 typedef struct {
   uint32_t abi_version;               /* PAIBAN_ABI_VERSION */
   uint32_t size;                      /* sizeof (paiban_plugin_v1_t) */
@@ -164,6 +171,11 @@ typedef struct {
   int (*job_warning_count) (paiban_job_t *job);
   /* Warning `index` (0 to count - 1); NULL outside that range. */
   const char *(*job_warning) (paiban_job_t *job, int index);
+  /* The last layout as text, to review a change of layout as a diff: one line per page, item,
+   * photo, rule, box, text line and glyph run, in points with two decimals, the same on every
+   * machine and in every run (the format: docs/layout-dump.md in the source tree). `flags`: 0,
+   * or PAIBAN_DUMP_GLYPHS to add each run's glyphs. NULL without a layout (see Errors). */
+  const char *(*job_layout_dump) (paiban_job_t *job, unsigned flags);
 } paiban_plugin_v1_t;
 
 typedef const paiban_plugin_v1_t *(*paiban_plugin_v1_func_t) (void);

@@ -1,0 +1,273 @@
+#include "report.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include "config.h"
+
+/* Lengths and resolutions are rounded to 1/100: the report is for reading. */
+#define ROUNDING 100
+
+static double
+rounded (double v)
+{
+  return round (v * ROUNDING) / ROUNDING;
+}
+
+static void
+add_member_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, v);
+}
+
+static void
+add_member_int (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, v);
+}
+
+static void
+add_member_string (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, v);
+}
+
+/* [x, y, w, h] in points, unrounded. */
+static void
+add_rect (JsonBuilder *b, const char *name, const pb_rect_t *r)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, r->x);
+  json_builder_add_double_value (b, r->y);
+  json_builder_add_double_value (b, r->w);
+  json_builder_add_double_value (b, r->h);
+  json_builder_end_array (b);
+}
+
+/* [w, h] in millimetres. */
+static void
+add_size_mm (JsonBuilder *b, const char *name, double w, double h)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, rounded (w / PB_MM));
+  json_builder_add_double_value (b, rounded (h / PB_MM));
+  json_builder_end_array (b);
+}
+
+static void
+report_item (JsonBuilder *b, const pb_placed_item_t *item)
+{
+  json_builder_begin_object (b);
+  add_member_string (b, "kind", item->kind == PB_ITEM_STORY ? "story" : "guide");
+  if (item->story_id)
+    add_member_string (b, "story", item->story_id);
+  add_rect (b, "area_pt", &item->area);
+  add_member_int (b, "overset_chars", item->overset_chars);
+  json_builder_end_object (b);
+}
+
+static void
+report_pages (JsonBuilder *b, const pb_layout_t *layout)
+{
+  json_builder_set_member_name (b, "pages");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < layout->pages->len; i++)
+    {
+      const pb_page_layout_t *page = layout->pages->pdata[i];
+      json_builder_begin_object (b);
+      add_member_int (b, "number", page->number);
+      add_member_int (b, "lines", page->lines->len);
+      json_builder_set_member_name (b, "items");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < page->items->len; k++)
+        report_item (b, page->items->pdata[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+report_placements (JsonBuilder *b, const pb_story_check_t *story)
+{
+  json_builder_set_member_name (b, "placements");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < story->placements->len; i++)
+    {
+      const pb_placement_t *p = &g_array_index (story->placements, pb_placement_t, i);
+      json_builder_begin_object (b);
+      add_member_int (b, "page", p->page->number);
+      add_rect (b, "area_pt", &p->item->area);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* The lone lines of `story`, page by page. */
+static void
+report_lone_lines (JsonBuilder *b, const pb_inspection_t *inspection, const char *story)
+{
+  json_builder_set_member_name (b, "lone_lines");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < inspection->pages->len; i++)
+    {
+      const pb_page_check_t *page = &g_array_index (inspection->pages, pb_page_check_t, i);
+      for (guint k = 0; k < page->lone_lines->len; k++)
+        {
+          const pb_lone_line_t *l = &g_array_index (page->lone_lines, pb_lone_line_t, k);
+          if (g_strcmp0 (l->line->story_id, story) != 0)
+            continue;
+          json_builder_begin_object (b);
+          add_member_int (b, "page", page->page->number);
+          add_member_string (b, "kind", l->widow ? "widow" : "orphan");
+          add_member_int (b, "column", l->line->column + 1);
+          add_member_double (b, "baseline_pt", rounded (l->line->baseline));
+          add_member_string (b, "text", l->line->text ? l->line->text : "");
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+}
+
+/* Each story on the pages, in the order it first appears: where it landed and how it fits. */
+static void
+report_articles (JsonBuilder *b, const pb_inspection_t *inspection)
+{
+  json_builder_set_member_name (b, "articles");
+  json_builder_begin_array (b);
+  for (guint s = 0; s < inspection->stories->len; s++)
+    {
+      const pb_story_check_t *check = &g_array_index (inspection->stories, pb_story_check_t, s);
+      const pb_story_t *story = g_hash_table_lookup (inspection->layout->issue->story_by_id,
+                                                     check->id);
+      json_builder_begin_object (b);
+      add_member_string (b, "story", check->id);
+      add_member_string (b, "headline", story && story->headline ? story->headline : "");
+      report_placements (b, check);
+      add_member_int (b, "overset_chars", check->overset_chars);
+      report_lone_lines (b, inspection, check->id);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+report_photo (JsonBuilder *b, const pb_page_layout_t *page, const pb_photo_check_t *photo)
+{
+  const pb_image_t *image = photo->image;
+  json_builder_begin_object (b);
+  add_member_int (b, "page", page->number);
+  add_member_string (b, "story", image->story_id ? image->story_id : "");
+  add_member_string (b, "file", image->photo ? image->photo->file : "");
+  add_rect (b, "frame_pt", &image->frame);
+  json_builder_set_member_name (b, "pixels");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, cairo_image_surface_get_width (image->surface));
+  json_builder_add_int_value (b, cairo_image_surface_get_height (image->surface));
+  json_builder_end_array (b);
+  add_member_double (b, "ppi", rounded (photo->ppi));
+  json_builder_set_member_name (b, "low_resolution");
+  json_builder_add_boolean_value (b, photo->low);
+  json_builder_end_object (b);
+}
+
+static void
+report_photos (JsonBuilder *b, const pb_inspection_t *inspection)
+{
+  json_builder_set_member_name (b, "photos");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < inspection->pages->len; i++)
+    {
+      const pb_page_check_t *page = &g_array_index (inspection->pages, pb_page_check_t, i);
+      for (guint k = 0; k < page->photos->len; k++)
+        report_photo (b, page->page, &g_array_index (page->photos, pb_photo_check_t, k));
+    }
+  json_builder_end_array (b);
+}
+
+/* What the last print PDF holds, in the first page's geometry; nothing before one is written. */
+static void
+report_print (JsonBuilder *b, const pb_layout_t *layout, const pb_prepress_stats_t *stats)
+{
+  const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
+  if (!stats || !first)
+    return;
+  const pb_template_t *t = first->tmpl;
+  double m = pb_print_margin (t);
+  json_builder_set_member_name (b, "print");
+  json_builder_begin_object (b);
+  add_member_string (b, "standard", "PDF/X-4");
+  add_member_string (b, "output_intent", stats->profile_name ? stats->profile_name : "");
+  add_size_mm (b, "trim_mm", t->trim_w, t->trim_h);
+  add_member_double (b, "bleed_mm", rounded (t->bleed / PB_MM));
+  add_size_mm (b, "media_mm", t->trim_w + 2 * m, t->trim_h + 2 * m);
+  add_member_int (b, "gray_colours", stats->gray_colours);
+  add_member_int (b, "cmyk_colours", stats->cmyk_colours);
+  add_member_int (b, "icc_rgb_images", stats->icc_images);
+  add_member_int (b, "cmyk_jpeg_decode", stats->decode_images);
+  json_builder_end_object (b);
+}
+
+static void
+report_layout (JsonBuilder *b, const pb_inspection_t *inspection, const pb_job_figures_t *job)
+{
+  report_pages (b, inspection->layout);
+  add_member_int (b, "overset_chars", inspection->overset_chars);
+  report_articles (b, inspection);
+  report_photos (b, inspection);
+  report_print (b, inspection->layout, job->print);
+}
+
+static void
+report_warnings (JsonBuilder *b, const GPtrArray *warnings)
+{
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < warnings->len; i++)
+    json_builder_add_string_value (b, warnings->pdata[i]);
+  json_builder_end_array (b);
+}
+
+static void
+report_timings (JsonBuilder *b, const pb_timings_t *t)
+{
+  json_builder_set_member_name (b, "timings_s");
+  json_builder_begin_object (b);
+  add_member_double (b, "load", t->load);
+  add_member_double (b, "layout", t->layout);
+  add_member_double (b, "write", t->write);
+  add_member_double (b, "prepress", t->prepress);
+  add_member_double (b, "png", t->png);
+  add_member_double (b, "proof_pdf", t->proof_pdf);
+  json_builder_end_object (b);
+}
+
+char *
+pb_report_json (const pb_inspection_t *inspection, const pb_job_figures_t *job)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_member_string (b, "paiban", PAIBAN_VERSION);
+  add_member_string (b, "status", job->failed ? "error" : "ok");
+  if (job->error)
+    add_member_string (b, "error", job->error);
+  if (inspection)
+    report_layout (b, inspection, job);
+  report_warnings (b, job->warnings);
+  report_timings (b, &job->timings);
+  json_builder_end_object (b);
+
+  JsonGenerator *gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  JsonNode *root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  char *text = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  g_object_unref (gen);
+  g_object_unref (b);
+  return text;
+}

@@ -1,0 +1,27 @@
+/* The JSON report of a job (application/vnd.paiban.report+json): the pages and their items,
+ * each article with where it landed, its overset characters and lone lines, the photos with
+ * their resolution, what the print PDF holds, the warnings and the timings. It is made from
+ * an inspection of the layout and the job's own figures, both passed in. */
+#pragma once
+
+#include <glib.h>
+#include "inspect.h"
+#include "prepress.h"
+
+/* Seconds each step of the job took (0 for a step not taken). */
+typedef struct {
+  double load, layout, write, prepress, png, proof_pdf;
+} pb_timings_t;
+
+/* What the report says about the job beyond its layout. */
+typedef struct {
+  gboolean failed;                  /* "status": "error" rather than "ok" */
+  const char *error;                /* the job's error message; NULL for none */
+  const GPtrArray *warnings;        /* of const char*, in the job's order */
+  const pb_prepress_stats_t *print; /* the last print PDF's figures; NULL: none written */
+  pb_timings_t timings;
+} pb_job_figures_t;
+
+/* The report as indented JSON, a new string (g_free). `inspection` is of the job's layout, NULL
+ * when there is none. */
+char *pb_report_json (const pb_inspection_t *inspection, const pb_job_figures_t *job);

@@ -1,0 +1,263 @@
+/* The queries on a finished layout (inspect.h) and the JSON report made from them, on a
+ * layout made up here: photo resolution, lone lines, where each story landed, overset text,
+ * and the report's every member, in order, against tests/data/inspect/report.json. */
+#include <string.h>
+#include "config.h"
+#include "inspect.h"
+#include "report.h"
+#include "square-crop.h"
+
+static void
+test_ppi (void)
+{
+  pb_photo_t photo = { 0 };
+  pb_image_t *image = square_crop (&photo, 0, 0);
+  /* 500 pixels over 100 pt = 1.39 in: 360 ppi. */
+  g_assert_cmpfloat_with_epsilon (pb_image_ppi (image), 360, 1e-9);
+  image->frame.w = image->frame.h = 250;
+  g_assert_cmpfloat (pb_image_ppi (image), <, PB_MIN_PPI);
+  /* A frame of no size has no resolution. */
+  image->frame.w = 0;
+  g_assert_cmpfloat (pb_image_ppi (image), ==, 0);
+  square_crop_free (image);
+}
+
+/* A body line of `story` in `column`, grid line `row`, line `no` of paragraph `block`. */
+static pb_line_t *
+add_line (GPtrArray *lines, const char *story, int column, int row, int block, int no,
+          gboolean end)
+{
+  pb_line_t *l = pb_line_new ();
+  l->role = PB_ROLE_BODY;
+  l->story_id = story;
+  l->column = column;
+  l->block = block;
+  l->line_no = no;
+  l->para_end = end;
+  l->baseline = 100 + 15 * row;
+  g_ptr_array_add (lines, l);
+  return l;
+}
+
+/* Column 0: a paragraph of 3 lines, then the first line of the next (an orphan). Column 1:
+ * its second and third line, then its last line alone at the top of column 2 (a widow), and a
+ * paragraph of two lines. Lines 3 and 6 are lone. */
+static void
+add_lone_lines (GPtrArray *lines, const char *story)
+{
+  add_line (lines, story, 0, 0, 0, 0, FALSE);
+  add_line (lines, story, 0, 1, 0, 1, FALSE);
+  add_line (lines, story, 0, 2, 0, 2, TRUE);
+  add_line (lines, story, 0, 3, 1, 0, FALSE)->text = g_strdup ("孤行");
+  add_line (lines, story, 1, 0, 1, 1, FALSE);
+  add_line (lines, story, 1, 1, 1, 2, FALSE);
+  add_line (lines, story, 2, 0, 1, 3, TRUE);
+  add_line (lines, story, 2, 1, 2, 0, FALSE);
+  add_line (lines, story, 2, 2, 2, 1, TRUE);
+}
+
+static void
+test_lone_lines (void)
+{
+  pb_page_layout_t page = { 0 };
+  page.lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  add_lone_lines (page.lines, "s");
+  /* A one-line column is no break; a line outside the body is none of its business. */
+  add_line (page.lines, "s", 3, 0, 3, 0, FALSE);
+  add_line (page.lines, "s", 4, 5, 3, 1, TRUE)->block = -1;
+  g_autoptr (GArray) lone = pb_lone_lines (&page);
+  g_assert_cmpuint (lone->len, ==, 2);
+  const pb_lone_line_t *a = &g_array_index (lone, pb_lone_line_t, 0);
+  const pb_lone_line_t *b = &g_array_index (lone, pb_lone_line_t, 1);
+  g_assert_false (a->widow);
+  g_assert_true (a->line == page.lines->pdata[3]);
+  g_assert_true (b->widow);
+  g_assert_true (b->line == page.lines->pdata[6]);
+  g_ptr_array_free (page.lines, TRUE);
+}
+
+/* ---- a made-up layout ---- */
+
+typedef struct {
+  pb_issue_t issue;
+  pb_template_t tmpl;
+  pb_story_t story_a, story_b;
+  pb_photo_t photo;
+  pb_layout_t layout;
+} fixture_t;
+
+static void
+page_free (pb_page_layout_t *page)
+{
+  g_ptr_array_free (page->lines, TRUE);
+  g_ptr_array_free (page->images, TRUE);
+  g_ptr_array_free (page->items, TRUE);
+  g_free (page);
+}
+
+static pb_page_layout_t *
+add_page (fixture_t *f, int number)
+{
+  pb_page_layout_t *page = g_new0 (pb_page_layout_t, 1);
+  page->number = number;
+  page->tmpl = &f->tmpl;
+  page->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  page->images = g_ptr_array_new_with_free_func ((GDestroyNotify) square_crop_free);
+  page->items = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (f->layout.pages, page);
+  return page;
+}
+
+static void
+add_item (pb_page_layout_t *page, pb_item_kind_t kind, const char *story, double y, int overset)
+{
+  pb_placed_item_t *item = g_new0 (pb_placed_item_t, 1);
+  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset };
+  g_ptr_array_add (page->items, item);
+}
+
+/* Page 1: story "a" (2 characters overset), a guide, story "b" (1), a photo of "a" below
+ * PB_MIN_PPI and one of "b" above it. Page 3: the rest of "b" (3 more) with two lone lines,
+ * and more of "a". */
+static void
+fixture_init (fixture_t *f)
+{
+  memset (f, 0, sizeof *f);
+  f->tmpl = (pb_template_t) { .trim_w = 297 * PB_MM, .trim_h = 420 * PB_MM, .bleed = 3 * PB_MM };
+  f->story_a = (pb_story_t) { .id = "a", .headline = "头条" };
+  f->story_b = (pb_story_t) { .id = "b" };
+  f->photo = (pb_photo_t) { .file = "photos/a.jpg" };
+  f->issue.story_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (f->issue.story_by_id, "a", &f->story_a);
+  g_hash_table_insert (f->issue.story_by_id, "b", &f->story_b);
+  f->layout.issue = &f->issue;
+  f->layout.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
+  f->layout.warnings = g_ptr_array_new_with_free_func (g_free);
+
+  pb_page_layout_t *one = add_page (f, 1);
+  add_item (one, PB_ITEM_STORY, "a", 20, 2);
+  add_item (one, PB_ITEM_GUIDE, NULL, 180, 0);
+  add_item (one, PB_ITEM_STORY, "b", 340, 1);
+  add_line (one->lines, "a", 0, 0, 0, 0, TRUE);
+  pb_image_t *low = square_crop (&f->photo, 10, 20);
+  low->frame.w = low->frame.h = 251; /* 143.43 ppi */
+  low->story_id = "a";
+  g_ptr_array_add (one->images, low);
+  pb_image_t *fine = square_crop (NULL, 10, 340);
+  fine->story_id = "b";
+  g_ptr_array_add (one->images, fine);
+
+  pb_page_layout_t *three = add_page (f, 3);
+  add_item (three, PB_ITEM_STORY, "b", 20, 3);
+  add_item (three, PB_ITEM_STORY, "a", 500, 0);
+  add_lone_lines (three->lines, "b");
+}
+
+static void
+fixture_clear (fixture_t *f)
+{
+  g_ptr_array_free (f->layout.pages, TRUE);
+  g_ptr_array_free (f->layout.warnings, TRUE);
+  g_hash_table_destroy (f->issue.story_by_id);
+}
+
+static const pb_page_layout_t *
+page_at (const fixture_t *f, guint i)
+{
+  return f->layout.pages->pdata[i];
+}
+
+static void
+check_story (const pb_inspection_t *found, guint index, const char *id, int overset,
+             const pb_page_layout_t *p0, guint i0, const pb_page_layout_t *p1, guint i1)
+{
+  const pb_story_check_t *story = &g_array_index (found->stories, pb_story_check_t, index);
+  g_assert_cmpstr (story->id, ==, id);
+  g_assert_cmpint (story->overset_chars, ==, overset);
+  g_assert_cmpuint (story->placements->len, ==, 2);
+  const pb_placement_t *a = &g_array_index (story->placements, pb_placement_t, 0);
+  const pb_placement_t *b = &g_array_index (story->placements, pb_placement_t, 1);
+  g_assert_true (a->page == p0 && a->item == p0->items->pdata[i0]);
+  g_assert_true (b->page == p1 && b->item == p1->items->pdata[i1]);
+}
+
+static void
+test_inspect (void)
+{
+  fixture_t f;
+  fixture_init (&f);
+  pb_inspection_t *found = pb_inspect (&f.layout);
+  g_assert_true (found->layout == &f.layout);
+  g_assert_cmpint (found->overset_chars, ==, 6);
+  /* Stories in the order they first appear; the guide is none. */
+  g_assert_cmpuint (found->stories->len, ==, 2);
+  check_story (found, 0, "a", 2, page_at (&f, 0), 0, page_at (&f, 1), 1);
+  check_story (found, 1, "b", 4, page_at (&f, 0), 2, page_at (&f, 1), 0);
+  /* Per page: its photos with their resolution, its lone lines. */
+  g_assert_cmpuint (found->pages->len, ==, 2);
+  const pb_page_check_t *one = &g_array_index (found->pages, pb_page_check_t, 0);
+  const pb_page_check_t *three = &g_array_index (found->pages, pb_page_check_t, 1);
+  g_assert_true (one->page == page_at (&f, 0) && three->page == page_at (&f, 1));
+  g_assert_cmpuint (one->photos->len, ==, 2);
+  const pb_photo_check_t *low = &g_array_index (one->photos, pb_photo_check_t, 0);
+  const pb_photo_check_t *fine = &g_array_index (one->photos, pb_photo_check_t, 1);
+  g_assert_true (low->image == page_at (&f, 0)->images->pdata[0]);
+  g_assert_cmpfloat_with_epsilon (low->ppi, 72.0 * 500 / 251, 1e-9);
+  g_assert_true (low->low);
+  g_assert_cmpfloat_with_epsilon (fine->ppi, 360, 1e-9);
+  g_assert_false (fine->low);
+  g_assert_cmpuint (three->photos->len, ==, 0);
+  g_assert_cmpuint (one->lone_lines->len, ==, 0);
+  g_assert_cmpuint (three->lone_lines->len, ==, 2);
+  const pb_lone_line_t *orphan = &g_array_index (three->lone_lines, pb_lone_line_t, 0);
+  g_assert_true (orphan->line == page_at (&f, 1)->lines->pdata[3] && !orphan->widow);
+  pb_inspection_free (found);
+  fixture_clear (&f);
+}
+
+/* The whole report, byte for byte: member order and number formatting are what hosts read. */
+static void
+test_report (void)
+{
+  fixture_t f;
+  fixture_init (&f);
+  pb_inspection_t *found = pb_inspect (&f.layout);
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new ();
+  g_ptr_array_add (warnings, "issue.json:1:2: a warning");
+  pb_prepress_stats_t print = { 1, 2, 3, 4, "Artifex CMYK SWOP", 0.5 };
+  pb_job_figures_t job = { TRUE, "12 characters are overset (strict mode)", warnings, &print,
+                           { 0.25, 1.5, 2, 0.125, 3, 0.75 } };
+  g_autofree char *report = pb_report_json (found, &job);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "inspect", "report.json",
+                                                 NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_auto (GStrv) parts = g_strsplit (g_strchomp (text), "@VERSION@", -1);
+  g_autofree char *expected = g_strjoinv (PAIBAN_VERSION, parts);
+  g_assert_cmpstr (report, ==, expected);
+
+  /* Without a layout: no pages, articles, photos or print; no print PDF: no "print". */
+  g_autofree char *bare = pb_report_json (NULL, &job);
+  g_assert_null (strstr (bare, "\"pages\""));
+  g_assert_nonnull (strstr (bare, "\"warnings\""));
+  job.print = NULL;
+  job.failed = FALSE;
+  job.error = NULL;
+  g_autofree char *unprinted = pb_report_json (found, &job);
+  g_assert_null (strstr (unprinted, "\"print\""));
+  g_assert_null (strstr (unprinted, "\"error\""));
+  g_assert_nonnull (strstr (unprinted, "\"status\" : \"ok\""));
+  pb_inspection_free (found);
+  fixture_clear (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/inspect/ppi", test_ppi);
+  g_test_add_func ("/inspect/lone-lines", test_lone_lines);
+  g_test_add_func ("/inspect/layout", test_inspect);
+  g_test_add_func ("/report/json", test_report);
+  return g_test_run ();
+}
