@@ -139,6 +139,7 @@ prep_run (pb_prep_t *prep)
                             prep->runs->len, &prep->bad_offset, &prep->error);
   if (prep->para)
     {
+      pb_para_mark_dateline (prep->para, 0, prep->dateline_len);
       prep->n = pb_para_break (prep->para, &prep->measure);
       prep->set = TRUE;
     }

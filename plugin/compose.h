@@ -36,6 +36,11 @@ pb_para_t *pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_
                         int n_runs, int *bad_offset, GError **error);
 void pb_para_free (pb_para_t *para);
 
+/* Marks bytes [start, end) of the paragraph as a run-in dateline (电头): breaks inside it are
+ * taken reluctantly (as between the parts of a date) except at its word boundaries: its space,
+ * before its date, after 讯 电 ：, and on either side of 记者 通讯员 报道. */
+void pb_para_mark_dateline (pb_para_t *para, int start, int end);
+
 /* Breaks the paragraph; returns the number of lines. Can be called again with another measure. */
 int pb_para_break (pb_para_t *para, const pb_measure_t *measure);
 

@@ -296,6 +296,45 @@ mark_breaks (GArray *units, const char *text)
     }
 }
 
+/* Where a dateline (电头) may break: after its space, before its date, after 讯 电 and the
+ * colon that end it, and on either side of 记者 通讯员 报道, which stand around a name. */
+#define DATELINE_BREAK_AFTER "讯电：:"
+static const char *const dateline_words[] = { "记者", "通讯员", "报道", NULL };
+
+static gboolean
+dateline_boundary (const char *text, const pb_unit_t *u)
+{
+  const char *end = text + u->start + u->len;
+  gunichar last = g_utf8_get_char (g_utf8_prev_char (end));
+  gunichar first = g_utf8_get_char (end);
+  if (u->cls == PB_CLS_SPACE || (first < 0x80 && g_ascii_isdigit (first)))
+    return TRUE;
+  for (const char *p = DATELINE_BREAK_AFTER; *p; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) == last)
+      return TRUE;
+  for (int k = 0; dateline_words[k]; k++)
+    {
+      size_t n = strlen (dateline_words[k]);
+      if ((end - text >= (ptrdiff_t) n && memcmp (end - n, dateline_words[k], n) == 0)
+          || strncmp (end, dateline_words[k], n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+pb_para_mark_dateline (pb_para_t *para, int start, int end)
+{
+  for (guint i = 0; i + 1 < para->units->len; i++)
+    {
+      pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+      if (u->start < start || u->start + u->len >= end)
+        continue;
+      if (u->break_after == PB_BREAK_ALLOWED && !dateline_boundary (para->text, u))
+        u->break_after = PB_BREAK_RELUCTANT;
+    }
+}
+
 static void
 shaped_clear (gpointer data)
 {

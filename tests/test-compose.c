@@ -49,6 +49,31 @@ compose (const char *text, double width_em, double indent_em, composed_t *out)
   pb_para_free (para);
 }
 
+/* Composes `dateline` in bold sans, run in before `text`, as the body sets a story's first
+ * paragraph. */
+static void
+compose_dateline (const char *dateline, const char *text, double width_em, composed_t *out)
+{
+  static pb_style_t bold = { .font = "Noto Sans CJK SC", .weight = 700, .size = 9.0,
+                             .align = PB_ALIGN_JUSTIFY };
+  g_autofree char *all = g_strconcat (dateline, text, NULL);
+  int dl = strlen (dateline);
+  pb_style_run_t runs[] = { { 0, dl, &bold }, { dl, (int) strlen (all), &body_style } };
+  GError *error = NULL;
+  pb_para_t *para = pb_para_new (fonts, all, runs, 2, NULL, &error);
+  g_assert_no_error (error);
+  pb_para_mark_dateline (para, 0, dl);
+  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE };
+  out->n = pb_para_break (para, &m);
+  for (int i = 0; i < out->n; i++)
+    {
+      out->lines[i] = pb_line_new ();
+      out->lines[i]->measure = m.width;
+      pb_para_emit_line (para, i, 0, 0, out->lines[i]);
+    }
+  pb_para_free (para);
+}
+
 static void
 assert_lines (const composed_t *c, const char *const *expected)
 {
@@ -433,6 +458,32 @@ test_number_signs_and_dates (void)
 }
 
 static void
+test_dateline (void)
+{
+  /* The seed page's lead (examples/front-page/lead.md, 广东建设报, 19 February 2024) with its
+   * dateline: the dateline breaks after 记者 or before 报道, not inside 记者 or the name, and
+   * the date 2月18日 stays whole; its line is justified like the others. */
+  const char *dateline = "广东建设报讯 记者姜兴贵报道：";
+  const char *text = "2月18日，农历新春第一个工作日，广东省委、省政府召开全省高质量发展大会，"
+                     "聚焦产业科技话创新、谋未来，不断夯实实体经济为本、制造业当家的根基，持续推动高质量发展。";
+  composed_t c = { 0 };
+  compose_dateline (dateline, text, 12, &c);
+  g_assert_cmpstr (c.lines[0]->text, ==, "广东建设报讯 记者");
+  g_assert_cmpstr (c.lines[1]->text, ==, "姜兴贵报道：2月18日，农历");
+  assert_flush (&c);
+  composed_clear (&c);
+  compose_dateline (dateline, text, 15, &c);
+  g_assert_cmpstr (c.lines[0]->text, ==, "广东建设报讯 记者姜兴贵");
+  g_assert_cmpstr (c.lines[1]->text, ==, "报道：2月18日，农历新春第一个");
+  assert_flush (&c);
+  composed_clear (&c);
+  compose_dateline (dateline, text, 16, &c);
+  g_assert_cmpstr (c.lines[0]->text, ==, "广东建设报讯 记者姜兴贵报道：");
+  g_assert_cmpstr (c.lines[1]->text, ==, "2月18日，农历新春第一个工作日，");
+  composed_clear (&c);
+}
+
+static void
 test_even_spacing (void)
 {
   /* A line that must stretch spreads the slack evenly between characters, never inside 10.5. */
@@ -563,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/number-unit", test_number_unit);
   g_test_add_func ("/compose/hanging", test_hanging);
   g_test_add_func ("/compose/number-signs-and-dates", test_number_signs_and_dates);
+  g_test_add_func ("/compose/dateline", test_dateline);
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
   g_test_add_func ("/compose/no-runt", test_no_runt);
   g_test_add_func ("/compose/torture", test_torture);
