@@ -563,6 +563,7 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
   line->x = x;
   line->baseline = baseline;
   line->width = pen - x;
+  line->letterspacing = pl->gap_extra;
   line->line_no = index;
   line->para_end = index == (int) para->lines->len - 1;
   g_free (line->text);

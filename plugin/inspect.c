@@ -96,6 +96,30 @@ pb_lone_lines (const pb_page_layout_t *page)
   return found;
 }
 
+/* ---- letterspaced lines ---- */
+
+/* Letterspacing closer than this to the limit (em) is within it: the limit's own lines. */
+#define LETTERSPACING_EPSILON_EM 0.001
+
+GArray *
+pb_letterspaced_lines (const pb_page_layout_t *page)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pb_loose_line_t));
+  const pb_template_t *t = page->tmpl;
+  for (guint i = 0; t && t->body_size > 0 && i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      double extra = line->letterspacing / t->body_size;
+      if (is_body (line)
+          && extra > t->letterspacing_limit / t->body_size + LETTERSPACING_EPSILON_EM)
+        {
+          pb_loose_line_t loose = { line, extra };
+          g_array_append_val (found, loose);
+        }
+    }
+  return found;
+}
+
 /* ---- the whole layout ---- */
 
 static GArray *
@@ -117,6 +141,7 @@ page_check_clear (gpointer p)
 {
   pb_page_check_t *check = p;
   g_array_unref (check->lone_lines);
+  g_array_unref (check->letterspaced);
   g_array_unref (check->photos);
 }
 
@@ -168,7 +193,8 @@ pb_inspect (const pb_layout_t *layout)
   for (guint i = 0; i < layout->pages->len; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
-      pb_page_check_t check = { page, pb_lone_lines (page), check_photos (page) };
+      pb_page_check_t check = { page, pb_lone_lines (page), pb_letterspaced_lines (page),
+                                check_photos (page) };
       g_array_append_val (inspection->pages, check);
       place_items (inspection, index, page);
     }

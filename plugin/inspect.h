@@ -1,5 +1,6 @@
 /* Queries on a finished layout: what the report and the proof overlay tell editors about it —
- * lone lines, the effective resolution of photos, overset text, where each story landed.
+ * lone lines, letterspaced lines, the effective resolution of photos, overset text, where each
+ * story landed.
  * They read the layout and never change it. */
 #pragma once
 
@@ -22,6 +23,17 @@ typedef struct {
  * array of pb_lone_line_t (g_array_unref). */
 GArray *pb_lone_lines (const pb_page_layout_t *page);
 
+/* The line comes first, as in pb_lone_line_t: the report lists both kinds alike. */
+typedef struct {
+  const pb_line_t *line;
+  double extra_em;               /* its letterspacing, in em of the body */
+} pb_loose_line_t;
+
+/* Body lines justified with more space between characters than the template's
+ * letterspacing_limit (where the best breaks of their paragraph still leave them loose), in
+ * the page's line order. A new array of pb_loose_line_t (g_array_unref). */
+GArray *pb_letterspaced_lines (const pb_page_layout_t *page);
+
 /* A photo on a page and its effective resolution. */
 typedef struct {
   const pb_image_t *image;
@@ -33,6 +45,7 @@ typedef struct {
 typedef struct {
   const pb_page_layout_t *page;
   GArray *lone_lines;            /* of pb_lone_line_t, as pb_lone_lines gives them */
+  GArray *letterspaced;          /* of pb_loose_line_t, as pb_letterspaced_lines gives them */
   GArray *photos;                /* of pb_photo_check_t, one for each of page->images */
 } pb_page_check_t;
 

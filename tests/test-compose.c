@@ -387,6 +387,11 @@ test_number_unit (void)
                           NULL };
   assert_lines (&c, whole);
   assert_flush (&c);
+  /* Each line tells how much it was letterspaced: 1 em over the 7 gaps after ——. */
+  g_assert_cmpfloat_with_epsilon (c.lines[0]->letterspacing, EM / 7, 0.001);
+  g_assert_cmpfloat (c.lines[1]->letterspacing, <, 0.25 * EM);
+  g_assert_cmpfloat (c.lines[1]->letterspacing, >, 0.2 * EM);
+  g_assert_cmpfloat (c.lines[3]->letterspacing, ==, 0);
   composed_clear (&c);
   /* A penalty, not a ban: with a limit of 0.1 em that line would be letterspaced, and the
    * number leaves its unit instead. */
