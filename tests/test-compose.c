@@ -429,17 +429,34 @@ test_hanging (void)
   hang = FALSE;
 }
 
+/* From the 2022 Government Work Report (examples/full-issue/texts/gov-report-2022-review.md). */
+static const char *const gdp_2022 =
+  "——经济保持恢复发展。国内生产总值达到114万亿元，增长8.1%。全国财政收入突破20万亿元，"
+  "增长10.7%。城镇新增就业1269万人，城镇调查失业率平均为5.1%。"
+  "居民消费价格上涨0.9%。国际收支基本平衡。";
+
+static void
+test_number_multiplier (void)
+{
+  /* 20万亿元 stays whole (it was set 20万 | 亿元): a number with its multiplier keeps its unit
+   * where the lines around it stay within the limit. */
+  composed_t c = { 0 };
+  compose (gdp_2022, 14, 2, &c);
+  const char *expected[] = { "——经济保持恢复发展。国", "内生产总值达到114万亿元，", "增长8.1%。全国财政收入突破",
+                             "20万亿元，增长10.7%。城镇新", "增就业1269万人，城镇调查失业",
+                             "率平均为5.1%。居民消费价格上", "涨0.9%。国际收支基本平衡。", NULL };
+  assert_lines (&c, expected);
+  assert_flush (&c);
+  composed_clear (&c);
+}
+
 static void
 test_solid_stretch (void)
 {
-  /* From the 2022 Government Work Report (examples/full-issue/texts/gov-report-2022-review.md):
-   * at 15 em a first line stretched 0.1 em around the solid —— costs more than 0.125 em in a
+  /* At 15 em a first line stretched 0.1 em around the solid —— costs more than 0.125 em in a
    * line without it, so the first line is set solid and the second takes the stretch. */
-  const char *text = "——经济保持恢复发展。国内生产总值达到114万亿元，增长8.1%。全国财政收入突破20万亿元，"
-                     "增长10.7%。城镇新增就业1269万人，城镇调查失业率平均为5.1%。"
-                     "居民消费价格上涨0.9%。国际收支基本平衡。";
   composed_t c = { 0 };
-  compose (text, 15, 2, &c);
+  compose (gdp_2022, 15, 2, &c);
   const char *expected[] = { "——经济保持恢复发展。国内", "生产总值达到114万亿元，增长",
                              "8.1%。全国财政收入突破20万亿", "元，增长10.7%。城镇新增就业",
                              "1269万人，城镇调查失业率平均为", "5.1%。居民消费价格上涨0.9%。",
@@ -640,6 +657,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compose/number-unit", test_number_unit);
   g_test_add_func ("/compose/hanging", test_hanging);
   g_test_add_func ("/compose/solid-stretch", test_solid_stretch);
+  g_test_add_func ("/compose/number-multiplier", test_number_multiplier);
   g_test_add_func ("/compose/number-signs-and-dates", test_number_signs_and_dates);
   g_test_add_func ("/compose/dateline", test_dateline);
   g_test_add_func ("/compose/even-spacing", test_even_spacing);
