@@ -136,6 +136,16 @@ assert_flush (const composed_t *c)
     g_assert_cmpfloat (c->lines[c->n - 1]->width, <=, c->lines[c->n - 1]->measure + 0.01);
 }
 
+/* Composes `text` and checks it line by line, every line but the last flush. */
+static void
+compose_expecting (const char *text, double width_em, double indent_em,
+                   const char *const *expected, composed_t *out)
+{
+  compose (text, width_em, indent_em, out);
+  assert_lines (out, expected);
+  assert_flush (out);
+}
+
 static void
 test_plain_han (void)
 {
@@ -380,13 +390,11 @@ test_number_unit (void)
   /* 126 stays with 万亿元: the line before takes 0.22 em between characters, within the
    * letterspacing limit (¼ em). */
   composed_t c = { 0 };
-  compose (gdp_2024, 12, 2, &c);
   const char *whole[] = { "——经济总体回升向", "好。国内生产总值超过", "126万亿元，增长5.2%，增",
                           "速居世界主要经济体前列。", "城镇新增就业1244万人，城",
                           "镇调查失业率平均为5.2%。", "居民消费价格上涨0.2%。国", "际收支基本平衡。",
                           NULL };
-  assert_lines (&c, whole);
-  assert_flush (&c);
+  compose_expecting (gdp_2024, 12, 2, whole, &c);
   /* Each line tells how much it was letterspaced: 1 em over the 7 gaps after ——. */
   g_assert_cmpfloat_with_epsilon (c.lines[0]->letterspacing, EM / 7, 0.001);
   g_assert_cmpfloat (c.lines[1]->letterspacing, <, 0.25 * EM);
@@ -441,12 +449,10 @@ test_number_multiplier (void)
   /* 20万亿元 stays whole (it was set 20万 | 亿元): a number with its multiplier keeps its unit
    * where the lines around it stay within the limit. */
   composed_t c = { 0 };
-  compose (gdp_2022, 14, 2, &c);
   const char *expected[] = { "——经济保持恢复发展。国", "内生产总值达到114万亿元，", "增长8.1%。全国财政收入突破",
                              "20万亿元，增长10.7%。城镇新", "增就业1269万人，城镇调查失业",
                              "率平均为5.1%。居民消费价格上", "涨0.9%。国际收支基本平衡。", NULL };
-  assert_lines (&c, expected);
-  assert_flush (&c);
+  compose_expecting (gdp_2022, 14, 2, expected, &c);
   composed_clear (&c);
 }
 
@@ -456,13 +462,11 @@ test_solid_stretch (void)
   /* At 15 em a first line stretched 0.1 em around the solid —— costs more than 0.125 em in a
    * line without it, so the first line is set solid and the second takes the stretch. */
   composed_t c = { 0 };
-  compose (gdp_2022, 15, 2, &c);
   const char *expected[] = { "——经济保持恢复发展。国内", "生产总值达到114万亿元，增长",
                              "8.1%。全国财政收入突破20万亿", "元，增长10.7%。城镇新增就业",
                              "1269万人，城镇调查失业率平均为", "5.1%。居民消费价格上涨0.9%。",
                              "国际收支基本平衡。", NULL };
-  assert_lines (&c, expected);
-  assert_flush (&c);
+  compose_expecting (gdp_2022, 15, 2, expected, &c);
   g_assert_cmpfloat (c.lines[0]->letterspacing, ==, 0);
   composed_clear (&c);
 }
