@@ -23,8 +23,10 @@ pb_cls_t pb_cls_of (gunichar c);
 
 typedef enum {
   PB_BREAK_NEVER,
-  PB_BREAK_DISCOURAGED,   /* only when the alternative is a loose line: 2023|年 */
-  PB_BREAK_RELUCTANT,     /* between the parts of a date (2019年|10月14日): half as bad */
+  PB_BREAK_DISCOURAGED,   /* only when the alternative is a line beyond the letterspacing
+                             limit: 2023|年, 126|万亿元 */
+  PB_BREAK_RELUCTANT,     /* half as bad: between the parts of a date (2019年|10月14日), a
+                             multiplier and its unit (20万亿|元), inside a dateline's words */
   PB_BREAK_ALLOWED
 } pb_break_t;
 
