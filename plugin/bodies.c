@@ -32,14 +32,16 @@ pb_measure_t
 pb_body_measure (const pb_template_t *t)
 {
   return (pb_measure_t) { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
-                          t->body_size, t->latin_space };
+                          t->body_size, t->latin_space, t->letterspacing_limit / t->body_size,
+                          t->hanging_punctuation };
 }
 
 gboolean
 pb_same_measure (const pb_measure_t *a, const pb_measure_t *b)
 {
   return a->width == b->width && a->indent == b->indent && a->align == b->align
-         && a->em == b->em && a->latin_space == b->latin_space;
+         && a->em == b->em && a->latin_space == b->latin_space
+         && a->stretch_limit == b->stretch_limit && a->hang == b->hang;
 }
 
 static void
@@ -137,6 +139,7 @@ prep_run (pb_prep_t *prep)
                             prep->runs->len, &prep->bad_offset, &prep->error);
   if (prep->para)
     {
+      pb_para_mark_dateline (prep->para, 0, prep->dateline_len);
       prep->n = pb_para_break (prep->para, &prep->measure);
       prep->set = TRUE;
     }

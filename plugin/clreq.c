@@ -72,3 +72,41 @@ pb_cls_break_between (pb_cls_t before, pb_cls_t after)
     return PB_BREAK_DISCOURAGED;
   return PB_BREAK_ALLOWED;
 }
+
+/* Signs that belong to the number before them and never start a line: 5%, 3‰, 25℃, 元/股,
+ * 1,000 and 3.5 after a unit, 3～5. (+ − × may start one.) */
+#define PB_NO_LINE_START_SIGNS "%‰℃°％/.,～~'"
+
+/* The date units that join two numbers: 2019年10月14日. */
+#define PB_DATE_UNITS "年月"
+/* Multipliers that stay part of a number (126万亿元, 1244万人; right after its figures, or 亿
+ * after 万), and the units and measure words that follow them. */
+#define PB_MULTIPLIERS "十百千万亿"
+#define PB_UNITS_AFTER_MULTIPLIER "元人个名家户吨股辆座所套件项次倍岁亩年"
+
+static gboolean
+is_digit (gunichar c)
+{
+  return c < 0x80 && g_ascii_isdigit (c);
+}
+
+pb_break_t
+pb_break_between (gunichar prev, gunichar before, gunichar after)
+{
+  pb_break_t b = pb_cls_break_between (pb_cls_of (before), pb_cls_of (after));
+  if (is_one_of (after, PB_NO_LINE_START_SIGNS) || before == '/')
+    return PB_BREAK_NEVER;
+  /* Between the parts of a date (6月|12日, 2019年|10月): better than a number from its unit,
+   * worse than any ordinary break. */
+  if (b == PB_BREAK_ALLOWED && is_digit (prev) && is_one_of (before, PB_DATE_UNITS)
+      && is_digit (after))
+    return PB_BREAK_RELUCTANT;
+  /* A number with its multiplier keeps its unit (20万亿|元, 126万|亿元), reluctantly: when
+   * the group must break, better there than between the figures and 万. */
+  gboolean multiplied = is_one_of (before, PB_MULTIPLIERS)
+                        && (is_digit (prev) || (prev == 0x4E07 && before == 0x4EBF)); /* 万亿 */
+  if (b == PB_BREAK_ALLOWED && multiplied
+      && (is_one_of (after, PB_UNITS_AFTER_MULTIPLIER) || is_one_of (after, PB_MULTIPLIERS)))
+    return PB_BREAK_RELUCTANT;
+  return b;
+}

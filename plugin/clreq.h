@@ -23,12 +23,20 @@ pb_cls_t pb_cls_of (gunichar c);
 
 typedef enum {
   PB_BREAK_NEVER,
-  PB_BREAK_DISCOURAGED,   /* only when the alternative is a loose line: 2023|年 */
+  PB_BREAK_DISCOURAGED,   /* only when the alternative is a line beyond the letterspacing
+                             limit: 2023|年, 126|万亿元 */
+  PB_BREAK_RELUCTANT,     /* half as bad: between the parts of a date (2019年|10月14日), a
+                             multiplier and its unit (20万亿|元), inside a dateline's words */
   PB_BREAK_ALLOWED
 } pb_break_t;
 
 /* May a line break fall between a cluster of class `before` and one of class `after`? */
 pb_break_t pb_cls_break_between (pb_cls_t before, pb_cls_t after);
+
+/* May a line break fall between characters `before` and `after`, `prev` the one before
+ * `before` (0 at the start)? The class rules above, and a number's signs and dates kept whole:
+ * never before % ‰ ℃ nor on either side of / (元/股), reluctantly inside 6月12日. */
+pb_break_t pb_break_between (gunichar prev, gunichar before, gunichar after);
 
 /* Punctuation that takes part in compression (标点挤压). */
 gboolean pb_cls_is_punct (pb_cls_t c);

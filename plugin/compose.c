@@ -1,410 +1,7 @@
-#include "compose.h"
+#include "paragraph.h"
 
-#include <hb.h>
 #include <math.h>
 #include <string.h>
-#include "clreq.h"
-
-/* A shaped glyph, in points. */
-typedef struct {
-  hb_codepoint_t id;
-  double x_offset, y_offset, advance;
-} pb_glyph_t;
-
-/* One Pango item shaped with HarfBuzz. */
-typedef struct {
-  PangoFont *font;
-  double size;
-  pb_glyph_t *glyphs;
-  int n_glyphs;
-} pb_shaped_t;
-
-/* Which side of a punctuation mark's em is blank, as the font's `halt` feature tells. */
-typedef enum { PB_BLANK_NONE, PB_BLANK_RIGHT, PB_BLANK_LEFT, PB_BLANK_BOTH } pb_blank_t;
-
-/* A cluster: the unit of breaking and spacing. */
-typedef struct {
-  int start, len;          /* bytes of the paragraph text */
-  int shaped, glyph0, n_glyphs;
-  double advance;          /* natural */
-  double squeeze_max;      /* how much compression may take away */
-  double squeeze_fixed;    /* taken away by adjacent-punctuation compression */
-  double squeeze;          /* taken away in the final line */
-  pb_blank_t blank;
-  pb_cls_t cls;
-  double size;
-  pb_break_t break_after;
-  gboolean stretch_before; /* the gap before this unit may widen in justification */
-} pb_unit_t;
-
-typedef struct {
-  int first, last;         /* units [first, last), trailing space excluded */
-  double x_start;          /* indent or alignment offset */
-  double gap_extra;        /* added at every stretchable gap */
-  double width;            /* advance end */
-  double latin_space;      /* between Han and Latin, from the measure */
-} pb_para_line_t;
-
-struct pb_para {
-  char *text;
-  GArray *shaped;          /* of pb_shaped_t */
-  GArray *units;           /* of pb_unit_t */
-  GArray *lines;           /* of pb_para_line_t */
-  gboolean has_space;      /* holds a breakable space */
-  double demerits;         /* of the breaks set last */
-  /* Breaks into an exact number of lines found before, for `exact_measure`: line count →
-   * pb_exact_t*. Widow control and levelling ask the same questions again and again. */
-  GHashTable *exact;
-  pb_measure_t exact_measure;
-  /* Prefix sums over the units for the measure being broken, so a candidate line is measured
-   * in constant time: advances after fixed compression, squeezable blank, Han–Latin gaps,
-   * stretchable gaps (sums[k] covers units 0 … k-1). */
-  double *sum_advance, *sum_room, *sum_latin;
-  int *sum_gaps;
-};
-
-#define PT(v) ((v) / (double) PANGO_SCALE)
-
-/* ---- shaping ---- */
-
-static void
-add_feature (GArray *features, const char *tag, unsigned value, unsigned start, unsigned end)
-{
-  hb_feature_t f = { hb_tag_from_string (tag, -1), value, start, end };
-  g_array_append_val (features, f);
-}
-
-/* Full-width forms for dashes and interpuncts: Chinese —— is 2 em, · is 1 em. The fonts' ccmp
- * would fuse —— into one glyph, which PDF text extraction then reads as a single dash; two
- * full-width dashes join just as well and keep one glyph per character. */
-static void
-collect_fwid_features (const char *text, int start, int end, GArray *features)
-{
-  for (const char *p = text + start; p < text + end; p = g_utf8_next_char (p))
-    {
-      pb_cls_t cls = pb_cls_of (g_utf8_get_char (p));
-      if (cls == PB_CLS_DASH || cls == PB_CLS_MIDDLE)
-        add_feature (features, "fwid", 1, p - text, g_utf8_next_char (p) - text);
-      if (cls == PB_CLS_DASH)
-        add_feature (features, "ccmp", 0, p - text, g_utf8_next_char (p) - text);
-    }
-}
-
-static hb_buffer_t *
-shape_item (const char *text, PangoItem *item, hb_font_t *font, GArray *features)
-{
-  hb_buffer_t *buf = hb_buffer_create ();
-  hb_buffer_add_utf8 (buf, text, -1, item->offset, item->length);
-  hb_buffer_set_direction (buf, HB_DIRECTION_LTR);
-  hb_buffer_set_language (buf, hb_language_from_string ("zh-Hans", -1));
-  hb_buffer_guess_segment_properties (buf);
-  hb_shape (font, buf, (hb_feature_t *) features->data, features->len);
-  return buf;
-}
-
-static double
-style_size_of (const PangoItem *item)
-{
-  PangoFontDescription *desc = pango_font_describe_with_absolute_size (item->analysis.font);
-  double size = PT (pango_font_description_get_size (desc));
-  pango_font_description_free (desc);
-  return size;
-}
-
-static pb_blank_t
-blank_side (double advance, double halt_advance, double halt_offset)
-{
-  double cut = advance - halt_advance;
-  if (cut < 0.01)
-    return PB_BLANK_NONE;
-  if (fabs (halt_offset) < 0.01)
-    return PB_BLANK_RIGHT;
-  if (fabs (halt_offset + cut) < 0.01)
-    return PB_BLANK_LEFT;
-  return PB_BLANK_BOTH;
-}
-
-/* Appends the units of one shaped item. `halt` is the same item shaped with halt=1 (GPOS only,
- * so the glyphs are the same), or NULL when it has no punctuation. */
-static gboolean
-append_units (pb_para_t *para, int shaped_index, PangoItem *item, hb_buffer_t *buf,
-              hb_buffer_t *halt, int *bad_offset)
-{
-  pb_shaped_t *shaped = &g_array_index (para->shaped, pb_shaped_t, shaped_index);
-  unsigned n;
-  hb_glyph_info_t *info = hb_buffer_get_glyph_infos (buf, &n);
-  hb_glyph_position_t *pos = hb_buffer_get_glyph_positions (buf, NULL);
-  hb_glyph_position_t *hpos = NULL;
-  if (halt && hb_buffer_get_length (halt) == n)
-    hpos = hb_buffer_get_glyph_positions (halt, NULL);
-
-  shaped->glyphs = g_new (pb_glyph_t, n);
-  shaped->n_glyphs = n;
-  for (unsigned i = 0; i < n; i++)
-    {
-      if (info[i].codepoint == 0)
-        {
-          *bad_offset = info[i].cluster;
-          return FALSE;
-        }
-      shaped->glyphs[i] = (pb_glyph_t) { info[i].codepoint, PT (pos[i].x_offset),
-                                         PT (pos[i].y_offset), PT (pos[i].x_advance) };
-    }
-
-  for (unsigned i = 0; i < n;)
-    {
-      unsigned j = i + 1;
-      while (j < n && info[j].cluster == info[i].cluster)
-        j++;
-      pb_unit_t u = { 0 };
-      u.start = info[i].cluster;
-      u.len = (j < n ? (int) info[j].cluster : item->offset + item->length) - u.start;
-      u.shaped = shaped_index;
-      u.glyph0 = i;
-      u.n_glyphs = j - i;
-      u.size = shaped->size;
-      u.cls = pb_cls_of (g_utf8_get_char (para->text + u.start));
-      double halt_adv = 0;
-      for (unsigned k = i; k < j; k++)
-        {
-          u.advance += PT (pos[k].x_advance);
-          if (hpos)
-            halt_adv += PT (hpos[k].x_advance);
-        }
-      if (hpos && pb_cls_is_punct (u.cls))
-        {
-          u.blank = blank_side (u.advance, halt_adv, PT (hpos[i].x_offset - pos[i].x_offset));
-          if (u.blank != PB_BLANK_NONE)
-            u.squeeze_max = u.advance - halt_adv;
-        }
-      g_array_append_val (para->units, u);
-      i = j;
-    }
-  return TRUE;
-}
-
-static gboolean
-has_punct (const char *text, int start, int end)
-{
-  for (const char *p = text + start; p < text + end; p = g_utf8_next_char (p))
-    if (pb_cls_is_punct (pb_cls_of (g_utf8_get_char (p))))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset)
-{
-  for (GList *l = items; l; l = l->next)
-    {
-      PangoItem *item = l->data;
-      /* Pango creates the HarfBuzz font on first use and describes fonts from shared state;
-       * HarfBuzz shapes with a finished font on any thread. */
-      pb_fonts_lock (fonts);
-      hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
-      double size = style_size_of (item);
-      pb_fonts_unlock (fonts);
-      GArray *features = g_array_new (FALSE, FALSE, sizeof (hb_feature_t));
-      collect_fwid_features (para->text, item->offset, item->offset + item->length, features);
-      hb_buffer_t *buf = shape_item (para->text, item, font, features);
-      hb_buffer_t *halt = NULL;
-      if (has_punct (para->text, item->offset, item->offset + item->length))
-        {
-          add_feature (features, "halt", 1, 0, (unsigned) -1);
-          halt = shape_item (para->text, item, font, features);
-        }
-      pb_shaped_t shaped = { g_object_ref (item->analysis.font), size, NULL, 0 };
-      g_array_append_val (para->shaped, shaped);
-      gboolean ok = append_units (para, para->shaped->len - 1, item, buf, halt, bad_offset);
-      hb_buffer_destroy (buf);
-      if (halt)
-        hb_buffer_destroy (halt);
-      g_array_free (features, TRUE);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static PangoAttrList *
-style_attrs (const pb_style_run_t *runs, int n_runs)
-{
-  PangoAttrList *attrs = pango_attr_list_new ();
-  for (int i = 0; i < n_runs; i++)
-    {
-      PangoFontDescription *desc = pb_style_font_description (runs[i].style);
-      PangoAttribute *attr = pango_attr_font_desc_new (desc);
-      pango_font_description_free (desc);
-      attr->start_index = runs[i].start;
-      attr->end_index = runs[i].end;
-      pango_attr_list_insert (attrs, attr);
-    }
-  return attrs;
-}
-
-/* ---- compression and break opportunities ---- */
-
-/* 标点挤压: of two adjacent marks, the blank between them goes (GB/T 15834, clreq). */
-static void
-compress_adjacent (GArray *units)
-{
-  for (guint i = 0; i + 1 < units->len; i++)
-    {
-      pb_unit_t *a = &g_array_index (units, pb_unit_t, i);
-      pb_unit_t *b = a + 1;
-      if (a->squeeze_max <= 0 || b->squeeze_max <= 0)
-        continue;
-      if (a->blank == PB_BLANK_RIGHT && a->squeeze_fixed == 0)
-        a->squeeze_fixed = a->squeeze_max;
-      else if (b->blank == PB_BLANK_LEFT)
-        b->squeeze_fixed = b->squeeze_max;
-    }
-}
-
-static void
-mark_breaks (GArray *units)
-{
-  for (guint i = 0; i < units->len; i++)
-    {
-      pb_unit_t *u = &g_array_index (units, pb_unit_t, i);
-      pb_unit_t *next = i + 1 < units->len ? u + 1 : NULL;
-      u->break_after = next ? pb_cls_break_between (u->cls, next->cls) : PB_BREAK_NEVER;
-      /* Latin words and numbers are not letter-spaced; —— and …… stay solid. */
-      if (next)
-        {
-          gboolean same_word = (u->cls == PB_CLS_ALNUM || u->cls == PB_CLS_NUMPUNCT)
-                               && (next->cls == PB_CLS_ALNUM || next->cls == PB_CLS_NUMPUNCT);
-          gboolean same_mark = (u->cls == PB_CLS_DASH || u->cls == PB_CLS_ELLIPSIS)
-                               && next->cls == u->cls;
-          next->stretch_before = !same_word && !same_mark;
-        }
-    }
-}
-
-static void
-shaped_clear (gpointer data)
-{
-  pb_shaped_t *s = data;
-  g_object_unref (s->font);
-  g_free (s->glyphs);
-}
-
-static pb_para_t *
-para_alloc (const char *text)
-{
-  pb_para_t *para = g_new0 (pb_para_t, 1);
-  para->text = g_strdup (text);
-  para->lines = g_array_new (FALSE, TRUE, sizeof (pb_para_line_t));
-  return para;
-}
-
-/* A paragraph to break, sharing the glyphs of an already shaped one. */
-static pb_para_t *
-para_clone (const pb_para_t *shaped)
-{
-  pb_para_t *para = para_alloc (shaped->text);
-  para->shaped = g_array_ref (shaped->shaped);
-  para->units = g_array_sized_new (FALSE, FALSE, sizeof (pb_unit_t), shaped->units->len);
-  g_array_append_vals (para->units, shaped->units->data, shaped->units->len);
-  para->has_space = shaped->has_space;
-  return para;
-}
-
-static pb_para_t *
-shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
-                 int *bad_offset, GError **error)
-{
-  pb_para_t *para = para_alloc (text);
-  para->shaped = g_array_new (FALSE, TRUE, sizeof (pb_shaped_t));
-  g_array_set_clear_func (para->shaped, shaped_clear);
-  para->units = g_array_new (FALSE, TRUE, sizeof (pb_unit_t));
-  int len = strlen (text);
-  if (len == 0)
-    return para;
-  PangoAttrList *attrs = style_attrs (runs, n_runs);
-  pb_fonts_lock (fonts);
-  GList *items = pango_itemize (pb_fonts_context (fonts), text, 0, len, attrs, NULL);
-  pb_fonts_unlock (fonts);
-  pango_attr_list_unref (attrs);
-  int bad = -1;
-  gboolean ok = shape_items (fonts, para, items, &bad);
-  g_list_free_full (items, (GDestroyNotify) pango_item_free);
-  if (!ok)
-    {
-      gunichar c = g_utf8_get_char (text + bad);
-      char ch[8] = { 0 };
-      g_unichar_to_utf8 (c, ch);
-      g_set_error (error, PB_ERROR, PB_ERROR_GLYPH, "no font has a glyph for U+%04X “%s”", c, ch);
-      if (bad_offset)
-        *bad_offset = bad;
-      pb_para_free (para);
-      return NULL;
-    }
-  compress_adjacent (para->units);
-  mark_breaks (para->units);
-  for (guint i = 0; i + 1 < para->units->len; i++)
-    para->has_space |= g_array_index (para->units, pb_unit_t, i).cls == PB_CLS_SPACE;
-  return para;
-}
-
-/* The shaping cache's key: the text and, per run, what shaping depends on. */
-static char *
-shape_key (const char *text, const pb_style_run_t *runs, int n_runs)
-{
-  GString *key = g_string_new (NULL);
-  for (int i = 0; i < n_runs; i++)
-    g_string_append_printf (key, "%d-%d:%s:%d:%.3f|", runs[i].start, runs[i].end,
-                            runs[i].style->font, runs[i].style->weight, runs[i].style->size);
-  g_string_append (key, text);
-  return g_string_free (key, FALSE);
-}
-
-pb_para_t *
-pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
-             int *bad_offset, GError **error)
-{
-  /* Shaping is the costliest step; a host that renders the issue again (a proof after a
-   * correction, the nightly run of every page) meets most paragraphs a second time. */
-  char *key = shape_key (text, runs, n_runs);
-  pb_fonts_lock (fonts);
-  const pb_para_t *cached = pb_fonts_cache_lookup (fonts, key);
-  pb_para_t *para = cached ? para_clone (cached) : NULL;
-  pb_fonts_unlock (fonts);
-  if (para)
-    {
-      g_free (key);
-      return para;
-    }
-  pb_para_t *shaped = shape_paragraph (fonts, text, runs, n_runs, bad_offset, error);
-  if (!shaped)
-    {
-      g_free (key);
-      return NULL;
-    }
-  para = para_clone (shaped);
-  pb_fonts_lock (fonts);
-  pb_fonts_cache_insert (fonts, key, shaped, (GDestroyNotify) pb_para_free);
-  pb_fonts_unlock (fonts);
-  return para;
-}
-
-void
-pb_para_free (pb_para_t *para)
-{
-  if (!para)
-    return;
-  g_array_unref (para->shaped);
-  g_array_free (para->units, TRUE);
-  g_array_free (para->lines, TRUE);
-  if (para->exact)
-    g_hash_table_destroy (para->exact);
-  g_free (para->sum_advance);
-  g_free (para->sum_room);
-  g_free (para->sum_latin);
-  g_free (para->sum_gaps);
-  g_free (para->text);
-  g_free (para);
-}
 
 /* ---- total-fit breaking ---- */
 
@@ -421,10 +18,15 @@ pb_para_free (pb_para_t *para)
 #define SQUEEZE_COST 40
 #define SQUEEZE_UNIT_EM 0.5
 #define RAGGED_COST 10
-/* Demerits added to a last line of one character (a runt), to a break the rules discourage,
- * and, in a display line with spaces, to a break that is not at a space. */
+/* Demerits added to a last line of one character (a runt) and, in a display line with spaces,
+ * to a break that is not at a space. */
 #define RUNT_DEMERITS 1e6
-#define DISCOURAGED_DEMERITS 1e6
+/* A stretched line holding a solid —— or …… looks uneven, the pair tight among wider gaps:
+ * its badness counts this many times over. */
+#define SOLID_STRETCH_FACTOR 2
+/* A mark that hangs past the measure costs as much as this much stretch (em per gap), so a
+ * line that fits as well without hanging keeps its mark inside. */
+#define HANG_COST_EM 0.05
 #define NOT_AT_SPACE_DEMERITS 1e5
 
 /* What a candidate line [first, last) needs, before the choice of adjustments. */
@@ -434,6 +36,9 @@ typedef struct {
   double mid_squeeze;      /* other marks' remaining blanks */
   int gaps;                /* stretchable gaps */
   int last_visible;        /* index after the last unit that is set (trailing space dropped) */
+  double hang;             /* what of the line's last mark may hang past the measure, or 0 */
+  int hang_gaps;           /* stretchable gaps when it hangs (not the one before the mark) */
+  gboolean solid;          /* holds a solid —— or …… */
 } pb_fit_t;
 
 static inline const pb_unit_t *
@@ -461,8 +66,9 @@ prepare_sums (pb_para_t *para, const pb_measure_t *m)
   para->sum_room = g_renew (double, para->sum_room, n + 1);
   para->sum_latin = g_renew (double, para->sum_latin, n + 1);
   para->sum_gaps = g_renew (int, para->sum_gaps, n + 1);
+  para->sum_solid = g_renew (int, para->sum_solid, n + 1);
   para->sum_advance[0] = para->sum_room[0] = para->sum_latin[0] = 0;
-  para->sum_gaps[0] = 0;
+  para->sum_gaps[0] = para->sum_solid[0] = 0;
   for (int i = 0; i < n; i++)
     {
       const pb_unit_t *u = unit_at (para, i);
@@ -470,7 +76,16 @@ prepare_sums (pb_para_t *para, const pb_measure_t *m)
       para->sum_room[i + 1] = para->sum_room[i] + u->squeeze_max - u->squeeze_fixed;
       para->sum_latin[i + 1] = para->sum_latin[i] + latin_gap (para, i, m);
       para->sum_gaps[i + 1] = para->sum_gaps[i] + (u->stretch_before ? 1 : 0);
+      para->sum_solid[i + 1] = para->sum_solid[i] + (u->solid ? 1 : 0);
     }
+}
+
+/* 。，、 may hang at a line end (clreq 悬挂) when the template allows it. */
+static gboolean
+can_hang (const pb_para_t *para, const pb_unit_t *u)
+{
+  gunichar c = g_utf8_get_char (para->text + u->start);
+  return u->len == g_unichar_to_utf8 (c, NULL) && (c == 0x3002 || c == 0xFF0C || c == 0x3001);
 }
 
 /* Gaps before units first+1 … end-1 come from the sums from first+1 to end. */
@@ -493,6 +108,15 @@ measure_line (const pb_para_t *para, int first, int last, const pb_measure_t *m,
       fit->end_squeeze = u->blank == PB_BLANK_RIGHT ? room : room / 2;
     }
   fit->gaps = para->sum_gaps[end] - para->sum_gaps[first + 1];
+  fit->solid = para->sum_solid[end] > para->sum_solid[first];
+  fit->hang = 0;
+  fit->hang_gaps = fit->gaps;
+  if (m->hang && end - 1 > first && can_hang (para, u))
+    {
+      /* The mark, in its half-em form, goes past the measure. */
+      fit->hang = u->advance - u->squeeze_fixed - fit->end_squeeze;
+      fit->hang_gaps -= u->stretch_before ? 1 : 0;
+    }
 }
 
 static double
@@ -501,9 +125,51 @@ cube (double x)
   return x * x * x;
 }
 
-/* Badness of a line (the constants above). */
+/* The stretch per gap (em) beyond which a line counts as letterspaced. */
 static double
-line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
+stretch_limit (const pb_measure_t *m)
+{
+  return m->stretch_limit > 0 ? m->stretch_limit : PB_STRETCH_LIMIT_EM;
+}
+
+/* Demerits of a break the rules discourage (126|万亿元, 6|月12日): those of a line stretched
+ * to the letterspacing limit. So a number leaves its unit only where keeping them together
+ * would stretch some line beyond the limit: a penalty, not a ban. */
+static double
+discouraged_demerits (const pb_measure_t *m)
+{
+  double bad = STRETCH_COST * cube (stretch_limit (m) / STRETCH_UNIT_EM);
+  return (1 + bad) * (1 + bad);
+}
+
+static double
+stretch_badness (double diff, int gaps, const pb_measure_t *m)
+{
+  if (gaps == 0)
+    return INFEASIBLE;
+  double r = diff / gaps / m->em;
+  if (r > MAX_STRETCH_EM)
+    return INFEASIBLE;
+  return STRETCH_COST * cube (r / STRETCH_UNIT_EM);
+}
+
+/* Badness of the line with its last mark hanging past the measure, INFEASIBLE when it cannot
+ * hang or the rest does not fit. */
+static double
+hang_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
+{
+  if (fit->hang <= 0 || m->align != PB_ALIGN_JUSTIFY || last_line)
+    return INFEASIBLE;
+  double diff = m->width - (fit->natural - fit->end_squeeze - fit->hang);
+  if (diff < -FIT_EPSILON)
+    return INFEASIBLE;
+  return STRETCH_COST * cube (HANG_COST_EM / STRETCH_UNIT_EM)
+         + (diff < FIT_EPSILON ? 0 : stretch_badness (diff, fit->hang_gaps, m));
+}
+
+/* Badness of a line (the constants above), its last mark set inside the measure. */
+static double
+inside_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
 {
   double diff = m->width - fit->natural;
   double em = m->em;
@@ -520,12 +186,18 @@ line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
     return last_line && m->align == PB_ALIGN_LEFT ? 0 : (diff / em) * (diff / em) * RAGGED_COST;
   if (last_line || diff < FIT_EPSILON)
     return 0;
-  if (fit->gaps == 0)
-    return INFEASIBLE;
-  double r = diff / fit->gaps / em;
-  if (r > MAX_STRETCH_EM)
-    return INFEASIBLE;
-  return STRETCH_COST * cube (r / STRETCH_UNIT_EM);
+  double bad = stretch_badness (diff, fit->gaps, m);
+  return fit->solid && bad < INFEASIBLE ? bad * SOLID_STRETCH_FACTOR : bad;
+}
+
+/* Badness of a line, and whether its last mark hangs to get it. */
+static double
+line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line, gboolean *hang)
+{
+  double inside = inside_badness (fit, m, last_line);
+  double hanging = hang_badness (fit, m, last_line);
+  *hang = hanging < inside;
+  return MIN (inside, hanging);
 }
 
 /* Units that print as characters on a line (not spaces, not punctuation). */
@@ -549,7 +221,8 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   gboolean last_line = last == (int) para->units->len;
   pb_fit_t fit;
   measure_line (para, first, last, m, &fit);
-  double bad = line_badness (&fit, m, last_line);
+  gboolean hang;
+  double bad = line_badness (&fit, m, last_line, &hang);
   *badness_out = bad;
   if (bad >= INFEASIBLE)
     return INFEASIBLE;
@@ -557,8 +230,11 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   /* A paragraph ending in one character (with its punctuation) is a runt. */
   if (last_line && first > 0 && count_letters (para, first, last) <= 1)
     d += RUNT_DEMERITS;
-  if (!last_line && unit_at (para, last - 1)->break_after == PB_BREAK_DISCOURAGED)
-    d += DISCOURAGED_DEMERITS;
+  pb_break_t brk = unit_at (para, last - 1)->break_after;
+  if (!last_line && brk == PB_BREAK_DISCOURAGED)
+    d += discouraged_demerits (m);
+  else if (!last_line && brk == PB_BREAK_RELUCTANT)
+    d += discouraged_demerits (m) / 2;
   /* In a headline a space separates phrases (大力推进产业 加快发展科技): break there, not inside
    * a phrase, when the headline has spaces at all. */
   if (!last_line && m->align != PB_ALIGN_JUSTIFY && para->has_space
@@ -585,8 +261,9 @@ scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
     {
       const pb_unit_t *u = unit_at (para, j - 1);
       w += u->advance - u->squeeze_max + (j - 1 > first ? latin_gap (para, j - 1, m) : 0);
-      /* a trailing space does not count against the measure */
-      gboolean fits = w - (u->cls == PB_CLS_SPACE ? u->advance - u->squeeze_max : 0)
+      /* a trailing space does not count against the measure, nor a mark that may hang */
+      gboolean hangs = m->hang && can_hang (para, u);
+      gboolean fits = w - (u->cls == PB_CLS_SPACE || hangs ? u->advance - u->squeeze_max : 0)
                       <= m->width + FIT_EPSILON;
       if (!fits && j > first + 1)
         break;
@@ -735,9 +412,20 @@ set_line (pb_para_t *para, int first, int last, const pb_measure_t *m)
     g_array_index (para->units, pb_unit_t, i).squeeze = g_array_index (para->units, pb_unit_t, i).squeeze_fixed;
 
   pb_para_line_t line = { first, fit.last_visible, first == 0 ? m->indent : 0, 0, fit.natural,
-                          m->latin_space };
+                          m->latin_space, FALSE };
   double diff = m->width - fit.natural;
-  if (diff < 0)
+  gboolean hang;
+  line_badness (&fit, m, last_line, &hang);
+  if (hang)
+    {
+      /* The mark in its half-em form past the measure, the rest justified to it. */
+      g_array_index (para->units, pb_unit_t, fit.last_visible - 1).squeeze += fit.end_squeeze;
+      double rest = m->width - (fit.natural - fit.end_squeeze - fit.hang);
+      line.hang = TRUE;
+      line.gap_extra = rest > FIT_EPSILON && fit.hang_gaps > 0 ? rest / fit.hang_gaps : 0;
+      line.width = m->width + fit.hang;
+    }
+  else if (diff < 0)
     {
       squeeze_line (para, first, fit.last_visible, -diff);
       line.width = fit.natural;
@@ -803,7 +491,8 @@ static gboolean
 same_measure (const pb_measure_t *a, const pb_measure_t *b)
 {
   return a->width == b->width && a->indent == b->indent && a->align == b->align
-         && a->em == b->em && a->latin_space == b->latin_space;
+         && a->em == b->em && a->latin_space == b->latin_space
+         && a->stretch_limit == b->stretch_limit && a->hang == b->hang;
 }
 
 /* The breaks of `para` into `lines` lines at `measure`: found before or now. */
@@ -878,7 +567,7 @@ run_add_unit (pb_glyph_run_t *run, const pb_para_t *para, const pb_unit_t *u, do
   run->glyphs = g_renew (cairo_glyph_t, run->glyphs, run->n_glyphs + u->n_glyphs);
   double shift = u->blank == PB_BLANK_LEFT ? -u->squeeze
                  : u->blank == PB_BLANK_BOTH ? -u->squeeze / 2 : 0;
-  double pen = x + shift;
+  double pen = x + shift + u->ink_shift;
   for (int k = 0; k < u->n_glyphs; k++)
     {
       const pb_glyph_t *g = &s->glyphs[u->glyph0 + k];
@@ -907,7 +596,7 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
   for (int i = pl->first; i < pl->last; i++)
     {
       const pb_unit_t *u = unit_at (para, i);
-      if (i > pl->first && u->stretch_before)
+      if (i > pl->first && u->stretch_before && !(pl->hang && i == pl->last - 1))
         pen += pl->gap_extra;
       if (i > pl->first)
         pen += latin_gap (para, i, &spacing);
@@ -925,6 +614,7 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
   line->x = x;
   line->baseline = baseline;
   line->width = pen - x;
+  line->letterspacing = pl->gap_extra;
   line->line_no = index;
   line->para_end = index == (int) para->lines->len - 1;
   g_free (line->text);

@@ -16,14 +16,18 @@ typedef struct {
   const pb_style_t *style;
 } pb_style_run_t;
 
-/* How to break: the measure, the first-line indent, the alignment, the em for ratios, and the
- * fixed space between Han and Latin (0 for none). */
+/* How to break: the measure, the first-line indent, the alignment, the em for ratios, the
+ * fixed space between Han and Latin (0 for none), the letterspacing limit (em per gap; 0 for
+ * PB_STRETCH_LIMIT_EM: a number is split from its unit only where keeping them together would
+ * stretch a line beyond it), and whether a line-end 。，、 may hang in the margin. */
 typedef struct {
   double width;
   double indent;
   pb_align_t align;
   double em;
   double latin_space;
+  double stretch_limit;
+  gboolean hang;
 } pb_measure_t;
 
 /* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with
@@ -31,6 +35,11 @@ typedef struct {
 pb_para_t *pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs,
                         int n_runs, int *bad_offset, GError **error);
 void pb_para_free (pb_para_t *para);
+
+/* Marks bytes [start, end) of the paragraph as a run-in dateline (电头): breaks inside it are
+ * taken reluctantly (as between the parts of a date) except at its word boundaries: its space,
+ * before its date, after 讯 电 ：, and on either side of 记者 通讯员 报道. */
+void pb_para_mark_dateline (pb_para_t *para, int start, int end);
 
 /* Breaks the paragraph; returns the number of lines. Can be called again with another measure. */
 int pb_para_break (pb_para_t *para, const pb_measure_t *measure);

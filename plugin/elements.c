@@ -208,7 +208,7 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
       paras[i] = pb_shape_text (pc->fonts, parts[i].text, NULL, 0, s, story->loc, error);
       if (!paras[i])
         goto out;
-      pb_measure_t m = { width, 0, s->align, s->size, 0 };
+      pb_measure_t m = { width, 0, s->align, s->size, 0, 0, FALSE };
       int n = pb_para_break (paras[i], &m);
       if (height > 0)
         height += PB_HEADING_GAP * s->size;
@@ -306,7 +306,7 @@ place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_
           g_string_free (text, TRUE);
           return -1;
         }
-      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space };
+      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space, 0, FALSE };
       caption_lines = pb_para_break (para, &m);
       for (int i = 0; i < caption_lines; i++)
         {
@@ -386,7 +386,7 @@ place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int numbe
       pb_para_t *tp = pb_shape_text (pc->fonts, parts[k], NULL, 0, entry_s, e->loc, error);
       if (!tp)
         return FALSE;
-      pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0 };
+      pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0, 0, FALSE };
       int n = pb_para_break (tp, &m);
       for (int j = 0; j < n; j++)
         pb_emit_line (pc->page->lines, t, tp, j, x,
@@ -400,7 +400,7 @@ place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int numbe
   pb_para_t *lp = pb_shape_text (pc->fonts, leader, NULL, 0, &right, e->loc, error);
   if (!lp)
     return FALSE;
-  pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0 };
+  pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0, 0, FALSE };
   pb_para_break (lp, &m);
   pb_emit_line (pc->page->lines, t, lp, 0, x, pb_grid_body_baseline (&pc->grid, (*line)++),
                 inner, PB_ROLE_GUIDE_PAGE, e->story_id)->link_page = number;

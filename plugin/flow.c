@@ -206,7 +206,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   pb_para_t *para = pb_shape_block (f->fonts, block, s, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0 };
+  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0, 0, FALSE };
   int n = pb_para_break (para, &m);
   double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;
@@ -462,6 +462,7 @@ shortfall (const pb_flow_out_t *out, const pb_last_part_t *lp)
 
 typedef struct {
   guint block;
+  int step;                 /* +1: a line more; -1: a line less */
   double cost;
 } pb_candidate_t;
 
@@ -475,11 +476,12 @@ by_cost (gconstpointer a, gconstpointer b)
 }
 
 /* The story's paragraphs that start in its last part (as `trial` set them) and can be set
- * longer: a candidate for each line more, up to PB_MAX_LOOSENESS and while the paragraph need
- * have no loose line, cheapest first by what that line adds to its demerits. */
+ * longer (`step` 1) or shorter (-1): a candidate for each line more or less, up to
+ * PB_MAX_LOOSENESS and while the paragraph need have no loose line, cheapest first by what
+ * that line adds to its demerits. */
 static GArray *
-looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
-                   const pb_flow_out_t *trial, pb_bodies_t *bodies)
+paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
+                      const pb_flow_out_t *trial, int step, pb_bodies_t *bodies)
 {
   GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_candidate_t));
   const pb_template_t *t = in->grids[0].tmpl;
@@ -490,12 +492,12 @@ looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
           || ((const pb_block_t *) in->story->blocks->pdata[b])->kind != PB_BLOCK_PARA)
         continue;
       double before = 0, cost = 0;
-      for (int more = 1; more <= PB_MAX_LOOSENESS; more++)
+      for (int k = 1; k <= PB_MAX_LOOSENESS; k++)
         {
-          if (!pb_bodies_looser_cost (bodies, in->story, b, t, more, &cost)
+          if (!pb_bodies_looser_cost (bodies, in->story, b, t, k * step, &cost)
               || cost >= PB_LOOSE_LINE_DEMERITS)
             break;
-          pb_candidate_t cand = { b, cost - before };
+          pb_candidate_t cand = { b, step, cost - before };
           g_array_append_val (c, cand);
           before = cost;
         }
@@ -504,16 +506,19 @@ looser_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
   return c;
 }
 
-/* The flow with the paragraphs cands[from … from + k) set a line longer, when it leaves fewer
- * empty lines than *best_empty without overset: then its looseness replaces *best. */
+/* The flow with the candidates cands[from … from + k) applied, when it leaves fewer empty
+ * lines than *best_empty without overset: then its line changes replace *best. */
 static void
-try_looser (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
-            const GArray *cands, int from, int k, pb_bodies_t *bodies, pb_fonts_t *fonts,
-            gint8 **best, int *best_empty)
+try_changes (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+             const GArray *cands, int from, int k, pb_bodies_t *bodies, pb_fonts_t *fonts,
+             gint8 **best, int *best_empty)
 {
   gint8 *loose = g_new0 (gint8, in->story->blocks->len);
   for (int j = from; j < from + k; j++)
-    loose[g_array_index (cands, pb_candidate_t, j).block]++;
+    {
+      const pb_candidate_t *c = &g_array_index (cands, pb_candidate_t, j);
+      loose[c->block] += c->step;
+    }
   /* The paragraphs were all set in the trial before: no error can come up here. */
   pb_flow_out_t *out = run_flow (in, regions, loose, TRUE, bodies, fonts, NULL);
   if (out && out->overset_chars == 0 && shortfall (out, lp) < *best_empty)
@@ -526,23 +531,50 @@ try_looser (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *
   pb_flow_out_free (out);
 }
 
-/* Fills the last part's short columns by setting paragraphs a line longer: as many as there
- * are empty lines (widow control may take one back, so one more, then one fewer), the cheapest
- * first or the next cheapest, and keeps the choice that leaves the fewest empty lines without
- * overset. Returns the looseness by block, or NULL when nothing helps. */
-static gint8 *
-fill_short_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
-                    const pb_flow_out_t *trial, pb_bodies_t *bodies, pb_fonts_t *fonts)
+/* Changes `need` lines of the last part's paragraphs by `step` each (widow control may take
+ * one back, so one more, then one fewer), the cheapest first or the next cheapest, keeping
+ * in *best the choice that leaves the fewest empty lines without overset. */
+static void
+change_lines (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+              const pb_flow_out_t *trial, int step, int need, pb_bodies_t *bodies,
+              pb_fonts_t *fonts, gint8 **best, int *best_empty)
 {
-  GArray *cands = looser_candidates (in, lp, trial, bodies);
-  gint8 *best = NULL;
-  int empty = shortfall (trial, lp), best_empty = empty;
-  const int counts[] = { empty, empty + 1, empty - 1 };
-  for (guint c = 0; c < G_N_ELEMENTS (counts) && best_empty > 0; c++)
-    for (int from = 0; from < PB_LEVEL_TRIES && best_empty > 0; from++)
+  GArray *cands = paragraph_candidates (in, lp, trial, step, bodies);
+  const int counts[] = { need, need + 1, need - 1 };
+  for (guint c = 0; c < G_N_ELEMENTS (counts) && *best_empty > 0; c++)
+    for (int from = 0; from < PB_LEVEL_TRIES && *best_empty > 0; from++)
       if (counts[c] > 0 && from + counts[c] <= (int) cands->len)
-        try_looser (in, regions, lp, cands, from, counts[c], bodies, fonts, &best, &best_empty);
+        try_changes (in, regions, lp, cands, from, counts[c], bodies, fonts, best, best_empty);
   g_array_free (cands, TRUE);
+}
+
+/* Ends the last part's columns level where the trial at `bottom` left them short: first by
+ * setting paragraphs longer to fill them; failing that, by cutting the frames a line higher
+ * and setting paragraphs shorter to make the text fit there. `regions` ends cut where the
+ * returned line changes (by block; NULL for none) fit. */
+static gint8 *
+level_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+               const pb_flow_out_t *trial, int bottom, pb_bodies_t *bodies, pb_fonts_t *fonts)
+{
+  gint8 *best = NULL;
+  int best_empty = shortfall (trial, lp);
+  change_lines (in, regions, lp, trial, 1, best_empty, bodies, fonts, &best, &best_empty);
+  if (best_empty == 0 || bottom - 1 <= lp->lowest)
+    return best;
+  gint8 *tighter = NULL;
+  int tighter_empty = best_empty;
+  cut_last_part (in, lp, bottom - 1, regions);
+  pb_flow_out_t *over = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
+  if (over)
+    change_lines (in, regions, lp, over, -1, over->overset_chars, bodies, fonts, &tighter,
+                  &tighter_empty);
+  pb_flow_out_free (over);
+  if (tighter)
+    {
+      g_free (best);
+      return tighter;
+    }
+  cut_last_part (in, lp, bottom, regions);
   return best;
 }
 
@@ -552,7 +584,8 @@ fill_short_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_
  * the text does not fit, down while it still does. FALSE on an error. */
 static gboolean
 lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *regions,
-              pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, GError **error)
+              pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
+              GError **error)
 {
   int bottom = lp->lowest + 1, best = 0, step = 0;
   while (bottom < lp->highest && room_above (in, lp, bottom) < lp->rest)
@@ -579,6 +612,7 @@ lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *reg
     }
   if (*trial)
     cut_last_part (in, lp, best, regions);
+  *at = best;
   return TRUE;
 }
 
@@ -591,7 +625,8 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   pb_last_part_t lp;
   gboolean level = last_part_of (in, bodies, &lp);
   pb_flow_out_t *trial = NULL;
-  if (level && !lowest_level (in, &lp, regions, bodies, fonts, &trial, error))
+  int bottom = 0;
+  if (level && !lowest_level (in, &lp, regions, bodies, fonts, &trial, &bottom, error))
     {
       g_free (regions);
       return NULL;
@@ -600,7 +635,7 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   if (trial)
     {
       if (shortfall (trial, &lp) > 0)
-        loose = fill_short_columns (in, regions, &lp, trial, bodies, fonts);
+        loose = level_columns (in, regions, &lp, trial, bottom, bodies, fonts);
       pb_flow_out_free (trial);
     }
   else if (in->n_regions > 0)
@@ -609,7 +644,7 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   pb_flow_out_t *out = run_flow (in, regions, loose, in->measure_only, bodies, fonts, error);
   if (out && loose)
     for (guint b = 0; b < in->story->blocks->len; b++)
-      out->loosened += loose[b];
+      out->loosened += ABS (loose[b]);
   g_free (loose);
   g_free (regions);
   return out;

@@ -388,6 +388,30 @@ check_fill (pb_page_check_t *check)
   check->holes = find_holes (page, &check->map);
 }
 
+/* ---- letterspaced lines ---- */
+
+/* Letterspacing closer than this to the limit (em) is within it: the limit's own lines. */
+#define LETTERSPACING_EPSILON_EM 0.001
+
+GArray *
+pb_letterspaced_lines (const pb_page_layout_t *page)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pb_loose_line_t));
+  const pb_template_t *t = page->tmpl;
+  for (guint i = 0; t && t->body_size > 0 && i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      double extra = line->letterspacing / t->body_size;
+      if (is_body (line)
+          && extra > t->letterspacing_limit / t->body_size + LETTERSPACING_EPSILON_EM)
+        {
+          pb_loose_line_t loose = { line, extra };
+          g_array_append_val (found, loose);
+        }
+    }
+  return found;
+}
+
 /* ---- the whole layout ---- */
 
 static GArray *
@@ -409,6 +433,7 @@ page_check_clear (gpointer p)
 {
   pb_page_check_t *check = p;
   g_array_unref (check->lone_lines);
+  g_array_unref (check->letterspaced);
   g_array_unref (check->photos);
   g_array_unref (check->fills);
   g_array_unref (check->holes);
@@ -470,6 +495,7 @@ pb_inspect (const pb_layout_t *layout)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
       pb_page_check_t check = { .page = page, .lone_lines = pb_lone_lines (page),
+                                .letterspaced = pb_letterspaced_lines (page),
                                 .photos = check_photos (page) };
       check_fill (&check);
       g_array_append_val (inspection->pages, check);

@@ -1,6 +1,7 @@
 /* Queries on a finished layout: what the report and the proof overlay tell editors about it —
- * lone lines, the effective resolution of photos, overset text, empty grid lines (underset and
- * holes), where each story landed. They read the layout and never change it. */
+ * lone lines, letterspaced lines, the effective resolution of photos, overset text, empty grid
+ * lines (underset and holes), where each story landed. They read the layout and never change
+ * it. */
 #pragma once
 
 #include <glib.h>
@@ -21,6 +22,17 @@ typedef struct {
  * (widow) or its first line last in its column (orphan), in the page's line order. A new
  * array of pb_lone_line_t (g_array_unref). */
 GArray *pb_lone_lines (const pb_page_layout_t *page);
+
+/* The line comes first, as in pb_lone_line_t: the report lists both kinds alike. */
+typedef struct {
+  const pb_line_t *line;
+  double extra_em;               /* its letterspacing, in em of the body */
+} pb_loose_line_t;
+
+/* Body lines justified with more space between characters than the template's
+ * letterspacing_limit (where the best breaks of their paragraph still leave them loose), in
+ * the page's line order. A new array of pb_loose_line_t (g_array_unref). */
+GArray *pb_letterspaced_lines (const pb_page_layout_t *page);
 
 /* ---- empty grid lines ----
  *
@@ -82,6 +94,7 @@ typedef struct {
 typedef struct {
   const pb_page_layout_t *page;
   GArray *lone_lines;            /* of pb_lone_line_t, as pb_lone_lines gives them */
+  GArray *letterspaced;          /* of pb_loose_line_t, as pb_letterspaced_lines gives them */
   GArray *photos;                /* of pb_photo_check_t, one for each of page->images */
   pb_cell_map_t map;             /* its grid (none without columns or leading) */
   GArray *fills;                 /* of pb_item_fill_t, one for each of page->items */

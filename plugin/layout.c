@@ -552,7 +552,7 @@ place_jump_line (const pb_makeup_t *mk, const pb_story_t *story, const pb_part_t
   pb_para_t *para = pb_shape_text (mk->fonts, text, NULL, 0, &style, story->loc, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, 0, align, style.size, 0 };
+  pb_measure_t m = { t->column_width, 0, align, style.size, 0, 0, FALSE };
   pb_para_break (para, &m);
   pb_line_t *l = pb_emit_line (part->page->lines, t, para, 0, pb_column_x (t, column),
                                pb_grid_body_baseline (&grid, line), t->column_width,

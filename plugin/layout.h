@@ -29,6 +29,7 @@ typedef struct {
   double x, baseline;              /* origin of the line */
   double measure;                  /* the width it was set to */
   double width;                    /* advance width actually set, from x */
+  double letterspacing;            /* added at each gap between characters to justify it (pt) */
   double size;                     /* largest font size on the line */
   guint32 color;                   /* 0xRRGGBB, from the role's style */
   int link_page;                   /* page number the line links to (guide, jumps), 0 none */

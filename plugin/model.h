@@ -55,6 +55,10 @@ typedef struct {
   pb_loc_t font_loc;   /* where `font` is named in its template */
 } pb_style_t;
 
+/* The extra space per gap between characters, in em, that a justified line may take before it
+ * counts as letterspaced, when the template names none. */
+#define PB_STRETCH_LIMIT_EM 0.25
+
 typedef struct {
   char *name;
   char *path;
@@ -71,6 +75,10 @@ typedef struct {
   int lines;
   /* Space between Han and Latin letters or digits (0: none, the newspaper default). */
   double latin_space;
+  /* The extra space between characters beyond which a body line counts as letterspaced, and
+   * whether a line-end 。，、 may hang in the margin (off: the mainland newspaper style). */
+  double letterspacing_limit;
+  gboolean hanging_punctuation;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */

@@ -99,6 +99,8 @@ static const double proof_red[3] = { 0.86, 0.0, 0.1 };
 static const double proof_lone_pink[4] = { 1.0, 0.1, 0.5, 0.25 };
 /* Empty grid cells are hatched in light red (RGBA). */
 static const double proof_hatch_red[4] = { 0.86, 0.0, 0.1, 0.35 };
+/* Letterspaced lines in translucent yellow. */
+static const double proof_loose_yellow[4] = { 1.0, 0.8, 0.0, 0.3 };
 
 /* The overlay's line widths (pt): guides, outlines with their dash, label borders, the frame of
  * a photo below PB_MIN_PPI (drawn inside the frame). */
@@ -335,23 +337,42 @@ proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *chec
     }
 }
 
+/* A line's em band in `rgba`, labelled under its right end. */
+static void
+mark_line (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, const pb_line_t *line,
+           const double rgba[4], const char *text)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
+  cairo_rectangle (cr, line->x, line->baseline - PB_EM_ASCENT * line->size, line->measure,
+                   line->size);
+  cairo_fill (cr);
+  cairo_restore (cr);
+  label (cr, mode, t, line->x + line->measure, line->baseline + PROOF_LABEL_DROP * line->size,
+         TRUE, text);
+}
+
 static void
 proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
 {
-  const double *pink = proof_lone_pink;
   for (guint i = 0; i < check->lone_lines->len; i++)
     {
       const pb_lone_line_t *l = &g_array_index (check->lone_lines, pb_lone_line_t, i);
-      const pb_line_t *line = l->line;
-      cairo_save (cr);
-      cairo_set_source_rgba (cr, pink[0], pink[1], pink[2], pink[3]);
-      cairo_rectangle (cr, line->x, line->baseline - PB_EM_ASCENT * line->size, line->measure,
-                       line->size);
-      cairo_fill (cr);
-      cairo_restore (cr);
-      label (cr, mode, check->page->tmpl, line->x + line->measure,
-             line->baseline + PROOF_LABEL_DROP * line->size, TRUE,
-             l->widow ? "孤行（段末）" : "孤行（段首）");
+      mark_line (cr, mode, check->page->tmpl, l->line, proof_lone_pink,
+                 l->widow ? "孤行（段末）" : "孤行（段首）");
+    }
+}
+
+static void
+proof_letterspaced (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
+{
+  const pb_template_t *t = check->page->tmpl;
+  for (guint i = 0; i < check->letterspaced->len; i++)
+    {
+      const pb_loose_line_t *l = &g_array_index (check->letterspaced, pb_loose_line_t, i);
+      g_autofree char *text = g_strdup_printf ("字距 %.2f字 > %.2f字", l->extra_em,
+                                               t->letterspacing_limit / t->body_size);
+      mark_line (cr, mode, t, l->line, proof_loose_yellow, text);
     }
 }
 
@@ -446,6 +467,7 @@ paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t
       proof_underset (cr, mode, check);
       proof_frames (cr, page);
       proof_lone_lines (cr, mode, check);
+      proof_letterspaced (cr, mode, check);
       proof_photos (cr, mode, check);
       proof_overset (cr, mode, page);
     }

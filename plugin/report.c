@@ -137,26 +137,59 @@ report_placements (JsonBuilder *b, const pb_story_check_t *story)
   json_builder_end_array (b);
 }
 
-/* The lone lines of `story`, page by page. */
-static void
-report_lone_lines (JsonBuilder *b, const pb_inspection_t *inspection, const char *story)
+/* The lone lines and the letterspaced lines of a story are both a page's array of findings
+ * whose first member is the line: a member of the article listing those of its story. */
+typedef GArray *(*pb_found_lines_fn) (const pb_page_check_t *page);
+typedef void (*pb_write_found_fn) (JsonBuilder *b, gconstpointer found);
+
+static GArray *
+lone_lines_of (const pb_page_check_t *page)
 {
-  json_builder_set_member_name (b, "lone_lines");
+  return page->lone_lines;
+}
+
+static GArray *
+letterspaced_of (const pb_page_check_t *page)
+{
+  return page->letterspaced;
+}
+
+static void
+write_lone (JsonBuilder *b, gconstpointer found)
+{
+  add_member_string (b, "kind", ((const pb_lone_line_t *) found)->widow ? "widow" : "orphan");
+}
+
+static void
+write_letterspaced (JsonBuilder *b, gconstpointer found)
+{
+  add_member_double (b, "extra_em", rounded (((const pb_loose_line_t *) found)->extra_em));
+}
+
+/* `member`: the findings of `story`, page by page, each with its page, what `write` adds,
+ * its column, baseline and text. */
+static void
+report_found_lines (JsonBuilder *b, const pb_inspection_t *inspection, const char *story,
+                    const char *member, pb_found_lines_fn of, pb_write_found_fn write)
+{
+  json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
   for (guint i = 0; i < inspection->pages->len; i++)
     {
       const pb_page_check_t *page = &g_array_index (inspection->pages, pb_page_check_t, i);
-      for (guint k = 0; k < page->lone_lines->len; k++)
+      GArray *found = of (page);
+      for (guint k = 0; k < found->len; k++)
         {
-          const pb_lone_line_t *l = &g_array_index (page->lone_lines, pb_lone_line_t, k);
-          if (g_strcmp0 (l->line->story_id, story) != 0)
+          gconstpointer f = found->data + k * g_array_get_element_size (found);
+          const pb_line_t *line = *(const pb_line_t *const *) f;
+          if (g_strcmp0 (line->story_id, story) != 0)
             continue;
           json_builder_begin_object (b);
           add_member_int (b, "page", page->page->number);
-          add_member_string (b, "kind", l->widow ? "widow" : "orphan");
-          add_member_int (b, "column", l->line->column + 1);
-          add_member_double (b, "baseline_pt", rounded (l->line->baseline));
-          add_member_string (b, "text", l->line->text ? l->line->text : "");
+          write (b, f);
+          add_member_int (b, "column", line->column + 1);
+          add_member_double (b, "baseline_pt", rounded (line->baseline));
+          add_member_string (b, "text", line->text ? line->text : "");
           json_builder_end_object (b);
         }
     }
@@ -179,8 +212,10 @@ report_articles (JsonBuilder *b, const pb_inspection_t *inspection)
       add_member_string (b, "headline", story && story->headline ? story->headline : "");
       report_placements (b, check);
       add_member_int (b, "overset_chars", check->overset_chars);
-      report_lone_lines (b, inspection, check->id);
+      report_found_lines (b, inspection, check->id, "lone_lines", lone_lines_of, write_lone);
       add_member_int (b, "underset_lines", check->underset_lines);
+      report_found_lines (b, inspection, check->id, "letterspaced_lines", letterspaced_of,
+                          write_letterspaced);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

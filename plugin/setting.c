@@ -202,7 +202,7 @@ pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
                 const pb_style_t *style, double x, double y, double width, pb_role_t role,
                 const char *story_id)
 {
-  pb_measure_t m = { width, style->indent, style->align, style->size, 0 };
+  pb_measure_t m = { width, style->indent, style->align, style->size, 0, 0, FALSE };
   int n = pb_para_break (para, &m);
   double leading = pb_style_leading (style);
   for (int i = 0; i < n; i++)

@@ -50,7 +50,7 @@ const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
 /* The keys of each kind of object in a template, as docs/template.schema.json lists them. */
 static const char *const template_keys[] = {
   "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
-  "masthead_lines", "latin_space", "styles", NULL
+  "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation", "styles", NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
 static const char *const margin_keys[] = { "top", "bottom", NULL };
@@ -342,6 +342,10 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
          && read_grid (&o, t, error)
          && pb_json_get_length (&o, "latin_space", FALSE, t->body_size, PB_LEN_NONNEG, 0,
                                 &t->latin_space, error)
+         && pb_json_get_length (&o, "letterspacing_limit", FALSE, t->body_size,
+                                PB_LEN_POSITIVE, PB_STRETCH_LIMIT_EM * t->body_size,
+                                &t->letterspacing_limit, error)
+         && pb_json_get_bool (&o, "hanging_punctuation", FALSE, &t->hanging_punctuation, error)
          && read_styles (&o, t, error);
 }
 

@@ -143,7 +143,8 @@ test_balanced_and_repeatable (void)
   g_assert_cmpint (a->overset_chars, ==, 0);
   g_assert_cmpint (out_chars (a), ==, body_chars (s));
   assert_in_frames (a, regions, G_N_ELEMENTS (regions), fx.grids);
-  /* The lowest baseline of each column: the columns end level, far above the frames' foot. */
+  /* The lowest baseline of each column: the columns end level (the last may end a line short
+   * where widow control leaves no other way), far above the frames' foot. */
   double foot[3] = { 0 };
   for (guint i = 0; i < a->lines[0]->len; i++)
     {
@@ -154,12 +155,13 @@ test_balanced_and_repeatable (void)
     g_test_message ("column %d ends at %.2f", c, foot[c]);
   g_assert_cmpfloat (foot[2], >, 0);
   g_assert_cmpfloat_with_epsilon (foot[1], foot[0], 0.01);
-  g_assert_cmpfloat_with_epsilon (foot[2], foot[0], 0.01);
-  /* The frames as filled: cut at the level line, every column ending on it. */
+  g_assert_cmpfloat (foot[2], <=, foot[0] + 0.01);
+  g_assert_cmpfloat (foot[2], >=, foot[0] - fx.grids[0].tmpl->leading - 0.01);
+  /* The frames as filled: cut at the level line, the columns ending on it but the last. */
   for (int i = 0; i < a->n_regions; i++)
     {
       g_assert_cmpint (a->regions[i].bottom, <, regions[i].bottom);
-      g_assert_cmpint (a->ends[i], ==, a->regions[i].bottom);
+      g_assert_cmpint (a->ends[i], >=, a->regions[i].bottom - (i == a->n_regions - 1));
     }
   g_assert_cmpfloat (foot[0], <, pb_grid_body_baseline (&fx.grids[0], 30));
   g_assert_cmpuint (a->lines[0]->len, ==, b->lines[0]->len);

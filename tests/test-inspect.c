@@ -172,7 +172,7 @@ fixture_init (fixture_t *f)
   f->tmpl = (pb_template_t) { .trim_w = TRIM_W, .trim_h = 420 * PB_MM, .bleed = 3 * PB_MM,
                               .columns = GRID_COLUMNS, .column_width = COLUMN_W,
                               .gutter = GUTTER, .body_size = BODY_SIZE, .leading = LEADING,
-                              .lines = GRID_LINES };
+                              .lines = GRID_LINES, .letterspacing_limit = 0.25 * BODY_SIZE };
   f->story_a = (pb_story_t) { .id = "a", .headline = "头条" };
   f->story_b = (pb_story_t) { .id = "b" };
   f->photo = (pb_photo_t) { .file = "photos/a.jpg" };
@@ -206,6 +206,14 @@ fixture_init (fixture_t *f)
   add_item (three, PB_ITEM_STORY, "b", 20, 3);
   add_item (three, PB_ITEM_STORY, "a", 500, 0);
   add_lone_lines (three->lines, "b");
+  /* In column 4, a line letterspaced beyond the limit (0.5 em) and one just at it. */
+  add_line (three->lines, "b", 4, 0, 3, 0, FALSE)->letterspacing = 0.5 * BODY_SIZE;
+  pb_line_t *at_limit = add_line (three->lines, "b", 4, 1, 3, 1, FALSE);
+  at_limit->letterspacing = 0.25 * BODY_SIZE;
+  at_limit->text = g_strdup ("字距恰在限内");
+  g_free (((pb_line_t *) three->lines->pdata[9])->text);
+  ((pb_line_t *) three->lines->pdata[9])->text = g_strdup ("字距过宽");
+  add_line (three->lines, "b", 4, 2, 3, 2, TRUE);
   add_column (three->lines, "a", 0, 48, 49);
   add_column (three->lines, "a", 0, 52, 62);
   add_column (three->lines, "a", 1, 48, 52);
@@ -270,6 +278,12 @@ test_inspect (void)
   g_assert_cmpuint (three->lone_lines->len, ==, 2);
   const pb_lone_line_t *orphan = &g_array_index (three->lone_lines, pb_lone_line_t, 0);
   g_assert_true (orphan->line == page_at (&f, 1)->lines->pdata[3] && !orphan->widow);
+  /* Letterspaced beyond the template's limit: only the line at 0.5 em. */
+  g_assert_cmpuint (one->letterspaced->len, ==, 0);
+  g_assert_cmpuint (three->letterspaced->len, ==, 1);
+  const pb_loose_line_t *loose = &g_array_index (three->letterspaced, pb_loose_line_t, 0);
+  g_assert_true (loose->line == page_at (&f, 1)->lines->pdata[9]);
+  g_assert_cmpfloat_with_epsilon (loose->extra_em, 0.5, 1e-9);
   pb_inspection_free (found);
   fixture_clear (&f);
 }

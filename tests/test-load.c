@@ -124,6 +124,8 @@ check_template (const pb_template_t *t)
   g_assert_cmpfloat (t->leading, ==, 15);
   g_assert_cmpint (t->masthead_lines, ==, 12);
   g_assert_cmpint (t->lines, ==, 68);            /* floor (363mm / 15pt) */
+  g_assert_cmpfloat (t->letterspacing_limit, ==, 2.25); /* ¼字 by default */
+  g_assert_false (t->hanging_punctuation);
 
   const pb_style_t *body = &t->styles[PB_ROLE_BODY];
   g_assert_cmpstr (body->font, ==, "Noto Serif CJK SC");
@@ -213,6 +215,35 @@ test_template_warnings (void)
   g_assert_no_error (error);
   g_assert_nonnull (t);
   pb_template_free (t);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The composition options: the letterspacing limit in 字 and hanging punctuation. */
+static void
+test_template_composition (void)
+{
+  g_autofree char *src = data_path ("tmpl.json");
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_autofree char *set = g_strconcat ("{\n  \"letterspacing_limit\": \"0.2字\",\n"
+                                      "  \"hanging_punctuation\": true,\n", text + 2, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("paiban-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "tmpl.json", NULL);
+  g_assert_true (g_file_set_contents (path, set, -1, NULL));
+  g_autoptr (GError) error = NULL;
+  pb_template_t *t = pb_template_load_file (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (t->letterspacing_limit, 1.8, 1e-9);
+  g_assert_true (t->hanging_punctuation);
+  pb_template_free (t);
+  /* A limit of nothing is refused. */
+  g_autofree char *zero = g_strconcat ("{\n  \"letterspacing_limit\": 0,\n", text + 2, NULL);
+  g_assert_true (g_file_set_contents (path, zero, -1, NULL));
+  t = pb_template_load_file (path, NULL, &error);
+  g_assert_null (t);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "letterspacing_limit"));
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -727,6 +758,7 @@ main (int argc, char **argv)
   g_test_add_func ("/units/size-names", test_size_names);
   g_test_add_func ("/load/template", test_template);
   g_test_add_func ("/load/template-warnings", test_template_warnings);
+  g_test_add_func ("/load/template-composition", test_template_composition);
   g_test_add_func ("/load/good", test_good);
   g_test_add_func ("/load/unknown-key-warning", test_unknown_key_warning);
   g_test_add_func ("/load/photo-warning", test_photo_warning);
