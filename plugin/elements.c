@@ -20,6 +20,8 @@
 #define PB_MASTHEAD_HAIRLINE_DROP 1.0
 /* The rule under the folio. */
 #define PB_FOLIO_RULE_WIDTH 0.75
+/* Space between a stacked story's rule and its first headline line, × that line's size. */
+#define PB_RULE_CLEARANCE 0.2
 /* Space between the kicker, headline and subtitle, × the size of the one below. */
 #define PB_HEADING_GAP 0.35
 /* The guide box: inner margin (× the body size), title lines, the rule under the title. */
@@ -199,7 +201,7 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
       headline.size = item->headline_size;
       styles[1] = &headline;
     }
-  double height = 0;
+  double height = 0, first_size = 0;
   for (int i = 0; i < 3; i++)
     {
       if (!parts[i].text || !*parts[i].text)
@@ -212,11 +214,18 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
       int n = pb_para_break (paras[i], &m);
       if (height > 0)
         height += PB_HEADING_GAP * s->size;
+      else
+        first_size = s->size;
       height += (n - 1) * pb_style_leading (s) + s->size;
     }
   lines = pb_lines_for (t, height) + 1;
-  /* Centre the block in its lines, leaving the blank line below. */
-  double y = pb_grid_cell_top (&pc->grid, item->top) + ((lines - 1) * t->leading - height) / 2;
+  /* Centre the block in its lines, leaving the blank line below; under the rule that parts a
+   * stacked story from what stands above it, at least PB_RULE_CLEARANCE of its first line's
+   * size from the rule (taken from the blank line when the block fills its lines). */
+  double margin = ((lines - 1) * t->leading - height) / 2;
+  if (item->top > 0)
+    margin = MAX (margin, PB_RULE_CLEARANCE * first_size);
+  double y = pb_grid_cell_top (&pc->grid, item->top) + margin;
   gboolean first = TRUE;
   for (int i = 0; i < 3 && !dry; i++)
     {
