@@ -460,18 +460,6 @@ set_lines (pb_para_t *para, const GArray *ends, const pb_measure_t *measure)
     }
 }
 
-int
-pb_para_break (pb_para_t *para, const pb_measure_t *measure)
-{
-  g_array_set_size (para->lines, 0);
-  if (para->units->len == 0)
-    return 0;
-  GArray *ends = g_array_new (FALSE, FALSE, sizeof (int));
-  para->demerits = find_breaks (para, measure, 0, ends);
-  set_lines (para, ends, measure);
-  g_array_free (ends, TRUE);
-  return para->lines->len;
-}
 
 /* A break into an exact number of lines, remembered. */
 typedef struct {
@@ -495,7 +483,8 @@ same_measure (const pb_measure_t *a, const pb_measure_t *b)
          && a->stretch_limit == b->stretch_limit && a->hang == b->hang;
 }
 
-/* The breaks of `para` into `lines` lines at `measure`: found before or now. */
+/* The breaks of `para` into `lines` lines (0: the best of any number) at `measure`: found
+ * before or now. */
 static const pb_exact_t *
 exact_breaks (pb_para_t *para, const pb_measure_t *measure, int lines)
 {
@@ -515,6 +504,20 @@ exact_breaks (pb_para_t *para, const pb_measure_t *measure, int lines)
       g_hash_table_insert (para->exact, GINT_TO_POINTER (lines), e);
     }
   return e;
+}
+
+int
+pb_para_break (pb_para_t *para, const pb_measure_t *measure)
+{
+  g_array_set_size (para->lines, 0);
+  if (para->units->len == 0)
+    return 0;
+  /* Remembered under 0 lines: the flow sets a paragraph back to these after trying others. */
+  const pb_exact_t *e = exact_breaks (para, measure, 0);
+  prepare_sums (para, measure);
+  set_lines (para, e->ends, measure);
+  para->demerits = e->total;
+  return para->lines->len;
 }
 
 gboolean

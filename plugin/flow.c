@@ -476,32 +476,39 @@ by_cost (gconstpointer a, gconstpointer b)
 }
 
 /* The story's paragraphs that start in its last part (as `trial` set them) and can be set
- * longer (`step` 1) or shorter (-1): a candidate for each line more or less, up to
- * PB_MAX_LOOSENESS and while the paragraph need have no loose line, cheapest first by what
- * that line adds to its demerits. */
+ * longer (`step` 1) or shorter (-1): a candidate for each line more or less, cheapest first by
+ * what that line adds to its demerits; a paragraph at most PB_MAX_LOOSENESS lines and never so
+ * far that a line of it need be loose. Breaking into an exact number of lines is the costly
+ * question, so a further line of a paragraph is only asked for while fewer than `want`
+ * candidates are found. */
 static GArray *
 paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
-                      const pb_flow_out_t *trial, int step, pb_bodies_t *bodies)
+                      const pb_flow_out_t *trial, int step, int want, pb_bodies_t *bodies)
 {
   GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_candidate_t));
   const pb_template_t *t = in->grids[0].tmpl;
-  for (guint b = 0; b < in->story->blocks->len; b++)
-    {
-      int region = trial->block_regions[b];
-      if (region < lp->first || region >= in->n_regions
-          || ((const pb_block_t *) in->story->blocks->pdata[b])->kind != PB_BLOCK_PARA)
-        continue;
-      double before = 0, cost = 0;
-      for (int k = 1; k <= PB_MAX_LOOSENESS; k++)
-        {
-          if (!pb_bodies_looser_cost (bodies, in->story, b, t, k * step, &cost)
-              || cost >= PB_LOOSE_LINE_DEMERITS)
-            break;
-          pb_candidate_t cand = { b, step, cost - before };
-          g_array_append_val (c, cand);
-          before = cost;
-        }
-    }
+  guint n_blocks = in->story->blocks->len;
+  g_autofree double *spent = g_new0 (double, MAX (n_blocks, 1));
+  g_autofree gboolean *open = g_new0 (gboolean, MAX (n_blocks, 1));
+  for (guint b = 0; b < n_blocks; b++)
+    open[b] = trial->block_regions[b] >= lp->first && trial->block_regions[b] < in->n_regions
+              && ((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_PARA;
+  for (int k = 1; k <= PB_MAX_LOOSENESS && (k == 1 || (int) c->len < want); k++)
+    for (guint b = 0; b < n_blocks; b++)
+      {
+        double cost = 0;
+        if (!open[b])
+          continue;
+        if (!pb_bodies_looser_cost (bodies, in->story, b, t, k * step, &cost)
+            || cost >= PB_LOOSE_LINE_DEMERITS)
+          {
+            open[b] = FALSE;
+            continue;
+          }
+        pb_candidate_t cand = { b, step, cost - spent[b] };
+        g_array_append_val (c, cand);
+        spent[b] = cost;
+      }
   g_array_sort (c, by_cost);
   return c;
 }
@@ -539,8 +546,8 @@ change_lines (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t
               const pb_flow_out_t *trial, int step, int need, pb_bodies_t *bodies,
               pb_fonts_t *fonts, gint8 **best, int *best_empty)
 {
-  GArray *cands = paragraph_candidates (in, lp, trial, step, bodies);
   const int counts[] = { need, need + 1, need - 1 };
+  GArray *cands = paragraph_candidates (in, lp, trial, step, need + 1, bodies);
   for (guint c = 0; c < G_N_ELEMENTS (counts) && *best_empty > 0; c++)
     for (int from = 0; from < PB_LEVEL_TRIES && *best_empty > 0; from++)
       if (counts[c] > 0 && from + counts[c] <= (int) cands->len)

@@ -57,8 +57,8 @@ struct pb_para {
   GArray *lines;           /* of pb_para_line_t */
   gboolean has_space;      /* holds a breakable space */
   double demerits;         /* of the breaks set last */
-  /* Breaks into an exact number of lines found before, for `exact_measure`: line count →
-   * pb_exact_t* (compose.c). Widow control and levelling ask the same questions again. */
+  /* Breaks found before, for `exact_measure`: line count (0: the best of any) → pb_exact_t*
+   * (compose.c). Widow control and levelling ask the same questions again and again. */
   GHashTable *exact;
   pb_measure_t exact_measure;
   /* Prefix sums over the units for the measure being broken, so a candidate line is measured
