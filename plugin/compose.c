@@ -550,6 +550,16 @@ pb_para_demerits (const pb_para_t *para)
   return para->demerits;
 }
 
+gboolean
+pb_para_ends_in_runt (const pb_para_t *para)
+{
+  guint n = para->lines->len;
+  if (n < 2)
+    return FALSE;
+  const pb_para_line_t *last = &g_array_index (para->lines, pb_para_line_t, n - 1);
+  return count_letters (para, last->first, last->last) <= 1;
+}
+
 
 
 /* ---- emitting positioned glyphs ---- */

@@ -53,6 +53,9 @@ gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int 
 int pb_para_n_lines (const pb_para_t *para);
 /* The total demerits of the breaks set last (pb_para_break or a successful break_exact). */
 double pb_para_demerits (const pb_para_t *para);
+/* Whether the breaks set last leave one character (with its punctuation) alone on the last
+ * line of a paragraph of several lines. */
+gboolean pb_para_ends_in_runt (const pb_para_t *para);
 
 /* Fills `line` (runs, text, width) for line `index`, its origin at (x, baseline). */
 void pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline,

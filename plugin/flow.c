@@ -10,13 +10,13 @@
 #define PB_SUBHEAD_KEEP_LINES 2
 /* A paragraph of this many lines is not shortened to take an orphan's line. */
 #define PB_ORPHAN_KEEP_LINES 3
-/* A paragraph is set at most this many lines longer to end columns level, and not when that
- * costs as much as one loose line (0.25 em more in every gap: the composer's demerits of
+/* A paragraph is set at most this many lines longer or shorter to end columns level, never to
+ * a one-character last line (pb_bodies_looser_cost refuses it), and not when that costs as
+ * much as one loose line (0.25 em more in every gap: the composer's demerits of
  * (1 + 100·(0.25/0.1)³)²). */
 #define PB_MAX_LOOSENESS 3
-#define PB_LOOSE_LINE_DEMERITS 2.44e6
-/* Levelling tries sets of paragraphs to set a line longer starting at each of the this many
- * cheapest. */
+#define PB_LEVEL_MAX_COST 2.44e6
+/* Levelling tries sets of candidates starting at each of this many cheapest. */
 #define PB_LEVEL_TRIES 3
 
 /* Where a story's text has got to in its frames. */
@@ -477,8 +477,8 @@ by_cost (gconstpointer a, gconstpointer b)
 
 /* The story's paragraphs that start in its last part (as `trial` set them) and can be set
  * longer (`step` 1) or shorter (-1): a candidate for each line more or less, cheapest first by
- * what that line adds to its demerits; a paragraph at most PB_MAX_LOOSENESS lines and never so
- * far that a line of it need be loose. Breaking into an exact number of lines is the costly
+ * what that line adds to its demerits; a paragraph at most PB_MAX_LOOSENESS lines and never
+ * at PB_LEVEL_MAX_COST (no loose line) or to a one-character last line. Breaking into an exact number of lines is the costly
  * question, so a further line of a paragraph is only asked for while fewer than `want`
  * candidates are found. */
 static GArray *
@@ -500,7 +500,7 @@ paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
         if (!open[b])
           continue;
         if (!pb_bodies_looser_cost (bodies, in->story, b, t, k * step, &cost)
-            || cost >= PB_LOOSE_LINE_DEMERITS)
+            || cost >= PB_LEVEL_MAX_COST)
           {
             open[b] = FALSE;
             continue;
