@@ -36,14 +36,6 @@ pb_body_measure (const pb_template_t *t)
                           t->hanging_punctuation };
 }
 
-gboolean
-pb_same_measure (const pb_measure_t *a, const pb_measure_t *b)
-{
-  return a->width == b->width && a->indent == b->indent && a->align == b->align
-         && a->em == b->em && a->latin_space == b->latin_space
-         && a->stretch_limit == b->stretch_limit && a->hang == b->hang;
-}
-
 static void
 prep_free (pb_prep_t *prep)
 {

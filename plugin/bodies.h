@@ -11,7 +11,6 @@ typedef struct pb_bodies pb_bodies_t;
 
 /* The body measure of template `t`: its column, the body indent, justified. */
 pb_measure_t pb_body_measure (const pb_template_t *t);
-gboolean pb_same_measure (const pb_measure_t *a, const pb_measure_t *b);
 
 /* Returns a new, empty set (pb_bodies_free). Borrows `fonts` and `styles`: the bold and
  * emphasised runs are styles derived into `styles`, which must outlive the set. */

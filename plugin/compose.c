@@ -475,8 +475,8 @@ exact_free (gpointer p)
   g_free (e);
 }
 
-static gboolean
-same_measure (const pb_measure_t *a, const pb_measure_t *b)
+gboolean
+pb_same_measure (const pb_measure_t *a, const pb_measure_t *b)
 {
   return a->width == b->width && a->indent == b->indent && a->align == b->align
          && a->em == b->em && a->latin_space == b->latin_space
@@ -488,7 +488,7 @@ same_measure (const pb_measure_t *a, const pb_measure_t *b)
 static const pb_exact_t *
 exact_breaks (pb_para_t *para, const pb_measure_t *measure, int lines)
 {
-  if (!para->exact || !same_measure (&para->exact_measure, measure))
+  if (!para->exact || !pb_same_measure (&para->exact_measure, measure))
     {
       if (para->exact)
         g_hash_table_destroy (para->exact);

@@ -30,6 +30,9 @@ typedef struct {
   gboolean hang;
 } pb_measure_t;
 
+/* Whether two measures break a paragraph alike (every field equal). */
+gboolean pb_same_measure (const pb_measure_t *a, const pb_measure_t *b);
+
 /* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with
  * PB_ERROR_GLYPH; *bad_offset then holds its byte offset. */
 pb_para_t *pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs,

@@ -174,9 +174,26 @@ item_warning (const pb_page_ctx_t *pc, const pb_item_t *item, const pb_story_t *
                                     pc->page->number, item->height));
 }
 
-/* The story's headlines across the item, set on a scratch page and kept when they fit the
- * item (the blank line under them may fall outside): nothing is drawn outside an item. Returns
- * the grid lines they take (0 when left out: their characters go to *overset), or -1. */
+/* What was set on `scratch` goes to the page when it ends by the item's foot (`last` is its
+ * last grid line): nothing is drawn outside an item. Else its characters count as overset, a
+ * warning says what `what` needed, and it is dropped. Returns whether it was kept. */
+static gboolean
+keep_within_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
+                  const pb_story_t *story, int last, const char *what, int *overset)
+{
+  if (last > item->top + item->height)
+    {
+      *overset += lines_chars (scratch->lines);
+      item_warning (pc, item, story, what, last - item->top);
+      page_free (scratch);
+      return FALSE;
+    }
+  scratch_commit (pc->page, scratch);
+  return TRUE;
+}
+
+/* The story's headlines across the item, kept when they fit it (the blank line under them may
+ * fall outside). Returns the grid lines they take (0 when left out), or -1. */
 static int
 place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
                      double x, double width, int *overset, GError **error)
@@ -184,19 +201,17 @@ place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
   int heading = pb_place_heading (&scratch, story, item, x, width, FALSE, error);
-  if (heading >= 0 && item->top + heading - 1 > item->top + item->height)
+  if (heading < 0)
     {
-      *overset += lines_chars (scratch.page->lines);
-      item_warning (pc, item, story, "its headlines need", heading - 1);
       page_free (scratch.page);
-      return 0;
+      return -1;
     }
-  scratch_commit (pc->page, scratch.page);
-  return heading;
+  return keep_within_item (pc, scratch.page, item, story, item->top + heading - 1,
+                           "its headlines need", overset) ? heading : 0;
 }
 
-/* The story's first photo and its caption at grid line `top`, kept when they fit the item (its
- * characters go to *overset otherwise). Returns the grid lines taken (0: left out), or -1. */
+/* The story's first photo and its caption at grid line `top`, kept when they fit the item.
+ * Returns the grid lines taken (0 when left out), or -1. */
 static int
 place_story_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
                    const pb_item_t *item, int first, int span, int top, int *overset,
@@ -206,15 +221,13 @@ place_story_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t
   scratch.page = page_new (pc->page->plan);
   int lines = pb_place_photo (&scratch, images, story, story->photos->pdata[0], first, span, top,
                               item->photo_lines, error);
-  if (lines >= 0 && top + lines - 1 > item->top + item->height)
+  if (lines < 0)
     {
-      *overset += lines_chars (scratch.page->lines);
-      item_warning (pc, item, story, "its photo and caption need", top - item->top + lines - 1);
       page_free (scratch.page);
-      return 0;
+      return -1;
     }
-  scratch_commit (pc->page, scratch.page);
-  return lines;
+  return keep_within_item (pc, scratch.page, item, story, top + lines - 1,
+                           "its photo and caption need", overset) ? lines : 0;
 }
 
 /* A story continued from another page must keep its column width. */
