@@ -48,6 +48,7 @@ typedef struct {
   pb_styles_t *styles;      /* derived styles (bold body …) */
   pb_bodies_t *bodies;      /* body paragraphs set ahead */
   GHashTable *story_pages;  /* story id → the page number it starts on */
+  GHashTable *story_items;  /* story id → how many items made here carry it */
   GPtrArray *warnings;      /* the layout's */
   GHashTable *chains;       /* story id → pb_chain_t* */
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
@@ -325,23 +326,6 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
   return body;
 }
 
-/* How many items of the issue's pages carry the story. */
-static int
-story_items (const pb_issue_t *issue, const char *story_id)
-{
-  int n = 0;
-  for (guint i = 0; i < issue->pages->len; i++)
-    {
-      const pb_page_t *p = issue->pages->pdata[i];
-      for (guint k = 0; !p->elsewhere && k < p->items->len; k++)
-        {
-          const pb_item_t *item = p->items->pdata[k];
-          n += item->kind == PB_ITEM_STORY && strcmp (item->story_id, story_id) == 0;
-        }
-    }
-  return n;
-}
-
 /* Grid lines an item holding the whole story needs, found by setting it: its headlines
  * (`heading` lines), its photo and caption as they will be set, and its body flowed into the
  * item's columns as deep as the page and levelled there, then a blank line under it. */
@@ -409,7 +393,8 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
                            : 1;
   if (heading < 0)
     return -1;
-  if (first_part && story_items (mk->issue, story->id) == 1)
+  if (first_part
+      && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
     return whole_story_lines (mk, pc, story, item, heading, error);
   int body = body_lines_needed (mk, story, t, error);
   if (body < 0)
@@ -678,6 +663,26 @@ story_pages (const pb_issue_t *issue)
   return map;
 }
 
+/* How many items of the pages made here carry each story. */
+static GHashTable *
+story_items (const pb_issue_t *issue)
+{
+  GHashTable *map = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < issue->pages->len; i++)
+    {
+      const pb_page_t *p = issue->pages->pdata[i];
+      for (guint k = 0; !p->elsewhere && k < p->items->len; k++)
+        {
+          const pb_item_t *item = p->items->pdata[k];
+          if (item->kind != PB_ITEM_STORY)
+            continue;
+          int n = GPOINTER_TO_INT (g_hash_table_lookup (map, item->story_id));
+          g_hash_table_insert (map, item->story_id, GINT_TO_POINTER (n + 1));
+        }
+    }
+  return map;
+}
+
 static gboolean
 check_fonts (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
 {
@@ -699,6 +704,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->styles = pb_styles_new ();
   mk->bodies = pb_bodies_new (fonts, mk->styles);
   mk->story_pages = story_pages (issue);
+  mk->story_items = story_items (issue);
   mk->warnings = warnings;
   mk->chains = g_hash_table_new (g_str_hash, g_str_equal);
   mk->chain_order = g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free);
@@ -713,6 +719,7 @@ makeup_clear (pb_makeup_t *mk)
   pb_bodies_free (mk->bodies);
   pb_styles_free (mk->styles);
   g_hash_table_destroy (mk->story_pages);
+  g_hash_table_destroy (mk->story_items);
   g_hash_table_destroy (mk->chains);
   g_ptr_array_free (mk->chain_order, TRUE);
   g_ptr_array_free (mk->owned_items, TRUE);
