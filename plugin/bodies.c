@@ -284,10 +284,7 @@ pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index
   double now = pb_para_demerits (prep->para), looser = 0;
   gboolean ok = pb_para_break_exact (prep->para, &m, prep->n + more, &looser);
   if (ok)
-    {
-      ok = !pb_para_ends_in_runt (prep->para);
-      pb_para_break (prep->para, &prep->measure);
-    }
+    pb_para_break (prep->para, &prep->measure);
   *cost = looser - now;
   return ok;
 }

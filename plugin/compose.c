@@ -520,13 +520,23 @@ pb_para_break (pb_para_t *para, const pb_measure_t *measure)
   return para->lines->len;
 }
 
+/* Whether breaks at `ends` leave one character (with its punctuation) alone on the last line
+ * of a paragraph of several lines. */
+static gboolean
+ends_in_runt (const pb_para_t *para, const GArray *ends)
+{
+  guint n = ends->len;
+  return n >= 2 && count_letters (para, g_array_index (ends, int, n - 2),
+                                  g_array_index (ends, int, n - 1)) <= 1;
+}
+
 gboolean
 pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines, double *demerits)
 {
   if (para->units->len == 0 || lines < 1)
     return FALSE;
   const pb_exact_t *e = exact_breaks (para, measure, lines);
-  gboolean ok = e->total < EMERGENCY;
+  gboolean ok = e->total < EMERGENCY && !ends_in_runt (para, e->ends);
   if (ok)
     {
       prepare_sums (para, measure);
@@ -550,15 +560,6 @@ pb_para_demerits (const pb_para_t *para)
   return para->demerits;
 }
 
-gboolean
-pb_para_ends_in_runt (const pb_para_t *para)
-{
-  guint n = para->lines->len;
-  if (n < 2)
-    return FALSE;
-  const pb_para_line_t *last = &g_array_index (para->lines, pb_para_line_t, n - 1);
-  return count_letters (para, last->first, last->last) <= 1;
-}
 
 
 

@@ -48,7 +48,8 @@ void pb_para_mark_dateline (pb_para_t *para, int start, int end);
 int pb_para_break (pb_para_t *para, const pb_measure_t *measure);
 
 /* Breaks into exactly `lines` lines when that can be done without an overfull or overlong line
- * (for widow and orphan control); otherwise returns FALSE and keeps the previous breaks.
+ * and without a last line of one character (for widow and orphan control and for ending
+ * columns level); otherwise returns FALSE and keeps the previous breaks.
  * `demerits`, when given, receives the cost of the result. */
 gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int lines,
                               double *demerits);
@@ -56,9 +57,6 @@ gboolean pb_para_break_exact (pb_para_t *para, const pb_measure_t *measure, int 
 int pb_para_n_lines (const pb_para_t *para);
 /* The total demerits of the breaks set last (pb_para_break or a successful break_exact). */
 double pb_para_demerits (const pb_para_t *para);
-/* Whether the breaks set last leave one character (with its punctuation) alone on the last
- * line of a paragraph of several lines. */
-gboolean pb_para_ends_in_runt (const pb_para_t *para);
 
 /* Fills `line` (runs, text, width) for line `index`, its origin at (x, baseline). */
 void pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline,

@@ -11,7 +11,7 @@
 /* A paragraph of this many lines is not shortened to take an orphan's line. */
 #define PB_ORPHAN_KEEP_LINES 3
 /* A paragraph is set at most this many lines longer or shorter to end columns level, never to
- * a one-character last line (pb_bodies_looser_cost refuses it), and not when that costs as
+ * a one-character last line (pb_para_break_exact refuses it), and not when that costs as
  * much as one loose line (0.25 em more in every gap: the composer's demerits of
  * (1 + 100·(0.25/0.1)³)²). */
 #define PB_MAX_LOOSENESS 3
@@ -254,16 +254,8 @@ reflow_prev (pb_flow_t *f, int lines)
   if (f->prev_line + lines > f->regions[f->region].bottom)
     return FALSE;
   pb_measure_t m = pb_body_measure (flow_tmpl (f));
-  int was = pb_para_n_lines (f->prev.para);
   if (!pb_para_break_exact (f->prev.para, &m, lines, NULL))
     return FALSE;
-  if (pb_para_ends_in_runt (f->prev.para))
-    {
-      /* Not at the price of a paragraph ending in one character. */
-      pb_para_break_exact (f->prev.para, &m, was, NULL);
-      f->prev.rebroken = TRUE;
-      return FALSE;
-    }
   f->prev.rebroken = TRUE;
   flow_discard (f);
   f->line = f->prev_line;
@@ -299,10 +291,8 @@ avoid_lone_lines (pb_flow_t *f, pb_body_para_t *p, int n, const pb_measure_t *m)
       /* Widow: one line more (two go over) or one line less (all stay), whichever is better. */
       double more = INFINITY, less = INFINITY;
       p->rebroken = TRUE;
-      gboolean can_more = pb_para_break_exact (p->para, m, n + 1, &more)
-                          && !pb_para_ends_in_runt (p->para);
-      gboolean can_less = n - 1 >= 2 && pb_para_break_exact (p->para, m, n - 1, &less)
-                          && !pb_para_ends_in_runt (p->para);
+      gboolean can_more = pb_para_break_exact (p->para, m, n + 1, &more);
+      gboolean can_less = n - 1 >= 2 && pb_para_break_exact (p->para, m, n - 1, &less);
       if (can_less && (!can_more || less <= more))
         return pb_para_break_exact (p->para, m, n - 1, NULL) ? n - 1 : n;
       if (can_more)
