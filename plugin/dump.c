@@ -233,8 +233,13 @@ dump_item (dump_t *d, const pb_placed_item_t *item, int depth)
   indent (d, depth);
   g_string_append_printf (d->out, "item %s", item->kind == PB_ITEM_STORY ? "story" : "guide");
   append_rect (d->out, &item->area);
-  g_string_append_printf (d->out, " story=%s overset=%d\n", or_dash (item->story_id),
+  g_string_append_printf (d->out, " story=%s overset=%d", or_dash (item->story_id),
                           item->overset_chars);
+  if (pb_copyfit_changed (&item->fit))
+    g_string_append_printf (d->out, " copyfit=photo%+d,heading%+d,subheads%+d",
+                            item->fit.photo_lines, item->fit.heading_lines,
+                            item->fit.subhead_lines);
+  g_string_append_c (d->out, '\n');
 }
 
 static void

@@ -330,6 +330,26 @@ place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_
   return caption_lines;
 }
 
+/* Grid lines of a photo frame `span` columns wide at the image's own aspect. */
+static int
+aspect_lines (const pb_template_t *t, cairo_surface_t *surface, int span)
+{
+  double px_w = cairo_image_surface_get_width (surface);
+  double px_h = cairo_image_surface_get_height (surface);
+  return MAX (PB_PHOTO_MIN_LINES,
+              (int) lround (pb_span_width (t, span) * px_h / px_w / t->leading));
+}
+
+int
+pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
+                      int span, int fixed_lines, GError **error)
+{
+  if (fixed_lines > 0)
+    return fixed_lines;
+  cairo_surface_t *surface = photo_surface (images, photo, error);
+  return surface ? aspect_lines (t, surface, span) : -1;
+}
+
 int
 pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
                 const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
@@ -342,9 +362,7 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   double px_w = cairo_image_surface_get_width (surface);
   double px_h = cairo_image_surface_get_height (surface);
   double x = pb_column_x (t, column), w = pb_span_width (t, span);
-  int lines = fixed_lines > 0 ? fixed_lines
-                              : MAX (PB_PHOTO_MIN_LINES,
-                                     (int) lround (w * px_h / px_w / t->leading));
+  int lines = fixed_lines > 0 ? fixed_lines : aspect_lines (t, surface, span);
   double h = lines * t->leading;
 
   pb_image_t *image = g_new0 (pb_image_t, 1);
@@ -381,8 +399,8 @@ pb_guide_lines_needed (const pb_item_t *item)
 /* One entry: its title's parts (split at '\n') at the box's inner width from grid line
  * `*line`, then the leader with the page number flush right; *line moves past them. */
 static gboolean
-place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int number, double x,
-                   double inner, int *line, GError **error)
+place_guide_entry (const pb_page_ctx_t *pc, GPtrArray *into, const pb_guide_entry_t *e,
+                   int number, double x, double inner, int *line, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_style_t *entry_s = &t->styles[PB_ROLE_GUIDE_ENTRY];
@@ -398,8 +416,7 @@ place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int numbe
       pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0, 0, FALSE };
       int n = pb_para_break (tp, &m);
       for (int j = 0; j < n; j++)
-        pb_emit_line (pc->page->lines, t, tp, j, x,
-                      pb_grid_body_baseline (&pc->grid, (*line)++), inner,
+        pb_emit_line (into, t, tp, j, x, pb_grid_body_baseline (&pc->grid, (*line)++), inner,
                       PB_ROLE_GUIDE_ENTRY, e->story_id)->link_page = number;
       pb_para_free (tp);
     }
@@ -411,9 +428,37 @@ place_guide_entry (const pb_page_ctx_t *pc, const pb_guide_entry_t *e, int numbe
     return FALSE;
   pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0, 0, FALSE };
   pb_para_break (lp, &m);
-  pb_emit_line (pc->page->lines, t, lp, 0, x, pb_grid_body_baseline (&pc->grid, (*line)++),
-                inner, PB_ROLE_GUIDE_PAGE, e->story_id)->link_page = number;
+  pb_emit_line (into, t, lp, 0, x, pb_grid_body_baseline (&pc->grid, (*line)++), inner,
+                PB_ROLE_GUIDE_PAGE, e->story_id)->link_page = number;
   pb_para_free (lp);
+  return TRUE;
+}
+
+/* The guide's entries from grid line *line on, into `into` (NULL: only counted); with
+ * `spare` given, that many grid lines are shared out above the entries. */
+static gboolean
+place_guide_entries (const pb_page_ctx_t *pc, GPtrArray *into, GHashTable *story_pages,
+                     const pb_item_t *item, double x, double inner, int *line, const int *spare,
+                     GError **error)
+{
+  g_autoptr (GPtrArray) counted = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  guint n = item->guide_entries->len;
+  for (guint i = 0; i < n; i++)
+    {
+      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
+      gpointer number = g_hash_table_lookup (story_pages, e->story_id);
+      if (!number)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, e->loc,
+                           "guide entry: story \"%s\" is not placed on any page", e->story_id);
+          return FALSE;
+        }
+      if (spare)
+        *line += *spare * (i + 1) / n - *spare * i / n;
+      if (!place_guide_entry (pc, into ? into : counted, e, GPOINTER_TO_INT (number), x, inner,
+                              line, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -447,19 +492,15 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
   double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
   add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
 
-  for (guint i = 0; i < item->guide_entries->len; i++)
-    {
-      const pb_guide_entry_t *e = item->guide_entries->pdata[i];
-      gpointer number = g_hash_table_lookup (story_pages, e->story_id);
-      if (!number)
-        {
-          pb_set_error_at (error, PB_ERROR_INVALID, e->loc,
-                           "guide entry: story \"%s\" is not placed on any page", e->story_id);
-          return FALSE;
-        }
-      if (!place_guide_entry (pc, e, GPOINTER_TO_INT (number), x + pad, inner, &line, error))
-        return FALSE;
-    }
+  /* The entries are set once to count their lines, then spread over the box: what the box has
+   * to spare goes into whole grid lines above each entry. */
+  int end = line;
+  if (!place_guide_entries (pc, NULL, story_pages, item, x + pad, inner, &end, NULL, error))
+    return FALSE;
+  int spare = MAX (0, item->top + item->height - 1 - end);
+  if (!place_guide_entries (pc, pc->page->lines, story_pages, item, x + pad, inner, &line,
+                            &spare, error))
+    return FALSE;
   if (line > item->top + item->height)
     g_ptr_array_add (pc->warnings,
                      g_strdup_printf ("%s:%d:%d: guide box needs %d lines, has %d",

@@ -35,6 +35,11 @@ int pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_
                     const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
                     GError **error);
 
+/* Grid lines of the photo's frame over `span` columns: `fixed_lines`, or from the image's
+ * aspect when 0 (decoded into `images` as pb_place_photo does); -1 with `error` set. */
+int pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
+                          int span, int fixed_lines, GError **error);
+
 /* The part of an image of px_w × px_h pixels that fills a w × h frame at the same aspect: as
  * large as the image allows, about the photo's focal point (the centre without one) as far as
  * the image reaches. */

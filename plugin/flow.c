@@ -18,6 +18,8 @@
 #define PB_LEVEL_MAX_COST 2.44e6
 /* Levelling tries sets of candidates starting at each of this many cheapest. */
 #define PB_LEVEL_TRIES 3
+/* A text over its frames by at most this many lines is set tighter to fit them. */
+#define PB_MAX_TIGHTEN 12
 
 /* Where a story's text has got to in its frames. */
 typedef struct {
@@ -29,6 +31,7 @@ typedef struct {
   const gint8 *looseness;   /* by block: lines more than prepared; NULL for none */
   gboolean dry;             /* only find where the text goes: no line is emitted, and the
                              * overset counts lines, not characters */
+  int spaced;               /* subheads given the extra space of in->subhead_space so far */
   int region;               /* current frame */
   int line;                 /* next free grid line in it */
   pb_flow_out_t *out;
@@ -197,12 +200,55 @@ flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
     }
 }
 
+/* Sets the pending paragraph again with `lines` lines, from where it started, when the result
+ * still ends in the current frame (a paragraph begun in an earlier frame keeps the lines it has
+ * there and changes the current frame's share only). */
+static gboolean
+reflow_prev (pb_flow_t *f, int lines)
+{
+  if (!f->prev.para || lines < 1 || f->region >= f->n_regions || f->prev_region > f->region)
+    return FALSE;
+  int earlier = 0;
+  for (int r = f->prev_region; r < f->region; r++)
+    earlier += f->regions[r].bottom - (r == f->prev_region ? f->prev_line : f->regions[r].top);
+  int start = f->prev_region == f->region ? f->prev_line : f->regions[f->region].top;
+  if (lines <= earlier || start + lines - earlier > f->regions[f->region].bottom)
+    return FALSE;
+  pb_measure_t m = pb_body_measure (flow_tmpl (f));
+  if (!pb_para_break_exact (f->prev.para, &m, lines, NULL))
+    return FALSE;
+  f->prev.rebroken = TRUE;
+  flow_discard (f);
+  f->region = f->prev_region;
+  f->line = f->prev_line;
+  flow_lines (f, f->prev.para, lines, f->prev_block);
+  return TRUE;
+}
+
+/* Fills the `room` lines left at the foot of the current frame by setting the pending paragraph
+ * that many lines longer, when that costs less than one loose line (a subhead that cannot
+ * stand there with its text would otherwise leave them empty). */
+static gboolean
+fill_foot_with_prev (pb_flow_t *f, int room)
+{
+  if (!f->prev.para || room < 1 || room > PB_MAX_LOOSENESS || f->region + 1 >= f->n_regions)
+    return FALSE;
+  pb_measure_t m = pb_body_measure (flow_tmpl (f));
+  int n = pb_para_n_lines (f->prev.para);
+  double now = pb_para_demerits (f->prev.para), looser = 0;
+  if (!pb_para_break_exact (f->prev.para, &m, n + room, &looser))
+    return FALSE;
+  pb_para_break_exact (f->prev.para, &m, n, NULL); /* the breaks as they were, until chosen */
+  if (looser - now >= PB_LEVEL_MAX_COST)
+    return FALSE;
+  return reflow_prev (f, n + room);
+}
+
 static gboolean
 flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 {
   const pb_template_t *t = flow_tmpl (f);
   const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
-  flow_commit (f);
   pb_para_t *para = pb_shape_block (f->fonts, block, s, error);
   if (!para)
     return FALSE;
@@ -210,9 +256,25 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   int n = pb_para_break (para, &m);
   double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;
-  int lines = MAX (s->lines, pb_lines_for (t, height + t->leading - t->body_size));
+  int least = pb_lines_for (t, height + t->leading - t->body_size);
+  int lines = MAX (s->lines, least);
   gboolean at_top = f->region < f->n_regions && f->line == f->regions[f->region].top;
   int before = at_top ? 0 : s->space_before;
+  if (!at_top && f->spaced < f->in->subhead_space)
+    before++, f->spaced++;
+  /* At a frame's foot the whole grid lines of space above and around the subhead give way
+   * first (down to the lines its text needs); where the subhead and its first lines still do
+   * not fit, the paragraph above fills the foot if it can. */
+  int room = flow_room (f);
+  if (room < before + lines + PB_SUBHEAD_KEEP_LINES)
+    {
+      before = MAX (0, MIN (before, room - lines - PB_SUBHEAD_KEEP_LINES));
+      if (room < lines + PB_SUBHEAD_KEEP_LINES && room >= least + PB_SUBHEAD_KEEP_LINES)
+        lines = room - PB_SUBHEAD_KEEP_LINES;
+      else if (room < lines + PB_SUBHEAD_KEEP_LINES)
+        fill_foot_with_prev (f, room);
+    }
+  flow_commit (f);
   if (flow_room (f) < before + lines + PB_SUBHEAD_KEEP_LINES)
     {
       if (!flow_next_region (f))
@@ -241,25 +303,6 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   flow_mark_end (f);
   f->line += s->space_after;
   pb_para_free (para);
-  return TRUE;
-}
-
-/* Sets the pending paragraph again with `lines` lines, from where it started, when it sits
- * wholly in the current frame and the result still ends in it. */
-static gboolean
-reflow_prev (pb_flow_t *f, int lines)
-{
-  if (!f->prev.para || f->prev_region != f->region || lines < 1)
-    return FALSE;
-  if (f->prev_line + lines > f->regions[f->region].bottom)
-    return FALSE;
-  pb_measure_t m = pb_body_measure (flow_tmpl (f));
-  if (!pb_para_break_exact (f->prev.para, &m, lines, NULL))
-    return FALSE;
-  f->prev.rebroken = TRUE;
-  flow_discard (f);
-  f->line = f->prev_line;
-  flow_lines (f, f->prev.para, lines, f->prev_block);
   return TRUE;
 }
 
@@ -395,7 +438,8 @@ typedef struct {
 } pb_last_part_t;
 
 static gboolean
-last_part_of (const pb_flow_in_t *in, const pb_bodies_t *bodies, pb_last_part_t *lp)
+last_part_of (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
+              pb_last_part_t *lp)
 {
   int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
   if (total < 0 || in->n_regions == 0)
@@ -416,8 +460,20 @@ last_part_of (const pb_flow_in_t *in, const pb_bodies_t *bodies, pb_last_part_t 
         }
     }
   lp->rest = total - before;
-  if (lp->first < 0 || in->n_regions - lp->first < 2 || lp->rest <= 0 || lp->rest > capacity)
+  if (lp->first < 0 || in->n_regions - lp->first < 2)
     return FALSE;
+  if (lp->rest <= 0 || lp->rest > capacity)
+    {
+      /* The estimate says the text ends elsewhere; where it really goes decides. */
+      pb_flow_out_t *out = run_flow (in, (pb_region_t *) in->regions, NULL, TRUE, bodies, fonts,
+                                     NULL);
+      lp->rest = 0;
+      for (int i = lp->first; out && out->overset_chars == 0 && i < in->n_regions; i++)
+        lp->rest += MAX (0, out->ends[i] - r[i].top);
+      pb_flow_out_free (out);
+      if (lp->rest <= 0)
+        return FALSE;
+    }
   lp->lowest = r[lp->first].top;
   lp->highest = r[lp->first].bottom;
   for (int i = lp->first; i < in->n_regions; i++)
@@ -555,6 +611,37 @@ change_lines (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t
   g_array_free (cands, TRUE);
 }
 
+/* The last part's frames ending on two grid lines a line apart: the first `k` at `bottom`,
+ * the others a line higher. */
+static void
+cut_stair (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom, int k,
+           pb_region_t *regions)
+{
+  cut_last_part (in, lp, bottom - 1, regions);
+  for (int i = lp->first; i < lp->first + k && i < in->n_regions; i++)
+    regions[i].bottom = MIN (in->regions[i].bottom, bottom);
+}
+
+/* Where neither longer nor shorter paragraphs end the columns level, they end a line apart
+ * at most, the short ones last: the fewest frames at `bottom` that hold the text, when that
+ * leaves fewer than `empty` lines empty. `regions` is cut so when TRUE is returned. */
+static gboolean
+stair_last_part (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom,
+                 pb_region_t *regions, pb_bodies_t *bodies, pb_fonts_t *fonts, int empty)
+{
+  for (int k = 1; k < in->n_regions - lp->first; k++)
+    {
+      cut_stair (in, lp, bottom, k, regions);
+      pb_flow_out_t *out = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
+      gboolean fits = out && out->overset_chars == 0;
+      gboolean better = fits && shortfall (out, lp) < empty;
+      pb_flow_out_free (out);
+      if (fits)
+        return better;
+    }
+  return FALSE;
+}
+
 /* Ends the last part's columns level where the trial at `bottom` left them short: first by
  * setting paragraphs longer to fill them; failing that, by cutting the frames a line higher
  * and setting paragraphs shorter to make the text fit there. `regions` ends cut where the
@@ -580,6 +667,11 @@ level_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_
     {
       g_free (best);
       return tighter;
+    }
+  if (stair_last_part (in, lp, bottom, regions, bodies, fonts, best_empty))
+    {
+      g_free (best);
+      return NULL;
     }
   cut_last_part (in, lp, bottom, regions);
   return best;
@@ -623,6 +715,29 @@ lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *reg
   return TRUE;
 }
 
+/* Paragraphs of the last part set shorter (the tracking of whole paragraphs, within the
+ * body's limits) so that a text over its frames by at most PB_MAX_TIGHTEN lines fits them.
+ * Returns the line changes by block, or NULL when the text fits or cannot be made to. */
+static gint8 *
+tighten_to_fit (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies,
+                pb_fonts_t *fonts)
+{
+  pb_last_part_t lp = { -1, 0, 0, 0 };
+  for (int i = 0; i < in->n_regions && lp.first < 0; i++)
+    if (in->regions[i].part == in->n_parts - 1)
+      lp.first = i;
+  if (lp.first < 0)
+    return NULL;
+  pb_flow_out_t *trial = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
+  gint8 *best = NULL;
+  int best_empty = G_MAXINT;
+  if (trial && trial->overset_chars > 0 && trial->overset_chars <= PB_MAX_TIGHTEN)
+    change_lines (in, regions, &lp, trial, -1, trial->overset_chars, bodies, fonts, &best,
+                  &best_empty);
+  pb_flow_out_free (trial);
+  return best;
+}
+
 pb_flow_out_t *
 pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, GError **error)
 {
@@ -630,7 +745,7 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   if (in->n_regions > 0)
     memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
   pb_last_part_t lp;
-  gboolean level = last_part_of (in, bodies, &lp);
+  gboolean level = last_part_of (in, bodies, fonts, &lp);
   pb_flow_out_t *trial = NULL;
   int bottom = 0;
   if (level && !lowest_level (in, &lp, regions, bodies, fonts, &trial, &bottom, error))
@@ -646,8 +761,12 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
       pb_flow_out_free (trial);
     }
   else if (in->n_regions > 0)
-    /* The text does not end in its last part: it flows into the frames as given. */
-    memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
+    {
+      /* The text does not end in its last part: it flows into the frames as given, with
+       * paragraphs set shorter where that makes a small overset fit. */
+      memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
+      loose = tighten_to_fit (in, regions, bodies, fonts);
+    }
   pb_flow_out_t *out = run_flow (in, regions, loose, in->measure_only, bodies, fonts, error);
   if (out && loose)
     for (guint b = 0; b < in->story->blocks->len; b++)

@@ -24,6 +24,8 @@ typedef struct {
   int n_parts;
   gboolean measure_only;    /* find where the text goes (frames, ends, overset in lines) and
                              * set no line */
+  int subhead_space;        /* this many subheads (not at a frame's top) get a grid line more
+                             * of space above them (copyfitting) */
 } pb_flow_in_t;
 
 /* What the flow set. */

@@ -224,9 +224,11 @@ cells_in (double origin, double step, int n, double from, double size, int *firs
 }
 
 /* The underset of one column of an item: each run of uncovered cells that reaches its foot or
- * is PB_HOLE_LINES long is underset, a shorter one its spacing. Returns the run at the foot. */
+ * is `hole` lines long is underset, a shorter one its spacing, and so are the last `space`
+ * lines at its foot. Returns the run at the foot. */
 static int
-fill_column (pb_cell_map_t *map, int column, int top, int lines, int *underset)
+fill_column (pb_cell_map_t *map, int column, int top, int lines, int hole, int space,
+             int *underset)
 {
   int foot = 0;
   for (int l = top; l < top + lines;)
@@ -240,11 +242,13 @@ fill_column (pb_cell_map_t *map, int column, int top, int lines, int *underset)
       while (end < top + lines && uncovered (*cell_at (map, column, end)))
         end++;
       gboolean at_foot = end == top + lines;
-      guint8 kind = at_foot || end - l >= PB_HOLE_LINES ? PB_CELL_UNDERSET : PB_CELL_SPACING;
+      gboolean counted = at_foot || end - l >= hole;
       for (int k = l; k < end; k++)
-        *cell_at (map, column, k) = kind;
-      if (kind == PB_CELL_UNDERSET)
-        *underset += end - l;
+        {
+          gboolean spacing = !counted || (at_foot && k >= end - space);
+          *cell_at (map, column, k) = spacing ? PB_CELL_SPACING : PB_CELL_UNDERSET;
+          *underset += !spacing;
+        }
       if (at_foot)
         foot = end - l;
       l = end;
@@ -263,9 +267,15 @@ fill_item (pb_cell_map_t *map, const pb_page_layout_t *page, const pb_placed_ite
   cells_in (pb_column_x (t, 0), t->column_width + t->gutter, map->columns, a->x, a->w,
             &fill.column, &fill.columns);
   cells_in (page->grid_top, t->leading, map->lines, a->y, a->h, &fill.top, &fill.lines);
+  /* A guide box spreads its entries over its height: the space between them and the line
+   * inside its frame's foot are its own. */
+  gboolean guide = item->kind == PB_ITEM_GUIDE;
+  int hole = guide ? G_MAXINT : PB_HOLE_LINES;
+  int space = guide || fill.top + fill.lines < map->lines ? PB_ITEM_SPACE_LINES : 0;
   for (int c = fill.column; c < fill.column + fill.columns; c++)
     {
-      int foot = fill_column (map, c, fill.top, fill.lines, &fill.underset_lines);
+      int foot = fill_column (map, c, fill.top, fill.lines, hole, space,
+                              &fill.underset_lines);
       g_array_append_val (fill.foot_lines, foot);
     }
   return fill;

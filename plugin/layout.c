@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "bodies.h"
+#include "copyfit.h"
 #include "elements.h"
 #include "flow.h"
 #include "fonts.h"
@@ -39,6 +40,7 @@ typedef struct {
   const pb_story_t *story;
   GPtrArray *parts;         /* of pb_part_t* */
   GArray *regions;          /* of pb_region_t */
+  int subhead_space;        /* subheads given a line more of space (copyfitting) */
 } pb_chain_t;
 
 /* What the phases share while an issue is laid out; passed to each, kept by none. */
@@ -215,13 +217,13 @@ place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_
  * Returns the grid lines taken (0 when left out), or -1. */
 static int
 place_story_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
-                   const pb_item_t *item, int first, int span, int top, int *overset,
-                   GError **error)
+                   const pb_item_t *item, int first, int span, int top, int frame_lines,
+                   int *overset, GError **error)
 {
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
   int lines = pb_place_photo (&scratch, images, story, story->photos->pdata[0], first, span, top,
-                              item->photo_lines, error);
+                              frame_lines, error);
   if (lines < 0)
     {
       page_free (scratch.page);
@@ -245,8 +247,123 @@ check_continuation (const pb_page_ctx_t *pc, const pb_chain_t *chain, const pb_i
   return FALSE;
 }
 
-/* Places what a story item shows by itself (headlines and photo on the story's first item) and
- * adds the item's column frames to the story's chain; the body flows once all pages are made. */
+/* The story's photo on its first item: the columns under it and its frame's planned height. */
+typedef struct {
+  int first, span;          /* page columns; span 0 without a photo */
+  int frame;                /* grid lines of the frame as planned */
+} pb_photo_plan_t;
+
+static gboolean
+plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+            const pb_item_t *item, pb_photo_plan_t *pp, GError **error)
+{
+  *pp = (pb_photo_plan_t) { -1, 0, 0 };
+  if (story->photos->len == 0)
+    return TRUE;
+  pp->span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+  pp->first = item->photo_right ? item->column + item->span - pp->span : item->column;
+  pp->frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
+                                    pp->span, item->photo_lines, error);
+  return pp->frame > 0;
+}
+
+/* The item's column frames: under the headlines, and under the photo and its caption in the
+ * photo's columns, down to the item's foot. */
+static void
+item_regions (const pb_item_t *item, int body_top, const pb_photo_plan_t *pp, int photo_lines,
+              int part, GArray *into)
+{
+  for (int c = item->column; c < item->column + item->span; c++)
+    {
+      gboolean under_photo = pp->span > 0 && c >= pp->first && c < pp->first + pp->span;
+      pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0),
+                        item->top + item->height, part, FALSE };
+      if (r.top < r.bottom)
+        g_array_append_val (into, r);
+    }
+}
+
+/* What a copyfitting trial needs: the story in its one fixed item. */
+typedef struct {
+  const pb_makeup_t *mk;
+  const pb_page_ctx_t *pc;
+  const pb_story_t *story;
+  const pb_item_t *item;
+  int heading;
+  pb_photo_plan_t photo;
+} pb_fit_trial_t;
+
+/* pb_copyfit_trial_fn: the story set dry in its item with the changes of `fit`. */
+static gboolean
+fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError **error)
+{
+  const pb_fit_trial_t *ft = data;
+  const pb_item_t *item = ft->item;
+  int photo_lines = 0;
+  if (ft->photo.span > 0)
+    {
+      pb_page_ctx_t scratch = *ft->pc;
+      scratch.page = page_new (ft->pc->page->plan);
+      photo_lines = pb_place_photo (&scratch, ft->mk->images, ft->story,
+                                    ft->story->photos->pdata[0], ft->photo.first, ft->photo.span,
+                                    item->top, ft->photo.frame + fit->photo_lines, error);
+      page_free (scratch.page);
+      if (photo_lines < 0)
+        return FALSE;
+    }
+  g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
+  item_regions (item, item->top + ft->heading + fit->heading_lines, &ft->photo, photo_lines, 0,
+                regions);
+  pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
+                      &ft->pc->grid, 1, TRUE, fit->subhead_lines };
+  pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
+  if (!out)
+    return FALSE;
+  const pb_template_t *t = ft->pc->grid.tmpl;
+  int bottom = item->top + item->height;
+  /* The blank line under an item above another is its spacing, not empty. */
+  int space = bottom < t->lines - pb_page_head_lines (ft->pc->page->plan) ? 1 : 0;
+  *empty = 0;
+  for (int i = 0; i < out->n_regions; i++)
+    *empty += MAX (0, bottom - space - MAX (out->ends[i], out->regions[i].top));
+  *overset = out->overset_chars;
+  pb_flow_out_free (out);
+  return TRUE;
+}
+
+static int
+count_subheads (const pb_story_t *story)
+{
+  int n = 0;
+  for (guint i = 0; i < story->blocks->len; i++)
+    n += ((const pb_block_t *) story->blocks->pdata[i])->kind == PB_BLOCK_SUBHEAD;
+  return n;
+}
+
+/* Copyfits a story set whole in an item whose height the plan fixed (copyfit.c): the changes
+ * in *fit. */
+static gboolean
+fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+           const pb_item_t *item, pb_copyfit_t *fit, GError **error)
+{
+  *fit = (pb_copyfit_t) { 0 };
+  if (item->auto_height || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
+    return TRUE;
+  const pb_template_t *t = pc->grid.tmpl;
+  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 } };
+  ft.heading = pb_place_heading (pc, story, item, 0, pb_span_width (t, item->span), TRUE,
+                                 error);
+  if (ft.heading < 0 || !plan_photo (mk, pc, story, item, &ft.photo, error))
+    return FALSE;
+  if (ft.heading >= item->height)
+    return TRUE;
+  pb_copyfit_room_t room = { item->span, ft.photo.span, ft.photo.frame, count_subheads (story) };
+  return pb_copyfit (&room, fit_trial, &ft, fit, error);
+}
+
+/* Places what a story item shows by itself (headlines and photo on the story's first item,
+ * copyfitted to a fixed item) and adds the item's column frames to the story's chain; the body
+ * flows once all pages are made. */
 static gboolean
 place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GError **error)
 {
@@ -257,25 +374,30 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
   if (!first_part && !check_continuation (pc, chain, item, error))
     return FALSE;
+  pb_copyfit_t fit = { 0 };
+  if (first_part && !fit_story (mk, pc, story, item, &fit, error))
+    return FALSE;
   add_rule_above (pc, item, x, width);
   int overset = 0;
   int heading = first_part ? place_story_heading (pc, story, item, x, width, &overset, error)
                            : 0;
   if (heading < 0)
     return FALSE;
+  if (heading > 0)
+    heading += fit.heading_lines;
 
-  int body_top = item->top + heading;
-  int photo_first = -1, photo_span = 0, photo_lines = 0;
-  if (first_part && story->photos->len > 0)
+  int body_top = item->top + heading, photo_lines = 0;
+  pb_photo_plan_t pp = { -1, 0, 0 };
+  if (first_part && !plan_photo (mk, pc, story, item, &pp, error))
+    return FALSE;
+  if (pp.span > 0)
     {
-      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
-      photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
-      photo_lines = place_story_photo (pc, mk->images, story, item, photo_first, photo_span,
-                                       body_top, &overset, error);
+      photo_lines = place_story_photo (pc, mk->images, story, item, pp.first, pp.span, body_top,
+                                       pp.frame + fit.photo_lines, &overset, error);
       if (photo_lines < 0)
         return FALSE;
       if (photo_lines == 0)
-        photo_first = -1, photo_span = 0;
+        pp.span = 0;
     }
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
@@ -286,17 +408,11 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
                                      item->height * t->leading };
   part->placed->overset_chars = overset;
+  part->placed->fit = fit;
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
-  int bottom = item->top + item->height;
-  for (int c = item->column; c < item->column + item->span; c++)
-    {
-      gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
-      pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0), bottom,
-                        (int) chain->parts->len - 1, FALSE };
-      if (r.top < r.bottom)
-        g_array_append_val (chain->regions, r);
-    }
+  chain->subhead_space = MAX (chain->subhead_space, fit.subhead_lines);
+  item_regions (item, body_top, &pp, photo_lines, (int) chain->parts->len - 1, chain->regions);
   return TRUE;
 }
 
@@ -356,13 +472,57 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
                                    MAX (avail, heading + photo_lines + 1), 0, FALSE };
     }
   pb_grid_t grid = pc->grid;
-  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE };
+  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE, 0 };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;
   int depth = heading + photo_lines;
   for (int c = 0; c < out->n_regions; c++)
     depth = MAX (depth, out->ends[c]);
+  pb_flow_out_free (out);
+  return depth + 1;
+}
+
+/* Grid lines a continuation item needs, found by flowing the story dry through the frames of
+ * its earlier items and this item's columns as deep as the page, with the jump lines they will
+ * take: as deep as the text reaches in this item, levelled, and a blank line under it. */
+static int
+continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_chain_t *chain,
+                    const pb_item_t *item, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  int n_parts = chain->parts->len + 1;
+  g_autoptr (GArray) regions = g_array_copy (chain->regions);
+  for (int c = 0; c < item->span; c++)
+    {
+      pb_region_t r = { c, 0, avail, n_parts - 1, FALSE };
+      g_array_append_val (regions, r);
+    }
+  g_autofree pb_grid_t *grids = g_new (pb_grid_t, n_parts);
+  for (int k = 0; k + 1 < n_parts; k++)
+    {
+      const pb_part_t *part = chain->parts->pdata[k];
+      grids[k] = pb_grid_of (part->page, part->grid_offset);
+    }
+  grids[n_parts - 1] = pc->grid;
+  g_autofree const pb_page_layout_t **pages = g_new (const pb_page_layout_t *, n_parts);
+  for (int k = 0; k + 1 < n_parts; k++)
+    pages[k] = ((const pb_part_t *) chain->parts->pdata[k])->page;
+  pages[n_parts - 1] = pc->page;
+  pb_region_t *r = (pb_region_t *) regions->data;
+  for (guint i = 0; i + 1 < regions->len; i++)
+    if (r[i].part != r[i + 1].part && pages[r[i].part] != pages[r[i + 1].part])
+      r[i].bottom--, r[i + 1].top++; /* 下转 and 上接 lines, as reserve_jump_lines sets them */
+  pb_flow_in_t in = { chain->story, r, (int) regions->len, grids, n_parts, TRUE,
+                      chain->subhead_space };
+  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
+  if (!out)
+    return -1;
+  int depth = 0;
+  for (int i = 0; i < out->n_regions; i++)
+    if (out->regions[i].part == n_parts - 1)
+      depth = MAX (depth, out->ends[i]);
   pb_flow_out_free (out);
   return depth + 1;
 }
@@ -376,18 +536,8 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
   const pb_template_t *t = pc->grid.tmpl;
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
   if (!first_part)
-    {
-      /* A continuation takes what the story's earlier items cannot hold, under its 上接 line. */
-      pb_chain_t *chain = g_hash_table_lookup (mk->chains, story->id);
-      int held = 0, total = pb_bodies_story_lines (mk->bodies, story, t);
-      for (guint i = 0; i < chain->regions->len; i++)
-        {
-          const pb_region_t *r = &g_array_index (chain->regions, pb_region_t, i);
-          held += MAX (0, r->bottom - r->top - 1);
-        }
-      if (total >= 0)
-        return 2 + (MAX (0, total - held) + item->span - 1) / item->span + 1;
-    }
+    return continuation_lines (mk, pc, g_hash_table_lookup (mk->chains, story->id), item,
+                               error);
   int heading = first_part ? pb_place_heading (pc, story, item, 0,
                                                pb_span_width (t, item->span), TRUE, error)
                            : 1;
@@ -471,6 +621,7 @@ resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
       pb_item_t *copy = g_memdup2 (item, sizeof *item);
       g_ptr_array_add (mk->owned_items, copy);
       int need = item->height;
+      copy->auto_height = need <= 0;
       if (need <= 0)
         need = item->kind == PB_ITEM_GUIDE
                ? pb_guide_lines_needed (item)
@@ -625,7 +776,7 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
       grids[k] = pb_grid_of (part->page, part->grid_offset);
     }
   pb_flow_in_t in = { chain->story, (const pb_region_t *) chain->regions->data,
-                      (int) chain->regions->len, grids, n_parts, FALSE };
+                      (int) chain->regions->len, grids, n_parts, FALSE, chain->subhead_space };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return FALSE;

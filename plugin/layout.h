@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <pango/pango.h>
+#include "copyfit.h"
 #include "model.h"
 
 typedef struct pb_fonts pb_fonts_t;
@@ -59,6 +60,7 @@ typedef struct {
   const char *story_id;
   pb_rect_t area;
   int overset_chars;               /* characters that did not fit */
+  pb_copyfit_t fit;                    /* what copyfitting changed (all 0: nothing) */
 } pb_placed_item_t;
 
 typedef struct {

@@ -154,6 +154,7 @@ typedef struct {
   int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
   double headline_size;  /* pt, 0 = the template's headline size */
   gboolean auto_place;   /* no column/top given: the layout places it (height 0: as needed) */
+  gboolean auto_height;  /* set by the layout on the copy of an item sized to its text */
   /* guide items */
   char *guide_title;
   GPtrArray *guide_entries; /* of pb_guide_entry_t* */

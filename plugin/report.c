@@ -69,6 +69,15 @@ report_item (JsonBuilder *b, const pb_item_fill_t *fill)
   add_rect (b, "area_pt", &item->area);
   add_member_int (b, "overset_chars", item->overset_chars);
   add_member_int (b, "underset_lines", fill->underset_lines);
+  if (pb_copyfit_changed (&item->fit))
+    {
+      json_builder_set_member_name (b, "copyfit");
+      json_builder_begin_object (b);
+      add_member_int (b, "photo_lines", item->fit.photo_lines);
+      add_member_int (b, "heading_space_lines", item->fit.heading_lines);
+      add_member_int (b, "subheads_spaced", item->fit.subhead_lines);
+      json_builder_end_object (b);
+    }
   json_builder_set_member_name (b, "column_foot_lines");
   json_builder_begin_array (b);
   for (guint c = 0; c < fill->foot_lines->len; c++)

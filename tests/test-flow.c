@@ -104,7 +104,7 @@ test_overset_counted (void)
                             { 2, 2, 12, 1, FALSE } };
   pb_region_t copy[G_N_ELEMENTS (regions)];
   memcpy (copy, regions, sizeof regions);
-  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE };
+  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -134,7 +134,7 @@ test_balanced_and_repeatable (void)
   const pb_story_t *s = story ("villages");
   pb_region_t regions[] = { { 0, 0, 60, 0, FALSE }, { 1, 0, 60, 0, FALSE },
                             { 2, 0, 60, 0, FALSE } };
-  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 1, FALSE };
+  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 1, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *a = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -183,7 +183,7 @@ test_no_frames (void)
   fixture_t fx;
   fixture_init (&fx);
   const pb_story_t *s = story ("villages");
-  pb_flow_in_t in = { s, NULL, 0, fx.grids, 1, FALSE };
+  pb_flow_in_t in = { s, NULL, 0, fx.grids, 1, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);

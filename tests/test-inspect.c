@@ -134,7 +134,7 @@ static void
 add_item (pb_page_layout_t *page, pb_item_kind_t kind, const char *story, double y, int overset)
 {
   pb_placed_item_t *item = g_new0 (pb_placed_item_t, 1);
-  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset };
+  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset, { 0, 0, 0 } };
   g_ptr_array_add (page->items, item);
 }
 

@@ -1,0 +1,105 @@
+/* Copyfitting a fixed item: the candidates in a makeup editor's order, each tried by setting
+ * the story (the caller's trial), the first that fills the item exactly kept. */
+#include "copyfit.h"
+
+#include <stdlib.h>
+
+/* The photo changes by at most this many grid lines, and keeps at least this share of its
+ * planned height. */
+#define PB_FIT_PHOTO_MAX 4
+#define PB_FIT_PHOTO_KEEP 0.75
+/* At most this many grid lines of extra space under the headlines. */
+#define PB_FIT_HEADING_MAX 2
+/* What a line of each change costs in the order of preference: the photo first. */
+#define PB_FIT_COST_PHOTO 1
+#define PB_FIT_COST_HEADING 3
+#define PB_FIT_COST_SUBHEAD 4
+/* Trials beyond the plan's own: the search stops after this many. */
+#define PB_FIT_MAX_TRIALS 24
+
+typedef struct {
+  pb_copyfit_t fit;
+  int cost;
+  int gain;                 /* column-lines of text room taken away (negative: given) */
+} pb_copyfit_cand_t;
+
+gboolean
+pb_copyfit_changed (const pb_copyfit_t *fit)
+{
+  return fit->photo_lines != 0 || fit->heading_lines != 0 || fit->subhead_lines != 0;
+}
+
+static int
+by_cost (gconstpointer a, gconstpointer b)
+{
+  const pb_copyfit_cand_t *x = a, *y = b;
+  if (x->cost != y->cost)
+    return x->cost - y->cost;
+  /* Equal cost: the smaller photo change, then the order built (deterministic). */
+  return abs (x->fit.photo_lines) - abs (y->fit.photo_lines);
+}
+
+/* Every combination that moves the text room towards `need` column-lines (positive: the text
+ * is short and room must be taken away; negative: it oversets and room must be given), within
+ * one column's worth of lines either way: the flow's levelling takes up the rest. */
+static GArray *
+candidates (const pb_copyfit_room_t *room, int need)
+{
+  GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_copyfit_cand_t));
+  int sign = need > 0 ? 1 : -1;
+  int photo_max = room->photo_span > 0 ? PB_FIT_PHOTO_MAX : 0;
+  if (sign < 0)
+    photo_max = MIN (photo_max,
+                     (int) (room->photo_lines * (1 - PB_FIT_PHOTO_KEEP)));
+  int heading_max = sign > 0 ? PB_FIT_HEADING_MAX : 0;
+  int subhead_max = sign > 0 ? room->subheads : 0;
+  for (int p = 0; p <= photo_max; p++)
+    for (int h = 0; h <= heading_max; h++)
+      for (int s = 0; s <= subhead_max; s++)
+        {
+          if (p == 0 && h == 0 && s == 0)
+            continue;
+          int gain = sign * (p * room->photo_span) + h * room->span + s;
+          if (abs (gain - need) > room->span + 1)
+            continue;
+          pb_copyfit_cand_t cand = { { sign * p, h, s },
+                                 p * PB_FIT_COST_PHOTO + h * PB_FIT_COST_HEADING
+                                   + s * PB_FIT_COST_SUBHEAD,
+                                 gain };
+          g_array_append_val (c, cand);
+        }
+  g_array_sort (c, by_cost);
+  return c;
+}
+
+gboolean
+pb_copyfit (const pb_copyfit_room_t *room, pb_copyfit_trial_fn trial, void *data, pb_copyfit_t *fit,
+            GError **error)
+{
+  *fit = (pb_copyfit_t) { 0 };
+  int empty = 0, overset = 0;
+  if (!trial (data, fit, &empty, &overset, error))
+    return FALSE;
+  if (empty == 0 && overset == 0)
+    return TRUE;
+  /* Overset counts lines of one column; empty lines are column-lines already. */
+  int need = overset > 0 ? -overset : empty;
+  g_autoptr (GArray) cands = candidates (room, need);
+  int best_over = overset, best_empty = empty;
+  for (guint i = 0; i < cands->len && i < PB_FIT_MAX_TRIALS; i++)
+    {
+      const pb_copyfit_cand_t *c = &g_array_index (cands, pb_copyfit_cand_t, i);
+      int e = 0, o = 0;
+      if (!trial (data, &c->fit, &e, &o, error))
+        return FALSE;
+      if (o < best_over || (o == best_over && e < best_empty))
+        {
+          best_over = o;
+          best_empty = e;
+          *fit = c->fit;
+        }
+      if (o == 0 && e == 0)
+        break;
+    }
+  return TRUE;
+}
