@@ -48,9 +48,8 @@ candidates (const pb_copyfit_room_t *room, int need)
   GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_copyfit_cand_t));
   int sign = need > 0 ? 1 : -1;
   int photo_max = room->photo_span > 0 ? PB_FIT_PHOTO_MAX : 0;
-  if (sign < 0)
-    photo_max = MIN (photo_max,
-                     (int) (room->photo_lines * (1 - PB_FIT_PHOTO_KEEP)));
+  photo_max = MIN (photo_max, sign > 0 ? room->photo_grow
+                                       : (int) (room->photo_lines * (1 - PB_FIT_PHOTO_KEEP)));
   int heading_max = sign > 0 ? PB_FIT_HEADING_MAX : 0;
   int subhead_max = sign > 0 ? room->subheads : 0;
   for (int p = 0; p <= photo_max; p++)
@@ -72,9 +71,17 @@ candidates (const pb_copyfit_room_t *room, int need)
   return c;
 }
 
+/* Whether a trial leaving `e` empty column-lines and `o` lines overset is better than the
+ * best so far. Overset goes first; a text that fits leaves the fewest empty lines. */
+static gboolean
+better (int e, int o, int best_e, int best_o)
+{
+  return o < best_o || (o == best_o && e < best_e);
+}
+
 gboolean
-pb_copyfit (const pb_copyfit_room_t *room, pb_copyfit_trial_fn trial, void *data, pb_copyfit_t *fit,
-            GError **error)
+pb_copyfit (const pb_copyfit_room_t *room, pb_copyfit_trial_fn trial, void *data,
+            pb_copyfit_t *fit, GError **error)
 {
   *fit = (pb_copyfit_t) { 0 };
   int empty = 0, overset = 0;
@@ -82,24 +89,24 @@ pb_copyfit (const pb_copyfit_room_t *room, pb_copyfit_trial_fn trial, void *data
     return FALSE;
   if (empty == 0 && overset == 0)
     return TRUE;
-  /* Overset counts lines of one column; empty lines are column-lines already. */
+  /* Both count column-lines. */
   int need = overset > 0 ? -overset : empty;
   g_autoptr (GArray) cands = candidates (room, need);
-  int best_over = overset, best_empty = empty;
-  for (guint i = 0; i < cands->len && i < PB_FIT_MAX_TRIALS; i++)
+  pb_copyfit_t best = { 0 };
+  int best_e = empty, best_o = overset;
+  for (guint i = 0; i < cands->len && i < PB_FIT_MAX_TRIALS && (best_e > 0 || best_o > 0); i++)
     {
       const pb_copyfit_cand_t *c = &g_array_index (cands, pb_copyfit_cand_t, i);
       int e = 0, o = 0;
       if (!trial (data, &c->fit, &e, &o, error))
         return FALSE;
-      if (o < best_over || (o == best_over && e < best_empty))
-        {
-          best_over = o;
-          best_empty = e;
-          *fit = c->fit;
-        }
-      if (o == 0 && e == 0)
-        break;
+      if (better (e, o, best_e, best_o))
+        best = c->fit, best_e = e, best_o = o;
     }
+  /* Changes are made to fill the item: to take an overset in, or to leave no more than a line
+   * short in fewer than all its columns (the house's short last column). Changes that only
+   * make a hole smaller are not worth their look. */
+  if (best_o < overset || (best_o == 0 && best_e < room->span))
+    *fit = best;
   return TRUE;
 }

@@ -20,11 +20,12 @@ typedef struct {
   int span;                 /* columns under the headlines */
   int photo_span;           /* columns under the photo, 0 without one */
   int photo_lines;          /* the photo frame's planned height */
+  int photo_grow;           /* grid lines it may grow and keep its resolution */
   int subheads;             /* subheads that are not first in their column (an estimate) */
 } pb_copyfit_room_t;
 
 /* Sets the story with `fit` (dry) and tells the empty column-lines it leaves at the foot of its
- * item and the lines that do not fit; FALSE with `error` set on a failure. */
+ * item and the column-lines that do not fit; FALSE with `error` set on a failure. */
 typedef gboolean (*pb_copyfit_trial_fn) (void *data, const pb_copyfit_t *fit, int *empty, int *overset,
                                      GError **error);
 

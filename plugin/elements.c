@@ -1,11 +1,14 @@
 /* The elements a page shows by itself: masthead, folio, headlines, photo and caption, guide. */
 #include "elements.h"
 
+#include "units.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "fonts.h"
 #include "image.h"
+#include "units.h"
 
 /* The masthead: the paper's name takes this share of the type area's width from the left; the
  * date and the issue's lines are set flush right in the rest. */
@@ -341,13 +344,31 @@ aspect_lines (const pb_template_t *t, cairo_surface_t *surface, int span)
 }
 
 int
+pb_photo_max_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
+                    GError **error)
+{
+  cairo_surface_t *surface = photo_surface (images, photo, error);
+  if (!surface)
+    return -1;
+  /* A frame taller than the image's aspect shows its whole height: the resolution falls with
+   * the frame's height alone. */
+  double px_h = cairo_image_surface_get_height (surface);
+  cairo_surface_destroy (surface);
+  return (int) floor (px_h * PB_PT_PER_INCH / PB_MIN_PPI / t->leading);
+}
+
+int
 pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
                       int span, int fixed_lines, GError **error)
 {
   if (fixed_lines > 0)
     return fixed_lines;
   cairo_surface_t *surface = photo_surface (images, photo, error);
-  return surface ? aspect_lines (t, surface, span) : -1;
+  if (!surface)
+    return -1;
+  int lines = aspect_lines (t, surface, span);
+  cairo_surface_destroy (surface);
+  return lines;
 }
 
 int

@@ -40,6 +40,11 @@ int pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_
 int pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
                           int span, int fixed_lines, GError **error);
 
+/* The tallest frame, in grid lines, at which the photo keeps PB_MIN_PPI; -1 with `error`
+ * set. */
+int pb_photo_max_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t *photo,
+                        GError **error);
+
 /* The part of an image of px_w × px_h pixels that fills a w × h frame at the same aspect: as
  * large as the image allows, about the photo's focal point (the centre without one) as far as
  * the image reaches. */

@@ -256,6 +256,25 @@ fill_column (pb_cell_map_t *map, int column, int top, int lines, int hole, int s
   return foot;
 }
 
+/* Whether an item of the page starts on grid line `line` of page column `column`: the item
+ * above it is stacked on it. */
+static gboolean
+item_starts_at (const pb_cell_map_t *map, const pb_page_layout_t *page, int column, int line)
+{
+  const pb_template_t *t = page->tmpl;
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      const pb_rect_t *a = &((const pb_placed_item_t *) page->items->pdata[i])->area;
+      int c0, nc, l0, nl;
+      cells_in (pb_column_x (t, 0), t->column_width + t->gutter, map->columns, a->x, a->w, &c0,
+                &nc);
+      cells_in (page->grid_top, t->leading, map->lines, a->y, a->h, &l0, &nl);
+      if (nl > 0 && l0 == line && column >= c0 && column < c0 + nc)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static pb_item_fill_t
 fill_item (pb_cell_map_t *map, const pb_page_layout_t *page, const pb_placed_item_t *item)
 {
@@ -271,11 +290,11 @@ fill_item (pb_cell_map_t *map, const pb_page_layout_t *page, const pb_placed_ite
    * inside its frame's foot are its own. */
   gboolean guide = item->kind == PB_ITEM_GUIDE;
   int hole = guide ? G_MAXINT : PB_HOLE_LINES;
-  int space = guide || fill.top + fill.lines < map->lines ? PB_ITEM_SPACE_LINES : 0;
   for (int c = fill.column; c < fill.column + fill.columns; c++)
     {
-      int foot = fill_column (map, c, fill.top, fill.lines, hole, space,
-                              &fill.underset_lines);
+      gboolean stacked = guide || item_starts_at (map, page, c, fill.top + fill.lines);
+      int foot = fill_column (map, c, fill.top, fill.lines, hole,
+                              stacked ? PB_ITEM_SPACE_LINES : 0, &fill.underset_lines);
       g_array_append_val (fill.foot_lines, foot);
     }
   return fill;

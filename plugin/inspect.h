@@ -7,9 +7,6 @@
 #include <glib.h>
 #include "layout.h"
 
-/* Photos below this effective resolution at their placed size get a warning. */
-#define PB_MIN_PPI 200.0
-
 /* Effective resolution (pixels per inch) of a placed photo, the lower of its two axes. */
 double pb_image_ppi (const pb_image_t *image);
 
@@ -41,15 +38,14 @@ GArray *pb_letterspaced_lines (const pb_page_layout_t *page);
  * photo frame overlaps it. An uncovered cell inside an item's area is underset when its run of
  * uncovered cells in that column reaches the item's foot or is PB_HOLE_LINES long; shorter runs
  * between the item's contents are its spacing (around headlines, subheads, photos), and so are
- * the last PB_ITEM_SPACE_LINES at the foot of an item that stands above something else (the
- * space between stacked stories) or of a guide box (inside its frame). A guide box spreads its
- * entries over its height: the runs between them are spacing whatever their length. Outside
- * every item, each uncovered cell under the masthead or folio is empty. */
+ * the last PB_ITEM_SPACE_LINES at the foot of an item in a column where another item starts
+ * right under it (the space between stacked stories) or of a guide box (inside its frame). A
+ * guide box spreads its entries over its height: the runs between them are spacing whatever
+ * their length. Outside every item, each uncovered cell under the masthead or folio is
+ * empty. */
 
 /* The least height, in grid lines, of an empty run inside an item and of a hole. */
 #define PB_HOLE_LINES 3
-/* The blank grid line that parts a story from the item under it. */
-#define PB_ITEM_SPACE_LINES 1
 
 typedef enum {
   PB_CELL_COVERED,

@@ -30,7 +30,7 @@ static const char *const issue_keys[] = {
 static const char *const masthead_keys[] = { "lines", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
-  "author", NULL
+  "author", "filler", NULL
 };
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
@@ -472,6 +472,7 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
          && pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, error)
          && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
          && pb_json_get_string (&o, "author", FALSE, &s->author, error)
+         && pb_json_get_bool (&o, "filler", FALSE, &s->filler, error)
          && read_body (l, &o, s, error)
          && read_photos (l, &o, s, error);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "bodies.h"
 #include "copyfit.h"
+#include "fillers.h"
 #include "elements.h"
 #include "flow.h"
 #include "fonts.h"
@@ -21,6 +22,8 @@
 #define PB_ASSUMED_PHOTO_H 2
 #define PB_ASSUMED_PHOTO_W 3
 #define PB_ASSUMED_CAPTION_LINES 3
+/* Fillers are set at most this many columns wide. */
+#define PB_FILLER_MAX_SPAN 3
 /* Column widths of a story's parts may differ by this much (pt) and count as the same. */
 #define PB_SAME_WIDTH 0.01
 
@@ -56,6 +59,7 @@ typedef struct {
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
+  GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
 } pb_makeup_t;
 
 /* ---- pages ---- */
@@ -291,6 +295,7 @@ typedef struct {
   const pb_item_t *item;
   int heading;
   pb_photo_plan_t photo;
+  guint64 stacked;          /* by page column: an item starts right under this one */
 } pb_fit_trial_t;
 
 /* pb_copyfit_trial_fn: the story set dry in its item with the changes of `fit`. */
@@ -319,13 +324,14 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
   if (!out)
     return FALSE;
-  const pb_template_t *t = ft->pc->grid.tmpl;
   int bottom = item->top + item->height;
-  /* The blank line under an item above another is its spacing, not empty. */
-  int space = bottom < t->lines - pb_page_head_lines (ft->pc->page->plan) ? 1 : 0;
   *empty = 0;
   for (int i = 0; i < out->n_regions; i++)
-    *empty += MAX (0, bottom - space - MAX (out->ends[i], out->regions[i].top));
+    {
+      /* The blank line under an item stacked on another is their spacing, not empty. */
+      int space = ft->stacked >> out->regions[i].column & 1 ? PB_ITEM_SPACE_LINES : 0;
+      *empty += MAX (0, bottom - space - MAX (out->ends[i], out->regions[i].top));
+    }
   *overset = out->overset_chars;
   pb_flow_out_free (out);
   return TRUE;
@@ -344,20 +350,37 @@ count_subheads (const pb_story_t *story)
  * in *fit. */
 static gboolean
 fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-           const pb_item_t *item, pb_copyfit_t *fit, GError **error)
+           const pb_item_t *item, const GPtrArray *items, pb_copyfit_t *fit, GError **error)
 {
   *fit = (pb_copyfit_t) { 0 };
   if (item->auto_height || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
     return TRUE;
   const pb_template_t *t = pc->grid.tmpl;
-  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 } };
+  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0 };
+  for (guint i = 0; i < items->len; i++)
+    {
+      const pb_item_t *q = items->pdata[i];
+      if (q->top == item->top + item->height)
+        for (int c = MAX (q->column, item->column);
+             c < MIN (q->column + q->span, item->column + item->span); c++)
+          ft.stacked |= G_GUINT64_CONSTANT (1) << c;
+    }
   ft.heading = pb_place_heading (pc, story, item, 0, pb_span_width (t, item->span), TRUE,
                                  error);
   if (ft.heading < 0 || !plan_photo (mk, pc, story, item, &ft.photo, error))
     return FALSE;
   if (ft.heading >= item->height)
     return TRUE;
-  pb_copyfit_room_t room = { item->span, ft.photo.span, ft.photo.frame, count_subheads (story) };
+  int grow = 0;
+  if (ft.photo.span > 0)
+    {
+      int tallest = pb_photo_max_lines (t, mk->images, story->photos->pdata[0], error);
+      if (tallest < 0)
+        return FALSE;
+      grow = MAX (0, tallest - ft.photo.frame);
+    }
+  pb_copyfit_room_t room = { item->span, ft.photo.span, ft.photo.frame, grow,
+                             count_subheads (story) };
   return pb_copyfit (&room, fit_trial, &ft, fit, error);
 }
 
@@ -365,7 +388,8 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
  * copyfitted to a fixed item) and adds the item's column frames to the story's chain; the body
  * flows once all pages are made. */
 static gboolean
-place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GError **error)
+place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
+             const GPtrArray *items, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
@@ -375,7 +399,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   if (!first_part && !check_continuation (pc, chain, item, error))
     return FALSE;
   pb_copyfit_t fit = { 0 };
-  if (first_part && !fit_story (mk, pc, story, item, &fit, error))
+  if (first_part && !fit_story (mk, pc, story, item, items, &fit, error))
     return FALSE;
   add_rule_above (pc, item, x, width);
   int overset = 0;
@@ -645,6 +669,85 @@ resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
   return items;
 }
 
+/* Grid lines a filler takes at `span` columns, found by setting it whole, or -1. */
+static int
+filler_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+              int span, GError **error)
+{
+  pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
+                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+  int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
+                                  TRUE, error);
+  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
+}
+
+/* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
+ * the last is made as tall as what is left, to be copyfitted to it. */
+static gboolean
+fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
+           GPtrArray *items, GError **error)
+{
+  int n = mk->fillers->len;
+  g_autofree int *heights = g_new0 (int, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    if ((heights[i] = filler_lines (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
+      return FALSE;
+  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, area->height);
+  g_autoptr (GPtrArray) used = g_ptr_array_new ();
+  int top = area->top;
+  pb_item_t *last = NULL;
+  for (guint k = 0; k < chosen->len; k++)
+    {
+      int i = g_array_index (chosen, int, k);
+      const pb_story_t *story = mk->fillers->pdata[i];
+      last = g_new0 (pb_item_t, 1);
+      *last = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
+                            .top = top, .height = heights[i], .story_id = story->id,
+                            .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+      top += heights[i];
+      g_ptr_array_add (mk->owned_items, last);
+      g_ptr_array_add (items, last);
+      g_ptr_array_add (used, (gpointer) story);
+      g_hash_table_insert (mk->story_items, story->id, GINT_TO_POINTER (1));
+      g_hash_table_insert (mk->story_pages, story->id, GINT_TO_POINTER (pc->page->number));
+    }
+  if (last && top < area->top + area->height)
+    {
+      last->height += area->top + area->height - top;
+      last->auto_height = FALSE;
+    }
+  for (guint k = 0; k < used->len; k++)
+    g_ptr_array_remove (mk->fillers, used->pdata[k]);
+  return TRUE;
+}
+
+/* What the page's items leave free at its foot, filled with the pool's fillers. */
+static gboolean
+add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  if (mk->fillers->len == 0)
+    return TRUE;
+  g_autoptr (GArray) areas = pb_free_areas (items, t->columns, avail, PB_MIN_ITEM_LINES);
+  for (guint a = 0; a < areas->len; a++)
+    {
+      /* A wide area takes fillers side by side, as briefs are set. */
+      pb_free_area_t area = g_array_index (areas, pb_free_area_t, a);
+      int parts = (area.span + PB_FILLER_MAX_SPAN - 1) / PB_FILLER_MAX_SPAN;
+      for (int k = 0, column = area.column; k < parts; k++)
+        {
+          pb_free_area_t part = area;
+          part.column = column;
+          part.span = (area.span - (column - area.column)) / (parts - k);
+          column += part.span;
+          if (!fill_area (mk, pc, &part, items, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Makes one page: its head, its items with what they show by themselves, their frames. */
 static pb_page_layout_t *
 make_page (pb_makeup_t *mk, const pb_page_t *plan, GError **error)
@@ -654,11 +757,11 @@ make_page (pb_makeup_t *mk, const pb_page_t *plan, GError **error)
                        mk->warnings };
   gboolean ok = plan->masthead ? pb_place_masthead (&pc, error) : pb_place_folio (&pc, error);
   GPtrArray *items = ok ? resolve_items (mk, &pc, error) : NULL;
-  ok = items != NULL;
+  ok = items != NULL && add_fillers (mk, &pc, items, error);
   for (guint i = 0; ok && i < items->len; i++)
     {
       const pb_item_t *item = items->pdata[i];
-      ok = item->kind == PB_ITEM_STORY ? place_story (mk, &pc, item, error)
+      ok = item->kind == PB_ITEM_STORY ? place_story (mk, &pc, item, items, error)
                                        : pb_place_guide (&pc, mk->story_pages, item, error);
     }
   if (items)
@@ -862,6 +965,13 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->owned_items = g_ptr_array_new_with_free_func (g_free);
   mk->images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) cairo_surface_destroy);
+  mk->fillers = g_ptr_array_new ();
+  for (guint i = 0; i < issue->stories->len; i++)
+    {
+      pb_story_t *story = issue->stories->pdata[i];
+      if (story->filler && !g_hash_table_contains (mk->story_items, story->id))
+        g_ptr_array_add (mk->fillers, story);
+    }
 }
 
 static void
@@ -875,6 +985,7 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->chain_order, TRUE);
   g_ptr_array_free (mk->owned_items, TRUE);
   g_hash_table_destroy (mk->images);
+  g_ptr_array_free (mk->fillers, TRUE);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */

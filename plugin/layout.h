@@ -9,6 +9,13 @@
 
 typedef struct pb_fonts pb_fonts_t;
 
+/* Photos below this effective resolution at their placed size get a warning (inspect.c), and
+ * copyfitting never enlarges a photo below it. */
+#define PB_MIN_PPI 200.0
+/* The blank grid line that parts a story from the item stacked under it: spacing, not
+ * underset (inspect.c), and what copyfitting leaves there. */
+#define PB_ITEM_SPACE_LINES 1
+
 /* Glyphs of one font on a line, at absolute page positions, with their text clusters. */
 typedef struct {
   PangoFont *font;                 /* a reference */

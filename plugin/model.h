@@ -128,6 +128,7 @@ typedef struct {
   char *kicker, *headline, *subtitle, *dateline, *author; /* NULL when absent */
   GPtrArray *blocks;     /* of pb_block_t* */
   GPtrArray *photos;     /* of pb_photo_t* */
+  gboolean filler;       /* may fill what is left at a page's foot (fillers.c) */
   pb_loc_t loc;
 } pb_story_t;
 

@@ -187,6 +187,8 @@ fixture_init (fixture_t *f)
   add_item (one, PB_ITEM_STORY, "a", 20, 2);
   add_item (one, PB_ITEM_GUIDE, NULL, 180, 0);
   add_item (one, PB_ITEM_STORY, "b", 340, 1);
+  /* Copyfitted: its photo 2 lines lower, a line more under its headlines. */
+  ((pb_placed_item_t *) one->items->pdata[2])->fit = (pb_copyfit_t) { -2, 1, 0 };
   add_line (one->lines, "a", 0, 0, 0, 0, TRUE);
   pb_image_t *low = square_crop (&f->photo, 10, 20);
   low->frame.w = low->frame.h = 251; /* 143.43 ppi */
@@ -331,8 +333,10 @@ test_underset (void)
   g_assert_cmpuint (one->fills->len, ==, 3);
   check_fill (fill_at (one, 0), 0, 0, 0);
   g_assert_cmpint (fill_at (one, 0)->top, ==, 0);
-  /* The guide: the photo above reaches its grid line 25, 26 to 30 are empty. */
-  check_fill (fill_at (one, 1), 10, 5, 5);
+  /* The guide: the photo above reaches its grid line 25, 26 to 30 are empty; the line inside
+   * its frame's foot is its own. */
+  check_fill (fill_at (one, 1), 8, 5, 5);
+  g_assert_cmpint (one->map.cells[30 * GRID_COLUMNS + 0], ==, PB_CELL_SPACING);
   g_assert_cmpint (fill_at (one, 1)->top, ==, 16);
   check_fill (fill_at (one, 2), 8, 5, 3);
   check_fill (fill_at (three, 0), 24, 11, 13);
@@ -342,14 +346,14 @@ test_underset (void)
   g_assert_cmpint (three->map.cells[54 * GRID_COLUMNS + 1], ==, PB_CELL_UNDERSET);
   g_assert_cmpint (one->map.cells[99 * GRID_COLUMNS + 1], ==, PB_CELL_EMPTY);
   g_assert_cmpint (one->map.cells[0], ==, PB_CELL_COVERED);
-  g_assert_cmpint (found->underset_lines, ==, 48);
+  g_assert_cmpint (found->underset_lines, ==, 46);
   const pb_story_check_t *a = &g_array_index (found->stories, pb_story_check_t, 0);
   const pb_story_check_t *b = &g_array_index (found->stories, pb_story_check_t, 1);
   g_assert_cmpint (a->underset_lines, ==, 6);
   g_assert_cmpint (b->underset_lines, ==, 32);
-  /* Page 1: the guide's foot stops at the rule (4 lines above it, 1 and grid line 31 under
-   * it); column 3 under the photo and column 4 all down; columns 1 and 2 under "b". */
-  g_assert_cmpint (one->empty_column_lines, ==, 10 + 8 + 2 + 2 * 53 + 2 + 5);
+  /* Page 1: the guide's foot stops at the rule (4 lines above it, its own line and grid line
+   * 31 under it); column 3 under the photo and column 4 all down; columns 1 and 2 under "b". */
+  g_assert_cmpint (one->empty_column_lines, ==, 8 + 8 + 2 + 2 * 53 + 2 + 5);
   g_assert_cmpuint (one->holes->len, ==, 3);
   check_hole (one, 0, 3, 1, 5, 5, 5);
   check_hole (one, 1, 0, 2, 26, 4, 8);
@@ -361,6 +365,37 @@ test_underset (void)
   g_assert_cmpfloat (h->area.h, ==, 4 * LEADING);
   /* Page 3: all but its 31 lines and the 2 lines of spacing between them. */
   g_assert_cmpint (three->empty_column_lines, ==, GRID_COLUMNS * GRID_LINES - 31 - 2);
+  pb_inspection_free (found);
+  fixture_clear (&f);
+}
+
+/* Stacked stories: the blank line at the foot of the story above is the space between them,
+ * not underset; a longer run at its foot is underset but for that line. */
+static void
+test_stacked (void)
+{
+  fixture_t f;
+  fixture_init (&f);
+  g_ptr_array_set_size (f.layout.pages, 0);
+  pb_page_layout_t *page = add_page (&f, 2);
+  add_item (page, PB_ITEM_STORY, "b", 20, 0);   /* grid lines 0 to 14 */
+  add_item (page, PB_ITEM_STORY, "a", 170, 0);  /* 15 to 29, right under it */
+  add_column (page->lines, "b", 0, 0, 13);
+  add_column (page->lines, "b", 1, 0, 11);
+  add_column (page->lines, "a", 0, 15, 29);
+  add_column (page->lines, "a", 1, 15, 28);
+  pb_inspection_t *found = pb_inspect (&f.layout);
+  const pb_page_check_t *two = &g_array_index (found->pages, pb_page_check_t, 0);
+  const pb_item_fill_t *above = fill_at (two, 0), *below = fill_at (two, 1);
+  g_assert_cmpint (above->underset_lines, ==, 2);
+  g_assert_cmpint (g_array_index (above->foot_lines, int, 0), ==, 1);
+  g_assert_cmpint (g_array_index (above->foot_lines, int, 1), ==, 3);
+  g_assert_cmpint (two->map.cells[14 * GRID_COLUMNS + 0], ==, PB_CELL_SPACING);
+  g_assert_cmpint (two->map.cells[14 * GRID_COLUMNS + 1], ==, PB_CELL_SPACING);
+  g_assert_cmpint (two->map.cells[12 * GRID_COLUMNS + 1], ==, PB_CELL_UNDERSET);
+  /* Nothing starts under the lower story: its foot line is underset. */
+  g_assert_cmpint (below->underset_lines, ==, 1);
+  g_assert_cmpint (two->map.cells[29 * GRID_COLUMNS + 1], ==, PB_CELL_UNDERSET);
   pb_inspection_free (found);
   fixture_clear (&f);
 }
@@ -409,6 +444,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspect/lone-lines", test_lone_lines);
   g_test_add_func ("/inspect/layout", test_inspect);
   g_test_add_func ("/inspect/underset", test_underset);
+  g_test_add_func ("/inspect/stacked", test_stacked);
   g_test_add_func ("/report/json", test_report);
   return g_test_run ();
 }

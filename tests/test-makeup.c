@@ -1,0 +1,168 @@
+/* Copyfitting's search (copyfit.c) and the fillers' choice (fillers.c), on made-up stories
+ * whose trial is a formula: what each change does to the text room is known, so the order,
+ * the bounds and the acceptance rule can be asserted exactly. */
+#include <glib.h>
+#include "copyfit.h"
+#include "fillers.h"
+#include "model.h"
+
+/* A story `short_by` column-lines short of its item (negative: over it by that many), in an
+ * item `span` columns wide with a photo over `photo_span` columns. A trial
+ * fills exactly when its changes take away just that room. */
+typedef struct {
+  int short_by;
+  int span, photo_span;
+  int trials;
+} fake_story_t;
+
+static gboolean
+fake_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError **error)
+{
+  fake_story_t *s = data;
+  s->trials++;
+  int taken = fit->photo_lines * s->photo_span + fit->heading_lines * s->span
+              + fit->subhead_lines;
+  int left = s->short_by - taken;
+  *empty = MAX (0, left);
+  *overset = MAX (0, -left);
+  return TRUE;
+}
+
+static pb_copyfit_t
+fit_for (fake_story_t *s, int photo_lines, int photo_grow, int subheads)
+{
+  pb_copyfit_room_t room = { s->span, s->photo_span, photo_lines, photo_grow, subheads };
+  pb_copyfit_t fit;
+  g_assert_true (pb_copyfit (&room, fake_trial, s, &fit, NULL));
+  return fit;
+}
+
+static void
+check_fit (pb_copyfit_t fit, int photo, int heading, int subheads)
+{
+  g_assert_cmpint (fit.photo_lines, ==, photo);
+  g_assert_cmpint (fit.heading_lines, ==, heading);
+  g_assert_cmpint (fit.subhead_lines, ==, subheads);
+}
+
+/* The photo first, then space under the headlines, then above subheads; only what fills. */
+static void
+test_copyfit_order (void)
+{
+  /* 6 column-lines short, 4 columns, a photo over 2: the photo 3 lines taller. */
+  fake_story_t s = { 6, 4, 2, 0 };
+  check_fit (fit_for (&s, 12, 10, 5), 3, 0, 0);
+  /* The photo may grow by 1 line only (its resolution): a line more for it and one under the
+   * headlines (2 + 4). */
+  s = (fake_story_t) { 6, 4, 2, 0 };
+  check_fit (fit_for (&s, 12, 1, 5), 1, 1, 0);
+  /* Without a photo: a line under the headlines and two subheads. */
+  s = (fake_story_t) { 6, 4, 0, 0 };
+  check_fit (fit_for (&s, 0, 0, 5), 0, 1, 2);
+  /* Already full: one trial, no change. */
+  s = (fake_story_t) { 0, 4, 2, 0 };
+  check_fit (fit_for (&s, 12, 10, 5), 0, 0, 0);
+  g_assert_cmpint (s.trials, ==, 1);
+}
+
+/* Overset: the photo shorter, never below three quarters of its height. */
+static void
+test_copyfit_overset (void)
+{
+  fake_story_t s = { -4, 4, 2, 0 };      /* 4 column-lines over */
+  check_fit (fit_for (&s, 12, 0, 5), -2, 0, 0);
+  /* A photo of 4 lines may lose 1: the overset only shrinks, and that is kept. */
+  s = (fake_story_t) { -6, 4, 2, 0 };
+  check_fit (fit_for (&s, 4, 0, 0), -1, 0, 0);
+}
+
+/* Changes that only make a hole smaller are not made; a short last column is accepted. */
+static void
+test_copyfit_accept (void)
+{
+  /* 40 short in 4 columns: nothing comes near (at most 2 × 4 + 2): no change. */
+  fake_story_t s = { 40, 4, 0, 0 };
+  check_fit (fit_for (&s, 0, 0, 2), 0, 0, 0);
+  /* 7 short without a photo and with no subhead: a line under the headlines leaves 3 (< 4
+   * columns: the last columns a line short), so it is made. */
+  s = (fake_story_t) { 7, 4, 0, 0 };
+  check_fit (fit_for (&s, 0, 0, 0), 0, 1, 0);
+}
+
+static pb_item_t *
+item_at (int column, int span, int top, int height)
+{
+  pb_item_t *it = g_new0 (pb_item_t, 1);
+  *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = column, .span = span, .top = top,
+                      .height = height };
+  return it;
+}
+
+static void
+check_area (GArray *areas, guint i, int column, int span, int top, int height)
+{
+  const pb_free_area_t *a = &g_array_index (areas, pb_free_area_t, i);
+  g_assert_cmpint (a->column, ==, column);
+  g_assert_cmpint (a->span, ==, span);
+  g_assert_cmpint (a->top, ==, top);
+  g_assert_cmpint (a->height, ==, height);
+}
+
+/* Free areas at a page's foot: columns free from the same line grouped, short ones dropped. */
+static void
+test_free_areas (void)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (items, item_at (0, 6, 0, 30));   /* across the page */
+  g_ptr_array_add (items, item_at (0, 2, 30, 10));  /* columns 1–2 to line 40 */
+  g_ptr_array_add (items, item_at (4, 2, 30, 34));  /* columns 5–6 to line 64 of 66 */
+  g_autoptr (GArray) areas = pb_free_areas (items, 6, 66, 3);
+  g_assert_cmpuint (areas->len, ==, 2);
+  check_area (areas, 0, 0, 2, 40, 26);
+  check_area (areas, 1, 2, 2, 30, 36);
+  /* Columns 5–6 have 2 lines left: under the least, not an area. */
+}
+
+static GArray *
+choose (const int *heights, int n, int height)
+{
+  return pb_fill_choose (heights, n, height);
+}
+
+static void
+check_chosen (GArray *chosen, const int *want, guint n)
+{
+  g_assert_cmpuint (chosen->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (chosen, int, i), ==, want[i]);
+  g_array_unref (chosen);
+}
+
+/* The knapsack: the most lines filled, the earliest fillers among equal fills. */
+static void
+test_fill_choose (void)
+{
+  const int h[] = { 12, 9, 7, 5, 0, 20 };
+  /* 21: 12 + 9 exactly. */
+  check_chosen (choose (h, 6, 21), (const int[]) { 0, 1 }, 2);
+  /* 20: only the last fills it exactly. */
+  check_chosen (choose (h, 6, 20), (const int[]) { 5 }, 1);
+  /* 14: 9 + 5; 12 + … falls short. */
+  check_chosen (choose (h, 6, 14), (const int[]) { 1, 3 }, 2);
+  /* 13: nothing fills it; 12 alone is the most under it (9 + … 5 = 14 is over). */
+  check_chosen (choose (h, 6, 13), (const int[]) { 0 }, 1);
+  /* 4: nothing fits. */
+  check_chosen (choose (h, 6, 4), NULL, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/copyfit/order", test_copyfit_order);
+  g_test_add_func ("/copyfit/overset", test_copyfit_overset);
+  g_test_add_func ("/copyfit/accept", test_copyfit_accept);
+  g_test_add_func ("/fillers/free-areas", test_free_areas);
+  g_test_add_func ("/fillers/choose", test_fill_choose);
+  return g_test_run ();
+}
