@@ -10,6 +10,7 @@
 #include "elements.h"
 #include "flow.h"
 #include "fonts.h"
+#include "vertical.h"
 
 /* The hairline that parts a story from what stands above it. */
 #define PB_ITEM_RULE_WIDTH 0.5
@@ -258,18 +259,22 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   if (!first_part && !check_continuation (pc, chain, item, error))
     return FALSE;
   add_rule_above (pc, item, x, width);
-  int overset = 0;
-  int heading = first_part ? place_story_heading (pc, story, item, x, width, &overset, error)
-                           : 0;
-  if (heading < 0)
+  int overset = 0, heading = 0, strip = 0;
+  if (first_part && item->headline_vertical)
+    strip = pb_place_vertical_heading (pc, story, item, &overset, error);
+  else if (first_part)
+    heading = place_story_heading (pc, story, item, x, width, &overset, error);
+  if (heading < 0 || strip < 0)
     return FALSE;
 
+  /* The body and photo take the columns left of a vertical headline's strip. */
+  int span = item->span - strip;
   int body_top = item->top + heading;
   int photo_first = -1, photo_span = 0, photo_lines = 0;
   if (first_part && story->photos->len > 0)
     {
-      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
-      photo_first = item->photo_right ? item->column + item->span - photo_span : item->column;
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
+      photo_first = item->photo_right ? item->column + span - photo_span : item->column;
       photo_lines = place_story_photo (pc, mk->images, story, item, photo_first, photo_span,
                                        body_top, &overset, error);
       if (photo_lines < 0)
@@ -289,7 +294,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   int bottom = item->top + item->height;
-  for (int c = item->column; c < item->column + item->span; c++)
+  for (int c = item->column; c < item->column + span; c++)
     {
       gboolean under_photo = photo_first >= 0 && c >= photo_first && c < photo_first + photo_span;
       pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0), bottom,
@@ -367,6 +372,27 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
   return depth + 1;
 }
 
+static int lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                                const pb_story_t *story, const pb_item_t *item,
+                                gboolean first_part, int heading, GError **error);
+
+/* Grid lines an item with a vertical headline needs: its body and photo in the columns left of
+ * the strip, and as many as the strip needs for the headlines' lines. */
+static int
+vertical_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                      const pb_item_t *item, GError **error)
+{
+  pb_item_t body = *item;
+  body.span = pb_vertical_body_span (item);
+  body.headline_vertical = 0;
+  int lines = lines_under_heading (mk, pc, story, &body, TRUE, 0, error);
+  if (lines < 0)
+    return -1;
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  int strip = pb_vertical_heading_lines (pc, story, item, avail, error);
+  return strip < 0 ? -1 : MAX (lines, MIN (strip, avail));
+}
+
 /* Grid lines a story item needs at its span: its headlines, its photo and caption, and its
  * body set at the column width, plus a line of slack per column for widow control. */
 static int
@@ -388,11 +414,22 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
       if (total >= 0)
         return 2 + (MAX (0, total - held) + item->span - 1) / item->span + 1;
     }
+  if (first_part && item->headline_vertical)
+    return vertical_story_lines (mk, pc, story, item, error);
   int heading = first_part ? pb_place_heading (pc, story, item, 0,
                                                pb_span_width (t, item->span), TRUE, error)
                            : 1;
   if (heading < 0)
     return -1;
+  return lines_under_heading (mk, pc, story, item, first_part, heading, error);
+}
+
+/* Grid lines a story item needs under `heading` lines of headlines (or the 上接 line). */
+static int
+lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                     const pb_item_t *item, gboolean first_part, int heading, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
   if (first_part
       && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
     return whole_story_lines (mk, pc, story, item, heading, error);
