@@ -377,20 +377,28 @@ static int lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
                                 gboolean first_part, int heading, GError **error);
 
 /* Grid lines an item with a vertical headline needs: its body and photo in the columns left of
- * the strip, and as many as the strip needs for the headlines' lines. */
+ * the strip, and as many as the strip needs for the headlines' lines; for a strip of as many
+ * columns as its lines need, the width that makes the item lowest. */
 static int
 vertical_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                       const pb_item_t *item, GError **error)
 {
-  pb_item_t body = *item;
-  body.span = pb_vertical_body_span (item);
-  body.headline_vertical = 0;
-  int lines = lines_under_heading (mk, pc, story, &body, TRUE, 0, error);
-  if (lines < 0)
-    return -1;
   int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
-  int strip = pb_vertical_heading_lines (pc, story, item, avail, error);
-  return strip < 0 ? -1 : MAX (lines, MIN (strip, avail));
+  gboolean given = item->headline_vertical > 0;
+  int best = G_MAXINT;
+  for (int c = given ? item->headline_vertical : 1;
+       c <= (given ? item->headline_vertical : item->span - 1); c++)
+    {
+      pb_item_t body = *item;
+      body.span = item->span - c;
+      body.headline_vertical = 0;
+      int lines = lines_under_heading (mk, pc, story, &body, TRUE, 0, error);
+      int strip = lines < 0 ? -1 : pb_vertical_heading_lines (pc, story, item, c, avail, error);
+      if (strip < 0)
+        return -1;
+      best = MIN (best, MAX (lines, strip));
+    }
+  return MIN (best, avail);
 }
 
 /* Grid lines a story item needs at its span: its headlines, its photo and caption, and its

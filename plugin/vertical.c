@@ -484,36 +484,54 @@ pb_place_vertical_heading (const pb_page_ctx_t *pc, const pb_story_t *story,
   return taken;
 }
 
-int
-pb_vertical_body_span (const pb_item_t *item)
-{
-  return item->span - (item->headline_vertical > 0 ? item->headline_vertical : 1);
-}
-
-/* Whether the heading fits an item like `item` `lines` grid lines high; -1 on an error. */
+/* Whether the heading fits `columns` of an item like `item` `lines` grid lines high; -1 on an
+ * error. */
 static int
-fits_at (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item, int lines,
-         GError **error)
+fits_at (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item, int columns,
+         int lines, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   heading_t h;
   if (!heading_set (&h, pc, story, item, strip_measure (t, lines), error))
     return -1;
-  gboolean fits = heading_fits (&h, t, item, item->span - pb_vertical_body_span (item));
+  gboolean fits = heading_fits (&h, t, item, columns);
   heading_clear (&h);
   return fits;
 }
 
+/* The grid lines the longest line of the parts the editor broke with '\n' needs, set whole
+ * (0 when no part has one); -1 on an error. */
+static int
+chosen_lines_height (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                     GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  heading_t h;
+  if (!heading_set (&h, pc, story, item, G_MAXINT / 2, error))
+    return -1;
+  const char *texts[N_PARTS] = { story->kicker, story->headline, story->subtitle };
+  double longest = 0;
+  for (int i = 0; i < N_PARTS; i++)
+    for (guint k = 0; h.lines[i] && strchr (texts[i], '\n') && k < h.lines[i]->len; k++)
+      longest = MAX (longest, ((const pb_line_t *) h.lines[i]->pdata[k])->width);
+  heading_clear (&h);
+  return longest > 0 ? pb_lines_for (t, longest + t->leading - t->body_size) : 0;
+}
+
 int
 pb_vertical_heading_lines (const pb_page_ctx_t *pc, const pb_story_t *story,
-                           const pb_item_t *item, int max_lines, GError **error)
+                           const pb_item_t *item, int columns, int max_lines, GError **error)
 {
+  /* Lines the editor chose with '\n' are kept whole where the page is high enough. */
+  int chosen = chosen_lines_height (pc, story, item, error);
+  if (chosen < 0)
+    return -1;
   /* Taller strips hold the lines in fewer columns: the fewest lines that fit, by bisection. */
-  int lo = 1, hi = max_lines + 1;
+  int lo = chosen <= max_lines ? MAX (1, chosen) : 1, hi = max_lines + 1;
   while (lo < hi)
     {
       int mid = (lo + hi) / 2;
-      int fits = fits_at (pc, story, item, mid, error);
+      int fits = fits_at (pc, story, item, columns, mid, error);
       if (fits < 0)
         return -1;
       if (fits)

@@ -14,11 +14,8 @@ int pb_place_vertical_heading (const pb_page_ctx_t *pc, const pb_story_t *story,
                                const pb_item_t *item, int *overset, GError **error);
 
 /* The fewest grid lines, from 1 to `max_lines`, at which an item like `item` holds its
- * story's vertical headlines in its strip (max_lines + 1 when none does); or -1 with `error`
- * set. For an item the layout places. */
+ * story's vertical headlines in a strip of `columns` columns (max_lines + 1 when none does);
+ * or -1 with `error` set. For an item the layout places. */
 int pb_vertical_heading_lines (const pb_page_ctx_t *pc, const pb_story_t *story,
-                               const pb_item_t *item, int max_lines, GError **error);
-
-/* The columns of `item` its vertical headlines leave to the body and photo: its span less the
- * strip's columns (`headline_vertical`, one when the layout finds them). */
-int pb_vertical_body_span (const pb_item_t *item);
+                               const pb_item_t *item, int columns, int max_lines,
+                               GError **error);
