@@ -123,7 +123,9 @@ add_run (const vshape_t *vs, pb_line_t *line, const char *text, PangoItem *item,
   unsigned n;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos (buf, &n);
   hb_glyph_position_t *pos = hb_buffer_get_glyph_positions (buf, NULL);
+  pb_fonts_lock (vs->fonts);
   double size = font_size (item->analysis.font);
+  pb_fonts_unlock (vs->fonts);
   double across = 0;
   for (unsigned i = 0; i < n; i++)
     across += PB_PT (pos[i].x_advance);
