@@ -180,8 +180,8 @@ dump_glyphs (dump_t *d, const pb_line_t *line, const pb_glyph_run_t *run, int de
   g_string_append_c (d->out, '\n');
 }
 
-/* "run X glyphs=N font=… \"TEXT\"": X is the first glyph's, from the line's origin; the text
- * is left out when the run holds the whole line (the line has it). */
+/* "run X glyphs=N font=… [rotated=1] \"TEXT\"": X is the first glyph's, from the line's
+ * origin; the text is left out when the run holds the whole line (the line has it). */
 static void
 dump_run (dump_t *d, const pb_line_t *line, const pb_glyph_run_t *run, int depth)
 {
@@ -189,7 +189,8 @@ dump_run (dump_t *d, const pb_line_t *line, const pb_glyph_run_t *run, int depth
   g_string_append (d->out, "run");
   const double x = run->n_glyphs ? run->glyphs[0].x - line->x : 0;
   append_numbers (d->out, &x, 1);
-  g_string_append_printf (d->out, " glyphs=%d%s", run->n_glyphs, font_fields (d, run->font));
+  g_string_append_printf (d->out, " glyphs=%d%s%s", run->n_glyphs, font_fields (d, run->font),
+                          run->rotated ? " rotated=1" : "");
   g_autofree char *text = g_strndup (run->text ? run->text : "", run->text_len);
   if (line->runs->len != 1 || g_strcmp0 (text, line->text) != 0)
     {
@@ -202,7 +203,7 @@ dump_run (dump_t *d, const pb_line_t *line, const pb_glyph_run_t *run, int depth
 }
 
 /* "line ROLE X BASELINE MEASURE WIDTH story=… block=… line_no=… para_end=… column=… size=…
- * color=… link_page=… \"TEXT\"", the column from 1 as in the issue. */
+ * color=… link_page=… [vertical=1] \"TEXT\"", the column from 1 as in the issue. */
 static void
 dump_line (dump_t *d, const pb_line_t *line, int depth)
 {
@@ -218,8 +219,8 @@ dump_line (dump_t *d, const pb_line_t *line, int depth)
   append_index_field (d->out, "column", line->column >= 0 ? line->column + 1 : -1);
   g_string_append (d->out, " size=");
   append_number (d->out, line->size);
-  g_string_append_printf (d->out, " color=#%06X link_page=%d", line->color & 0xFFFFFF,
-                          line->link_page);
+  g_string_append_printf (d->out, " color=#%06X link_page=%d%s", line->color & 0xFFFFFF,
+                          line->link_page, line->vertical ? " vertical=1" : "");
   g_string_append_c (d->out, ' ');
   append_quoted (d->out, line->text);
   g_string_append_c (d->out, '\n');

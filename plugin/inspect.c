@@ -188,8 +188,7 @@ cover_page (const pb_page_layout_t *page)
   for (guint i = 0; i < page->lines->len; i++)
     {
       const pb_line_t *line = page->lines->pdata[i];
-      pb_rect_t em = { line->x, line->baseline - PB_EM_ASCENT * line->size,
-                       MAX (line->measure, line->width), line->size };
+      pb_rect_t em = pb_line_box (line);
       cover (&map, page, &em, line->column);
     }
   for (guint i = 0; i < page->images->len; i++)

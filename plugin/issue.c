@@ -38,7 +38,8 @@ static const char *const page_keys[] = {
   NULL
 };
 static const char *const item_keys[] = {
-  "story", "guide", "photo", "column", "span", "top", "height", "headline_size", NULL
+  "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
+  "headline_vertical", NULL
 };
 static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
@@ -523,6 +524,35 @@ read_item_photo (const pb_json_obj_t *item, pb_item_t *it, GError **error)
   return TRUE;
 }
 
+/* "headline_vertical": true (the strip as wide as its lines need) or a count of columns; the
+ * body needs a column beside it. */
+static gboolean
+read_headline_vertical (const pb_json_obj_t *o, pb_item_t *it, GError **error)
+{
+  JsonNode *n = pb_json_member (o, "headline_vertical");
+  gboolean is_bool = n && JSON_NODE_HOLDS_VALUE (n)
+                     && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
+  if (!n || (is_bool && !json_node_get_boolean (n)))
+    return TRUE;
+  if (!is_bool && !pb_json_number (o->d, n, &(double) { 0 }))
+    return pb_json_wrong_type (o, "headline_vertical", n, "true, false or a number of columns",
+                               error);
+  if (it->span < 2)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                       "%s: a vertical headline needs an item of 2 columns or more (one for "
+                       "the body)", o->what);
+      return FALSE;
+    }
+  it->headline_vertical = PB_VERTICAL_AUTO;
+  if (is_bool)
+    return TRUE;
+  g_autofree char *hint = g_strdup_printf ("fewer than the item's %d, leaving the body a "
+                                           "column", it->span);
+  return pb_json_get_int (o, "headline_vertical", FALSE, 1, it->span - 1, 0, hint,
+                          &it->headline_vertical, error);
+}
+
 static gboolean
 read_guide_entry (loader_t *l, const pb_json_obj_t *guide, JsonNode *node, guint index,
                   pb_item_t *it, GError **error)
@@ -675,6 +705,7 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   it->kind = PB_ITEM_STORY;
   if (!story_ref (l, &o, "story", story, &it->story_id, error)
       || !read_item_photo (&o, it, error)
+      || !read_headline_vertical (&o, it, error)
       || !pb_json_get_length (&o, "headline_size", FALSE, p->tmpl->body_size, PB_LEN_TYPE, 0,
                               &it->headline_size, error))
     return FALSE;

@@ -12,6 +12,7 @@
 #include "elements.h"
 #include "flow.h"
 #include "fonts.h"
+#include "vertical.h"
 
 /* The hairline that parts a story from what stands above it. */
 #define PB_ITEM_RULE_WIDTH 0.5
@@ -257,27 +258,28 @@ typedef struct {
   int frame;                /* grid lines of the frame as planned */
 } pb_photo_plan_t;
 
+/* The photo over the item's first `span` columns (those left of a vertical headline). */
 static gboolean
 plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-            const pb_item_t *item, pb_photo_plan_t *pp, GError **error)
+            const pb_item_t *item, int span, pb_photo_plan_t *pp, GError **error)
 {
   *pp = (pb_photo_plan_t) { -1, 0, 0 };
   if (story->photos->len == 0)
     return TRUE;
-  pp->span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
-  pp->first = item->photo_right ? item->column + item->span - pp->span : item->column;
+  pp->span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
+  pp->first = item->photo_right ? item->column + span - pp->span : item->column;
   pp->frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
                                     pp->span, item->photo_lines, error);
   return pp->frame > 0;
 }
 
-/* The item's column frames: under the headlines, and under the photo and its caption in the
- * photo's columns, down to the item's foot. */
+/* The frames of the item's first `span` columns: under the headlines, and under the photo and
+ * its caption in the photo's columns, down to the item's foot. */
 static void
-item_regions (const pb_item_t *item, int body_top, const pb_photo_plan_t *pp, int photo_lines,
-              int part, GArray *into)
+item_regions (const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
+              int photo_lines, int part, GArray *into)
 {
-  for (int c = item->column; c < item->column + item->span; c++)
+  for (int c = item->column; c < item->column + span; c++)
     {
       gboolean under_photo = pp->span > 0 && c >= pp->first && c < pp->first + pp->span;
       pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0),
@@ -317,8 +319,8 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
         return FALSE;
     }
   g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
-  item_regions (item, item->top + ft->heading + fit->heading_lines, &ft->photo, photo_lines, 0,
-                regions);
+  item_regions (item, item->span, item->top + ft->heading + fit->heading_lines, &ft->photo,
+                photo_lines, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
                       &ft->pc->grid, 1, TRUE, fit->subhead_lines };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
@@ -353,7 +355,9 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
            const pb_item_t *item, const GPtrArray *items, pb_copyfit_t *fit, GError **error)
 {
   *fit = (pb_copyfit_t) { 0 };
-  if (item->auto_height || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
+  /* A vertical headline's strip is as high as the item: nothing to fit there. */
+  if (item->auto_height || item->headline_vertical
+      || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
     return TRUE;
   const pb_template_t *t = pc->grid.tmpl;
   pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0 };
@@ -367,7 +371,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
     }
   ft.heading = pb_place_heading (pc, story, item, 0, pb_span_width (t, item->span), TRUE,
                                  error);
-  if (ft.heading < 0 || !plan_photo (mk, pc, story, item, &ft.photo, error))
+  if (ft.heading < 0 || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
     return FALSE;
   if (ft.heading >= item->height)
     return TRUE;
@@ -402,17 +406,21 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
   if (first_part && !fit_story (mk, pc, story, item, items, &fit, error))
     return FALSE;
   add_rule_above (pc, item, x, width);
-  int overset = 0;
-  int heading = first_part ? place_story_heading (pc, story, item, x, width, &overset, error)
-                           : 0;
-  if (heading < 0)
+  int overset = 0, heading = 0, strip = 0;
+  if (first_part && item->headline_vertical)
+    strip = pb_place_vertical_heading (pc, story, item, &overset, error);
+  else if (first_part)
+    heading = place_story_heading (pc, story, item, x, width, &overset, error);
+  if (heading < 0 || strip < 0)
     return FALSE;
   if (heading > 0)
     heading += fit.heading_lines;
 
+  /* The body and photo take the columns left of a vertical headline's strip. */
+  int span = item->span - strip;
   int body_top = item->top + heading, photo_lines = 0;
   pb_photo_plan_t pp = { -1, 0, 0 };
-  if (first_part && !plan_photo (mk, pc, story, item, &pp, error))
+  if (first_part && !plan_photo (mk, pc, story, item, span, &pp, error))
     return FALSE;
   if (pp.span > 0)
     {
@@ -436,7 +444,8 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   chain->subhead_space = MAX (chain->subhead_space, fit.subhead_lines);
-  item_regions (item, body_top, &pp, photo_lines, (int) chain->parts->len - 1, chain->regions);
+  item_regions (item, span, body_top, &pp, photo_lines, (int) chain->parts->len - 1,
+                chain->regions);
   return TRUE;
 }
 
@@ -551,6 +560,35 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
   return depth + 1;
 }
 
+static int lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                                const pb_story_t *story, const pb_item_t *item,
+                                gboolean first_part, int heading, GError **error);
+
+/* Grid lines an item with a vertical headline needs: its body and photo in the columns left of
+ * the strip, and as many as the strip needs for the headlines' lines; for a strip of as many
+ * columns as its lines need, the width that makes the item lowest. */
+static int
+vertical_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                      const pb_item_t *item, GError **error)
+{
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  gboolean given = item->headline_vertical > 0;
+  int best = G_MAXINT;
+  for (int c = given ? item->headline_vertical : 1;
+       c <= (given ? item->headline_vertical : item->span - 1); c++)
+    {
+      pb_item_t body = *item;
+      body.span = item->span - c;
+      body.headline_vertical = 0;
+      int lines = lines_under_heading (mk, pc, story, &body, TRUE, 0, error);
+      int strip = lines < 0 ? -1 : pb_vertical_heading_lines (pc, story, item, c, avail, error);
+      if (strip < 0)
+        return -1;
+      best = MIN (best, MAX (lines, strip));
+    }
+  return MIN (best, avail);
+}
+
 /* Grid lines a story item needs at its span: its headlines, its photo and caption, and its
  * body set at the column width, plus a line of slack per column for widow control. */
 static int
@@ -562,11 +600,22 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
   if (!first_part)
     return continuation_lines (mk, pc, g_hash_table_lookup (mk->chains, story->id), item,
                                error);
+  if (item->headline_vertical)
+    return vertical_story_lines (mk, pc, story, item, error);
   int heading = first_part ? pb_place_heading (pc, story, item, 0,
                                                pb_span_width (t, item->span), TRUE, error)
                            : 1;
   if (heading < 0)
     return -1;
+  return lines_under_heading (mk, pc, story, item, first_part, heading, error);
+}
+
+/* Grid lines a story item needs under `heading` lines of headlines (or the 上接 line). */
+static int
+lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                     const pb_item_t *item, gboolean first_part, int heading, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
   if (first_part
       && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
     return whole_story_lines (mk, pc, story, item, heading, error);

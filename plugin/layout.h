@@ -25,6 +25,9 @@ typedef struct {
   int n_clusters;
   char *text;
   int text_len;
+  /* Each glyph drawn turned 90° clockwise about its origin: Latin letters and longer numbers
+   * in a vertical line. */
+  gboolean rotated;
 } pb_glyph_run_t;
 
 typedef struct {
@@ -41,6 +44,9 @@ typedef struct {
   double size;                     /* largest font size on the line */
   guint32 color;                   /* 0xRRGGBB, from the role's style */
   int link_page;                   /* page number the line links to (guide, jumps), 0 none */
+  /* Set top to bottom (a vertical headline): x is its centre line, baseline the top of its
+   * measure, and measure and width run down the page. */
+  gboolean vertical;
   char *text;
   GPtrArray *runs;                 /* of pb_glyph_run_t* */
 } pb_line_t;
@@ -103,6 +109,11 @@ void pb_layout_free (pb_layout_t *layout);
 double pb_column_x (const pb_template_t *tmpl, int column);
 /* Baseline of body text on grid line `line` of a page whose grid starts at grid_top. */
 double pb_grid_baseline (const pb_template_t *tmpl, double grid_top, int line);
+
+/* The em box a line covers: from x along the measure (or the width, when longer), PB_EM_ASCENT
+ * of its size above the baseline to PB_EM_DESCENT below; a vertical line's runs down from its
+ * baseline, half its size either side of its centre line (setting.c). */
+pb_rect_t pb_line_box (const pb_line_t *line);
 
 /* A new, empty line (no runs, block and column -1); free with pb_line_free (setting.c). */
 pb_line_t *pb_line_new (void);

@@ -154,6 +154,9 @@ typedef struct {
   gboolean photo_right;
   int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
   double headline_size;  /* pt, 0 = the template's headline size */
+  /* The headlines set vertically (竖排) in whole columns at the item's right: 0 not, a count
+   * of columns, or PB_VERTICAL_AUTO (as few columns as their lines need). */
+  int headline_vertical;
   gboolean auto_place;   /* no column/top given: the layout places it (height 0: as needed) */
   gboolean auto_height;  /* set by the layout on the copy of an item sized to its text */
   /* guide items */
@@ -161,6 +164,9 @@ typedef struct {
   GPtrArray *guide_entries; /* of pb_guide_entry_t* */
   pb_loc_t loc;
 } pb_item_t;
+
+/* headline_vertical: true in the issue, the strip's columns found by setting the lines. */
+#define PB_VERTICAL_AUTO (-1)
 
 typedef struct {
   char *key, *value;

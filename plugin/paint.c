@@ -21,18 +21,43 @@
 /* Line width of the stroked frames of a page (the guide box). */
 #define BOX_LINE_WIDTH 0.75
 
+/* A run whose glyphs are turned 90° clockwise (Latin in a vertical line): drawn in a frame
+ * turned about its first glyph's origin, where the glyphs' positions are measured along x. */
+static void
+show_turned (cairo_t *cr, const pb_glyph_run_t *run, cairo_glyph_t *glyphs)
+{
+  double ox = glyphs[0].x, oy = glyphs[0].y;
+  for (int i = 0; i < run->n_glyphs; i++)
+    {
+      double dx = glyphs[i].x - ox, dy = glyphs[i].y - oy;
+      glyphs[i].x = dy;
+      glyphs[i].y = -dx;
+    }
+  cairo_save (cr);
+  cairo_translate (cr, ox, oy);
+  cairo_rotate (cr, M_PI / 2);
+  cairo_show_text_glyphs (cr, run->text, run->text_len, glyphs, run->n_glyphs, run->clusters,
+                          run->n_clusters, 0);
+  cairo_restore (cr);
+}
+
 static void
 paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
 {
   for (guint i = 0; i < line->runs->len; i++)
     {
       const pb_glyph_run_t *run = line->runs->pdata[i];
+      if (run->n_glyphs == 0)
+        continue;
       cairo_set_scaled_font (cr, pb_embed_font (fonts, run->font));
       cairo_glyph_t *glyphs = g_new (cairo_glyph_t, run->n_glyphs);
       pb_embed_glyphs (fonts, run->font, run->glyphs, run->n_glyphs, glyphs);
       /* With the text clusters, copy and search in the PDF give back the input characters. */
-      cairo_show_text_glyphs (cr, run->text, run->text_len, glyphs, run->n_glyphs,
-                              run->clusters, run->n_clusters, 0);
+      if (run->rotated)
+        show_turned (cr, run, glyphs);
+      else
+        cairo_show_text_glyphs (cr, run->text, run->text_len, glyphs, run->n_glyphs,
+                                run->clusters, run->n_clusters, 0);
       g_free (glyphs);
     }
 }
@@ -538,7 +563,9 @@ add_navigation (cairo_surface_t *surface, const pb_layout_t *layout,
       g_autofree char *at = g_strdup_printf (
           "page=%d pos=[%s %s]", page_index + 1,
           g_ascii_formatd (x, sizeof x, "%.1f", line->x + margin),
-          g_ascii_formatd (y, sizeof y, "%.1f", line->baseline - line->size + margin));
+          g_ascii_formatd (y, sizeof y, "%.1f",
+                           (line->vertical ? line->baseline : line->baseline - line->size)
+                           + margin));
       const pb_story_t *story = g_hash_table_lookup (layout->issue->story_by_id, line->story_id);
       cairo_pdf_surface_add_outline (surface, parent, story ? story->headline : line->text, at, 0);
     }

@@ -82,6 +82,16 @@ pb_line_new (void)
   return line;
 }
 
+pb_rect_t
+pb_line_box (const pb_line_t *line)
+{
+  double length = MAX (line->measure, line->width);
+  if (line->vertical)
+    return (pb_rect_t) { line->x - line->size / 2, line->baseline, line->size, length };
+  return (pb_rect_t) { line->x, line->baseline - PB_EM_ASCENT * line->size, length,
+                       line->size };
+}
+
 void
 pb_glyph_run_free (pb_glyph_run_t *run)
 {
