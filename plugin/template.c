@@ -350,21 +350,28 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
 }
 
 pb_template_t *
+pb_template_load_data (const char *path, const char *text, gsize len, GPtrArray *warnings,
+                       GError **error)
+{
+  pb_json_doc_t d;
+  pb_template_t *t = g_new0 (pb_template_t, 1);
+  t->path = g_strdup (path);
+  if (!pb_json_doc_parse (&d, t->path, text, len, warnings, error)
+      || !read_template (&d, t, error))
+    g_clear_pointer (&t, pb_template_free);
+  pb_json_doc_clear (&d);
+  return t;
+}
+
+pb_template_t *
 pb_template_load_at (const char *path, pb_loc_t at, const char *what, GPtrArray *warnings,
                      GError **error)
 {
   g_autofree char *buf = NULL;
   gsize len;
-  if (!pb_read_file (path, PB_JSON_MAX_BYTES, at, what, &buf, &len, error))
+  if (!pb_read_file (path, PB_JSON_MAX_BYTES, at, what, &buf, &len, NULL, error))
     return NULL;
-  pb_json_doc_t d;
-  pb_template_t *t = g_new0 (pb_template_t, 1);
-  t->path = g_strdup (path);
-  if (!pb_json_doc_parse (&d, t->path, buf, len, warnings, error)
-      || !read_template (&d, t, error))
-    g_clear_pointer (&t, pb_template_free);
-  pb_json_doc_clear (&d);
-  return t;
+  return pb_template_load_data (path, buf, len, warnings, error);
 }
 
 pb_template_t *

@@ -10,3 +10,6 @@
  * given. Returns a new template (pb_template_free) or NULL with `error` set. */
 pb_template_t *pb_template_load_at (const char *path, pb_loc_t at, const char *what,
                                     GPtrArray *warnings, GError **error);
+/* The same for the file's text, already read (`text` ends in NUL; `path` names it). */
+pb_template_t *pb_template_load_data (const char *path, const char *text, gsize len,
+                                      GPtrArray *warnings, GError **error);

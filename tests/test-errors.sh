@@ -274,7 +274,7 @@ cp "$work/sentinel" "$work/out/issue.pdf/inside"
 "$paiban" render good.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
 rc=$?
 left=$(cd "$work/out" && ls -A | grep -v '^issue\.pdf$')
-if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/issue.pdf: cannot write the PDF: " "$work/err" \
+if [ $rc -eq 1 ] && grep -Fxq "paiban: error: $work/out/issue.pdf: is a folder, not a file" "$work/err" \
    && cmp -s "$work/sentinel" "$work/out/issue.pdf/inside" && [ -z "$left" ]; then
   ok "PDF path is a directory: exit 1, directory untouched, no temporary file"
 else
@@ -309,20 +309,36 @@ else
   else not_ok "PDF folder not writable (chmod 555)" "${problems[@]}"; fi
 fi
 
-# A PNG proof that cannot be written (its temporary name is taken by a directory) fails the
-# run and leaves the previous proof as it was; the print PDF, written last, is not made.
+# A PNG proof whose place holds a FIFO fails the run before anything is named: the FIFO is
+# not replaced by a regular file, and the print PDF, staged with it, is not made.
 prepare_out
-mkdir -p "$work/out/png/page-01.png.tmp"
-cp "$work/sentinel" "$work/out/png/page-01.png"
+mkdir -p "$work/out/png"
+mkfifo "$work/out/png/page-01.png"
 "$paiban" render good.json -o "$work/out/new.pdf" --png "$work/out/png" 2>"$work/err" >/dev/null
 rc=$?
 pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
-if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/png/page-01.png: cannot write: " "$work/err" \
-   && cmp -s "$work/sentinel" "$work/out/png/page-01.png" && [ "$pngs" = "page-01.png page-01.png.tmp " ] \
-   && [ ! -e "$work/out/new.pdf" ]; then
-  ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF"
+if [ $rc -eq 1 ] && grep -Fxq "paiban: error: $work/out/png/page-01.png: is a device, FIFO or socket, not a regular file: it is not replaced" "$work/err" \
+   && [ -p "$work/out/png/page-01.png" ] && [ "$pngs" = "page-01.png " ] && [ ! -e "$work/out/new.pdf" ]; then
+  ok "PNG target is a FIFO: exit 1, FIFO kept, no print PDF"
 else
-  not_ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF" "exit $rc" "png/: $pngs" \
+  not_ok "PNG target is a FIFO: exit 1, FIFO kept, no print PDF" "exit $rc" "png/: $pngs" \
+    "$(grep error: "$work/err")"
+fi
+
+# The fixed temporary name of earlier versions, planted as a link to another file: the
+# proofs go to unnamed temporary files, so the link is neither followed nor removed.
+prepare_out
+mkdir -p "$work/out/png"
+cp "$work/sentinel" "$work/victim"
+ln -s "$work/victim" "$work/out/png/page-01.png.tmp"
+"$paiban" render good.json -o "$work/out/new.pdf" --png "$work/out/png" 2>"$work/err" >/dev/null
+rc=$?
+pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
+if [ $rc -eq 0 ] && cmp -s "$work/sentinel" "$work/victim" && [ "$pngs" = "page-01.png page-01.png.tmp " ] \
+   && head -c 8 "$work/out/png/page-01.png" | grep -q PNG; then
+  ok "planted link at a PNG's old temporary name: not written through"
+else
+  not_ok "planted link at a PNG's old temporary name: not written through" "exit $rc" "png/: $pngs" \
     "$(grep error: "$work/err")"
 fi
 
