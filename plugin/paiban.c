@@ -685,9 +685,14 @@ job_commit (paiban_job_t *job)
         g_ptr_array_add (all, job->staged->pdata[i]);
       if (job->report_file)
         g_ptr_array_add (all, job->report_file);
-      if (!check_inputs (job, all, &error)
-          || (job->report_file && !(filled = fill_report (job, &error)))
-          || !pb_outfile_commit_all (job->staged, &error))
+      if (!check_inputs (job, all, &error))
+        {
+          /* The report may be the output in the wrong place: it goes too. */
+          fail_with (job, error);
+          g_clear_pointer (&job->report_file, pb_outfile_discard);
+        }
+      else if ((job->report_file && !(filled = fill_report (job, &error)))
+               || !pb_outfile_commit_all (job->staged, &error))
         fail_with (job, error);
     }
   g_ptr_array_set_size (job->staged, 0); /* what is left is discarded */

@@ -15,7 +15,7 @@
 double
 pb_print_margin (const pb_template_t *t)
 {
-  return MAX (PB_MARK_OFFSET, t->bleed) + PB_MARK_LENGTH + PB_MARK_SLUG;
+  return PB_PRINT_MARGIN (t->bleed);
 }
 
 /* ---- ICC profiles ---- */

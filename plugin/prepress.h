@@ -10,16 +10,12 @@
 
 #include <glib.h>
 #include "layout.h"
+#include "template.h"
 #include "outfile.h"
 #include "units.h"
 
-/* Crop marks (ISO 12647-2 practice): 5 mm long, 0.25 pt, registration colour, starting 3 mm
- * from the trim and never inside the bleed. */
-#define PB_MARK_LENGTH (5 * PB_MM)
-#define PB_MARK_OFFSET (3 * PB_MM)
+/* Crop marks: the line width (their length and place: template.h). */
 #define PB_MARK_WIDTH 0.25
-/* Blank media beyond the marks. */
-#define PB_MARK_SLUG (2 * PB_MM)
 
 /* Largest ICC profile read (output intents of real printers are a few MiB at most). */
 #define PB_ICC_MAX_BYTES (16 * 1024 * 1024)

@@ -246,6 +246,22 @@ read_styles (const pb_json_obj_t *root, pb_template_t *t, GError **error)
   return TRUE;
 }
 
+/* The print page (trim, bleed, crop marks) is held to the limit of every length, as the trim
+ * is: a bleed of 200in must not make a 600in page. */
+static gboolean
+check_media (const pb_json_obj_t *root, const pb_template_t *t, GError **error)
+{
+  double side = MAX (t->trim_w, t->trim_h) + 2 * PB_PRINT_MARGIN (t->bleed);
+  if (side <= PB_MAX_LENGTH_PT)
+    return TRUE;
+  JsonNode *n = pb_json_member (root, "bleed");
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (root->d, n ? n : root->node),
+                   "%s: \"bleed\" is too large: the print page (trim, bleed and crop marks) "
+                   "would be %.1fin, more than the limit of %din", root->what,
+                   side / PB_PT_PER_INCH, PB_MAX_LENGTH_IN);
+  return FALSE;
+}
+
 static gboolean
 read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **error)
 {
@@ -255,6 +271,7 @@ read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **err
          && pb_json_get_length (&trim, "width", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_w, error)
          && pb_json_get_length (&trim, "height", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_h, error)
          && pb_json_get_length (root, "bleed", FALSE, em, PB_LEN_NONNEG, 0, &t->bleed, error)
+         && check_media (root, t, error)
          && pb_json_get_object (root, "margins", TRUE, "margins", margin_keys, &margins, error)
          && pb_json_get_length (&margins, "top", TRUE, em, PB_LEN_NONNEG, 0, &t->margin_top,
                                 error)
