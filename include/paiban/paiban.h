@@ -84,8 +84,13 @@
  *   own to initialise fontconfig. The plugin installs no signal handlers and changes no
  *   process-wide state (locale, environment, working directory, fontconfig's current
  *   configuration). It reads PAIBAN_DATADIR in job_create, PAIBAN_THREADS in job_layout and
- *   SOURCE_DATE_EPOCH in job_write_pdf: do not change the environment while other threads run
- *   plugin calls (a POSIX rule for getenv).
+ *   SOURCE_DATE_EPOCH in job_write_pdf (digits only: another value fails the call with
+ *   PAIBAN_STATUS_USAGE): do not change the environment while other threads run plugin calls
+ *   (a POSIX rule for getenv).
+ * - A worker thread that cannot be created (a process or memory limit) is not an error: the
+ *   work goes to the threads there are. Threads get the process's default stack size (glibc:
+ *   `ulimit -s`); give the plugin's calls and threads at least 1 MiB (the paiban program runs
+ *   the job on an 8 MiB stack and makes that the default for the threads it starts).
  *
  * Files
  * - Output files are written to a temporary file beside them, every write checked (a full
