@@ -2,9 +2,13 @@
  * its entry point, as any pipeline host would. */
 #include <dlfcn.h>
 #include <glib.h>
+#include <math.h>
 #include <paiban/paiban.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const char usage[] =
   "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--proof] [--proof-pdf P.pdf]\n"
@@ -41,6 +45,7 @@ static const char usage[] =
 typedef struct {
   const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
   const char *strict_underset; /* a number of grid lines, checked */
+  const char *dpi_text;        /* as given, checked */
   double dpi;
   gboolean strict, proof, glyphs;
 } options_t;
@@ -66,6 +71,22 @@ open_plugin (char **tried)
   if (!so)
     *tried = g_strdup_printf ("%s, libpaiban.so.0: %s", beside, dlerror ());
   return so;
+}
+
+/* Resolutions of PNG proofs the plugin accepts (include/paiban/paiban.h). */
+#define MIN_DPI 10
+#define MAX_DPI 1200
+
+/* TRUE when `s` is a number of dots per inch the plugin takes, written whole (no "150x"). */
+static gboolean
+parse_dpi (const char *s, double *dpi)
+{
+  char *end = NULL;
+  double v = g_ascii_strtod (s, &end);
+  if (!*s || *end || !isfinite (v) || v < MIN_DPI || v > MAX_DPI)
+    return FALSE;
+  *dpi = v;
+  return TRUE;
 }
 
 /* TRUE when `s` is a whole number of 0 or more that fits an int. */
@@ -96,7 +117,7 @@ parse_args (int argc, char **argv, options_t *o)
       else if (strcmp (a, "--report") == 0 && has_value)
         o->report = argv[++i];
       else if (strcmp (a, "--dpi") == 0 && has_value)
-        o->dpi = g_ascii_strtod (argv[++i], NULL);
+        o->dpi_text = argv[++i];
       else if (strcmp (a, "--strict") == 0)
         o->strict = TRUE;
       else if (strcmp (a, "--strict-underset") == 0 && has_value)
@@ -125,6 +146,9 @@ parse_args (int argc, char **argv, options_t *o)
   if (o->strict_underset && !is_count (o->strict_underset))
     return fprintf (stderr, "paiban: --strict-underset takes a number of grid lines, not %s\n",
                     o->strict_underset), 2;
+  if (o->dpi_text && !parse_dpi (o->dpi_text, &o->dpi))
+    return fprintf (stderr, "paiban: --dpi takes a resolution from %d to %d, not %s\n", MIN_DPI,
+                    MAX_DPI, o->dpi_text), 2;
   if (o->glyphs && strcmp (o->command, "layout") != 0)
     return fprintf (stderr, "paiban: --glyphs goes with the layout command\n"), 2;
   if (strcmp (o->command, "render") == 0 && !o->output)
@@ -135,29 +159,16 @@ parse_args (int argc, char **argv, options_t *o)
   return 0;
 }
 
-/* Written to a temporary file beside `path` and renamed. */
-static gboolean
-write_text (const char *path, const char *text)
-{
-  GError *error = NULL;
-  if (!g_file_set_contents (path, text, -1, &error))
-    {
-      fprintf (stderr, "paiban: %s\n", error->message);
-      g_error_free (error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The layout dump to -o, else to standard output. */
 static gboolean
 write_dump (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
 {
-  const char *dump = pb->job_layout_dump (job, o->glyphs ? PAIBAN_DUMP_GLYPHS : 0);
+  unsigned flags = o->glyphs ? PAIBAN_DUMP_GLYPHS : 0;
+  if (o->output)
+    return pb->job_write_layout_dump (job, o->output, flags) == PAIBAN_STATUS_SUCCESS;
+  const char *dump = pb->job_layout_dump (job, flags);
   if (!dump)
     return TRUE; /* the job holds the error */
-  if (o->output)
-    return write_text (o->output, dump);
   if (fputs (dump, stdout) == EOF || fflush (stdout) != 0)
     {
       fprintf (stderr, "paiban: cannot write the layout to standard output\n");
@@ -166,8 +177,15 @@ write_dump (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
   return TRUE;
 }
 
-/* The proofs first, the print PDF last: when anything fails, the print PDF (the file that goes
- * to the plate) is left as it was. Each file is replaced whole or not at all. */
+/* A path in a progress line: valid UTF-8 whatever the file name. */
+static void
+say (const char *what, const char *path)
+{
+  g_autofree char *shown = g_utf8_make_valid (path, -1);
+  fprintf (stderr, "paiban: %s%s\n", what, shown);
+}
+
+/* The proofs first, the print PDF last, all staged: job_commit names them together. */
 static void
 write_outputs (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t *o)
 {
@@ -181,27 +199,35 @@ write_outputs (const paiban_plugin_v1_t *pb, paiban_job_t *job, const options_t 
     }
   if (o->proof_pdf)
     {
-      fprintf (stderr, "paiban: writing the proof to %s\n", o->proof_pdf);
+      say ("writing the proof to ", o->proof_pdf);
       pb->job_set_option (job, "proof", "1");
       if (pb->job_write_pdf (job, o->proof_pdf) != PAIBAN_STATUS_SUCCESS)
         return;
     }
-  fprintf (stderr, "paiban: writing %d page(s) to %s\n", pb->job_page_count (job), o->output);
+  g_autofree char *pages = g_strdup_printf ("writing %d page(s) to ", pb->job_page_count (job));
+  say (pages, o->output);
   pb->job_set_option (job, "proof", "0");
   pb->job_write_pdf (job, o->output);
 }
 
+/* Every output (report, proofs, PNGs, the print PDF or the layout) is staged and named only
+ * when all are written: a run that fails anywhere replaces nothing, and a report whose
+ * folder is missing fails before any work. */
 static int
 run (const paiban_plugin_v1_t *pb, const options_t *o)
 {
   paiban_job_t *job = pb->job_create ();
   gboolean render = strcmp (o->command, "render") == 0;
   gboolean dump = strcmp (o->command, "layout") == 0;
+  pb->job_set_option (job, "stage", "1");
   if (o->strict)
     pb->job_set_option (job, "strict", "1");
   if (o->strict_underset)
     pb->job_set_option (job, "strict-underset", o->strict_underset);
-  fprintf (stderr, "paiban: loading %s\n", o->issue);
+  if (o->report)
+    pb->job_write_report (job, o->report);
+  if (pb->job_status (job) == PAIBAN_STATUS_SUCCESS)
+    say ("loading ", o->issue);
   if (pb->job_load_file (job, o->issue) == PAIBAN_STATUS_SUCCESS)
     {
       fprintf (stderr, "paiban: laying out\n");
@@ -212,16 +238,66 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
   gboolean written = TRUE;
   if (dump && pb->job_status (job) == PAIBAN_STATUS_SUCCESS)
     written = write_dump (pb, job, o);
+  pb->job_commit (job);
   for (int i = 0; i < pb->job_warning_count (job); i++)
     fprintf (stderr, "paiban: warning: %s\n", pb->job_warning (job, i));
   gboolean ok = pb->job_status (job) == PAIBAN_STATUS_SUCCESS;
   if (!ok)
     fprintf (stderr, "paiban: error: %s\n", pb->job_error_message (job));
-  ok = ok && written;
-  if (o->report && !write_text (o->report, pb->job_report (job)))
-    ok = FALSE;
   pb->job_destroy (job);
-  return ok ? 0 : 1;
+  return ok && written ? 0 : 1;
+}
+
+/* The job runs on a thread of its own with a stack of this size, and threads started after
+ * (the plugin's workers, fontconfig's) get at least as much: a small `ulimit -s` (64 KiB) is
+ * the stack of the main thread and, through glibc, the default of every thread. */
+#define STACK_BYTES (8 * 1024 * 1024)
+
+typedef struct {
+  const paiban_plugin_v1_t *pb;
+  const options_t *o;
+  int rc;
+} job_thread_t;
+
+static void *
+run_thread (void *data)
+{
+  job_thread_t *t = data;
+  t->rc = run (t->pb, t->o);
+  return NULL;
+}
+
+static int
+run_with_stack (const paiban_plugin_v1_t *pb, const options_t *o)
+{
+  job_thread_t t = { pb, o, 1 };
+  pthread_attr_t attr;
+  pthread_t thread;
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, STACK_BYTES);
+  pthread_setattr_default_np (&attr);
+  gboolean started = pthread_create (&thread, &attr, run_thread, &t) == 0;
+  pthread_attr_destroy (&attr);
+  if (!started)
+    return run (pb, o); /* no thread to be had: the stack we have */
+  pthread_join (thread, NULL);
+  return t.rc;
+}
+
+/* Process-wide settings a program may make and a plugin must not: a file size limit
+ * (`ulimit -f`) gives a write error with a message instead of killing the process (SIGXFSZ);
+ * the staged PNGs hold a descriptor each until they are named, so the soft limit of open
+ * files is raised to the hard one. */
+static void
+prepare_process (void)
+{
+  signal (SIGXFSZ, SIG_IGN);
+  struct rlimit files;
+  if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max)
+    {
+      files.rlim_cur = files.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &files);
+    }
 }
 
 int
@@ -248,5 +324,6 @@ main (int argc, char **argv)
       printf ("paiban %s (plugin ABI %u)\n", pb->version, pb->abi_version);
       return 0;
     }
-  return run (pb, &o);
+  prepare_process ();
+  return run_with_stack (pb, &o);
 }

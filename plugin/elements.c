@@ -270,7 +270,8 @@ pb_photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, doub
   return s;
 }
 
-/* The photo's decoded surface, read once however many pages use it. Returns a reference. */
+/* The photo's decoded surface, from the bytes read at load, decoded once however many pages
+ * use it. Returns a reference. */
 static cairo_surface_t *
 photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
 {
@@ -278,7 +279,7 @@ photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
   cairo_surface_t *surface = g_hash_table_lookup (images, photo->file);
   if (surface)
     return cairo_surface_reference (surface);
-  if ((surface = pb_image_load (photo->file, &local)))
+  if ((surface = pb_image_load_bytes (photo->file, photo->bytes, &local)))
     g_hash_table_insert (images, photo->file, cairo_surface_reference (surface));
   else
     {

@@ -209,10 +209,12 @@ checked_drain (void)
 /* The file is checked whole now (at an eighth of its size), or was by an earlier job; its
  * pixels wait for a PNG proof. */
 static cairo_surface_t *
-load_jpeg (const char *path, guchar *data, gsize len, GError **error)
+load_jpeg (const char *path, GBytes *bytes, GError **error)
 {
   int w = 0, h = 0;
-  GBytes *file = g_bytes_new_take (data, len);
+  gsize len;
+  const guchar *data = g_bytes_get_data (bytes, &len);
+  GBytes *file = g_bytes_ref (bytes);
   if (!checked_lookup (file, &w, &h))
     {
       if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
@@ -361,16 +363,12 @@ png_check (const char *path, const guchar *data, gsize len, GError **error)
 }
 
 static cairo_surface_t *
-load_png (const char *path, guchar *data, gsize len, GError **error)
+load_png (const char *path, const guchar *data, gsize len, GError **error)
 {
   if (!png_check (path, data, len, error))
-    {
-      g_free (data);
-      return NULL;
-    }
+    return NULL;
   pb_reader_t reader = { data, len, 0 };
   cairo_surface_t *surface = cairo_image_surface_create_from_png_stream (read_mem, &reader);
-  g_free (data);
   cairo_status_t status = cairo_surface_status (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
@@ -387,9 +385,22 @@ load_png (const char *path, guchar *data, gsize len, GError **error)
 }
 
 cairo_surface_t *
+pb_image_load_bytes (const char *path, GBytes *bytes, GError **error)
+{
+  gsize len;
+  const guchar *data = g_bytes_get_data (bytes, &len);
+  if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+    return load_jpeg (path, bytes, error);
+  if (len >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
+    return load_png (path, data, len, error);
+  g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: not a JPEG or PNG file", path);
+  return NULL;
+}
+
+cairo_surface_t *
 pb_image_load (const char *path, GError **error)
 {
-  guchar *data = NULL;
+  char *data = NULL;
   gsize len = 0;
   GError *io = NULL;
   /* The whole file is read into memory: refuse giants before, not after. */
@@ -401,17 +412,12 @@ pb_image_load (const char *path, GError **error)
                    PB_IMAGE_MAX_BYTES / MIB);
       return NULL;
     }
-  if (!g_file_get_contents (path, (char **) &data, &len, &io))
+  if (!g_file_get_contents (path, &data, &len, &io))
     {
       g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: %s", path, io->message);
       g_error_free (io);
       return NULL;
     }
-  if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-    return load_jpeg (path, data, len, error);
-  if (len >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
-    return load_png (path, data, len, error);
-  g_free (data);
-  g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: not a JPEG or PNG file", path);
-  return NULL;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (data, len);
+  return pb_image_load_bytes (path, bytes, error);
 }

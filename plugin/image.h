@@ -14,6 +14,9 @@
 /* Returns a surface; JPEG surfaces carry the file as CAIRO_MIME_TYPE_JPEG so the PDF embeds it
  * without re-encoding. The error message is "FILE: reason". */
 cairo_surface_t *pb_image_load (const char *path, GError **error);
+/* The same for the file's bytes, read before (`path` names it in messages); the surface keeps
+ * a reference to `bytes` for a JPEG. */
+cairo_surface_t *pb_image_load_bytes (const char *path, GBytes *bytes, GError **error);
 
 /* Makes sure the surface holds the photo's pixels. A JPEG is only checked when loaded (the PDF
  * embeds the file): its pixels are decoded on first need, for a PNG proof. */

@@ -4,14 +4,19 @@
  * template.c, bodies by markdown.c, the JSON itself by jsondoc.c. */
 #include "model.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "image.h"
 #include "jsondoc.h"
 #include "markdown.h"
+#include "source.h"
 #include "template.h"
 
 #define MAX_BODY_BYTES (2 * PB_MIB)
@@ -65,6 +70,7 @@ photo_free (gpointer p)
 {
   pb_photo_t *ph = p;
   g_free (ph->file);
+  g_clear_pointer (&ph->bytes, g_bytes_unref);
   g_free (ph->caption);
   g_free (ph->credit);
   g_free (ph);
@@ -141,6 +147,7 @@ pb_issue_free (pb_issue_t *issue)
   g_clear_pointer (&issue->templates, g_ptr_array_unref);
   g_clear_pointer (&issue->files, g_ptr_array_unref);
   g_clear_pointer (&issue->warnings, g_ptr_array_unref);
+  g_clear_pointer (&issue->inputs, g_array_unref);
   g_free (issue);
 }
 
@@ -164,15 +171,6 @@ has_dotdot (const char *path)
   return FALSE;
 }
 
-static gboolean
-path_inside (const char *dir, const char *path)
-{
-  gsize n = strlen (dir);
-  if (n == 1 && dir[0] == '/')
-    return TRUE;
-  return strncmp (dir, path, n) == 0 && path[n] == '/';
-}
-
 /* ---- The issue ---- */
 
 typedef struct {
@@ -194,7 +192,8 @@ typedef struct {
   pb_issue_t *issue;
   pb_json_doc_t *d;
   const char *datadir;
-  char *real_dir;          /* the issue folder, canonical; made when first needed */
+  const char *base_dir;    /* the issue's folder as given (issue->dir is it for messages) */
+  int dirfd;               /* the issue's folder, opened when first needed; -1 before */
   GHashTable *templates;   /* path → pb_template_t*, borrowed */
   GHashTable *page_first;  /* page number → its first JsonNode, borrowed */
   GHashTable *placed;      /* story id → TRUE, for guide entries */
@@ -219,11 +218,11 @@ path_error (const pb_json_obj_t *o, JsonNode *n, pb_error_code_t code, GError **
   return FALSE;
 }
 
-/* Files named in an issue must stay inside its folder, also through symbolic links: issues
- * come from many hands and must not pull in arbitrary files of the machine. */
+/* A file named in an issue: a relative path without "..", shown as the issue's folder joined
+ * with it (*path, g_free). */
 static gboolean
-resolve_file (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, char **out,
-              GError **error)
+check_rel (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, char **path,
+           GError **error)
 {
   const char *rel = json_node_get_string (n);
   if (!*rel)
@@ -234,24 +233,95 @@ resolve_file (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n,
   if (has_dotdot (rel))
     return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\" must not contain \"..\": \"%s\" "
                        "would leave the issue's folder", key, rel);
-  g_autofree char *path = join_path (l->issue->dir, rel);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": file \"%s\" not found", key, path);
-  if (!l->real_dir)
-    l->real_dir = realpath (l->issue->dir, NULL);
-  g_autofree char *real = realpath (path, NULL);
-  /* The folder itself ("." or "sub/..") is inside; it fails as not a regular file below. */
-  if (!l->real_dir || !real
-      || (strcmp (real, l->real_dir) != 0 && !path_inside (l->real_dir, real)))
-    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\": \"%s\" leads outside the "
-                       "issue's folder (through a symbolic link)", key, rel);
-  if (!g_file_test (real, G_FILE_TEST_IS_REGULAR))
-    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": \"%s\" is not a regular file", key,
-                       path);
-  if (g_access (real, R_OK) != 0)
-    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": cannot read \"%s\"", key, path);
-  *out = g_steal_pointer (&path);
+  *path = join_path (l->issue->dir, rel);
   return TRUE;
+}
+
+typedef enum {
+  INPUT_BODY,
+  INPUT_TEMPLATE,
+  INPUT_PHOTO
+} input_kind_t;
+
+/* The most bytes read of each kind of file. */
+static gsize
+input_limit (input_kind_t kind)
+{
+  return kind == INPUT_PHOTO ? PB_IMAGE_MAX_BYTES
+         : kind == INPUT_TEMPLATE ? PB_JSON_MAX_BYTES : MAX_BODY_BYTES;
+}
+
+static gboolean
+too_large (const pb_json_obj_t *o, JsonNode *n, input_kind_t kind, const char *path,
+           guint64 size, GError **error)
+{
+  pb_loc_t at = pb_json_node_loc (o->d, n);
+  gsize limit = input_limit (kind);
+  if (kind == INPUT_PHOTO)
+    pb_set_error_at (error, PB_ERROR_IMAGE, at, "%s: file of %" G_GUINT64_FORMAT " MiB is "
+                     "refused (at most %" G_GSIZE_FORMAT " MiB)", path, size / PB_MIB,
+                     limit / PB_MIB);
+  else
+    pb_set_error_at (error, PB_ERROR_INVALID, at, "%s%s: \"%s\" is larger than %" G_GSIZE_FORMAT
+                     " MiB", o->what, kind == INPUT_TEMPLATE ? ": template" : "", path,
+                     limit / PB_MIB);
+  return FALSE;
+}
+
+/* Why the file could not be opened, in the words of the issue's author. */
+static gboolean
+open_error (const pb_json_obj_t *o, JsonNode *n, const char *key, const char *path, int e,
+            GError **error)
+{
+  if (e == ENOENT || e == ENOTDIR)
+    return path_error (o, n, PB_ERROR_IO, error, "\"%s\": file \"%s\" not found", key, path);
+  if (e == EXDEV)
+    return path_error (o, n, PB_ERROR_INVALID, error, "\"%s\": \"%s\" leads outside the "
+                       "issue's folder (through a symbolic link)", key,
+                       json_node_get_string (n));
+  g_autofree char *why = g_strdup_printf ("\"%s\": cannot open \"%s\": %s", key, path,
+                                          g_strerror (e));
+  return path_error (o, n, PB_ERROR_IO, error, "%s%s", why, "");
+}
+
+/* Files named in an issue must stay inside its folder, also through symbolic links: issues
+ * come from many hands and must not pull in arbitrary files of the machine. Each is opened
+ * once, relative to the folder's descriptor and never through a link that leads out of it
+ * (pb_open_beneath), and read whole there: later stages use these bytes, so a file swapped
+ * for a link after the check is never read. Sets *path (shown in messages) and *data, *len
+ * (NUL-terminated, g_free). */
+static gboolean
+read_input (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n,
+            input_kind_t kind, char **path, char **data, gsize *len, GError **error)
+{
+  g_autofree char *shown = NULL;
+  if (!check_rel (l, o, key, n, &shown, error))
+    return FALSE;
+  if (l->dirfd < 0)
+    l->dirfd = open (l->base_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd = l->dirfd < 0 ? -1 : pb_open_beneath (l->dirfd, json_node_get_string (n));
+  if (fd < 0)
+    return open_error (o, n, key, shown, errno, error);
+  struct stat st;
+  gboolean ok = FALSE;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    path_error (o, n, PB_ERROR_IO, error, "\"%s\": \"%s\" is not a regular file", key, shown);
+  else if ((guint64) st.st_size > input_limit (kind))
+    too_large (o, n, kind, shown, st.st_size, error);
+  else if (!(ok = pb_read_fd (fd, st.st_size, data, len)))
+    {
+      g_autofree char *why = g_strdup_printf ("\"%s\": cannot read \"%s\": %s", key, shown,
+                                              g_strerror (errno));
+      path_error (o, n, PB_ERROR_IO, error, "%s%s", why, "");
+    }
+  if (ok)
+    {
+      pb_file_id_t id = { st.st_dev, st.st_ino };
+      g_array_append_val (l->issue->inputs, id);
+      *path = g_steal_pointer (&shown);
+    }
+  close (fd);
+  return ok;
 }
 
 static gboolean
@@ -267,11 +337,13 @@ valid_id (const char *s)
 
 /* A name is looked up in DATADIR/layouts; a value ending in .json is a file of the issue. */
 static gboolean
-template_path (loader_t *l, const pb_json_obj_t *o, JsonNode *n, char **path, GError **error)
+template_path (loader_t *l, const pb_json_obj_t *o, JsonNode *n, char **path, gboolean *in_issue,
+               GError **error)
 {
   const char *value = json_node_get_string (n);
-  if (g_str_has_suffix (value, ".json"))
-    return resolve_file (l, o, "template", n, path, error);
+  *in_issue = g_str_has_suffix (value, ".json");
+  if (*in_issue)
+    return check_rel (l, o, "template", n, path, error);
   if (!valid_id (value))
     {
       pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
@@ -288,6 +360,24 @@ template_path (loader_t *l, const pb_json_obj_t *o, JsonNode *n, char **path, GE
   return FALSE;
 }
 
+/* Reads and loads the template `path` names (from the issue's folder when `in_issue`). */
+static pb_template_t *
+load_template (loader_t *l, const pb_json_obj_t *o, JsonNode *n, const char *path,
+               gboolean in_issue, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s: template", o->what);
+  g_autofree char *buf = NULL, *shown = NULL;
+  gsize len;
+  pb_file_id_t id;
+  if (in_issue ? !read_input (l, o, "template", n, INPUT_TEMPLATE, &shown, &buf, &len, error)
+               : !pb_read_file (path, PB_JSON_MAX_BYTES, pb_json_node_loc (o->d, n), what, &buf,
+                                &len, &id, error))
+    return NULL;
+  if (!in_issue)
+    g_array_append_val (l->issue->inputs, id);
+  return pb_template_load_data (path, buf, len, l->issue->warnings, error);
+}
+
 /* Each distinct template file is loaded once; pages borrow it from the issue. */
 static gboolean
 get_template (loader_t *l, const pb_json_obj_t *o, gboolean required, const pb_template_t **out,
@@ -295,19 +385,18 @@ get_template (loader_t *l, const pb_json_obj_t *o, gboolean required, const pb_t
 {
   JsonNode *n = pb_json_member (o, "template");
   g_autofree char *path = NULL;
+  gboolean in_issue;
   *out = l->tmpl;
   if (!n)
     return required ? pb_json_missing (o, "template", error) : TRUE;
   if (!pb_json_is_string (n))
     return pb_json_wrong_type (o, "template", n, "a string", error);
-  if (!template_path (l, o, n, &path, error))
+  if (!template_path (l, o, n, &path, &in_issue, error))
     return FALSE;
   pb_template_t *t = g_hash_table_lookup (l->templates, path);
   if (!t)
     {
-      g_autofree char *what = g_strdup_printf ("%s: template", o->what);
-      t = pb_template_load_at (path, pb_json_node_loc (o->d, n), what, l->issue->warnings,
-                               error);
+      t = load_template (l, o, n, path, in_issue, error);
       if (!t)
         return FALSE;
       g_ptr_array_add (l->issue->templates, t);
@@ -351,8 +440,7 @@ read_body (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
     }
   g_autofree char *path = NULL, *buf = NULL;
   gsize len;
-  return resolve_file (l, o, "body_file", n, &path, error)
-         && pb_read_file (path, MAX_BODY_BYTES, at, o->what, &buf, &len, error)
+  return read_input (l, o, "body_file", n, INPUT_BODY, &path, &buf, &len, error)
          && pb_markdown_parse (buf, len, intern_file (l->issue, path), at, o->what, s->blocks,
                                error);
 }
@@ -400,8 +488,12 @@ read_photo (loader_t *l, const pb_json_obj_t *story, JsonNode *node, guint index
   if (!pb_json_is_string (file))
     return pb_json_wrong_type (&o, "file", file, "a string", error);
   ph->loc = pb_json_node_loc (o.d, file);
-  if (!resolve_file (l, &o, "file", file, &ph->file, error)
-      || !pb_json_get_string (&o, "caption", FALSE, &ph->caption, error)
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!read_input (l, &o, "file", file, INPUT_PHOTO, &ph->file, &data, &len, error))
+    return FALSE;
+  ph->bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  if (!pb_json_get_string (&o, "caption", FALSE, &ph->caption, error)
       || !pb_json_get_string (&o, "credit", FALSE, &ph->credit, error)
       || !get_focus (&o, ph, error))
     return FALSE;
@@ -938,8 +1030,8 @@ static pb_issue_t *
 issue_new (const char *name, const char *base_dir)
 {
   pb_issue_t *issue = g_new0 (pb_issue_t, 1);
-  issue->path = g_strdup (name ? name : "<data>");
-  issue->dir = g_strdup (base_dir ? base_dir : ".");
+  issue->path = pb_path_display (name ? name : "<data>");
+  issue->dir = pb_path_display (base_dir ? base_dir : ".");
   issue->masthead_lines = g_ptr_array_new_with_free_func (g_free);
   issue->stories = g_ptr_array_new_with_free_func (story_free);
   issue->story_by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -947,6 +1039,7 @@ issue_new (const char *name, const char *base_dir)
   issue->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_template_free);
   issue->files = g_ptr_array_new_with_free_func (g_free);
   issue->warnings = g_ptr_array_new_with_free_func (g_free);
+  issue->inputs = g_array_new (FALSE, FALSE, sizeof (pb_file_id_t));
   return issue;
 }
 
@@ -973,6 +1066,8 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
     .issue = issue,
     .d = &d,
     .datadir = datadir,
+    .base_dir = base_dir ? base_dir : ".",
+    .dirfd = -1,
     .templates = g_hash_table_new (g_str_hash, g_str_equal),
     .page_first = g_hash_table_new (NULL, NULL),
     .placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
@@ -981,7 +1076,8 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
   gboolean ok = pb_json_doc_parse (&d, file, text, len, issue->warnings, error)
                 && read_issue (&l, error);
   pb_json_doc_clear (&d);
-  free (l.real_dir);
+  if (l.dirfd >= 0)
+    close (l.dirfd);
   g_hash_table_unref (l.templates);
   g_hash_table_unref (l.page_first);
   g_hash_table_unref (l.placed);
@@ -995,11 +1091,15 @@ pb_issue_t *
 pb_issue_load_file (const char *path, const char *datadir, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
-  g_autofree char *buf = NULL;
+  g_autofree char *buf = NULL, *shown = pb_path_display (path);
   gsize len;
-  if (!pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (path), NULL, &buf, &len, error))
+  pb_file_id_t id;
+  if (!pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (shown), NULL, &buf, &len, &id, error))
     return NULL;
   g_autofree char *dir = g_path_get_dirname (path);
-  return pb_issue_load_data (buf, len, path, dir, datadir, error);
+  pb_issue_t *issue = pb_issue_load_data (buf, len, path, dir, datadir, error);
+  if (issue)
+    g_array_prepend_val (issue->inputs, id);
+  return issue;
 }
 

@@ -280,6 +280,10 @@ md_append (md_t *m, const char *s, gsize n)
 {
   int start = m->text->len;
   g_string_append_len (m->text, s, n);
+  /* A tab inside a paragraph is white space like a space (fonts have no glyph for it). */
+  for (gsize i = start; i < m->text->len; i++)
+    if (m->text->str[i] == '\t')
+      m->text->str[i] = ' ';
   unsigned flags = (m->strong ? PB_SPAN_BOLD : 0) | (m->emph ? PB_SPAN_EMPH : 0);
   if (!flags || n == 0)
     return;
@@ -399,7 +403,7 @@ pb_markdown_parse (const char *text, gsize len, const char *file, pb_loc_t inlin
 {
   pb_src_t src;
   pb_strip_bom (&text, &len);
-  pb_src_init (&src, file ? file : inline_at.file, text, len);
+  pb_src_init_cr (&src, file ? file : inline_at.file, text, len);
   if (file && !pb_src_check_utf8 (&src, error))
     {
       pb_src_clear (&src);

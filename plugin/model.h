@@ -12,6 +12,11 @@ typedef struct {
   int line, col;
 } pb_loc_t;
 
+/* A file's identity (st_dev, st_ino): outputs are compared with the inputs by it. */
+typedef struct {
+  guint64 dev, ino;
+} pb_file_id_t;
+
 typedef enum {
   PB_ALIGN_JUSTIFY,
   PB_ALIGN_LEFT,
@@ -114,6 +119,7 @@ pb_loc_t pb_block_loc_at (const pb_block_t *block, int offset);
 
 typedef struct {
   char *file;            /* resolved path */
+  GBytes *bytes;         /* the file as read when the issue was loaded */
   char *caption;
   char *credit;          /* NULL when none */
   pb_loc_t loc;
@@ -195,6 +201,8 @@ typedef struct {
   GPtrArray *templates;  /* of pb_template_t*, owned */
   GPtrArray *files;      /* of char*: every file name a pb_loc_t points at */
   GPtrArray *warnings;   /* of char*: "file:line:col: message" */
+  GArray *inputs;        /* of pb_file_id_t: every file read (issue, templates, bodies,
+                          * photos), which outputs must not replace */
 } pb_issue_t;
 
 #define PB_ERROR (pb_error_quark ())

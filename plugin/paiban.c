@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <paiban/paiban.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include "config.h"
 #include "dump.h"
@@ -10,6 +11,8 @@
 #include "inspect.h"
 #include "layout.h"
 #include "model.h"
+#include "outfile.h"
+#include "source.h"
 #include "paint.h"
 #include "prepress.h"
 #include "report.h"
@@ -35,6 +38,10 @@ struct paiban_job {
   gboolean printed;         /* a print PDF was written: `stats` holds its figures */
   pb_prepress_stats_t stats;
   char *dump;               /* the last job_layout_dump */
+  gboolean stage;           /* option "stage": written files wait for job_commit */
+  GPtrArray *staged;        /* of pb_outfile_t*: finished outputs without their names */
+  pb_outfile_t *report_file; /* job_write_report's, filled when it is named */
+  GArray *inputs;           /* pb_file_id_t of the issue file, known even when it fails */
 };
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
@@ -143,6 +150,8 @@ job_create (void)
   job->datadir = default_datadir ();
   job->strict_underset = -1;
   job->notes = g_ptr_array_new_with_free_func (g_free);
+  job->staged = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  job->inputs = g_array_new (FALSE, FALSE, sizeof (pb_file_id_t));
   return job;
 }
 
@@ -170,6 +179,9 @@ job_destroy (paiban_job_t *job)
   g_free (job->output_profile);
   g_free (job->stats.profile_name);
   g_ptr_array_free (job->notes, TRUE);
+  g_ptr_array_unref (job->staged); /* never named: discarded */
+  g_clear_pointer (&job->report_file, pb_outfile_discard);
+  g_array_unref (job->inputs);
   g_free (job);
 }
 
@@ -190,6 +202,21 @@ set_strict_underset (paiban_job_t *job, const char *value)
                                   "\"off\"", value));
   job->strict_underset = (int) v;
   return PAIBAN_STATUS_SUCCESS;
+}
+
+/* Seconds since 1970 as SOURCE_DATE_EPOCH gives them: digits only, up to the year 9999 (as far
+ * as PDF dates go). */
+#define MAX_EPOCH G_GINT64_CONSTANT (253402300799)
+
+static gboolean
+parse_epoch (const char *value, gint64 *epoch)
+{
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (value, &end, 10);
+  if (!g_ascii_isdigit (*value) || *end || v < 0 || v > MAX_EPOCH)
+    return FALSE;
+  *epoch = v;
+  return TRUE;
 }
 
 static paiban_status_t
@@ -213,6 +240,8 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
     return set_strict_underset (job, value);
   else if (strcmp (key, "proof") == 0)
     job->proof = strcmp (value, "0") != 0;
+  else if (strcmp (key, "stage") == 0)
+    job->stage = strcmp (value, "0") != 0;
   else if (strcmp (key, "output-profile") == 0)
     {
       if (!*value)
@@ -222,12 +251,9 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
     }
   else if (strcmp (key, "source-date-epoch") == 0)
     {
-      char *end = NULL;
-      gint64 v = g_ascii_strtoll (value, &end, 10);
-      if (!*value || *end || v < 0)
+      if (!parse_epoch (value, &job->epoch))
         return fail (job, PAIBAN_STATUS_USAGE,
                      g_strdup_printf ("source-date-epoch: \"%s\" is not a number of seconds", value));
-      job->epoch = v;
       job->epoch_set = TRUE;
     }
   else
@@ -266,6 +292,10 @@ job_load_file (paiban_job_t *job, const char *path)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue file given"));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
+  /* Known before it is read: no output may replace the issue file, even one that fails. */
+  struct stat st;
+  if (stat (path, &st) == 0)
+    g_array_append_val (job->inputs, ((pb_file_id_t) { st.st_dev, st.st_ino }));
   pb_issue_t *issue = pb_issue_load_file (path, job->datadir, &error);
   return loaded (job, issue, error, start);
 }
@@ -355,6 +385,58 @@ job_layout (paiban_job_t *job)
   return check_underset (job);
 }
 
+/* The PDF dates: the option, else $SOURCE_DATE_EPOCH, else the issue date (so that output
+ * depends on the inputs alone). */
+static paiban_status_t
+pdf_epoch (paiban_job_t *job, gint64 *epoch)
+{
+  const char *env = g_getenv ("SOURCE_DATE_EPOCH");
+  g_autoptr (GDateTime) dt = NULL;
+  int y, m, d;
+  *epoch = job->epoch;
+  if (job->epoch_set)
+    return PAIBAN_STATUS_SUCCESS;
+  if (env && *env)
+    {
+      if (!parse_epoch (env, epoch))
+        {
+          g_autofree char *shown = pb_path_display (env);
+          return fail (job, PAIBAN_STATUS_USAGE,
+                       g_strdup_printf ("SOURCE_DATE_EPOCH: \"%s\" is not a number of seconds "
+                                        "since 1970", shown));
+        }
+    }
+  else if (sscanf (job->issue->date, "%d-%d-%d", &y, &m, &d) == 3
+           && (dt = g_date_time_new_utc (y, m, d, 0, 0, 0)))
+    *epoch = g_date_time_to_unix (dt);
+  return PAIBAN_STATUS_SUCCESS;
+}
+
+/* Outputs never replace the files the issue is made of (the issue file is known even when it
+ * failed to load). */
+static gboolean
+check_inputs (const paiban_job_t *job, const GPtrArray *files, GError **error)
+{
+  return pb_outfile_check_targets (files, job->issue ? job->issue->inputs : NULL, error)
+         && pb_outfile_check_targets (files, job->inputs, error);
+}
+
+/* The files a write made: named now, or with option "stage" kept for job_commit. */
+static paiban_status_t
+deliver (paiban_job_t *job, GPtrArray *made)
+{
+  GError *error = NULL;
+  if (job->stage)
+    {
+      while (made->len)
+        g_ptr_array_add (job->staged, g_ptr_array_steal_index (made, 0));
+      return PAIBAN_STATUS_SUCCESS;
+    }
+  if (!check_inputs (job, made, &error) || !pb_outfile_commit_all (made, &error))
+    return fail_with (job, error);
+  return PAIBAN_STATUS_SUCCESS;
+}
+
 static paiban_status_t
 job_write_pdf (paiban_job_t *job, const char *path)
 {
@@ -364,27 +446,22 @@ job_write_pdf (paiban_job_t *job, const char *path)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("lay the issue out before writing it"));
   gint64 start = g_get_monotonic_time ();
   g_autofree char *title = g_strdup_printf ("%s %s", job->issue->paper, job->issue->date);
-  pb_pdf_info_t info = { title, job->issue->paper, job->epoch };
-  if (!job->epoch_set)
-    {
-      /* Without SOURCE_DATE_EPOCH the issue date stands for the creation date, so output
-       * depends on the inputs alone. */
-      const char *env = g_getenv ("SOURCE_DATE_EPOCH");
-      g_autoptr (GDateTime) dt = NULL;
-      int y, m, d;
-      if (env && *env)
-        info.epoch = g_ascii_strtoll (env, NULL, 10);
-      else if (sscanf (job->issue->date, "%d-%d-%d", &y, &m, &d) == 3
-               && (dt = g_date_time_new_utc (y, m, d, 0, 0, 0)))
-        info.epoch = g_date_time_to_unix (dt);
-    }
+  pb_pdf_info_t info = { title, job->issue->paper, 0 };
+  if (pdf_epoch (job, &info.epoch))
+    return job->status;
   pb_prepress_stats_t stats = { 0 };
   pb_pdf_options_t options = { job->proof, job->output_profile, NULL, &stats };
   GError *error = NULL;
-  if (!pb_paint_pdf_with (job->layout, &info, &options, path, &error))
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  if (!pb_paint_pdf_stage (job->layout, &info, &options, path, made, &error))
     {
-      g_free (stats.profile_name); /* the post-process may have run before the rename failed */
+      g_free (stats.profile_name); /* the post-process may have run before a write failed */
       return fail_with (job, error);
+    }
+  if (deliver (job, made))
+    {
+      g_free (stats.profile_name);
+      return job->status;
     }
   double seconds = seconds_since (start);
   if (job->proof)
@@ -405,14 +482,20 @@ job_write_png (paiban_job_t *job, const char *dir, double dpi)
 {
   if (blocked (job))
     return blocked (job);
-  if (!job->layout || !dir || dpi < PB_PNG_MIN_DPI || dpi > PB_PNG_MAX_DPI)
+  if (!job->layout || !dir)
+    return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("lay the issue out before writing it"));
+  /* Written so that NaN fails too. */
+  if (!(dpi >= PB_PNG_MIN_DPI && dpi <= PB_PNG_MAX_DPI))
     return fail (job, PAIBAN_STATUS_USAGE,
-                 g_strdup_printf ("lay the issue out first; the resolution must be %d–%d dpi",
-                                  PB_PNG_MIN_DPI, PB_PNG_MAX_DPI));
+                 g_strdup_printf ("the resolution of PNG proofs must be %d to %d dpi, not %g",
+                                  PB_PNG_MIN_DPI, PB_PNG_MAX_DPI, dpi));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  if (!pb_paint_png_proof (job->layout, dir, dpi, job->proof, &error))
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  if (!pb_paint_png_stage (job->layout, dir, dpi, job->proof, made, &error))
     return fail_with (job, error);
+  if (deliver (job, made))
+    return job->status;
   job->timings.png = seconds_since (start);
   return PAIBAN_STATUS_SUCCESS;
 }
@@ -498,6 +581,130 @@ job_layout_dump (paiban_job_t *job, unsigned flags)
   return job->dump;
 }
 
+/* The first error wins: a failure of the report's own file is the job's error only when it
+ * has none. */
+static void
+note_failure (paiban_job_t *job, GError *error)
+{
+  if (job->status == PAIBAN_STATUS_SUCCESS)
+    fail_with (job, error);
+  else
+    g_error_free (error);
+}
+
+/* The report of the job as it stands, into the report's file (not named yet). */
+static gboolean
+fill_report (paiban_job_t *job, GError **error)
+{
+  const char *text = job_report (job);
+  return pb_outfile_rewind (job->report_file, error)
+         && pb_outfile_write (job->report_file, text, strlen (text), error)
+         && pb_outfile_finish (job->report_file, error);
+}
+
+/* Names the report's file after checking its target; `filled`: it holds the report of the
+ * job as it is now, else it is written first. */
+static void
+commit_report (paiban_job_t *job, gboolean filled)
+{
+  if (!job->report_file)
+    return;
+  GError *error = NULL;
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+  g_ptr_array_add (one, job->report_file);
+  if (!check_inputs (job, one, &error) || (!filled && !fill_report (job, &error))
+      || !pb_outfile_commit (job->report_file, &error))
+    note_failure (job, error);
+  g_clear_pointer (&job->report_file, pb_outfile_discard);
+}
+
+static paiban_status_t
+job_write_report (paiban_job_t *job, const char *path)
+{
+  if (!job)
+    return PAIBAN_STATUS_USAGE;
+  if (!path)
+    {
+      if (job->status == PAIBAN_STATUS_SUCCESS)
+        fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no report file given"));
+      return job->status;
+    }
+  GError *error = NULL;
+  pb_outfile_t *out = g_new (pb_outfile_t, 1);
+  if (!pb_outfile_open (out, path, "cannot write the report", &error))
+    {
+      g_free (out);
+      note_failure (job, error);
+      return job->status;
+    }
+  g_clear_pointer (&job->report_file, pb_outfile_discard);
+  job->report_file = out;
+  if (!job->stage)
+    commit_report (job, FALSE);
+  return job->status;
+}
+
+static paiban_status_t
+job_write_layout_dump (paiban_job_t *job, const char *path, unsigned flags)
+{
+  if (blocked (job))
+    return blocked (job);
+  if (!path)
+    return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no file given for the layout dump"));
+  const char *text = job_layout_dump (job, flags);
+  if (!text)
+    return job->status;
+  GError *error = NULL;
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  pb_outfile_t *out = g_new (pb_outfile_t, 1);
+  if (!pb_outfile_open (out, path, "cannot write the layout", &error))
+    {
+      g_free (out);
+      return fail_with (job, error);
+    }
+  g_ptr_array_add (made, out);
+  if (!pb_outfile_write (out, text, strlen (text), &error) || !pb_outfile_finish (out, &error))
+    return fail_with (job, error);
+  return deliver (job, made);
+}
+
+/* Everything staged is named when the job has not failed, after its targets are checked;
+ * else nothing is. The report is written either way: it tells what happened. It was filled
+ * before the others are named, so that a full disk cannot fail it after them. */
+static paiban_status_t
+job_commit (paiban_job_t *job)
+{
+  if (!job)
+    return PAIBAN_STATUS_USAGE;
+  GError *error = NULL;
+  gboolean filled = FALSE;
+  if (job->status == PAIBAN_STATUS_SUCCESS)
+    {
+      g_autoptr (GPtrArray) all = g_ptr_array_new ();
+      for (guint i = 0; i < job->staged->len; i++)
+        g_ptr_array_add (all, job->staged->pdata[i]);
+      if (job->report_file)
+        g_ptr_array_add (all, job->report_file);
+      if (!check_inputs (job, all, &error))
+        {
+          /* The report may be the output in the wrong place: it goes too. */
+          fail_with (job, error);
+          g_clear_pointer (&job->report_file, pb_outfile_discard);
+        }
+      else if ((job->report_file && !(filled = fill_report (job, &error)))
+               || !pb_outfile_commit_all (job->staged, &error))
+        fail_with (job, error);
+    }
+  g_ptr_array_set_size (job->staged, 0); /* what is left is discarded */
+  if (job->status != PAIBAN_STATUS_SUCCESS)
+    {
+      job->printed = FALSE;
+      filled = FALSE;
+    }
+  commit_report (job, filled);
+  return job->status;
+}
+
 static const char *const input_types[] = { "application/vnd.paiban.issue+json", NULL };
 static const char *const output_types[] = { "application/pdf", "image/png",
                                             "application/vnd.paiban.report+json", NULL };
@@ -524,6 +731,9 @@ static const paiban_plugin_v1_t plugin = {
   job_warning_count,
   job_warning,
   job_layout_dump,
+  job_write_report,
+  job_write_layout_dump,
+  job_commit,
 };
 
 PB_EXPORT const paiban_plugin_v1_t *

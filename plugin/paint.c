@@ -14,6 +14,7 @@
 #include "image.h"
 #include "inspect.h"
 #include "outfile.h"
+#include "source.h"
 
 /* A layout of no pages still makes a PDF of one blank page: A4, in points. */
 #define EMPTY_PAGE_W 595
@@ -508,18 +509,52 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
 
 /* Cairo's output: a buffered stream on the temporary file, and a digest of the bytes (the
  * print file's XMP document id). */
+#define SINK_BUFFER (64 * 1024)
 typedef struct {
-  FILE *file;
-  GChecksum *sum;
+  pb_outfile_t *out;
+  GChecksum *sum;           /* NULL: no digest */
+  GByteArray *buf;
+  GError *error;            /* the first write error */
 } sink_t;
 
+static void
+sink_flush (sink_t *sink)
+{
+  if (!sink->error && sink->buf->len)
+    pb_outfile_write (sink->out, sink->buf->data, sink->buf->len, &sink->error);
+  g_byte_array_set_size (sink->buf, 0);
+}
+
+/* cairo 1.16 does not pass a stream's write error on to the surface: the sink keeps it. */
 static cairo_status_t
 write_file (void *closure, const unsigned char *data, unsigned int length)
 {
   sink_t *sink = closure;
-  g_checksum_update (sink->sum, data, length);
-  return fwrite (data, 1, length, sink->file) == length ? CAIRO_STATUS_SUCCESS
-                                                        : CAIRO_STATUS_WRITE_ERROR;
+  if (sink->sum)
+    g_checksum_update (sink->sum, data, length);
+  g_byte_array_append (sink->buf, data, length);
+  if (sink->buf->len >= SINK_BUFFER)
+    sink_flush (sink);
+  return sink->error ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* The rest of the buffer written; the first failure, a write's or else Cairo's `status`. */
+static gboolean
+sink_close (sink_t *sink, cairo_status_t status, GError **error)
+{
+  sink_flush (sink);
+  g_byte_array_unref (sink->buf);
+  if (sink->error)
+    {
+      g_propagate_error (error, sink->error);
+      return FALSE;
+    }
+  if (status == CAIRO_STATUS_SUCCESS)
+    return TRUE;
+  g_autofree char *shown = pb_path_display (sink->out->path);
+  g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s: %s", shown, sink->out->what,
+               cairo_status_to_string (status));
+  return FALSE;
 }
 
 static void
@@ -648,34 +683,15 @@ write_cairo (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     return FALSE;
-  /* A duplicate descriptor for stdio, so that closing the stream keeps the file open. */
-  int fd = dup (out->fd);
-  sink_t sink = { fd >= 0 ? fdopen (fd, "wb") : NULL, g_checksum_new (G_CHECKSUM_SHA256) };
-  cairo_status_t status = CAIRO_STATUS_WRITE_ERROR;
-  int e = EBADF;
-  if (sink.file)
-    {
-      status = cairo_pdf (layout, info, opt, &sink, fonts);
-      gboolean flushed = fflush (sink.file) == 0;
-      e = errno;
-      flushed = (fclose (sink.file) == 0) && flushed;
-      if (!flushed && status == CAIRO_STATUS_SUCCESS)
-        status = CAIRO_STATUS_WRITE_ERROR;
-    }
-  else if (fd >= 0)
-    close (fd);
+  sink_t sink = { out, g_checksum_new (G_CHECKSUM_SHA256), g_byte_array_sized_new (SINK_BUFFER),
+                  NULL };
+  cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts);
   pb_embed_free (fonts);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot write the PDF: %s", path,
-                   status == CAIRO_STATUS_WRITE_ERROR ? g_strerror (e)
-                                                      : cairo_status_to_string (status));
-      g_checksum_free (sink.sum);
-      return FALSE;
-    }
-  *digest = g_strdup (g_checksum_get_string (sink.sum));
+  gboolean ok = sink_close (&sink, status, error);
+  if (ok)
+    *digest = g_strdup (g_checksum_get_string (sink.sum));
   g_checksum_free (sink.sum);
-  return TRUE;
+  return ok;
 }
 
 static void
@@ -690,50 +706,69 @@ print_pages (const pb_layout_t *layout, GArray *pages)
     }
 }
 
-/* Cairo's file is post-processed into a second temporary file, which alone gets the name. */
+/* Cairo's file is post-processed into a second temporary file, which alone is staged. */
 static gboolean
 post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-              pb_outfile_t *raw, const char *digest, const char *path, GError **error)
+              pb_outfile_t *raw, const char *digest, GPtrArray *staged, GError **error)
 {
-  pb_outfile_t final;
-  if (!pb_outfile_open (&final, path, error))
-    return FALSE;
+  pb_outfile_t *final = g_new (pb_outfile_t, 1);
+  if (!pb_outfile_open (final, raw->path, "cannot write the PDF", error))
+    {
+      g_free (final);
+      return FALSE;
+    }
   g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (pb_print_page_t));
   print_pages (layout, pages);
   pb_prepress_t pp = { info->title, info->author, info->epoch,
                        opt->cmyk_profile ? opt->cmyk_profile : PAIBAN_CMYK_PROFILE,
                        opt->rgb_profile ? opt->rgb_profile : PAIBAN_RGB_PROFILE,
                        digest, (const pb_print_page_t *) pages->data, pages->len };
-  g_autofree char *in = pb_outfile_name (raw), *out = pb_outfile_name (&final);
+  g_autofree char *in = pb_outfile_name (raw);
   gint64 start = g_get_monotonic_time ();
-  if (!pb_prepress_pdf (in, out, path, &pp, opt->stats, error))
+  if (!pb_prepress_pdf (in, final, &pp, opt->stats, error) || !pb_outfile_finish (final, error))
     {
-      pb_outfile_abort (&final);
+      pb_outfile_discard (final);
       return FALSE;
     }
   if (opt->stats)
     opt->stats->seconds = (g_get_monotonic_time () - start) / 1e6;
-  pb_outfile_abort (raw);
-  return pb_outfile_commit (&final, "cannot write the PDF", error);
+  g_ptr_array_add (staged, final);
+  return TRUE;
+}
+
+gboolean
+pb_paint_pdf_stage (const pb_layout_t *layout, const pb_pdf_info_t *info,
+                    const pb_pdf_options_t *options, const char *path, GPtrArray *staged,
+                    GError **error)
+{
+  static const pb_pdf_options_t print = { 0 };
+  const pb_pdf_options_t *opt = options ? options : &print;
+  pb_outfile_t *raw = g_new (pb_outfile_t, 1);
+  if (!pb_outfile_open (raw, path, "cannot write the PDF", error))
+    {
+      g_free (raw);
+      return FALSE;
+    }
+  g_autofree char *digest = NULL;
+  gboolean ok = write_cairo (layout, info, opt, raw, path, &digest, error);
+  if (ok && opt->proof && pb_outfile_finish (raw, error))
+    {
+      g_ptr_array_add (staged, raw);
+      return TRUE;
+    }
+  if (ok && !opt->proof)
+    ok = post_process (layout, info, opt, raw, digest, staged, error);
+  pb_outfile_discard (raw);
+  return ok && !opt->proof;
 }
 
 gboolean
 pb_paint_pdf_with (const pb_layout_t *layout, const pb_pdf_info_t *info,
                    const pb_pdf_options_t *options, const char *path, GError **error)
 {
-  static const pb_pdf_options_t print = { 0 };
-  const pb_pdf_options_t *opt = options ? options : &print;
-  pb_outfile_t raw;
-  if (!pb_outfile_open (&raw, path, error))
-    return FALSE;
-  g_autofree char *digest = NULL;
-  gboolean ok = write_cairo (layout, info, opt, &raw, path, &digest, error);
-  if (ok && opt->proof)
-    return pb_outfile_commit (&raw, "cannot write the PDF", error);
-  if (ok)
-    ok = post_process (layout, info, opt, &raw, digest, path, error);
-  pb_outfile_abort (&raw);
-  return ok;
+  g_autoptr (GPtrArray) staged = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  return pb_paint_pdf_stage (layout, info, options, path, staged, error)
+         && pb_outfile_commit_all (staged, error);
 }
 
 gboolean
@@ -743,11 +778,10 @@ pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const char *
   return pb_paint_pdf_with (layout, info, NULL, path, error);
 }
 
-gboolean
-pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboolean proof,
-                    GError **error)
+/* Every page is checked before any is drawn: a proof is not left half replaced. */
+static gboolean
+png_sizes_ok (const pb_layout_t *layout, const char *dir, double dpi, GError **error)
 {
-  /* Every page is checked before any is drawn: a proof is not left half replaced. */
   for (guint i = 0; i < layout->pages->len; i++)
     {
       const pb_page_layout_t *page = layout->pages->pdata[i];
@@ -755,16 +789,73 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
       double h = ceil (page->height * dpi / PB_PT_PER_INCH);
       if (w > PB_PNG_MAX_SIDE || h > PB_PNG_MAX_SIDE || w * h > PB_PNG_MAX_PIXELS)
         {
+          g_autofree char *shown = pb_path_display (dir);
           g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT,
                        "%s: page %d at %g dpi would be %.0f × %.0f pixels, more than a PNG proof "
                        "may have (%d per side, %d pixels): lower the resolution",
-                       dir, page->number, dpi, w, h, PB_PNG_MAX_SIDE, PB_PNG_MAX_PIXELS);
+                       shown, page->number, dpi, w, h, PB_PNG_MAX_SIDE, PB_PNG_MAX_PIXELS);
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* The page drawn at `scale` into a new temporary file beside `path`, finished and staged. */
+static gboolean
+stage_png (cairo_surface_t *surface, const char *path, GPtrArray *staged, GError **error)
+{
+  pb_outfile_t *out = g_new (pb_outfile_t, 1);
+  if (!pb_outfile_open (out, path, "cannot write the PNG", error))
+    {
+      g_free (out);
+      return FALSE;
+    }
+  sink_t sink = { out, NULL, g_byte_array_sized_new (SINK_BUFFER), NULL };
+  cairo_status_t status = cairo_surface_write_to_png_stream (surface, write_file, &sink);
+  if (!sink_close (&sink, status, error) || !pb_outfile_finish (out, error))
+    {
+      pb_outfile_discard (out);
+      return FALSE;
+    }
+  g_ptr_array_add (staged, out);
+  return TRUE;
+}
+
+static gboolean
+draw_png (const pb_layout_t *layout, guint i, pb_embed_t *fonts, paint_mode_t *mode,
+          const char *dir, double dpi, GPtrArray *staged, GError **error)
+{
+  const pb_page_layout_t *page = layout->pages->pdata[i];
+  for (guint k = 0; k < page->images->len; k++)
+    if (!pb_image_pixels (((pb_image_t *) page->images->pdata[k])->surface, error))
+      return FALSE;
+  double scale = dpi / PB_PT_PER_INCH;
+  cairo_surface_t *surface = cairo_image_surface_create (
+      CAIRO_FORMAT_RGB24, (int) ceil (page->width * scale), (int) ceil (page->height * scale));
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  paint_page_with (cr, layout, i, fonts, mode);
+  cairo_destroy (cr);
+  g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  gboolean ok = stage_png (surface, path, staged, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}
+
+gboolean
+pb_paint_png_stage (const pb_layout_t *layout, const char *dir, double dpi, gboolean proof,
+                    GPtrArray *staged, GError **error)
+{
+  if (!png_sizes_ok (layout, dir, dpi, error))
+    return FALSE;
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", dir, g_strerror (errno));
+      int e = errno;
+      g_autofree char *shown = pb_path_display (dir);
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", shown, g_strerror (e));
       return FALSE;
     }
   pb_embed_t *fonts = pb_embed_new (layout, error);
@@ -772,40 +863,21 @@ pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboo
     return FALSE;
   paint_mode_t mode;
   mode_init (&mode, layout, proof);
-  double scale = dpi / PB_PT_PER_INCH;
   gboolean ok = TRUE;
   for (guint i = 0; i < layout->pages->len && ok; i++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[i];
-      for (guint k = 0; k < page->images->len && ok; k++)
-        ok = pb_image_pixels (((pb_image_t *) page->images->pdata[k])->surface, error);
-      if (!ok)
-        break;
-      cairo_surface_t *surface = cairo_image_surface_create (
-          CAIRO_FORMAT_RGB24, (int) ceil (page->width * scale), (int) ceil (page->height * scale));
-      cairo_t *cr = cairo_create (surface);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_scale (cr, scale, scale);
-      paint_page_with (cr, layout, i, fonts, &mode);
-      cairo_destroy (cr);
-      g_autofree char *name = g_strdup_printf ("page-%02d.png", page->number);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-      cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
-      cairo_surface_destroy (surface);
-      if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-        {
-          g_unlink (tmp);
-          g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot write: %s", path,
-                       status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                      : g_strerror (errno));
-          ok = FALSE;
-        }
-    }
+    ok = draw_png (layout, i, fonts, &mode, dir, dpi, staged, error);
   mode_clear (&mode);
   pb_embed_free (fonts);
   return ok;
+}
+
+gboolean
+pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi, gboolean proof,
+                    GError **error)
+{
+  g_autoptr (GPtrArray) staged = g_ptr_array_new_with_free_func (pb_outfile_discard);
+  return pb_paint_png_stage (layout, dir, dpi, proof, staged, error)
+         && pb_outfile_commit_all (staged, error);
 }
 
 gboolean

@@ -42,6 +42,12 @@ gboolean pb_paint_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, con
 /* The same with options (NULL: the print PDF). */
 gboolean pb_paint_pdf_with (const pb_layout_t *layout, const pb_pdf_info_t *info,
                             const pb_pdf_options_t *options, const char *path, GError **error);
+/* The same, but the finished file (on disk, checked, still without its name) is added to
+ * `staged`, an array of pb_outfile_t* freed with pb_outfile_discard, for the caller to commit
+ * with the other outputs of a run (pb_outfile_commit_all) or discard. */
+gboolean pb_paint_pdf_stage (const pb_layout_t *layout, const pb_pdf_info_t *info,
+                             const pb_pdf_options_t *options, const char *path,
+                             GPtrArray *staged, GError **error);
 
 /* Largest PNG proof page. A page is drawn into one Cairo image surface, 4 bytes a pixel in
  * memory, as a photo is decoded into one: the same bounds keep both to the same memory. */
@@ -57,3 +63,6 @@ gboolean pb_paint_png (const pb_layout_t *layout, const char *dir, double dpi, G
 /* The same, with the proof overlay when `proof` is TRUE. */
 gboolean pb_paint_png_proof (const pb_layout_t *layout, const char *dir, double dpi,
                              gboolean proof, GError **error);
+/* The same, each page's file staged as pb_paint_pdf_stage does (DIR is created now). */
+gboolean pb_paint_png_stage (const pb_layout_t *layout, const char *dir, double dpi,
+                             gboolean proof, GPtrArray *staged, GError **error);

@@ -35,9 +35,13 @@ pb_parallel_for (int n, int min_per_thread, void (*fn) (int i, gpointer data), g
   /* Starting a thread costs more than a small piece of work. */
   int threads = MIN (pb_threads (), n / MAX (1, min_per_thread));
   GThread *helpers[MAX_THREADS];
-  for (int t = 1; t < threads; t++)
-    helpers[t] = g_thread_new ("paiban-worker", worker, &w);
+  int started = 1;
+  /* A thread that cannot be had (a process or memory limit) is not an error: the work is
+   * shared by those there are, the caller's at least. */
+  while (started < threads
+         && (helpers[started] = g_thread_try_new ("paiban-worker", worker, &w, NULL)))
+    started++;
   worker (&w);
-  for (int t = 1; t < threads; t++)
+  for (int t = 1; t < started; t++)
     g_thread_join (helpers[t]);
 }

@@ -8,6 +8,7 @@
 int pb_threads (void);
 
 /* Calls fn (i, data) for every i in [0, n), spread over up to pb_threads () threads (the
- * caller's included); returns when all are done. fn must be safe to run concurrently. */
+ * caller's included; fewer when no more can be created, down to the caller's alone); returns
+ * when all are done. fn must be safe to run concurrently. */
 void pb_parallel_for (int n, int min_per_thread, void (*fn) (int i, gpointer data),
                       gpointer data);

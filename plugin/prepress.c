@@ -8,13 +8,14 @@
 #include <zlib.h>
 #include "config.h"
 #include "content-filter.h"
+#include "source.h"
 
 /* ---- geometry ---- */
 
 double
 pb_print_margin (const pb_template_t *t)
 {
-  return MAX (PB_MARK_OFFSET, t->bleed) + PB_MARK_LENGTH + PB_MARK_SLUG;
+  return PB_PRINT_MARGIN (t->bleed);
 }
 
 /* ---- ICC profiles ---- */
@@ -74,7 +75,6 @@ read_profile (const char *path, const char *space, gboolean output, char **descr
 {
   char *data = NULL;
   gsize len = 0;
-  GError *io = NULL;
   if (!path || !*path)
     {
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "no %s ICC profile is configured for "
@@ -82,18 +82,17 @@ read_profile (const char *path, const char *space, gboolean output, char **descr
                    "\"output-profile\" option)", strcmp (space, "CMYK") == 0 ? "CMYK" : "RGB");
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &len, &io))
-    {
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s", path, io->message);
-      g_error_free (io);
-      return NULL;
-    }
+  /* A regular file of bounded size, opened without blocking: never a FIFO or a device. */
+  g_autofree char *shown = pb_path_display (path);
+  if (!pb_read_file (path, PB_ICC_MAX_BYTES, pb_file_loc (shown), NULL, &data, &len, NULL,
+                     error))
+    return NULL;
   const guchar *d = (const guchar *) data;
   if (len < ICC_TAGS_AT || be32 (d) != len || memcmp (d + ICC_SIGNATURE_AT, "acsp", 4) != 0
       || memcmp (d + ICC_SPACE_AT, space, 4) != 0
       || (output && memcmp (d + ICC_CLASS_AT, "prtr", 4) != 0))
     {
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: not an ICC %s profile", path,
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: not an ICC %s profile", shown,
                    output ? "CMYK output (printer)" : "RGB");
       g_free (data);
       return NULL;
@@ -546,7 +545,7 @@ qpdf_problem (qpdf_data q)
 }
 
 static gboolean
-run (pp_ctx_t *c, const char *in, const char *out, GBytes *cmyk, GBytes *rgb, const char *desc)
+run (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb, const char *desc)
 {
   qpdf_data q = c->q;
   if (qpdf_read (q, in, NULL) & QPDF_ERRORS)
@@ -568,7 +567,9 @@ run (pp_ctx_t *c, const char *in, const char *out, GBytes *cmyk, GBytes *rgb, co
   set_catalog (c, cmyk, desc, xmp_date);
   if (c->problem || qpdf_has_error (q) || qpdf_more_warnings (q))
     return FALSE;
-  if (qpdf_init_write (q, out) & QPDF_ERRORS)
+  /* Into memory: qpdf 11 does not report every failed write to a file (a full disk went
+   * unnoticed); the caller writes the bytes and checks each write. */
+  if (qpdf_init_write_memory (q) & QPDF_ERRORS)
     return FALSE;
   /* The /ID from the content, not from the time and file name: same input, same bytes. */
   qpdf_set_deterministic_ID (q, QPDF_TRUE);
@@ -578,7 +579,7 @@ run (pp_ctx_t *c, const char *in, const char *out, GBytes *cmyk, GBytes *rgb, co
 }
 
 gboolean
-pb_prepress_pdf (const char *in, const char *out, const char *target, const pb_prepress_t *pp,
+pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
                  pb_prepress_stats_t *stats, GError **error)
 {
   char *desc = NULL;
@@ -599,13 +600,16 @@ pb_prepress_pdf (const char *in, const char *out, const char *target, const pb_p
   /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
   qpdf_silence_errors (c.q);
   qpdf_set_suppress_warnings (c.q, QPDF_TRUE);
-  gboolean ok = run (&c, in, out, cmyk, rgb, desc);
+  gboolean ok = run (&c, in, cmyk, rgb, desc);
   if (!ok)
     {
       g_autofree char *why = c.problem ? g_strdup (c.problem) : qpdf_problem (c.q);
+      g_autofree char *target = pb_path_display (out->path);
       g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot post-process the PDF: %s",
                    target, why ? why : "unknown qpdf failure");
     }
+  else
+    ok = pb_outfile_write (out, qpdf_get_buffer (c.q), qpdf_get_buffer_length (c.q), error);
   qpdf_cleanup (&c.q);
   g_free (c.problem);
   if (ok && stats)

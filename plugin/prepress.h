@@ -10,15 +10,15 @@
 
 #include <glib.h>
 #include "layout.h"
+#include "template.h"
+#include "outfile.h"
 #include "units.h"
 
-/* Crop marks (ISO 12647-2 practice): 5 mm long, 0.25 pt, registration colour, starting 3 mm
- * from the trim and never inside the bleed. */
-#define PB_MARK_LENGTH (5 * PB_MM)
-#define PB_MARK_OFFSET (3 * PB_MM)
+/* Crop marks: the line width (their length and place: template.h). */
 #define PB_MARK_WIDTH 0.25
-/* Blank media beyond the marks. */
-#define PB_MARK_SLUG (2 * PB_MM)
+
+/* Largest ICC profile read (output intents of real printers are a few MiB at most). */
+#define PB_ICC_MAX_BYTES (16 * 1024 * 1024)
 
 /* An image frame edge this close to a trim edge extends into the bleed. */
 #define PB_BLEED_SNAP 0.5
@@ -53,10 +53,11 @@ typedef struct {
 } pb_prepress_stats_t;
 
 /* Reads the PDF `in` (as Cairo wrote it, pages of the sizes in `pp`) and writes the print file
- * `out`. Errors name `target` (the final file): "TARGET: cannot post-process the PDF: …", or
+ * into `out` (qpdf writes into memory; every write to the file is checked). Errors name the
+ * target: "TARGET: cannot post-process the PDF: …", "TARGET: cannot write: …", or
  * "PROFILE: …" for an unusable ICC profile. */
-gboolean pb_prepress_pdf (const char *in, const char *out, const char *target,
-                          const pb_prepress_t *pp, pb_prepress_stats_t *stats, GError **error);
+gboolean pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
+                          pb_prepress_stats_t *stats, GError **error);
 
 /* Frame and source rectangle (pixels) of `image` as painted: the layout's (elements.c crops
  * about the photo's focal point); with `bleed` > 0 the frame edges that touch the trim of

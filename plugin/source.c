@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
-void
-pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len)
+static void
+src_index (pb_src_t *s, const char *file, const char *text, gsize len, gboolean lone_cr)
 {
   s->file = file;
   s->text = text;
@@ -19,11 +21,23 @@ pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len)
   guint32 start = 0;
   g_array_append_val (s->lines, start);
   for (gsize i = 0; i < len; i++)
-    if (text[i] == '\n')
+    if (text[i] == '\n' || (lone_cr && text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
       {
         start = i + 1;
         g_array_append_val (s->lines, start);
       }
+}
+
+void
+pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len)
+{
+  src_index (s, file, text, len, FALSE);
+}
+
+void
+pb_src_init_cr (pb_src_t *s, const char *file, const char *text, gsize len)
+{
+  src_index (s, file, text, len, TRUE);
 }
 
 void
@@ -111,57 +125,120 @@ pb_add_warning (GPtrArray *warnings, pb_loc_t loc, const char *fmt, ...)
     g_ptr_array_add (warnings, g_strdup_printf ("%s: %s", loc.file, msg));
 }
 
-gboolean
-pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
-              char **out, gsize *out_len, GError **error)
+char *
+pb_path_display (const char *path)
 {
-  g_autofree char *prefix = what ? g_strdup_printf ("%s: ", what) : g_strdup ("");
-  /* O_NONBLOCK: a FIFO given as input must not hang us; fstat then refuses it. */
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
+  GString *out = g_string_new (NULL);
+  const char *p = path, *end = path + strlen (path), *bad;
+  while (!g_utf8_validate (p, end - p, &bad))
     {
+      g_string_append_len (out, p, bad - p);
+      g_string_append_printf (out, "\\x%02x", (guchar) *bad);
+      p = bad + 1;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
+/* The last resort where the kernel has no openat2 (before Linux 5.6): each folder of the path
+ * opened in turn, no symbolic link followed (refused with EXDEV, as RESOLVE_BENEATH refuses
+ * the links that lead out). `rel` holds no "..": the loader refuses those first. */
+static int
+open_walk (int dirfd, const char *rel, int flags)
+{
+  g_auto (GStrv) parts = g_strsplit (rel, "/", -1);
+  int at = dirfd, fd = -1;
+  for (int i = 0; parts[i]; i++)
+    {
+      gboolean last = parts[i + 1] == NULL;
+      const char *part = *parts[i] ? parts[i] : ".";
+      fd = openat (at, part, last ? flags | O_NOFOLLOW
+                                  : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       int e = errno;
-      pb_set_error_at (error, PB_ERROR_IO, at, "%scannot open \"%s\": %s", prefix, path,
-                       g_strerror (e));
-      return FALSE;
+      struct stat st;
+      if (fd < 0 && (e == ELOOP || e == ENOTDIR)
+          && fstatat (at, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+        e = EXDEV;
+      if (at != dirfd)
+        close (at);
+      if (fd < 0)
+        {
+          errno = e;
+          return -1;
+        }
+      at = fd;
     }
-  struct stat st;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  return fd;
+}
+
+int
+pb_open_beneath (int dirfd, const char *rel)
+{
+  /* O_NONBLOCK: a FIFO given as input must not hang us; fstat then refuses it. */
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+#ifdef SYS_openat2
+  struct open_how how = { .flags = flags, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+  int fd = syscall (SYS_openat2, dirfd, rel, &how, sizeof how);
+  if (fd >= 0 || errno != ENOSYS)
+    return fd;
+#endif
+  return open_walk (dirfd, rel, flags);
+}
+
+gboolean
+pb_read_fd (int fd, gsize size, char **out, gsize *out_len)
+{
+  gsize n = 0;
+  char *buf = g_malloc (size + 1);
+  while (n < size)
     {
-      close (fd);
-      pb_set_error_at (error, PB_ERROR_IO, at, "%s\"%s\" is not a regular file", prefix, path);
-      return FALSE;
-    }
-  if ((guint64) st.st_size > limit)
-    {
-      close (fd);
-      pb_set_error_at (error, PB_ERROR_INVALID, at, "%s\"%s\" is larger than %" G_GSIZE_FORMAT
-                       " MiB", prefix, path, limit / PB_MIB);
-      return FALSE;
-    }
-  gsize cap = st.st_size, n = 0;
-  char *buf = g_malloc (cap + 1);
-  while (n < cap)
-    {
-      ssize_t r = read (fd, buf + n, cap - n);
+      ssize_t r = read (fd, buf + n, size - n);
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
         {
           int e = errno;
-          close (fd);
           g_free (buf);
-          pb_set_error_at (error, PB_ERROR_IO, at, "%scannot read \"%s\": %s", prefix, path,
-                           g_strerror (e));
+          errno = e;
           return FALSE;
         }
       if (r == 0)
         break;
       n += r;
     }
-  close (fd);
   buf[n] = '\0';
   *out = buf;
   *out_len = n;
   return TRUE;
+}
+
+gboolean
+pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
+              char **out, gsize *out_len, pb_file_id_t *id, GError **error)
+{
+  g_autofree char *prefix = what ? g_strdup_printf ("%s: ", what) : g_strdup ("");
+  g_autofree char *shown = pb_path_display (path);
+  /* O_NONBLOCK: a FIFO given as input must not hang us; fstat then refuses it. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int e = errno;
+      pb_set_error_at (error, PB_ERROR_IO, at, "%scannot open \"%s\": %s", prefix, shown,
+                       g_strerror (e));
+      return FALSE;
+    }
+  struct stat st;
+  gboolean ok = FALSE;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    pb_set_error_at (error, PB_ERROR_IO, at, "%s\"%s\" is not a regular file", prefix, shown);
+  else if ((guint64) st.st_size > limit)
+    pb_set_error_at (error, PB_ERROR_INVALID, at, "%s\"%s\" is larger than %" G_GSIZE_FORMAT
+                     " MiB", prefix, shown, limit / PB_MIB);
+  else if (!(ok = pb_read_fd (fd, st.st_size, out, out_len)))
+    pb_set_error_at (error, PB_ERROR_IO, at, "%scannot read \"%s\": %s", prefix, shown,
+                     g_strerror (errno));
+  if (ok && id)
+    *id = (pb_file_id_t) { st.st_dev, st.st_ino };
+  close (fd);
+  return ok;
 }

@@ -16,8 +16,10 @@ typedef struct {
   GArray *lines; /* guint32 byte offsets of the line starts */
 } pb_src_t;
 
-/* Indexes the lines of `text`; pb_src_clear releases the index. */
+/* Indexes the lines of `text` (ended by LF, as json-glib counts them); pb_src_clear releases
+ * the index. pb_src_init_cr also ends a line at a CR not followed by LF, as Markdown does. */
 void pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len);
+void pb_src_init_cr (pb_src_t *s, const char *file, const char *text, gsize len);
 void pb_src_clear (pb_src_t *s);
 
 /* Byte offset where line `index` (0-based) starts; the line (0-based) holding byte `off`. */
@@ -42,7 +44,22 @@ void pb_add_warning (GPtrArray *warnings, pb_loc_t loc, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
 
 /* Reads a whole regular file into a NUL-terminated buffer (*out, freed with g_free), refusing
- * it up front when larger than `limit` bytes. Errors point at `at` (the value naming the file)
- * and start with `what` when given. */
+ * it up front when larger than `limit` bytes; sets *id when `id` is not NULL. Errors point at
+ * `at` (the value naming the file) and start with `what` when given. */
 gboolean pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
-                       char **out, gsize *out_len, GError **error);
+                       char **out, gsize *out_len, pb_file_id_t *id, GError **error);
+
+/* Opens `rel` (a relative path without "..") inside the folder open as `dirfd` for reading,
+ * without blocking (a FIFO), never leaving the folder: symbolic links are followed only while
+ * they stay inside it (openat2 RESOLVE_BENEATH; on kernels without openat2 none is followed).
+ * Returns the descriptor, or -1 with errno: EXDEV for a link that leads out, ELOOP, EACCES,
+ * ENOENT as the kernel says. */
+int pb_open_beneath (int dirfd, const char *rel);
+
+/* Reads up to `size` bytes of `fd` into a NUL-terminated buffer (*out, g_free); FALSE with
+ * errno on a read error. */
+gboolean pb_read_fd (int fd, gsize size, char **out, gsize *out_len);
+
+/* A copy of `path` that is valid UTF-8, for messages and the report: each byte that is not
+ * part of a UTF-8 sequence is written as \xNN. Free with g_free. */
+char *pb_path_display (const char *path);

@@ -246,6 +246,22 @@ read_styles (const pb_json_obj_t *root, pb_template_t *t, GError **error)
   return TRUE;
 }
 
+/* The print page (trim, bleed, crop marks) is held to the limit of every length, as the trim
+ * is: a bleed of 200in must not make a 600in page. */
+static gboolean
+check_media (const pb_json_obj_t *root, const pb_template_t *t, GError **error)
+{
+  double side = MAX (t->trim_w, t->trim_h) + 2 * PB_PRINT_MARGIN (t->bleed);
+  if (side <= PB_MAX_LENGTH_PT)
+    return TRUE;
+  JsonNode *n = pb_json_member (root, "bleed");
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (root->d, n ? n : root->node),
+                   "%s: \"bleed\" is too large: the print page (trim, bleed and crop marks) "
+                   "would be %.1fin, more than the limit of %din", root->what,
+                   side / PB_PT_PER_INCH, PB_MAX_LENGTH_IN);
+  return FALSE;
+}
+
 static gboolean
 read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **error)
 {
@@ -255,6 +271,7 @@ read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **err
          && pb_json_get_length (&trim, "width", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_w, error)
          && pb_json_get_length (&trim, "height", TRUE, em, PB_LEN_POSITIVE, 0, &t->trim_h, error)
          && pb_json_get_length (root, "bleed", FALSE, em, PB_LEN_NONNEG, 0, &t->bleed, error)
+         && check_media (root, t, error)
          && pb_json_get_object (root, "margins", TRUE, "margins", margin_keys, &margins, error)
          && pb_json_get_length (&margins, "top", TRUE, em, PB_LEN_NONNEG, 0, &t->margin_top,
                                 error)
@@ -350,21 +367,28 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
 }
 
 pb_template_t *
+pb_template_load_data (const char *path, const char *text, gsize len, GPtrArray *warnings,
+                       GError **error)
+{
+  pb_json_doc_t d;
+  pb_template_t *t = g_new0 (pb_template_t, 1);
+  t->path = g_strdup (path);
+  if (!pb_json_doc_parse (&d, t->path, text, len, warnings, error)
+      || !read_template (&d, t, error))
+    g_clear_pointer (&t, pb_template_free);
+  pb_json_doc_clear (&d);
+  return t;
+}
+
+pb_template_t *
 pb_template_load_at (const char *path, pb_loc_t at, const char *what, GPtrArray *warnings,
                      GError **error)
 {
   g_autofree char *buf = NULL;
   gsize len;
-  if (!pb_read_file (path, PB_JSON_MAX_BYTES, at, what, &buf, &len, error))
+  if (!pb_read_file (path, PB_JSON_MAX_BYTES, at, what, &buf, &len, NULL, error))
     return NULL;
-  pb_json_doc_t d;
-  pb_template_t *t = g_new0 (pb_template_t, 1);
-  t->path = g_strdup (path);
-  if (!pb_json_doc_parse (&d, t->path, buf, len, warnings, error)
-      || !read_template (&d, t, error))
-    g_clear_pointer (&t, pb_template_free);
-  pb_json_doc_clear (&d);
-  return t;
+  return pb_template_load_data (path, buf, len, warnings, error);
 }
 
 pb_template_t *

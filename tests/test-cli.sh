@@ -68,6 +68,19 @@ check "usage error exits 2" test $? -eq 2
 check "--strict-underset with no number of lines exits 2" test $? -eq 2
 check "--strict-underset names what it takes" \
   grep -Fxq "paiban: --strict-underset takes a number of grid lines, not -1" "$work/err"
+# --dpi is read whole and checked before any work: no "150x", "inf" or "nan" (which passed
+# every range check), nothing loaded, no PNG folder made.
+for dpi in abc -5 inf nan 150x 0 1201; do
+  "$paiban" render "$root/examples/front-page/issue.json" -o "$work/dpi.pdf" --png "$work/dpi-png" \
+    --dpi "$dpi" 2>"$work/err"
+  rc=$?
+  if [ $rc -eq 2 ] && grep -Fxq "paiban: --dpi takes a resolution from 10 to 1200, not $dpi" "$work/err" \
+     && [ ! -e "$work/dpi-png" ] && [ ! -e "$work/dpi.pdf" ] && ! grep -q '^paiban: loading' "$work/err"; then
+    ok "--dpi $dpi: usage error before any work"
+  else
+    not_ok "--dpi $dpi: usage error before any work" "exit $rc" "$(head -3 "$work/err")"
+  fi
+done
 "$paiban" --help >/dev/null
 check "--help exits 0" test $? -eq 0
 check "--version names the plugin" bash -c "'$paiban' --version | grep -q 'plugin ABI 1'"

@@ -274,7 +274,7 @@ cp "$work/sentinel" "$work/out/issue.pdf/inside"
 "$paiban" render good.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
 rc=$?
 left=$(cd "$work/out" && ls -A | grep -v '^issue\.pdf$')
-if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/issue.pdf: cannot write the PDF: " "$work/err" \
+if [ $rc -eq 1 ] && grep -Fxq "paiban: error: $work/out/issue.pdf: is a folder, not a file" "$work/err" \
    && cmp -s "$work/sentinel" "$work/out/issue.pdf/inside" && [ -z "$left" ]; then
   ok "PDF path is a directory: exit 1, directory untouched, no temporary file"
 else
@@ -309,20 +309,36 @@ else
   else not_ok "PDF folder not writable (chmod 555)" "${problems[@]}"; fi
 fi
 
-# A PNG proof that cannot be written (its temporary name is taken by a directory) fails the
-# run and leaves the previous proof as it was; the print PDF, written last, is not made.
+# A PNG proof whose place holds a FIFO fails the run before anything is named: the FIFO is
+# not replaced by a regular file, and the print PDF, staged with it, is not made.
 prepare_out
-mkdir -p "$work/out/png/page-01.png.tmp"
-cp "$work/sentinel" "$work/out/png/page-01.png"
+mkdir -p "$work/out/png"
+mkfifo "$work/out/png/page-01.png"
 "$paiban" render good.json -o "$work/out/new.pdf" --png "$work/out/png" 2>"$work/err" >/dev/null
 rc=$?
 pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
-if [ $rc -eq 1 ] && grep -q "^paiban: error: $work/out/png/page-01.png: cannot write: " "$work/err" \
-   && cmp -s "$work/sentinel" "$work/out/png/page-01.png" && [ "$pngs" = "page-01.png page-01.png.tmp " ] \
-   && [ ! -e "$work/out/new.pdf" ]; then
-  ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF"
+if [ $rc -eq 1 ] && grep -Fxq "paiban: error: $work/out/png/page-01.png: is a device, FIFO or socket, not a regular file: it is not replaced" "$work/err" \
+   && [ -p "$work/out/png/page-01.png" ] && [ "$pngs" = "page-01.png " ] && [ ! -e "$work/out/new.pdf" ]; then
+  ok "PNG target is a FIFO: exit 1, FIFO kept, no print PDF"
 else
-  not_ok "PNG write fails midway: exit 1, previous proof untouched, no print PDF" "exit $rc" "png/: $pngs" \
+  not_ok "PNG target is a FIFO: exit 1, FIFO kept, no print PDF" "exit $rc" "png/: $pngs" \
+    "$(grep error: "$work/err")"
+fi
+
+# The fixed temporary name of earlier versions, planted as a link to another file: the
+# proofs go to unnamed temporary files, so the link is neither followed nor removed.
+prepare_out
+mkdir -p "$work/out/png"
+cp "$work/sentinel" "$work/victim"
+ln -s "$work/victim" "$work/out/png/page-01.png.tmp"
+"$paiban" render good.json -o "$work/out/new.pdf" --png "$work/out/png" 2>"$work/err" >/dev/null
+rc=$?
+pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
+if [ $rc -eq 0 ] && cmp -s "$work/sentinel" "$work/victim" && [ "$pngs" = "page-01.png page-01.png.tmp " ] \
+   && head -c 8 "$work/out/png/page-01.png" | grep -q PNG; then
+  ok "planted link at a PNG's old temporary name: not written through"
+else
+  not_ok "planted link at a PNG's old temporary name: not written through" "exit $rc" "png/: $pngs" \
     "$(grep error: "$work/err")"
 fi
 
@@ -360,5 +376,222 @@ then
 else
   not_ok "report of a failed run: valid JSON with the error" "exit $rc"
 fi
+
+# ---- 10. Outputs are named together, never over an input, a device or each other ----
+# A report whose folder is missing fails before any work: the print PDF is not replaced.
+expect_error "report folder missing: fails first, PDF untouched" good.json \
+  "$work/out/nodir/r.json: No such file or directory" --report "$work/out/nodir/r.json"
+grep -q '^paiban: loading' "$work/err" && not_ok "report folder missing: nothing loaded" \
+  || ok "report folder missing: nothing loaded"
+
+# A failure at the print PDF (an output profile that is missing) leaves the proofs as they were.
+prepare_out
+mkdir "$work/out/png"
+cp "$work/sentinel" "$work/out/png/page-01.png"
+"$paiban" render good.json -o "$work/out/issue.pdf" --png "$work/out/png" --report "$work/out/r.json" \
+  --output-profile nothere.icc 2>"$work/err" >/dev/null
+rc=$?
+problems=()
+[ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+grep -Fxq 'paiban: error: nothere.icc: cannot open "nothere.icc": No such file or directory' "$work/err" \
+  || problems+=("got: $(grep error: "$work/err")")
+cmp -s "$work/sentinel" "$work/out/png/page-01.png" || problems+=("the PNG proof was replaced")
+[ "$(ls -A "$work/out/png")" = "page-01.png" ] || problems+=("png/: $(ls -A "$work/out/png")")
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["status"] == "error"' "$work/out/r.json" \
+  2>/dev/null || problems+=("no report of the error")
+rm -rf "$work/out/png" "$work/out/r.json"
+while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+if [ ${#problems[@]} -eq 0 ]; then ok "print PDF fails last: proofs and PDF untouched, the report tells"
+else not_ok "print PDF fails last: proofs and PDF untouched, the report tells" "${problems[@]}"; fi
+
+# Outputs that are files the issue is made of, or each other, are refused by identity (device
+# and inode, so a hard link too); every input keeps its bytes.
+inputs_sum () { cat good.json tmpl.json body.md photo.jpg syntax.json | md5sum; }
+inputs_before=$(inputs_sum)
+ln body.md hard-link.md
+refuse () {
+  local name=$1 message=$2
+  shift 2
+  "$paiban" "$@" 2>"$work/err" >/dev/null
+  local rc=$? problems=()
+  [ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+  grep -Fxq "paiban: error: $message" "$work/err" \
+    || problems+=("expected: paiban: error: $message" "got: $(grep error: "$work/err")")
+  [ "$(inputs_sum)" = "$inputs_before" ] || problems+=("an input was changed")
+  if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
+}
+is_input="is a file the issue is made of (the issue, a template, a body or a photo): it is not replaced"
+refuse "-o the issue file" "good.json: $is_input" render good.json -o good.json
+refuse "-o a photo" "photo.jpg: $is_input" render good.json -o photo.jpg
+refuse "-o a body" "body.md: $is_input" render good.json -o body.md
+refuse "-o the template" "tmpl.json: $is_input" render good.json -o tmpl.json
+refuse "-o a hard link to a body" "hard-link.md: $is_input" render good.json -o hard-link.md
+refuse "--proof-pdf a photo" "photo.jpg: $is_input" render good.json -o "$work/x.pdf" --proof-pdf photo.jpg
+refuse "--report the issue file" "good.json: $is_input" check good.json --report good.json
+# A failed run keeps its own error (the first); its report is not written over the issue.
+refuse "--report the issue file of a failed run" \
+  "syntax.json:3:22: Parse error: unexpected string constant \"2024-02-19\", expected character \`,'" \
+  check syntax.json --report syntax.json
+refuse "layout -o the issue file" "good.json: $is_input" layout good.json -o good.json
+prepare_out
+expect_error "--report the same file as -o" good.json \
+  "$work/out/issue.pdf: two outputs of the run would be written there: it is not replaced" \
+  --report "$work/out/issue.pdf"
+
+# A FIFO or a device where an output goes is refused, not replaced by a regular file.
+prepare_out
+mkfifo "$work/out/fifo.pdf"
+"$paiban" render good.json -o "$work/out/fifo.pdf" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && [ -p "$work/out/fifo.pdf" ] \
+   && grep -Fxq "paiban: error: $work/out/fifo.pdf: is a device, FIFO or socket, not a regular file: it is not replaced" "$work/err"; then
+  ok "-o a FIFO: refused, the FIFO stays"
+else
+  not_ok "-o a FIFO: refused, the FIFO stays" "exit $rc" "$(grep error: "$work/err")"
+fi
+if root_user && mknod "$work/out/null" c 1 3 2>/dev/null; then
+  "$paiban" render good.json -o "$work/out/null" 2>"$work/err" >/dev/null
+  rc=$?
+  if [ $rc -eq 1 ] && [ -c "$work/out/null" ] \
+     && grep -Fxq "paiban: error: $work/out/null: is a device, FIFO or socket, not a regular file: it is not replaced" "$work/err"; then
+    ok "-o a character device: refused, the device stays"
+  else
+    not_ok "-o a character device: refused, the device stays" "exit $rc" "$(grep error: "$work/err")"
+  fi
+else
+  skip "-o a character device: refused, the device stays" "needs root to make a device node"
+fi
+
+# The output profile is a regular file of bounded size, read without blocking.
+mkfifo fifo.icc
+expect_error "output profile is a FIFO (does not hang)" good.json \
+  'fifo.icc: "fifo.icc" is not a regular file' --output-profile fifo.icc
+truncate -s 1G big.icc # sparse
+expect_error "limit: output profile size, refused before reading" good.json \
+  'big.icc: "big.icc" is larger than 16 MiB' --output-profile big.icc
+
+# A full disk: every write is checked, so the run fails with the system's word for it and the
+# previous PDF stays; or, with room enough, the PDF is whole. tmpfs sizes around the PDF's own.
+if root_user && mkdir -p "$work/full" && mount -t tmpfs -o size=4k tmpfs "$work/full" 2>/dev/null; then
+  umount "$work/full"
+  "$paiban" render good.json -o "$work/size.pdf" 2>/dev/null
+  size=$(stat -c %s "$work/size.pdf")
+  full_failures=0
+  problems=()
+  for pct in 30 60 90 110 130 150 250; do
+    mount -t tmpfs -o size=$((size * pct / 100)) tmpfs "$work/full"
+    cp "$work/sentinel" "$work/full/issue.pdf"
+    "$paiban" render good.json -o "$work/full/issue.pdf" 2>"$work/err" >/dev/null
+    rc=$?
+    left=$(cd "$work/full" && ls -A | grep -v '^issue\.pdf$')
+    if [ $rc -eq 1 ]; then
+      full_failures=$((full_failures + 1))
+      grep -Eq "^paiban: error: $work/full/issue\.pdf: cannot write( the PDF)?: No space left on device\$" "$work/err" \
+        || problems+=("$pct%: $(grep error: "$work/err")")
+      cmp -s "$work/sentinel" "$work/full/issue.pdf" || problems+=("$pct%: the previous PDF was changed")
+    elif [ $rc -eq 0 ]; then
+      qpdf --check "$work/full/issue.pdf" >/dev/null 2>&1 || problems+=("$pct%: exit 0 with a damaged PDF")
+    else
+      problems+=("$pct%: exit status $rc")
+    fi
+    [ -z "$left" ] || problems+=("$pct%: left: $left")
+    umount "$work/full"
+  done
+  [ $full_failures -ge 3 ] || problems+=("only $full_failures of the sizes failed; the disk was not full")
+  if [ ${#problems[@]} -eq 0 ]; then ok "full disk (tmpfs of 30–250% of the PDF): a clear error and the old PDF, or a whole PDF"
+  else not_ok "full disk (tmpfs of 30–250% of the PDF): a clear error and the old PDF, or a whole PDF" "${problems[@]}"; fi
+else
+  skip "full disk (tmpfs of 30–250% of the PDF): a clear error and the old PDF, or a whole PDF" "needs root to mount a tmpfs"
+fi
+
+# A file size limit (ulimit -f) is a write error with a message, not death by SIGXFSZ.
+prepare_out
+(ulimit -f 64; exec "$paiban" render good.json -o "$work/out/issue.pdf") 2>"$work/err" >/dev/null
+rc=$?
+problems=()
+[ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+grep -Fxq "paiban: error: $work/out/issue.pdf: cannot write: File too large" "$work/err" \
+  || problems+=("got: $(grep error: "$work/err")")
+while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+if [ ${#problems[@]} -eq 0 ]; then ok "ulimit -f 64: exit 1, \"File too large\", output untouched"
+else not_ok "ulimit -f 64: exit 1, \"File too large\", output untouched" "${problems[@]}"; fi
+
+# A 64 KiB stack (ulimit -s): the job and every thread get a stack of their own.
+prepare_out
+rm -f "$work/out/issue.pdf"
+(ulimit -s 64; exec "$paiban" render good.json -o "$work/out/issue.pdf") 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ] && qpdf --check "$work/out/issue.pdf" >/dev/null 2>&1; then ok "ulimit -s 64: renders"
+else not_ok "ulimit -s 64: renders" "exit $rc" "$(tail -3 "$work/err")"; fi
+
+# Renders into one --png folder at once all succeed (no fixed temporary names).
+prepare_out
+pids=()
+for i in $(seq 1 12); do
+  "$paiban" render good.json -o "$work/out/c$i.pdf" --png "$work/out/png" 2>/dev/null >/dev/null &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+pngs=$(cd "$work/out/png" && ls -A | tr '\n' ' ')
+if [ $failed -eq 0 ] && [ "$pngs" = "page-01.png " ]; then ok "12 renders into one --png folder at once: all succeed"
+else not_ok "12 renders into one --png folder at once: all succeed" "$failed failed" "png/: $pngs"; fi
+
+# SIGTERM while the PNGs are written leaves no temporary file.
+problems=()
+for i in 1 2 3 4 5 6; do
+  prepare_out
+  "$paiban" render good.json -o "$work/out/issue.pdf" --png "$work/out/png" --dpi 600 2>/dev/null >/dev/null &
+  pid=$!
+  sleep "0.$((i * 15))"
+  kill -TERM $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  left=$(cd "$work/out" && find . -mindepth 1 ! -name issue.pdf ! -name png ! -name 'page-01.png' | tr '\n' ' ')
+  [ -z "$left" ] || problems+=("run $i: left: $left")
+done
+if [ ${#problems[@]} -eq 0 ]; then ok "SIGTERM during --png: no temporary file left"
+else not_ok "SIGTERM during --png: no temporary file left" "${problems[@]}"; fi
+
+# ---- 11. Inputs: opened once, inside the folder, named by what is wrong ----
+printf '第一段。\r\r第二段`代码`。\r' > cr.md
+sed 's/"body.md"/"cr.md"/' good.json > cr.json
+expect_error "CR-only line ends in Markdown: the position counts them" cr.json \
+  "cr.md:3:4: story \"lead\": inline code (\`…\`) is not allowed in a body; only paragraphs, # headings, **bold** and *emphasis* are"
+printf '第一段\t正文。\n' > tab.md
+sed 's/"body.md"/"tab.md"/' good.json > tab.json
+prepare_out
+"$paiban" render tab.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ]; then ok "a tab in Markdown is white space, not a glyph error"
+else not_ok "a tab in Markdown is white space, not a glyph error" "exit $rc" "$(grep error: "$work/err")"; fi
+ln -s loop.md loop.md
+sed 's/"body.md"/"loop.md"/' good.json > loop.json
+expect_error "a symbolic link loop is named as such" loop.json \
+  "loop.json:9:20: story \"lead\": \"body_file\": cannot open \"loop.md\": Too many levels of symbolic links"
+if root_user; then
+  skip "a folder without search permission is named as such" "running as root, which can search any folder"
+else
+  mkdir locked && cp body.md locked/ && chmod 000 locked
+  sed 's|"body.md"|"locked/body.md"|' good.json > locked.json
+  expect_error "a folder without search permission is named as such" locked.json \
+    "locked.json:9:20: story \"lead\": \"body_file\": cannot open \"locked/body.md\": Permission denied"
+  chmod 755 locked
+fi
+cp syntax.json "$(printf 'bad-\377.json')"
+prepare_out
+"$paiban" render "$(printf 'bad-\377.json')" -o "$work/out/issue.pdf" --report "$work/r.json" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -Fxq 'paiban: error: bad-\xff.json:3:22: Parse error: unexpected string constant "2024-02-19", expected character `,'"'" "$work/err" \
+   && python3 -c 'import json, sys; assert json.load(open(sys.argv[1], encoding="utf-8"))["error"].startswith("bad-\\xff.json:3:22")' "$work/r.json"; then
+  ok "a file name that is not UTF-8: escaped in the message and the report (valid JSON)"
+else
+  not_ok "a file name that is not UTF-8: escaped in the message and the report (valid JSON)" "exit $rc" "$(grep error: "$work/err")"
+fi
+SOURCE_DATE_EPOCH=abc expect_error "SOURCE_DATE_EPOCH that is not a number" good.json \
+  'SOURCE_DATE_EPOCH: "abc" is not a number of seconds since 1970'
+sed 's/"trim"/"bleed": "200in", "trim"/' tmpl.json > tmpl-bleed.json
+sed 's/"tmpl.json"/"tmpl-bleed.json"/' good.json > bleed.json
+expect_error "limit: a bleed that makes the print page larger than 200in" bleed.json \
+  'tmpl-bleed.json:3:12: template "bad-tests": "bleed" is too large: the print page (trim, bleed and crop marks) would be 408.4in, more than the limit of 200in'
 
 echo "1..$n"

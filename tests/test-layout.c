@@ -1,6 +1,8 @@
 /* Page makeup of the front-page example, asserted on the layout result (no PDF involved). */
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include "clreq.h"
 #include "fonts.h"
 #include "layout.h"
@@ -288,6 +290,73 @@ test_masthead_and_headline (void)
   g_assert_cmpfloat (r.y, >, title->baseline);
 }
 
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (to, data, len, NULL));
+}
+
+static guint
+count_lines (const pb_layout_t *l)
+{
+  guint n = 0;
+  for (guint i = 0; i < l->pages->len; i++)
+    n += ((const pb_page_layout_t *) l->pages->pdata[i])->lines->len;
+  return n;
+}
+
+/* Files named in the issue are read once, at load: swapping them for links to files outside
+ * the issue's folder between loading and laying out changes nothing (before, the photo was
+ * opened by name at layout and the link was followed). */
+static void
+test_inputs_read_at_load (void)
+{
+  const char *datadir = g_getenv ("PAIBAN_DATADIR");
+  g_autofree char *src = g_build_filename (datadir, "examples", "front-page", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("paiban-inputs-XXXXXX", NULL);
+  const char *names[] = { "issue.json", "lead.md", "villages.md", "photo.jpg" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = g_build_filename (src, names[i], NULL);
+      g_autofree char *to = g_build_filename (dir, names[i], NULL);
+      copy_file (from, to);
+    }
+  g_autofree char *path = g_build_filename (dir, "issue.json", NULL);
+  GError *error = NULL;
+  pb_issue_t *copy = pb_issue_load_file (path, datadir, &error);
+  g_assert_no_error (error);
+  /* Outside the folder: another photo (a different size) and another text. */
+  g_autofree char *other_photo = g_build_filename (datadir, "tests", "data", "bad", "photo.png",
+                                                   NULL);
+  g_autofree char *other_text = g_build_filename (datadir, "README.md", NULL);
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (dir, names[i], NULL);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+      g_assert_cmpint (symlink (i == 3 ? other_photo : other_text, file), ==, 0);
+    }
+  pb_layout_t *again = pb_layout_issue (copy, fonts, &error);
+  g_assert_no_error (error);
+  const pb_page_layout_t *a = layout->pages->pdata[0], *b = again->pages->pdata[0];
+  g_assert_cmpuint (b->images->len, ==, a->images->len);
+  cairo_surface_t *sa = ((const pb_image_t *) a->images->pdata[0])->surface;
+  cairo_surface_t *sb = ((const pb_image_t *) b->images->pdata[0])->surface;
+  g_assert_cmpint (cairo_image_surface_get_width (sb), ==, cairo_image_surface_get_width (sa));
+  g_assert_cmpint (cairo_image_surface_get_height (sb), ==, cairo_image_surface_get_height (sa));
+  g_assert_cmpuint (count_lines (again), ==, count_lines (layout));
+  pb_layout_free (again);
+  pb_issue_free (copy);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (dir, names[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,6 +372,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/layout/lines-inside-columns", test_lines_inside_columns);
+  g_test_add_func ("/layout/inputs-read-at-load", test_inputs_read_at_load);
   g_test_add_func ("/layout/nothing-overlaps", test_nothing_overlaps);
   g_test_add_func ("/layout/text-fidelity", test_text_fidelity);
   g_test_add_func ("/layout/body-on-grid-and-flush", test_body_on_grid_and_flush);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "content-filter.h"
 #include "outfile.h"
@@ -147,8 +148,8 @@ test_outfile (void)
   pb_outfile_t out;
   GError *error = NULL;
   /* Written but not committed: the old file stays and nothing else appears. */
-  g_assert_true (pb_outfile_open (&out, path, &error));
-  g_assert_cmpint (write (out.fd, "new", 3), ==, 3);
+  g_assert_true (pb_outfile_open (&out, path, "cannot write", &error));
+  g_assert_true (pb_outfile_write (&out, "new", 3, &error));
   g_autofree char *before = listing (dir);
   g_assert_cmpstr (before, ==, "out.pdf");
   pb_outfile_abort (&out);
@@ -156,13 +157,13 @@ test_outfile (void)
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "old");
   /* Committed: replaced whole, still no other file. */
-  g_assert_true (pb_outfile_open (&out, path, &error));
-  g_assert_cmpint (write (out.fd, "new", 3), ==, 3);
+  g_assert_true (pb_outfile_open (&out, path, "cannot write", &error));
+  g_assert_true (pb_outfile_write (&out, "new", 3, &error));
   g_autofree char *name = pb_outfile_name (&out);
   g_autofree char *back = NULL;
   g_assert_true (g_file_get_contents (name, &back, NULL, NULL)); /* readable by name */
   g_assert_cmpstr (back, ==, "new");
-  g_assert_true (pb_outfile_commit (&out, "cannot write", &error));
+  g_assert_true (pb_outfile_commit (&out, &error));
   g_clear_pointer (&text, g_free);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "new");
@@ -170,10 +171,35 @@ test_outfile (void)
   g_assert_cmpstr (after, ==, "out.pdf");
   /* A missing folder is reported with the target's name. */
   g_autofree char *nodir = g_build_filename (dir, "no", "out.pdf", NULL);
-  g_assert_false (pb_outfile_open (&out, nodir, &error));
+  g_assert_false (pb_outfile_open (&out, nodir, "cannot write", &error));
   g_assert_true (g_str_has_prefix (error->message, nodir));
   g_assert_true (g_str_has_suffix (error->message, g_strerror (ENOENT)));
   g_clear_error (&error);
+  /* Bytes written behind the writer's back (not counted) fail the check before the rename:
+   * the file holds what was written, or it is not named. */
+  g_assert_true (pb_outfile_open (&out, path, "cannot write", &error));
+  g_assert_true (pb_outfile_write (&out, "newer", 5, &error));
+  g_assert_cmpint (write (out.fd, "!", 1), ==, 1);
+  g_assert_false (pb_outfile_commit (&out, &error));
+  g_autofree char *unsure = g_strdup_printf ("%s: cannot write: the file holds 6 bytes of the "
+                                             "5 written", path);
+  g_assert_cmpstr (error->message, ==, unsure);
+  g_clear_error (&error);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "new");
+  /* A FIFO or a folder in the target's place is refused, not replaced. */
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_false (pb_outfile_open (&out, fifo, "cannot write", &error));
+  g_autofree char *refused = g_strdup_printf ("%s: is a device, FIFO or socket, not a regular "
+                                              "file: it is not replaced", fifo);
+  g_assert_cmpstr (error->message, ==, refused);
+  g_clear_error (&error);
+  g_assert_false (pb_outfile_open (&out, dir, "cannot write", &error));
+  g_assert_true (g_str_has_suffix (error->message, ": is a folder, not a file"));
+  g_clear_error (&error);
+  g_unlink (fifo);
   g_unlink (path);
   g_rmdir (dir);
 }

@@ -84,14 +84,35 @@
  *   own to initialise fontconfig. The plugin installs no signal handlers and changes no
  *   process-wide state (locale, environment, working directory, fontconfig's current
  *   configuration). It reads PAIBAN_DATADIR in job_create, PAIBAN_THREADS in job_layout and
- *   SOURCE_DATE_EPOCH in job_write_pdf: do not change the environment while other threads run
- *   plugin calls (a POSIX rule for getenv).
+ *   SOURCE_DATE_EPOCH in job_write_pdf (digits only: another value fails the call with
+ *   PAIBAN_STATUS_USAGE): do not change the environment while other threads run plugin calls
+ *   (a POSIX rule for getenv).
+ * - A worker thread that cannot be created (a process or memory limit) is not an error: the
+ *   work goes to the threads there are. Threads get the process's default stack size (glibc:
+ *   `ulimit -s`); give the plugin's calls and threads at least 1 MiB (the paiban program runs
+ *   the job on an 8 MiB stack and makes that the default for the threads it starts).
  *
  * Files
- * - Output files are written to a temporary file beside them and renamed: a failed call never
- *   leaves a partial file or damages an existing one. PDFs use unnamed temporary files (Linux
- *   O_TMPFILE, where the file system has them), so even a killed process leaves none. job_write_png creates `dir` if needed and
- *   writes dir/page-NN.png (NN: the page number); two jobs must not write the same file.
+ * - Output files are written to a temporary file beside them, every write checked (a full
+ *   disk, a file size limit), flushed to disk (fsync) and its size checked, then renamed: a
+ *   failed call never leaves a partial file or damages an existing one. The temporary files
+ *   are unnamed (Linux O_TMPFILE, where the file system has them), so even a killed process
+ *   leaves none; elsewhere they get a fresh name, created exclusively (never through a link
+ *   planted there), removed on failure. job_write_png creates `dir` if needed and writes
+ *   dir/page-NN.png (NN: the page number); jobs writing into one folder at the same time all
+ *   succeed (the last to finish a page wins).
+ * - An output is refused ("PATH: why: it is not replaced", PAIBAN_STATUS_IO) when a folder,
+ *   a device, a FIFO or a socket is in its place, when it is a file the issue is made of
+ *   (the issue file, a template, a body or a photo: compared by device and inode, so also
+ *   under another name), or, with "stage", when two outputs of the run name the same file.
+ *   A symbolic link in an output's place is replaced, never written through.
+ * - Files named in the issue are opened once, when it is loaded, relative to the issue's
+ *   folder and never through a symbolic link that leads out of it (openat2 RESOLVE_BENEATH;
+ *   on kernels before Linux 5.6, through no symbolic link at all), and read whole: photos
+ *   and bodies are laid out from those bytes, so changing the files after job_load_* changes
+ *   nothing.
+ * - Messages and the report show paths as given, with bytes that are not UTF-8 written as
+ *   \xNN, so that they are UTF-8 whatever the file names.
  * - The data folder ("datadir": layouts/ and fonts/) defaults to $PAIBAN_DATADIR, else the
  *   share/paiban folder installed beside the plugin (found relative to the plugin's own file,
  *   so a staged or moved installation works), else the configured install path; a plugin
@@ -145,7 +166,11 @@ typedef struct {
    * "proof" ("1": the PDFs and PNGs written after it are editors' proofs with the grid, frames
    * and problems drawn, "0" (default): job_write_pdf writes the print PDF and job_write_png
    * plain pages; may be set again between writes), "output-profile" (a CMYK output ICC
-   * profile file for the print PDF's output intent; default: the one configured at build).
+   * profile file for the print PDF's output intent, a regular file of at most 16 MiB;
+   * default: the one configured at build), "stage" ("1": the files that job_write_* and
+   * job_write_report write are complete and on disk when they return but keep no name until
+   * job_commit names them all, so that a run that fails at any step replaces nothing;
+   * "0" (default): each call names its files before it returns).
    * An unknown key or a bad value is a usage error. */
   paiban_status_t (*job_set_option) (paiban_job_t *job, const char *key, const char *value);
   paiban_status_t (*job_load_file) (paiban_job_t *job, const char *path);
@@ -159,7 +184,8 @@ typedef struct {
    * the template's bleed and crop marks, K-only black, JPEG photos as their own bytes. With
    * "proof" set: the proof PDF (trimmed pages with the proof overlay). */
   paiban_status_t (*job_write_pdf) (paiban_job_t *job, const char *path);
-  /* One PNG proof per page at `dpi` (10 to 1200); with "proof" set, with the proof overlay. */
+  /* One PNG proof per page at `dpi` (10 to 1200; NaN is refused); with "proof" set, with the
+   * proof overlay. */
   paiban_status_t (*job_write_png) (paiban_job_t *job, const char *dir, double dpi);
   /* The JSON report of the job: "status" ("ok" or "error"), "error", "pages" with their items
    * (areas, "overset_chars", "underset_lines": empty grid lines, "column_foot_lines": per
@@ -184,6 +210,25 @@ typedef struct {
    * machine and in every run (the format: docs/layout-dump.md in the source tree). `flags`: 0,
    * or PAIBAN_DUMP_GLYPHS to add each run's glyphs. NULL without a layout (see Errors). */
   const char *(*job_layout_dump) (paiban_job_t *job, unsigned flags);
+
+  /* Appended in 0.2 (a host compiled against 0.1 sees a larger `size` and ignores them). */
+
+  /* The JSON report (as job_report) into the file `path`. The file's target is checked at
+   * once — a missing or read-only folder, a folder or device in its place fail here — but it
+   * is named, with the report of the job as it ends, only by job_commit with option "stage"
+   * (else before this call returns). Unlike the other writes it works on a failed job (the
+   * report then records the error); its own failure becomes the job's error only when the
+   * job had none. Returns the job's status. */
+  paiban_status_t (*job_write_report) (paiban_job_t *job, const char *path);
+  /* The layout dump (as job_layout_dump with `flags`) into the file `path`. */
+  paiban_status_t (*job_write_layout_dump) (paiban_job_t *job, const char *path,
+                                            unsigned flags);
+  /* With option "stage": gives every file written since its name, all together, after
+   * checking that none would replace an input of the issue or another output; on a failed
+   * job (or a failed check) discards them instead. The report of job_write_report is named
+   * in both cases. Without "stage" there is nothing to name but does no harm. Returns the
+   * job's status. */
+  paiban_status_t (*job_commit) (paiban_job_t *job);
 } paiban_plugin_v1_t;
 
 typedef const paiban_plugin_v1_t *(*paiban_plugin_v1_func_t) (void);
