@@ -18,8 +18,7 @@
 #define SQUEEZE_COST 40
 #define SQUEEZE_UNIT_EM 0.5
 #define RAGGED_COST 10
-/* Demerits added to a last line of one character (a runt) and, in a display line with spaces,
- * to a break that is not at a space. */
+/* Demerits added to a last line of one character (a runt). */
 #define RUNT_DEMERITS 1e6
 /* A stretched line holding a solid —— or …… looks uneven, the pair tight among wider gaps:
  * its badness counts this many times over. */
@@ -27,7 +26,10 @@
 /* A mark that hangs past the measure costs as much as this much stretch (em per gap), so a
  * line that fits as well without hanging keeps its mark inside. */
 #define HANG_COST_EM 0.05
-#define NOT_AT_SPACE_DEMERITS 1e5
+/* Ragged text with spaces (a headline's phrase marks): demerits of a break that is not at a
+ * space, more than unbalanced lines cost, so a line breaks elsewhere only where no break at
+ * a space fits. */
+#define NOT_AT_SPACE_DEMERITS 1e7
 /* Display text (pb_para_restrict_breaks): demerits of a break beside a one-character word
  * (about those of a line 4 em short), between two of them (6 em short), and inside a word or
  * between a number and its unit: taken only where no line can be made otherwise. */

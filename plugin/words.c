@@ -71,8 +71,8 @@ grade (seg_t before_a, seg_t a, gunichar a_char, seg_t b, gunichar b_char)
     return PB_BOUND_INSIDE;   /* a line breaks after a space; kinsoku */
   if (a == SEG_SPACE || a == SEG_CLOSE || b == SEG_OPEN)
     return PB_BOUND_GOOD;
-  if (a == SEG_NUMBER && (b == SEG_HAN || b == SEG_HAN1))
-    return PB_BOUND_INSIDE;   /* 67665|亿元, 2024|年 */
+  if (a == SEG_NUMBER && (is_han (b) || b == SEG_NUMBER))
+    return PB_BOUND_INSIDE;   /* 67665|亿元, 2024|年, 2.62|% */
   if (a == SEG_HAN1 && before_a == SEG_NUMBER && pb_char_in (a_char, PB_MEASURE_WORDS))
     return PB_BOUND_INSIDE;   /* 41个|基点 */
   if ((a == SEG_HAN1 && is_han (b) && pb_char_in (a_char, PB_PREFIXES))
