@@ -48,8 +48,9 @@ typedef struct {
 } pb_body_para_t;
 
 /* The paragraph of body block `index` of `story` (the subhead before it run in when template
- * `t` says so, the dateline before the story's first paragraph when `dateline` is given), shaped and broken at template `t`'s body measure: lent
- * from the pass ahead when it was set for that measure, else set now. The flow may break it
+ * `t` says so, the dateline before the story's first paragraph when `dateline` is given),
+ * shaped and broken at template `t`'s body measure: lent from the pass ahead when it was set
+ * for that measure (and the same run-in subhead), else set now. The flow may break it
  * again (and must then set `rebroken`); give it back with pb_bodies_release, so that the next
  * flow of the story finds it as prepared. Returns FALSE with `error` naming the character no
  * font has where it stands in its Markdown file. */

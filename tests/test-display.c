@@ -65,7 +65,9 @@ marked (const char *text)
       const pb_boundary_t *b = &g_array_index (bounds, pb_boundary_t, i);
       g_assert_cmpint (b->kind, !=, PB_BOUND_INSIDE);
       g_string_append_len (out, text + at, b->offset - at);
-      g_string_append_c (out, b->kind == PB_BOUND_GOOD ? '|' : b->kind == PB_BOUND_WEAK ? ':' : '.');
+      g_string_append_c (out, b->kind == PB_BOUND_GOOD   ? '|'
+                              : b->kind == PB_BOUND_WEAK ? ':'
+                                                         : '.');
       at = b->offset;
     }
   g_string_append (out, text + at);
