@@ -2,13 +2,16 @@
 #include "bodies.h"
 
 #include <string.h>
+#include "clreq.h"
 #include "parallel.h"
 
 /* One paragraph's text and style runs, and the result of setting them. */
 typedef struct {
   pb_fonts_t *fonts;
   const pb_block_t *block;
-  char *text;               /* the dateline, then the block's text */
+  const pb_block_t *run_in; /* the subhead run in before it, or NULL */
+  char *text;               /* the run-in subhead, the dateline, then the block's text */
+  int run_in_len;           /* bytes of the subhead with the space after it */
   int dateline_len;
   GArray *runs;             /* of pb_style_run_t */
   pb_measure_t measure;
@@ -27,13 +30,15 @@ struct pb_bodies {
 
 /* Paragraphs a worker thread takes at the least (pb_parallel_for): fewer are not worth one. */
 #define PB_PREP_BATCH 16
+/* Between a run-in subhead and its paragraph, unless the subhead ends in a stop (。：？！). */
+#define PB_RUN_IN_SPACE "\u3000"
 
 pb_measure_t
 pb_body_measure (const pb_template_t *t)
 {
   return (pb_measure_t) { t->column_width, t->styles[PB_ROLE_BODY].indent, PB_ALIGN_JUSTIFY,
                           t->body_size, t->latin_space, t->letterspacing_limit / t->body_size,
-                          t->hanging_punctuation };
+                          t->hanging_punctuation, PB_SHAPE_FILL };
 }
 
 static void
@@ -68,24 +73,30 @@ pb_bodies_free (pb_bodies_t *bodies)
   g_free (bodies);
 }
 
-/* The style runs of a body paragraph: the dateline run in, then bold and emphasis spans. */
+static void
+add_run (GArray *runs, int start, int end, const pb_style_t *style)
+{
+  pb_style_run_t r = { start, end, style };
+  if (end > start)
+    g_array_append_val (runs, r);
+}
+
+/* The style runs of a body paragraph: the subhead and the dateline run in, then bold and
+ * emphasis spans. */
 static GArray *
 body_runs (pb_styles_t *styles, const pb_template_t *t, const pb_block_t *block,
-           int dateline_len)
+           int run_in_len, int dateline_len)
 {
   const pb_style_t *body = &t->styles[PB_ROLE_BODY];
   GArray *runs = g_array_new (FALSE, FALSE, sizeof (pb_style_run_t));
-  int pos = 0, len = strlen (block->text) + dateline_len;
-  if (dateline_len > 0)
-    {
-      pb_style_run_t r = { 0, dateline_len, &t->styles[PB_ROLE_DATELINE] };
-      g_array_append_val (runs, r);
-      pos = dateline_len;
-    }
+  int prefix = run_in_len + dateline_len;
+  int pos = prefix, len = strlen (block->text) + prefix;
+  add_run (runs, 0, run_in_len, &t->styles[PB_ROLE_SUBHEAD]);
+  add_run (runs, run_in_len, prefix, &t->styles[PB_ROLE_DATELINE]);
   for (guint i = 0; block->spans && i < block->spans->len; i++)
     {
       const pb_span_t *span = &g_array_index (block->spans, pb_span_t, i);
-      int start = span->start + dateline_len, end = span->end + dateline_len;
+      int start = span->start + prefix, end = span->end + prefix;
       if (start > pos)
         {
           pb_style_run_t r = { pos, start, body };
@@ -107,16 +118,40 @@ body_runs (pb_styles_t *styles, const pb_template_t *t, const pb_block_t *block,
   return runs;
 }
 
-/* The text and style runs of a body paragraph, the dateline run in before the first. */
+gboolean
+pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t)
+{
+  const pb_block_t *block = story->blocks->pdata[index];
+  return t->subhead_run_in && block->kind == PB_BLOCK_SUBHEAD && index + 1 < story->blocks->len
+         && ((const pb_block_t *) story->blocks->pdata[index + 1])->kind == PB_BLOCK_PARA;
+}
+
+/* The run-in subhead's text with the space that parts it from the paragraph. */
+static char *
+run_in_text (const pb_block_t *subhead)
+{
+  const char *end = subhead->text + strlen (subhead->text);
+  gboolean stop = end > subhead->text
+                  && pb_cls_of (g_utf8_get_char (g_utf8_prev_char (end))) == PB_CLS_STOP;
+  return g_strconcat (subhead->text, stop ? "" : PB_RUN_IN_SPACE, NULL);
+}
+
+/* The text and style runs of body block `index` of `story`: the subhead before it run in when
+ * template `t` says so, the dateline when given. */
 static pb_prep_t *
-prep_new (const pb_bodies_t *bodies, const pb_template_t *t, const pb_block_t *block,
-          const char *dateline)
+prep_new (const pb_bodies_t *bodies, const pb_template_t *t, const pb_story_t *story,
+          guint index, const char *dateline)
 {
   pb_prep_t *prep = g_new0 (pb_prep_t, 1);
+  const pb_block_t *block = story->blocks->pdata[index];
   prep->fonts = bodies->fonts;
+  if (index > 0 && pb_bodies_runs_in (story, index - 1, t))
+    prep->run_in = story->blocks->pdata[index - 1];
+  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in) : g_strdup ("");
   int dl = dateline ? strlen (dateline) : 0;
-  prep->text = g_strconcat (dateline ? dateline : "", block->text, NULL);
-  prep->runs = body_runs (bodies->styles, t, block, dl);
+  prep->text = g_strconcat (run_in, dateline ? dateline : "", block->text, NULL);
+  prep->run_in_len = strlen (run_in);
+  prep->runs = body_runs (bodies->styles, t, block, prep->run_in_len, dl);
   prep->block = block;
   prep->dateline_len = dl;
   prep->bad_offset = -1;
@@ -131,7 +166,8 @@ prep_run (pb_prep_t *prep)
                             prep->runs->len, &prep->bad_offset, &prep->error);
   if (prep->para)
     {
-      pb_para_mark_dateline (prep->para, 0, prep->dateline_len);
+      pb_para_mark_dateline (prep->para, prep->run_in_len,
+                             prep->run_in_len + prep->dateline_len);
       prep->n = pb_para_break (prep->para, &prep->measure);
       prep->set = TRUE;
     }
@@ -157,7 +193,7 @@ story_preps (const pb_bodies_t *bodies, const pb_template_t *t, const pb_story_t
       pb_prep_t *prep = NULL;
       if (block->kind == PB_BLOCK_PARA)
         {
-          prep = prep_new (bodies, t, block, first ? story->dateline : NULL);
+          prep = prep_new (bodies, t, story, b, first ? story->dateline : NULL);
           g_ptr_array_add (all, prep);
           first = FALSE;
         }
@@ -204,6 +240,8 @@ pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
   for (guint b = 0; b < story->blocks->len; b++)
     {
       const pb_prep_t *prep = prep_of (bodies, story, b);
+      if (pb_bodies_runs_in (story, b, t))
+        continue;
       if (((pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_SUBHEAD)
         lines += MAX (sub->lines, 2) + sub->space_before + sub->space_after;
       else if (!prep || !prep->set)
@@ -231,30 +269,37 @@ pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint
   return n;
 }
 
+/* Where the character no font has stands in its Markdown file: in the run-in subhead, the
+ * paragraph (the dateline's characters are named at the paragraph's start). */
+static pb_loc_t
+prep_error_loc (const pb_prep_t *prep)
+{
+  if (prep->bad_offset >= 0 && prep->bad_offset < prep->run_in_len)
+    return pb_block_loc_at (prep->run_in, prep->bad_offset);
+  int at = prep->bad_offset - prep->run_in_len - prep->dateline_len;
+  return at >= 0 ? pb_block_loc_at (prep->block, at) : prep->block->loc;
+}
+
 gboolean
 pb_bodies_take (pb_bodies_t *bodies, const pb_story_t *story, guint index, const char *dateline,
                 const pb_template_t *t, pb_body_para_t *out, GError **error)
 {
-  const pb_block_t *block = story->blocks->pdata[index];
   pb_measure_t m = pb_body_measure (t);
   pb_prep_t *prep = prep_of (bodies, story, index);
   *out = (pb_body_para_t) { 0 };
-  if (prep && prep->set && pb_same_measure (&prep->measure, &m))
+  gboolean run_in = index > 0 && pb_bodies_runs_in (story, index - 1, t);
+  if (prep && prep->set && pb_same_measure (&prep->measure, &m)
+      && (prep->run_in != NULL) == run_in)
     {
       *out = (pb_body_para_t) { prep->para, prep->n, prep->measure, FALSE, FALSE };
       return TRUE;
     }
-  pb_prep_t *own = prep_new (bodies, t, block, dateline);
+  pb_prep_t *own = prep_new (bodies, t, story, index, dateline);
   prep_run (own);
   if (own->para)
     *out = (pb_body_para_t) { g_steal_pointer (&own->para), own->n, own->measure, TRUE, FALSE };
   else
-    {
-      /* A character no font has is named where it stands in its Markdown file. */
-      int at = own->bad_offset - own->dateline_len;
-      pb_loc_t loc = at >= 0 ? pb_block_loc_at (block, at) : block->loc;
-      pb_set_error_at (error, own->error->code, loc, "%s", own->error->message);
-    }
+    pb_set_error_at (error, own->error->code, prep_error_loc (own), "%s", own->error->message);
   prep_free (own);
   return out->para != NULL;
 }

@@ -22,6 +22,10 @@ void pb_bodies_free (pb_bodies_t *bodies);
  * number of threads. Errors are kept and reported when the flow takes the paragraph. */
 void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
 
+/* Whether block `index` of `story` is a subhead that runs in at the start of the paragraph
+ * after it: template `t`'s subhead_layout is "run-in" and a paragraph follows it. */
+gboolean pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t);
+
 /* Grid lines the story's body takes (subheads by their minimum at template `t`'s subhead
  * style), from the paragraphs set ahead, taken by the flow or not; -1 when some paragraph could
  * not be set. An estimate: widow control may move a line or two. */
@@ -43,9 +47,10 @@ typedef struct {
   gboolean rebroken;        /* the flow broke it again: released by setting it back */
 } pb_body_para_t;
 
-/* The paragraph of body block `index` of `story` (the dateline run in before the story's first
- * paragraph when `dateline` is given), shaped and broken at template `t`'s body measure: lent
- * from the pass ahead when it was set for that measure, else set now. The flow may break it
+/* The paragraph of body block `index` of `story` (the subhead before it run in when template
+ * `t` says so, the dateline before the story's first paragraph when `dateline` is given),
+ * shaped and broken at template `t`'s body measure: lent from the pass ahead when it was set
+ * for that measure (and the same run-in subhead), else set now. The flow may break it
  * again (and must then set `rebroken`); give it back with pb_bodies_release, so that the next
  * flow of the story finds it as prepared. Returns FALSE with `error` naming the character no
  * font has where it stands in its Markdown file. */

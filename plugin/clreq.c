@@ -1,7 +1,7 @@
 #include "clreq.h"
 
-static gboolean
-is_one_of (gunichar c, const char *set)
+gboolean
+pb_char_in (gunichar c, const char *set)
 {
   for (const char *p = set; *p; p = g_utf8_next_char (p))
     if (g_utf8_get_char (p) == c)
@@ -17,19 +17,19 @@ pb_cls_of (gunichar c)
     return PB_CLS_IDEO;
   if (c < 0x80 && g_ascii_isalnum (c))
     return PB_CLS_ALNUM;
-  if (is_one_of (c, "（《“‘「『【〔〈〖［｛([{"))
+  if (pb_char_in (c, "（《“‘「『【〔〈〖［｛([{"))
     return PB_CLS_OPEN;
-  if (is_one_of (c, "）》”’」』】〕〉〗］｝)]}"))
+  if (pb_char_in (c, "）》”’」』】〕〉〗］｝)]}"))
     return PB_CLS_CLOSE;
-  if (is_one_of (c, "。，、；：？！．｡､!?;:"))
+  if (pb_char_in (c, "。，、；：？！．｡､!?;:"))
     return PB_CLS_STOP;
-  if (is_one_of (c, "·・‧"))
+  if (pb_char_in (c, "·・‧"))
     return PB_CLS_MIDDLE;
-  if (is_one_of (c, "—―⸺"))
+  if (pb_char_in (c, "—―⸺"))
     return PB_CLS_DASH;
-  if (is_one_of (c, "…⋯‥"))
+  if (pb_char_in (c, "…⋯‥"))
     return PB_CLS_ELLIPSIS;
-  if (is_one_of (c, ".,%‰℃°'’/-+×～~％"))
+  if (pb_char_in (c, ".,%‰℃°'’/-+×～~％"))
     return PB_CLS_NUMPUNCT;
   if (c == ' ' || c == 0x00A0 || c == 0x3000 || c == '\t')
     return PB_CLS_SPACE;
@@ -94,19 +94,19 @@ pb_break_t
 pb_break_between (gunichar prev, gunichar before, gunichar after)
 {
   pb_break_t b = pb_cls_break_between (pb_cls_of (before), pb_cls_of (after));
-  if (is_one_of (after, PB_NO_LINE_START_SIGNS) || before == '/')
+  if (pb_char_in (after, PB_NO_LINE_START_SIGNS) || before == '/')
     return PB_BREAK_NEVER;
   /* Between the parts of a date (6月|12日, 2019年|10月): better than a number from its unit,
    * worse than any ordinary break. */
-  if (b == PB_BREAK_ALLOWED && is_digit (prev) && is_one_of (before, PB_DATE_UNITS)
+  if (b == PB_BREAK_ALLOWED && is_digit (prev) && pb_char_in (before, PB_DATE_UNITS)
       && is_digit (after))
     return PB_BREAK_RELUCTANT;
   /* A number with its multiplier keeps its unit (20万亿|元, 126万|亿元), reluctantly: when
    * the group must break, better there than between the figures and 万. */
-  gboolean multiplied = is_one_of (before, PB_MULTIPLIERS)
+  gboolean multiplied = pb_char_in (before, PB_MULTIPLIERS)
                         && (is_digit (prev) || (prev == 0x4E07 && before == 0x4EBF)); /* 万亿 */
   if (b == PB_BREAK_ALLOWED && multiplied
-      && (is_one_of (after, PB_UNITS_AFTER_MULTIPLIER) || is_one_of (after, PB_MULTIPLIERS)))
+      && (pb_char_in (after, PB_UNITS_AFTER_MULTIPLIER) || pb_char_in (after, PB_MULTIPLIERS)))
     return PB_BREAK_RELUCTANT;
   return b;
 }

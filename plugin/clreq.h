@@ -21,6 +21,9 @@ typedef enum {
 
 pb_cls_t pb_cls_of (gunichar c);
 
+/* Whether `c` is one of the characters of the UTF-8 string `set`. */
+gboolean pb_char_in (gunichar c, const char *set);
+
 typedef enum {
   PB_BREAK_NEVER,
   PB_BREAK_DISCOURAGED,   /* only when the alternative is a line beyond the letterspacing

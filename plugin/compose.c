@@ -18,8 +18,7 @@
 #define SQUEEZE_COST 40
 #define SQUEEZE_UNIT_EM 0.5
 #define RAGGED_COST 10
-/* Demerits added to a last line of one character (a runt) and, in a display line with spaces,
- * to a break that is not at a space. */
+/* Demerits added to a last line of one character (a runt). */
 #define RUNT_DEMERITS 1e6
 /* A stretched line holding a solid —— or …… looks uneven, the pair tight among wider gaps:
  * its badness counts this many times over. */
@@ -27,7 +26,19 @@
 /* A mark that hangs past the measure costs as much as this much stretch (em per gap), so a
  * line that fits as well without hanging keeps its mark inside. */
 #define HANG_COST_EM 0.05
-#define NOT_AT_SPACE_DEMERITS 1e5
+/* Ragged text with spaces (a headline's phrase marks): demerits of a break that is not at a
+ * space, more than unbalanced lines cost, so a line breaks elsewhere only where no break at
+ * a space fits. */
+#define NOT_AT_SPACE_DEMERITS 1e7
+/* Display text (pb_para_restrict_breaks): demerits of a break beside a one-character word
+ * (about those of a line 4 em short), between two of them (6 em short), and inside a word or
+ * between a number and its unit: taken only where no line can be made otherwise. */
+#define WEAK_BOUND_DEMERITS 3e4
+#define RUN_BOUND_DEMERITS 1.5e5
+#define INSIDE_WORD_DEMERITS 1e9
+/* Pyramid and inverted display shapes: a line aims this many em shorter than its neighbour
+ * on the longer side. */
+#define SHAPE_STEP_EM 2.0
 
 /* What a candidate line [first, last) needs, before the choice of adjustments. */
 typedef struct {
@@ -167,9 +178,10 @@ hang_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
          + (diff < FIT_EPSILON ? 0 : stretch_badness (diff, fit->hang_gaps, m));
 }
 
-/* Badness of a line (the constants above), its last mark set inside the measure. */
+/* Badness of a line (the constants above), its last mark set inside the measure. A display
+ * line (m->shape not PB_SHAPE_FILL) costs by how far it falls short of `target` or passes it. */
 static double
-inside_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
+inside_badness (const pb_fit_t *fit, const pb_measure_t *m, double target, gboolean last_line)
 {
   double diff = m->width - fit->natural;
   double em = m->em;
@@ -182,6 +194,8 @@ inside_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
         return INFEASIBLE;
       return SQUEEZE_COST * (need / (SQUEEZE_UNIT_EM * em)) * (need / (SQUEEZE_UNIT_EM * em));
     }
+  if (m->shape != PB_SHAPE_FILL)
+    return ((target - fit->natural) / em) * ((target - fit->natural) / em) * RAGGED_COST;
   if (m->align != PB_ALIGN_JUSTIFY)
     return last_line && m->align == PB_ALIGN_LEFT ? 0 : (diff / em) * (diff / em) * RAGGED_COST;
   if (last_line || diff < FIT_EPSILON)
@@ -192,9 +206,10 @@ inside_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line)
 
 /* Badness of a line, and whether its last mark hangs to get it. */
 static double
-line_badness (const pb_fit_t *fit, const pb_measure_t *m, gboolean last_line, gboolean *hang)
+line_badness (const pb_fit_t *fit, const pb_measure_t *m, double target, gboolean last_line,
+              gboolean *hang)
 {
-  double inside = inside_badness (fit, m, last_line);
+  double inside = inside_badness (fit, m, target, last_line);
   double hanging = hang_badness (fit, m, last_line);
   *hang = hanging < inside;
   return MIN (inside, hanging);
@@ -214,24 +229,61 @@ count_letters (const pb_para_t *para, int first, int last)
   return n;
 }
 
+/* Whether units [first, last) hold a word boundary (display text): more than one word, or a
+ * run of one-character words. */
+static gboolean
+holds_boundary (const pb_para_t *para, int first, int last)
+{
+  for (int i = first; i < last - 1; i++)
+    if (unit_at (para, i)->bound >= PB_BOUND_RUN)
+      return TRUE;
+  return FALSE;
+}
+
+/* Display text: the cost of breaking after unit last − 1 by its word boundary, or of a last
+ * line [first, last) of one word. */
+static double
+word_demerits (const pb_para_t *para, int first, int last, gboolean last_line)
+{
+  if (last_line)
+    return first > 0 && !holds_boundary (para, first, last) ? RUNT_DEMERITS : 0;
+  const pb_unit_t *u = unit_at (para, last - 1);
+  if (u->break_after == PB_BREAK_DISCOURAGED || u->break_after == PB_BREAK_RELUCTANT)
+    return INSIDE_WORD_DEMERITS;
+  switch (u->bound)
+    {
+    case PB_BOUND_GOOD:
+      return 0;
+    case PB_BOUND_WEAK:
+      return WEAK_BOUND_DEMERITS;
+    case PB_BOUND_RUN:
+      return RUN_BOUND_DEMERITS;
+    default:
+      return INSIDE_WORD_DEMERITS;
+    }
+}
+
+/* Demerits of the line [first, last), its ragged length measured against `target`. */
 static double
 line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m,
-               double *badness_out)
+               double target, double *badness_out)
 {
   gboolean last_line = last == (int) para->units->len;
   pb_fit_t fit;
   measure_line (para, first, last, m, &fit);
   gboolean hang;
-  double bad = line_badness (&fit, m, last_line, &hang);
+  double bad = line_badness (&fit, m, target, last_line, &hang);
   *badness_out = bad;
   if (bad >= INFEASIBLE)
     return INFEASIBLE;
   double d = (1 + bad) * (1 + bad);
-  /* A paragraph ending in one character (with its punctuation) is a runt. */
-  if (last_line && first > 0 && count_letters (para, first, last) <= 1)
-    d += RUNT_DEMERITS;
   pb_break_t brk = unit_at (para, last - 1)->break_after;
-  if (!last_line && brk == PB_BREAK_DISCOURAGED)
+  if (para->words)
+    d += word_demerits (para, first, last, last_line);
+  /* A paragraph ending in one character (with its punctuation) is a runt. */
+  else if (last_line && first > 0 && count_letters (para, first, last) <= 1)
+    d += RUNT_DEMERITS;
+  else if (!last_line && brk == PB_BREAK_DISCOURAGED)
     d += discouraged_demerits (m);
   else if (!last_line && brk == PB_BREAK_RELUCTANT)
     d += discouraged_demerits (m) / 2;
@@ -250,8 +302,8 @@ typedef void (*pb_relax_fn) (void *state, int first, int last, double demerits);
 /* Offers every line [first, j) worth considering: the feasible ones or, when there are none,
  * the longest legal line (or a cut where the text overflows) at emergency cost. */
 static void
-scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn relax,
-            void *state)
+scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, double target,
+            pb_relax_fn relax, void *state)
 {
   int n = para->units->len;
   gboolean any = FALSE;
@@ -272,7 +324,7 @@ scan_lines (const pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
         continue;
       fallback_break = j;
       double bad;
-      double d = line_demerits (para, first, j, m, &bad);
+      double d = line_demerits (para, first, j, m, target, &bad);
       if (d >= INFEASIBLE)
         continue;
       any = TRUE;
@@ -320,10 +372,20 @@ relax_exact (void *state, int first, int last, double d)
     }
 }
 
+/* The length display line `index` of `lines` aims at: the measure (there the longest line),
+ * less SHAPE_STEP_EM for each line between it and the longest in a pyramid or inverted one. */
+static double
+shape_target (const pb_measure_t *m, int index, int lines)
+{
+  int steps = m->shape == PB_SHAPE_PYRAMID ? lines - 1 - index
+              : m->shape == PB_SHAPE_INVERTED ? index : 0;
+  return m->width - steps * SHAPE_STEP_EM * m->em;
+}
+
 /* Fills `ends` with the line ends of the best breaks; with `lines` > 0, of exactly that many
  * lines. Returns the total demerits (INFINITY when that many lines cannot be made). */
 static double
-find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
+fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
 {
   int n = para->units->len;
   prepare_sums (para, m);
@@ -339,7 +401,7 @@ find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
       pb_free_fit_t s = { best, prev };
       for (int i = 0; i < n; i++)
         if (!isinf (best[i]))
-          scan_lines (para, m, i, relax_free, &s);
+          scan_lines (para, m, i, m->width, relax_free, &s);
       total = best[n];
       for (int j = n; j > 0; j = prev[j])
         g_array_prepend_val (ends, j);
@@ -350,7 +412,7 @@ find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
       for (s.layer = 0; s.layer < lines; s.layer++)
         for (int i = 0; i < n; i++)
           if (!isinf (best[s.layer * (n + 1) + i]))
-            scan_lines (para, m, i, relax_exact, &s);
+            scan_lines (para, m, i, shape_target (m, s.layer, lines), relax_exact, &s);
       total = best[lines * (n + 1) + n];
       if (!isinf (total))
         for (int l = lines, j = n; l > 0; j = prev[l * (n + 1) + j], l--)
@@ -359,6 +421,97 @@ find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
   g_free (best);
   g_free (prev);
   return total;
+}
+
+/* Whether a display line may end after unit `i` at a word boundary. */
+static gboolean
+ends_word (const pb_para_t *para, int i)
+{
+  const pb_unit_t *u = unit_at (para, i);
+  return u->break_after == PB_BREAK_ALLOWED && (!para->words || u->bound > PB_BOUND_INSIDE);
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The lengths the longest of `lines` display lines may have: those of the lines that can be
+ * made between word boundaries within the measure, at least the text's length over `lines`,
+ * and the measure itself; in order, without repeats. Returns a new array of double. */
+static GArray *
+candidate_widths (const pb_para_t *para, const pb_measure_t *m, int lines)
+{
+  int n = para->units->len;
+  double least = (para->sum_advance[n] - para->sum_room[n]) / lines - FIT_EPSILON;
+  GArray *widths = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_append_val (widths, m->width);
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0 && !ends_word (para, i - 1))
+        continue;
+      for (int j = i + 1; j <= n; j++)
+        {
+          if (j < n && !ends_word (para, j - 1))
+            continue;
+          pb_fit_t fit;
+          measure_line (para, i, j, m, &fit);
+          double w = fit.natural - fit.end_squeeze;
+          if (w > m->width)
+            break;
+          if (w >= least)
+            g_array_append_val (widths, w);
+        }
+    }
+  g_array_sort (widths, compare_doubles);
+  guint kept = 0;
+  for (guint k = 0; k < widths->len; k++)
+    if (kept == 0 || g_array_index (widths, double, k)
+                     > g_array_index (widths, double, kept - 1) + FIT_EPSILON)
+      g_array_index (widths, double, kept++) = g_array_index (widths, double, k);
+  g_array_set_size (widths, kept);
+  return widths;
+}
+
+/* Display lines chosen together: as many as filling them would take, their longest line as
+ * long as the best choice makes it. Each candidate length of the longest line is tried as the
+ * measure, the lines costing by how far they fall short of their shape there. */
+static double
+display_breaks (pb_para_t *para, const pb_measure_t *m, GArray *ends)
+{
+  double total = fit_breaks (para, m, 0, ends);
+  int lines = ends->len;
+  if (lines < 2 || total >= EMERGENCY)
+    return total;
+  GArray *widths = candidate_widths (para, m, lines);
+  GArray *trial = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint k = 0; k < widths->len; k++)
+    {
+      pb_measure_t at = *m;
+      at.width = g_array_index (widths, double, k);
+      g_array_set_size (trial, 0);
+      double t = fit_breaks (para, &at, lines, trial);
+      if (t < total)
+        {
+          total = t;
+          g_array_set_size (ends, 0);
+          g_array_append_vals (ends, trial->data, trial->len);
+        }
+    }
+  g_array_free (trial, TRUE);
+  g_array_free (widths, TRUE);
+  return total;
+}
+
+/* The best breaks (of exactly `lines` lines when > 0) into `ends`; their total demerits. */
+static double
+find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
+{
+  if (lines <= 0 && m->shape != PB_SHAPE_FILL)
+    return display_breaks (para, m, ends);
+  return fit_breaks (para, m, lines, ends);
 }
 
 /* Takes `need` points out of the line's marks: the line-end mark first, then ，、；：and brackets,
@@ -415,7 +568,7 @@ set_line (pb_para_t *para, int first, int last, const pb_measure_t *m)
                           m->latin_space, FALSE };
   double diff = m->width - fit.natural;
   gboolean hang;
-  line_badness (&fit, m, last_line, &hang);
+  line_badness (&fit, m, m->width, last_line, &hang);
   if (hang)
     {
       /* The mark in its half-em form past the measure, the rest justified to it. */
@@ -480,7 +633,8 @@ pb_same_measure (const pb_measure_t *a, const pb_measure_t *b)
 {
   return a->width == b->width && a->indent == b->indent && a->align == b->align
          && a->em == b->em && a->latin_space == b->latin_space
-         && a->stretch_limit == b->stretch_limit && a->hang == b->hang;
+         && a->stretch_limit == b->stretch_limit && a->hang == b->hang
+         && a->shape == b->shape;
 }
 
 /* The breaks of `para` into `lines` lines (0: the best of any number) at `measure`: found
@@ -558,6 +712,35 @@ double
 pb_para_demerits (const pb_para_t *para)
 {
   return para->demerits;
+}
+
+void
+pb_para_restrict_breaks (pb_para_t *para, const pb_boundary_t *bounds, int n)
+{
+  para->words = TRUE;
+  int k = 0;
+  for (guint i = 0; i < para->units->len; i++)
+    {
+      pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+      int end = u->start + u->len;
+      while (k < n && bounds[k].offset < end)
+        k++;
+      u->bound = k < n && bounds[k].offset == end ? bounds[k].kind : PB_BOUND_INSIDE;
+    }
+  /* Breaks set before were chosen without the boundaries. */
+  g_clear_pointer (&para->exact, g_hash_table_destroy);
+}
+
+void
+pb_para_set_phrase_gap (pb_para_t *para, double gap)
+{
+  for (guint i = 1; i + 1 < para->units->len; i++)
+    {
+      pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+      if (u->cls == PB_CLS_SPACE)
+        u->advance = gap;
+    }
+  g_clear_pointer (&para->exact, g_hash_table_destroy);
 }
 
 

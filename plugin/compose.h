@@ -7,6 +7,7 @@
 #include "fonts.h"
 #include "layout.h"
 #include "model.h"
+#include "words.h"
 
 typedef struct pb_para pb_para_t;
 
@@ -19,7 +20,10 @@ typedef struct {
 /* How to break: the measure, the first-line indent, the alignment, the em for ratios, the
  * fixed space between Han and Latin (0 for none), the letterspacing limit (em per gap; 0 for
  * PB_STRETCH_LIMIT_EM: a number is split from its unit only where keeping them together would
- * stretch a line beyond it), and whether a line-end 。，、 may hang in the margin. */
+ * stretch a line beyond it), whether a line-end 。，、 may hang in the margin, and the shape of
+ * the lines: PB_SHAPE_FILL fills each line (the last one costs nothing short); the display
+ * shapes (ragged text) choose the lines together against the longest one, the last one too,
+ * in as many lines as filling them would take. */
 typedef struct {
   double width;
   double indent;
@@ -28,6 +32,7 @@ typedef struct {
   double latin_space;
   double stretch_limit;
   gboolean hang;
+  pb_shape_t shape;
 } pb_measure_t;
 
 /* Whether two measures break a paragraph alike (every field equal). */
@@ -43,6 +48,14 @@ void pb_para_free (pb_para_t *para);
  * taken reluctantly (as between the parts of a date) except at its word boundaries: its space,
  * before its date, after 讯 电 ：, and on either side of 记者 通讯员 报道. */
 void pb_para_mark_dateline (pb_para_t *para, int start, int end);
+
+/* Display text: restricts the paragraph's breaks to the word boundaries `bounds` (n of them,
+ * in order; words.h), which grade how good a break there is. A break anywhere else, or
+ * between a number and its unit, is taken only where no line could be made without it; a
+ * last line of one word costs as much as a last line of one character. */
+void pb_para_restrict_breaks (pb_para_t *para, const pb_boundary_t *bounds, int n);
+/* Display text: every space between words (a phrase mark) is set `gap` points wide. */
+void pb_para_set_phrase_gap (pb_para_t *para, double gap);
 
 /* Breaks the paragraph; returns the number of lines. Can be called again with another measure. */
 int pb_para_break (pb_para_t *para, const pb_measure_t *measure);

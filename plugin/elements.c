@@ -192,7 +192,7 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
     { story->headline, PB_ROLE_HEADLINE },
     { story->subtitle, PB_ROLE_SUBTITLE },
   };
-  pb_para_t *paras[3] = { NULL };
+  pb_display_t *paras[3] = { NULL };
   int lines = -1;
   const pb_style_t *styles[3] = { &t->styles[PB_ROLE_KICKER], &t->styles[PB_ROLE_HEADLINE],
                                   &t->styles[PB_ROLE_SUBTITLE] };
@@ -210,11 +210,11 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
       if (!parts[i].text || !*parts[i].text)
         continue;
       const pb_style_t *s = styles[i];
-      paras[i] = pb_shape_text (pc->fonts, parts[i].text, NULL, 0, s, story->loc, error);
+      paras[i] = pb_display_new (pc->fonts, parts[i].text, s, story->loc, error);
       if (!paras[i])
         goto out;
-      pb_measure_t m = { width, 0, s->align, s->size, 0, 0, FALSE };
-      int n = pb_para_break (paras[i], &m);
+      pb_measure_t m = pb_display_measure (t, s, parts[i].role, width);
+      int n = pb_display_break (paras[i], &m);
       if (height > 0)
         height += PB_HEADING_GAP * s->size;
       else
@@ -238,14 +238,14 @@ pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_ite
       if (!first)
         y += PB_HEADING_GAP * s->size;
       first = FALSE;
-      double last = pb_set_display (pc->page->lines, t, paras[i], s, x,
-                                    y + PB_EM_ASCENT * s->size, width, parts[i].role,
-                                    story->id);
+      double last = pb_display_emit (pc->page->lines, t, paras[i], s, x,
+                                     y + PB_EM_ASCENT * s->size, width, parts[i].role,
+                                     story->id);
       y = last + PB_EM_DESCENT * s->size;
     }
 out:
   for (int i = 0; i < 3; i++)
-    pb_para_free (paras[i]);
+    pb_display_free (paras[i]);
   return lines;
 }
 
@@ -319,7 +319,8 @@ place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_
           g_string_free (text, TRUE);
           return -1;
         }
-      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space, 0, FALSE };
+      pb_measure_t m = { w, cap->indent, cap->align, cap->size, t->latin_space, 0, FALSE,
+                         PB_SHAPE_FILL };
       caption_lines = pb_para_break (para, &m);
       for (int i = 0; i < caption_lines; i++)
         {
@@ -418,38 +419,35 @@ pb_guide_lines_needed (const pb_item_t *item)
   return lines + 1;
 }
 
-/* One entry: its title's parts (split at '\n') at the box's inner width from grid line
- * `*line`, then the leader with the page number flush right; *line moves past them. */
+/* One entry: its title's parts (split at '\n'), flush left and balanced at the box's inner
+ * width from grid line `*line`, then the leader with the page number flush right; *line moves
+ * past them. */
 static gboolean
 place_guide_entry (const pb_page_ctx_t *pc, GPtrArray *into, const pb_guide_entry_t *e,
                    int number, double x, double inner, int *line, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
-  const pb_style_t *entry_s = &t->styles[PB_ROLE_GUIDE_ENTRY];
   const pb_style_t *page_s = &t->styles[PB_ROLE_GUIDE_PAGE];
-  g_auto (GStrv) parts = g_strsplit (e->title, "\n", -1);
-  for (int k = 0; parts[k]; k++)
-    {
-      if (!*parts[k])
-        continue;
-      pb_para_t *tp = pb_shape_text (pc->fonts, parts[k], NULL, 0, entry_s, e->loc, error);
-      if (!tp)
-        return FALSE;
-      pb_measure_t m = { inner, 0, PB_ALIGN_LEFT, entry_s->size, 0, 0, FALSE };
-      int n = pb_para_break (tp, &m);
-      for (int j = 0; j < n; j++)
-        pb_emit_line (into, t, tp, j, x, pb_grid_body_baseline (&pc->grid, (*line)++), inner,
-                      PB_ROLE_GUIDE_ENTRY, e->story_id)->link_page = number;
-      pb_para_free (tp);
-    }
+  pb_style_t entry_s = t->styles[PB_ROLE_GUIDE_ENTRY];
+  entry_s.align = PB_ALIGN_LEFT;
+  pb_display_t *title = pb_display_new (pc->fonts, e->title, &entry_s, e->loc, error);
+  if (!title)
+    return FALSE;
+  pb_measure_t m = pb_display_measure (t, &entry_s, PB_ROLE_GUIDE_ENTRY, inner);
+  int n = pb_display_break (title, &m);
+  for (int j = 0; j < n; j++)
+    pb_display_emit_line (into, t, title, j, x, pb_grid_body_baseline (&pc->grid, (*line)++),
+                          inner, PB_ROLE_GUIDE_ENTRY, e->story_id)->link_page = number;
+  pb_display_free (title);
   g_autofree char *leader = g_strdup_printf ("——%02d", number);
   pb_style_t right = *page_s;
   right.align = PB_ALIGN_RIGHT;
   pb_para_t *lp = pb_shape_text (pc->fonts, leader, NULL, 0, &right, e->loc, error);
   if (!lp)
     return FALSE;
-  pb_measure_t m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0, 0, FALSE };
-  pb_para_break (lp, &m);
+  pb_measure_t leader_m = { inner, 0, PB_ALIGN_RIGHT, page_s->size, 0, 0, FALSE,
+                            PB_SHAPE_FILL };
+  pb_para_break (lp, &leader_m);
   pb_emit_line (into, t, lp, 0, x, pb_grid_body_baseline (&pc->grid, (*line)++), inner,
                 PB_ROLE_GUIDE_PAGE, e->story_id)->link_page = number;
   pb_para_free (lp);

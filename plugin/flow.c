@@ -244,16 +244,37 @@ fill_foot_with_prev (pb_flow_t *f, int room)
   return reflow_prev (f, n + room);
 }
 
+/* A subhead broken at its words in a column of template `t`: one line in the subhead style's
+ * alignment or, when it needs more, a full-measure block (justified, the last line flush
+ * left). Returns it (pb_display_free) with its lines in *n, or NULL with `error` set. */
+static pb_display_t *
+subhead_lines (pb_fonts_t *fonts, const pb_block_t *block, const pb_template_t *t, int *n,
+               GError **error)
+{
+  const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
+  pb_display_t *para = pb_display_new_block (fonts, block, s, error);
+  if (!para)
+    return NULL;
+  pb_measure_t m = pb_display_measure (t, s, PB_ROLE_SUBHEAD, t->column_width);
+  *n = pb_display_break (para, &m);
+  if (*n > 1)
+    {
+      m.align = PB_ALIGN_JUSTIFY;
+      m.shape = PB_SHAPE_FILL;
+      *n = pb_display_break (para, &m);
+    }
+  return para;
+}
+
 static gboolean
 flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 {
   const pb_template_t *t = flow_tmpl (f);
   const pb_style_t *s = &t->styles[PB_ROLE_SUBHEAD];
-  pb_para_t *para = pb_shape_block (f->fonts, block, s, error);
+  int n;
+  pb_display_t *para = subhead_lines (f->fonts, block, t, &n, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0, 0, FALSE };
-  int n = pb_para_break (para, &m);
   double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;
   int least = pb_lines_for (t, height + t->leading - t->body_size);
@@ -280,7 +301,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
       if (!flow_next_region (f))
         {
           f->out->overset_chars += f->dry ? lines : pb_count_chars (block->text);
-          pb_para_free (para);
+          pb_display_free (para);
           return TRUE;
         }
       before = 0;
@@ -292,17 +313,17 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   double base = top + PB_EM_ASCENT * s->size;
   for (int i = 0; i < n && !f->dry; i++, base += leading)
     {
-      pb_line_t *line = pb_emit_line (f->out->lines[r->part], grid->tmpl, para, i,
-                                      pb_column_x (grid->tmpl, r->column), base,
-                                      grid->tmpl->column_width, PB_ROLE_SUBHEAD,
-                                      f->in->story->id);
+      pb_line_t *line = pb_display_emit_line (f->out->lines[r->part], grid->tmpl, para, i,
+                                              pb_column_x (grid->tmpl, r->column), base,
+                                              grid->tmpl->column_width, PB_ROLE_SUBHEAD,
+                                              f->in->story->id);
       line->block = index;
       line->column = r->column;
     }
   f->line += lines;
   flow_mark_end (f);
   f->line += s->space_after;
-  pb_para_free (para);
+  pb_display_free (para);
   return TRUE;
 }
 
@@ -385,7 +406,9 @@ flow_blocks (pb_flow_t *f, GError **error)
     {
       const pb_block_t *block = story->blocks->pdata[i];
       gboolean ok;
-      if (block->kind == PB_BLOCK_SUBHEAD)
+      if (pb_bodies_runs_in (story, i, flow_tmpl (f)))
+        ok = TRUE;           /* set at the start of the paragraph after it */
+      else if (block->kind == PB_BLOCK_SUBHEAD)
         ok = flow_subhead (f, block, i, error);
       else
         {

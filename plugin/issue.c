@@ -543,6 +543,18 @@ read_story_id (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **erro
   return TRUE;
 }
 
+/* Display text breaks its line at each '\n'; an empty line adds none, which its editor may
+ * not expect: a warning at the value. */
+static gboolean
+warn_empty_line (loader_t *l, const pb_json_obj_t *o, const char *key, const char *text)
+{
+  if (text && strstr (text, "\n\n"))
+    pb_add_warning (l->issue->warnings, pb_json_node_loc (o->d, pb_json_member (o, key)),
+                    "%s: \"%s\" holds an empty line (\\n\\n), set as one line break", o->what,
+                    key);
+  return TRUE;
+}
+
 static gboolean
 read_story (loader_t *l, JsonNode *node, guint index, GError **error)
 {
@@ -563,6 +575,9 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
   return pb_json_get_string (&o, "kicker", FALSE, &s->kicker, error)
          && pb_json_get_string (&o, "headline", TRUE, &s->headline, error)
          && pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, error)
+         && warn_empty_line (l, &o, "kicker", s->kicker)
+         && warn_empty_line (l, &o, "headline", s->headline)
+         && warn_empty_line (l, &o, "subtitle", s->subtitle)
          && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
          && pb_json_get_string (&o, "author", FALSE, &s->author, error)
          && pb_json_get_bool (&o, "filler", FALSE, &s->filler, error)
@@ -658,7 +673,8 @@ read_guide_entry (loader_t *l, const pb_json_obj_t *guide, JsonNode *node, guint
   g_ptr_array_add (it->guide_entries, e);
   JsonNode *story = pb_json_member (&o, "story");
   if (!story_ref (l, &o, "story", story, &e->story_id, error)
-      || !pb_json_get_string (&o, "title", TRUE, &e->title, error))
+      || !pb_json_get_string (&o, "title", TRUE, &e->title, error)
+      || !warn_empty_line (l, &o, "title", e->title))
     return FALSE;
   guide_ref_t *r = g_new0 (guide_ref_t, 1);
   *r = (guide_ref_t) { g_strdup (what), g_strdup (e->story_id), pb_json_node_loc (o.d, story) };

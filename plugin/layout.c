@@ -464,7 +464,8 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
       const pb_block_t *block = story->blocks->pdata[i];
       if (block->kind == PB_BLOCK_SUBHEAD)
         {
-          body += MAX (2, t->styles[PB_ROLE_SUBHEAD].lines);
+          if (!pb_bodies_runs_in (story, i, t)) /* a run-in subhead takes no line */
+            body += MAX (2, t->styles[PB_ROLE_SUBHEAD].lines);
           continue;
         }
       int n = pb_bodies_block_lines (mk->bodies, story, i, t, &m, error);
@@ -853,7 +854,7 @@ place_jump_line (const pb_makeup_t *mk, const pb_story_t *story, const pb_part_t
   pb_para_t *para = pb_shape_text (mk->fonts, text, NULL, 0, &style, story->loc, error);
   if (!para)
     return FALSE;
-  pb_measure_t m = { t->column_width, 0, align, style.size, 0, 0, FALSE };
+  pb_measure_t m = { t->column_width, 0, align, style.size, 0, 0, FALSE, PB_SHAPE_FILL };
   pb_para_break (para, &m);
   pb_line_t *l = pb_emit_line (part->page->lines, t, para, 0, pb_column_x (t, column),
                                pb_grid_body_baseline (&grid, line), t->column_width,

@@ -58,7 +58,16 @@ typedef struct {
   int lines;           /* minimum grid lines the block takes, 0 = as needed */
   guint32 color;       /* 0xRRGGBB */
   pb_loc_t font_loc;   /* where `font` is named in its template */
+  double phrase_gap;   /* pt set for a space inside a line of display text (a phrase mark) */
 } pb_style_t;
+
+/* The shape of a display block's lines (the template's "headline_shape"). */
+typedef enum {
+  PB_SHAPE_FILL,       /* each line as full as it goes: body text, full-measure subheads */
+  PB_SHAPE_BALANCED,   /* lines of about the same length */
+  PB_SHAPE_PYRAMID,    /* each line longer than the one above it */
+  PB_SHAPE_INVERTED    /* each line shorter than the one above it */
+} pb_shape_t;
 
 /* The extra space per gap between characters, in em, that a justified line may take before it
  * counts as letterspaced, when the template names none. */
@@ -84,6 +93,10 @@ typedef struct {
    * whether a line-end 。，、 may hang in the margin (off: the mainland newspaper style). */
   double letterspacing_limit;
   gboolean hanging_punctuation;
+  /* The headline's lines (kickers, subtitles and guide entries are balanced), and whether a
+   * subhead runs in at the start of the paragraph after it instead of taking lines. */
+  pb_shape_t headline_shape;
+  gboolean subhead_run_in;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */

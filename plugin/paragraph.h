@@ -35,6 +35,7 @@ typedef struct {
   pb_cls_t cls;
   double size;
   pb_break_t break_after;
+  pb_bound_t bound;        /* display text: the word boundary after this unit */
   gboolean stretch_before; /* the gap before this unit may widen in justification */
   double ink_left, ink_right; /* a dash's blank before and after its ink (side bearings) */
   double ink_shift;        /* a dash moved towards its neighbours so their inks meet */
@@ -56,6 +57,7 @@ struct pb_para {
   GArray *units;           /* of pb_unit_t */
   GArray *lines;           /* of pb_para_line_t */
   gboolean has_space;      /* holds a breakable space */
+  gboolean words;          /* display text: breaks graded by `bound` (pb_para_restrict_breaks) */
   double demerits;         /* of the breaks set last */
   /* Breaks found before, for `exact_measure`: line count (0: the best of any) → pb_exact_t*
    * (compose.c). Widow control and levelling ask the same questions again and again. */

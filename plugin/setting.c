@@ -156,10 +156,12 @@ pb_styles_derive (pb_styles_t *styles, const pb_style_t *base, int weight, const
 
 /* ---- shaping ---- */
 
-/* Errors name `loc`, or the character's own place in `block` when there is one. */
+/* Errors name `loc`, or the character's own place in `block` when there is one (`text` from
+ * byte `base` of the block's text on). */
 static pb_para_t *
 shape_at (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
-          const pb_style_t *style, const pb_block_t *block, pb_loc_t loc, GError **error)
+          const pb_style_t *style, const pb_block_t *block, int base, pb_loc_t loc,
+          GError **error)
 {
   pb_style_run_t whole = { 0, (int) strlen (text), style };
   if (!runs)
@@ -170,7 +172,7 @@ shape_at (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n
   if (!para)
     {
       if (block && bad >= 0)
-        loc = pb_block_loc_at (block, bad);
+        loc = pb_block_loc_at (block, base + bad);
       pb_set_error_at (error, local->code, loc, "%s", local->message);
       g_error_free (local);
     }
@@ -181,14 +183,14 @@ pb_para_t *
 pb_shape_text (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
                const pb_style_t *style, pb_loc_t loc, GError **error)
 {
-  return shape_at (fonts, text, runs, n_runs, style, NULL, loc, error);
+  return shape_at (fonts, text, runs, n_runs, style, NULL, 0, loc, error);
 }
 
 pb_para_t *
 pb_shape_block (pb_fonts_t *fonts, const pb_block_t *block, const pb_style_t *style,
                 GError **error)
 {
-  return shape_at (fonts, block->text, NULL, 0, style, block, block->loc, error);
+  return shape_at (fonts, block->text, NULL, 0, style, block, 0, block->loc, error);
 }
 
 /* ---- emitting lines ---- */
@@ -212,7 +214,8 @@ pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
                 const pb_style_t *style, double x, double y, double width, pb_role_t role,
                 const char *story_id)
 {
-  pb_measure_t m = { width, style->indent, style->align, style->size, 0, 0, FALSE };
+  pb_measure_t m = { width, style->indent, style->align, style->size, 0, 0, FALSE,
+                     PB_SHAPE_FILL };
   int n = pb_para_break (para, &m);
   double leading = pb_style_leading (style);
   for (int i = 0; i < n; i++)
@@ -220,5 +223,145 @@ pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
       pb_emit_line (into, t, para, i, x, y, width, role, story_id);
       y += leading;
     }
+  return y - leading;
+}
+
+/* ---- display text ---- */
+
+struct pb_display {
+  GPtrArray *parts;         /* of pb_para_t*: the text between forced breaks */
+};
+
+void
+pb_display_free (pb_display_t *d)
+{
+  if (!d)
+    return;
+  g_ptr_array_free (d->parts, TRUE);
+  g_free (d);
+}
+
+/* Bytes [start, end) of `text` as a part: shaped, its breaks restricted to its words. */
+static pb_para_t *
+display_part (pb_fonts_t *fonts, const char *text, int start, int end, const pb_style_t *style,
+              const pb_block_t *block, pb_loc_t loc, GError **error)
+{
+  g_autofree char *part = g_strndup (text + start, end - start);
+  pb_para_t *para = shape_at (fonts, part, NULL, 0, style, block, start, loc, error);
+  if (!para)
+    return NULL;
+  GError *local = NULL;
+  GArray *bounds = pb_word_boundaries (part, &local);
+  if (!bounds)
+    {
+      pb_set_error_at (error, local->code, loc, "%s", local->message);
+      g_error_free (local);
+      pb_para_free (para);
+      return NULL;
+    }
+  pb_para_restrict_breaks (para, (const pb_boundary_t *) bounds->data, bounds->len);
+  pb_para_set_phrase_gap (para, style->phrase_gap);
+  g_array_unref (bounds);
+  return para;
+}
+
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+static pb_display_t *
+display_new (pb_fonts_t *fonts, const char *text, const pb_style_t *style,
+             const pb_block_t *block, pb_loc_t loc, GError **error)
+{
+  pb_display_t *d = g_new0 (pb_display_t, 1);
+  d->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_para_free);
+  int len = strlen (text);
+  for (int start = 0; start <= len;)
+    {
+      const char *nl = strchr (text + start, '\n');
+      int stop = nl ? nl - text : len, end = stop;
+      /* Spaces around a forced break are the editor's layout of the source, not phrase marks;
+       * an empty part (an empty line) adds no line. */
+      while (start < end && is_blank (text[start]))
+        start++;
+      while (end > start && is_blank (text[end - 1]))
+        end--;
+      if (end > start)
+        {
+          pb_para_t *para = display_part (fonts, text, start, end, style, block, loc, error);
+          if (!para)
+            {
+              pb_display_free (d);
+              return NULL;
+            }
+          g_ptr_array_add (d->parts, para);
+        }
+      start = stop + 1;
+    }
+  return d;
+}
+
+pb_display_t *
+pb_display_new (pb_fonts_t *fonts, const char *text, const pb_style_t *style, pb_loc_t loc,
+                GError **error)
+{
+  return display_new (fonts, text, style, NULL, loc, error);
+}
+
+pb_display_t *
+pb_display_new_block (pb_fonts_t *fonts, const pb_block_t *block, const pb_style_t *style,
+                      GError **error)
+{
+  return display_new (fonts, block->text, style, block, block->loc, error);
+}
+
+pb_measure_t
+pb_display_measure (const pb_template_t *t, const pb_style_t *style, pb_role_t role,
+                    double width)
+{
+  pb_shape_t shape = role == PB_ROLE_HEADLINE ? t->headline_shape : PB_SHAPE_BALANCED;
+  return (pb_measure_t) { width, style->indent, style->align, style->size, 0, 0, FALSE, shape };
+}
+
+int
+pb_display_break (pb_display_t *d, const pb_measure_t *measure)
+{
+  int n = 0;
+  for (guint k = 0; k < d->parts->len; k++)
+    n += pb_para_break (d->parts->pdata[k], measure);
+  return n;
+}
+
+int
+pb_display_n_lines (const pb_display_t *d)
+{
+  int n = 0;
+  for (guint k = 0; k < d->parts->len; k++)
+    n += pb_para_n_lines (d->parts->pdata[k]);
+  return n;
+}
+
+pb_line_t *
+pb_display_emit_line (GPtrArray *into, const pb_template_t *t, const pb_display_t *d,
+                      int index, double x, double baseline, double width, pb_role_t role,
+                      const char *story_id)
+{
+  guint k = 0;
+  while (index >= pb_para_n_lines (d->parts->pdata[k]))
+    index -= pb_para_n_lines (d->parts->pdata[k++]);
+  return pb_emit_line (into, t, d->parts->pdata[k], index, x, baseline, width, role, story_id);
+}
+
+double
+pb_display_emit (GPtrArray *into, const pb_template_t *t, const pb_display_t *d,
+                 const pb_style_t *style, double x, double y, double width, pb_role_t role,
+                 const char *story_id)
+{
+  int n = pb_display_n_lines (d);
+  double leading = pb_style_leading (style);
+  for (int i = 0; i < n; i++, y += leading)
+    pb_display_emit_line (into, t, d, i, x, y, width, role, story_id);
   return y - leading;
 }

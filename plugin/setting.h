@@ -70,3 +70,34 @@ pb_line_t *pb_emit_line (GPtrArray *into, const pb_template_t *t, pb_para_t *par
 double pb_set_display (GPtrArray *into, const pb_template_t *t, pb_para_t *para,
                        const pb_style_t *style, double x, double y, double width,
                        pb_role_t role, const char *story_id);
+
+/* Display text: a kicker, headline, subtitle, subhead or guide entry. Its parts, split at '\n'
+ * (a forced break; spaces around it and empty parts are dropped), are broken apart, each at
+ * its word boundaries (words.h), a space inside a line set as the style's phrase gap. */
+typedef struct pb_display pb_display_t;
+
+/* Returns new display text (pb_display_free), or NULL with `error` set naming `loc` (a
+ * character no font has). The _block form names the character's place in the block. */
+pb_display_t *pb_display_new (pb_fonts_t *fonts, const char *text, const pb_style_t *style,
+                              pb_loc_t loc, GError **error);
+pb_display_t *pb_display_new_block (pb_fonts_t *fonts, const pb_block_t *block,
+                                    const pb_style_t *style, GError **error);
+void pb_display_free (pb_display_t *d);
+
+/* How display text in `style` for `role` is broken at `width`: in the style's alignment, its
+ * lines balanced (a headline's in the template's headline_shape). */
+pb_measure_t pb_display_measure (const pb_template_t *t, const pb_style_t *style,
+                                 pb_role_t role, double width);
+/* Breaks every part at `measure`; returns the number of lines. */
+int pb_display_break (pb_display_t *d, const pb_measure_t *measure);
+int pb_display_n_lines (const pb_display_t *d);
+
+/* Line `index` of the breaks set last, as pb_emit_line does. Returns the line (borrowed). */
+pb_line_t *pb_display_emit_line (GPtrArray *into, const pb_template_t *t,
+                                 const pb_display_t *d, int index, double x, double baseline,
+                                 double width, pb_role_t role, const char *story_id);
+/* Every line of the breaks set last, from baseline `y` on with the style's leading; returns
+ * the last line's baseline. */
+double pb_display_emit (GPtrArray *into, const pb_template_t *t, const pb_display_t *d,
+                        const pb_style_t *style, double x, double y, double width,
+                        pb_role_t role, const char *story_id);

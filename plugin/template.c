@@ -17,6 +17,8 @@
 #define MIN_WEIGHT 100
 #define MAX_WEIGHT 1000
 #define WEIGHT_REGULAR 400
+/* A space inside a line of display text is set this many em of its style wide. */
+#define PB_DEFAULT_PHRASE_GAP 1.0
 /* Points (and grid lines) this close count as equal: lengths given in mm are rounded when
  * turned into points. */
 #define ROUNDING_SLACK 1e-6
@@ -50,14 +52,15 @@ const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
 /* The keys of each kind of object in a template, as docs/template.schema.json lists them. */
 static const char *const template_keys[] = {
   "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
-  "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation", "styles", NULL
+  "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation",
+  "headline_shape", "subhead_layout", "styles", NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
 static const char *const margin_keys[] = { "top", "bottom", NULL };
 static const char *const column_keys[] = { "count", "width", "gutter", NULL };
 static const char *const style_keys[] = {
   "font", "weight", "size", "leading", "align", "indent", "space_before", "space_after",
-  "lines", "color", NULL
+  "lines", "color", "phrase_gap", NULL
 };
 
 const pb_known_keys_t pb_template_known_keys[] = {
@@ -107,6 +110,14 @@ static const name_value_t aligns[] = {
   { "center", PB_ALIGN_CENTER }, { "right", PB_ALIGN_RIGHT },
 };
 
+static const name_value_t shapes[] = {
+  { "balanced", PB_SHAPE_BALANCED }, { "pyramid", PB_SHAPE_PYRAMID },
+  { "inverted", PB_SHAPE_INVERTED },
+};
+
+/* "block": a subhead takes lines of its own; "run-in": it opens the paragraph after it. */
+static const name_value_t subhead_layouts[] = { { "block", FALSE }, { "run-in", TRUE } };
+
 static gboolean
 lookup_name (const name_value_t *table, gsize n, const char *name, int *out)
 {
@@ -136,21 +147,32 @@ get_weight (const pb_json_obj_t *o, int *weight, GError **error)
                           error);
 }
 
+/* A key whose value is one of the names of `table`; *out keeps its value when it is absent. */
+static gboolean
+get_choice (const pb_json_obj_t *o, const char *key, const name_value_t *table, gsize n_names,
+            int *out, GError **error)
+{
+  JsonNode *n = pb_json_member (o, key);
+  if (!n)
+    return TRUE;
+  if (pb_json_is_string (n) && lookup_name (table, n_names, json_node_get_string (n), out))
+    return TRUE;
+  GString *names = g_string_new (NULL);
+  for (gsize i = 0; i < n_names; i++)
+    g_string_append_printf (names, "%s\"%s\"", i == 0 ? "" : i + 1 < n_names ? ", " : " or ",
+                            table[i].name);
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                   "%s: \"%s\" must be %s", o->what, key, names->str);
+  g_string_free (names, TRUE);
+  return FALSE;
+}
+
 static gboolean
 get_align (const pb_json_obj_t *o, pb_align_t *align, GError **error)
 {
-  JsonNode *n = pb_json_member (o, "align");
-  int v;
-  if (!n)
-    return TRUE;
-  if (!pb_json_is_string (n)
-      || !lookup_name (aligns, G_N_ELEMENTS (aligns), json_node_get_string (n), &v))
-    {
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
-                       "%s: \"align\" must be \"justify\", \"left\", \"center\" or \"right\"",
-                       o->what);
-      return FALSE;
-    }
+  int v = *align;
+  if (!get_choice (o, "align", aligns, G_N_ELEMENTS (aligns), &v, error))
+    return FALSE;
   *align = v;
   return TRUE;
 }
@@ -171,7 +193,8 @@ style_defaults (pb_template_t *t, pb_role_t role)
     }
   *st = (pb_style_t) { g_strdup (body->font), body->weight, body->size, body->leading,
                        role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
-                       0, 0, 0, 0, body->color, body->font_loc };
+                       0, 0, 0, 0, body->color, body->font_loc,
+                       PB_DEFAULT_PHRASE_GAP * body->size };
 }
 
 /* The grid lines a style may take; the folio heads every inside page as the masthead does the
@@ -195,6 +218,9 @@ read_style_keys (const pb_json_obj_t *o, pb_template_t *t, pb_role_t role, GErro
   int max_lines = max_style_lines (t, role, &lines_hint);
   return get_weight (o, &st->weight, error)
          && pb_json_get_length (o, "size", FALSE, em, PB_LEN_TYPE, st->size, &st->size, error)
+         /* in em of the style's own size: "1em" is a headline's em, not the body's */
+         && pb_json_get_length (o, "phrase_gap", FALSE, st->size, PB_LEN_NONNEG,
+                                PB_DEFAULT_PHRASE_GAP * st->size, &st->phrase_gap, error)
          && pb_json_get_length (o, "leading", FALSE, em, PB_LEN_NONNEG, st->leading,
                                 &st->leading, error)
          && get_align (o, &st->align, error)
@@ -332,6 +358,21 @@ read_grid (const pb_json_obj_t *root, pb_template_t *t, GError **error)
                           &t->masthead_lines, error);
 }
 
+/* How headlines and subheads are laid out: balanced headlines, subheads in lines of their own,
+ * unless the template says otherwise. */
+static gboolean
+read_layout_choices (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  int shape = PB_SHAPE_BALANCED, run_in = FALSE;
+  if (!get_choice (root, "headline_shape", shapes, G_N_ELEMENTS (shapes), &shape, error)
+      || !get_choice (root, "subhead_layout", subhead_layouts, G_N_ELEMENTS (subhead_layouts),
+                      &run_in, error))
+    return FALSE;
+  t->headline_shape = shape;
+  t->subhead_run_in = run_in;
+  return TRUE;
+}
+
 static char *
 default_template_name (const char *path)
 {
@@ -363,6 +404,7 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
                                 PB_LEN_POSITIVE, PB_STRETCH_LIMIT_EM * t->body_size,
                                 &t->letterspacing_limit, error)
          && pb_json_get_bool (&o, "hanging_punctuation", FALSE, &t->hanging_punctuation, error)
+         && read_layout_choices (&o, t, error)
          && read_styles (&o, t, error);
 }
 

@@ -70,7 +70,9 @@ short_number (const char *s, int len)
 /* What shaping a vertical line needs: the font set, the style, where errors point. */
 typedef struct {
   pb_fonts_t *fonts;
+  const pb_template_t *tmpl;
   const pb_style_t *style;
+  pb_role_t role;
   pb_loc_t loc;
 } vshape_t;
 
@@ -243,34 +245,28 @@ line_move (pb_line_t *line, double dx, double dy)
 
 /* ---- breaking ---- */
 
-/* The texts of the lines `text` breaks into across at `measure` (its own '\n' forced): a new
- * array of strings, or NULL with `error` set. */
+/* The texts of the lines `text` breaks into across at `measure`, as display text is broken
+ * (its own '\n' forced, at word boundaries, balanced): a new array of strings, or NULL with
+ * `error` set. */
 static GPtrArray *
 break_text (const vshape_t *vs, const char *text, double measure, GError **error)
 {
+  pb_display_t *d = pb_display_new (vs->fonts, text, vs->style, vs->loc, error);
+  if (!d)
+    return NULL;
+  pb_style_t flush = *vs->style;
+  flush.align = PB_ALIGN_LEFT;
+  pb_measure_t m = pb_display_measure (vs->tmpl, &flush, vs->role, measure);
+  int n = pb_display_break (d, &m);
+  g_autoptr (GPtrArray) across = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) parts = g_strsplit (text, "\n", -1);
-  for (int k = 0; parts[k]; k++)
+  for (int i = 0; i < n; i++)
     {
-      if (!*parts[k])
-        continue;
-      pb_para_t *para = pb_shape_text (vs->fonts, parts[k], NULL, 0, vs->style, vs->loc, error);
-      if (!para)
-        {
-          g_ptr_array_free (texts, TRUE);
-          return NULL;
-        }
-      pb_measure_t m = { measure, 0, PB_ALIGN_LEFT, vs->style->size, 0, 0, FALSE };
-      int n = pb_para_break (para, &m);
-      for (int i = 0; i < n; i++)
-        {
-          pb_line_t *across = pb_line_new ();
-          pb_para_emit_line (para, i, 0, 0, across);
-          g_ptr_array_add (texts, g_steal_pointer (&across->text));
-          pb_line_free (across);
-        }
-      pb_para_free (para);
+      pb_line_t *line = pb_display_emit_line (across, vs->tmpl, d, i, 0, 0, measure, vs->role,
+                                              NULL);
+      g_ptr_array_add (texts, g_steal_pointer (&line->text));
     }
+  pb_display_free (d);
   return texts;
 }
 
@@ -361,7 +357,7 @@ heading_set (heading_t *h, const pb_page_ctx_t *pc, const pb_story_t *story,
         }
       if (!texts[i] || !*texts[i])
         continue;
-      vshape_t vs = { pc->fonts, &h->styles[i], story->loc };
+      vshape_t vs = { pc->fonts, pc->grid.tmpl, &h->styles[i], part_roles[i], story->loc };
       if (!(h->lines[i] = set_lines (&vs, texts[i], measure, error)))
         {
           heading_clear (h);

@@ -37,7 +37,7 @@ compose (const char *text, double width_em, double indent_em, composed_t *out)
   pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
   g_assert_no_error (error);
   pb_measure_t m = { width_em * EM, indent_em * EM, PB_ALIGN_JUSTIFY, EM, latin_space_em * EM,
-                     stretch_limit_em, hang };
+                     stretch_limit_em, hang, PB_SHAPE_FILL };
   out->n = pb_para_break (para, &m);
   g_assert_cmpint (out->n, <=, 256);
   for (int i = 0; i < out->n; i++)
@@ -63,7 +63,7 @@ compose_dateline (const char *dateline, const char *text, double width_em, compo
   pb_para_t *para = pb_para_new (fonts, all, runs, 2, NULL, &error);
   g_assert_no_error (error);
   pb_para_mark_dateline (para, 0, dl);
-  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE };
+  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE, PB_SHAPE_FILL };
   out->n = pb_para_break (para, &m);
   for (int i = 0; i < out->n; i++)
     {

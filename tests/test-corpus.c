@@ -140,7 +140,7 @@ check_paragraph (const char *text, double width_em, stats_t *st)
   GError *error = NULL;
   pb_para_t *para = pb_para_new (fonts, text, &run, 1, NULL, &error);
   g_assert_no_error (error);
-  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE };
+  pb_measure_t m = { width_em * EM, 2 * EM, PB_ALIGN_JUSTIFY, EM, 0, 0, FALSE, PB_SHAPE_FILL };
   int n = pb_para_break (para, &m);
   GString *all = g_string_new (NULL);
   g_autofree char *prev = NULL;
