@@ -196,11 +196,18 @@ prep_of (const pb_bodies_t *bodies, const pb_story_t *story, guint index)
 }
 
 int
+pb_bodies_own_lines (const pb_story_t *story, const pb_template_t *t)
+{
+  return (story->byline && t->byline_position == PB_BYLINE_BEFORE_BODY)
+         + (story->credit != NULL);
+}
+
+int
 pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
                        const pb_template_t *t)
 {
   const pb_style_t *sub = &t->styles[PB_ROLE_SUBHEAD];
-  int lines = 0;
+  int lines = pb_bodies_own_lines (story, t);
   for (guint b = 0; b < story->blocks->len; b++)
     {
       const pb_prep_t *prep = prep_of (bodies, story, b);

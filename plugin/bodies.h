@@ -22,9 +22,14 @@ void pb_bodies_free (pb_bodies_t *bodies);
  * number of threads. Errors are kept and reported when the flow takes the paragraph. */
 void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
 
-/* Grid lines the story's body takes (subheads by their minimum at template `t`'s subhead
- * style), from the paragraphs set ahead, taken by the flow or not; -1 when some paragraph could
- * not be set. An estimate: widow control may move a line or two. */
+/* Grid lines the story's own lines in its columns take, a line each: its byline where the
+ * template puts it before the body, its credit. An estimate: a long one may take two. */
+int pb_bodies_own_lines (const pb_story_t *story, const pb_template_t *t);
+
+/* Grid lines the story's body takes with its own lines (pb_bodies_own_lines), subheads by
+ * their minimum at template `t`'s subhead style, from the paragraphs set ahead, taken by the
+ * flow or not; -1 when some paragraph could not be set. An estimate: widow control may move a
+ * line or two. */
 int pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
                            const pb_template_t *t);
 

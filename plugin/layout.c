@@ -31,6 +31,8 @@ typedef struct {
   pb_placed_item_t *placed;
   int jump_in_line;         /* grid line of 上接第X版, -1 when none */
   int jump_out_column, jump_out_line; /* where 下转第X版 goes, -1 when none */
+  pb_page_layout_t *head;   /* its continuation head (回头标题), set on a scratch page until
+                             * the text is known to reach it; NULL when none */
   gboolean reached;         /* text flowed into it */
 } pb_part_t;
 
@@ -129,6 +131,14 @@ lines_chars (const GPtrArray *lines)
 
 /* ---- story items ---- */
 
+static void
+part_free (pb_part_t *part)
+{
+  if (part->head)
+    page_free (part->head);
+  g_free (part);
+}
+
 static pb_chain_t *
 chain_for (pb_makeup_t *mk, const pb_story_t *story)
 {
@@ -137,7 +147,7 @@ chain_for (pb_makeup_t *mk, const pb_story_t *story)
     {
       chain = g_new0 (pb_chain_t, 1);
       chain->story = story;
-      chain->parts = g_ptr_array_new_with_free_func (g_free);
+      chain->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
       chain->regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
       g_hash_table_insert (mk->chains, story->id, chain);
       g_ptr_array_add (mk->chain_order, chain);
@@ -175,40 +185,57 @@ item_warning (const pb_page_ctx_t *pc, const pb_item_t *item, const pb_story_t *
                                     pc->page->number, item->height));
 }
 
-/* What was set on `scratch` goes to the page when it ends by the item's foot (`last` is its
- * last grid line): nothing is drawn outside an item. Else its characters count as overset, a
- * warning says what `what` needed, and it is dropped. Returns whether it was kept. */
-static gboolean
-keep_within_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
-                  const pb_story_t *story, int last, const char *what, int *overset)
+/* `scratch` when what was set on it ends by the item's foot (`last` is its last grid line):
+ * nothing is drawn outside an item. Else its characters count as overset, a warning says what
+ * `what` needed, it is dropped and NULL returned. */
+static pb_page_layout_t *
+fits_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
+           const pb_story_t *story, int last, const char *what, int *overset)
 {
   if (last > item->top + item->height)
     {
       *overset += lines_chars (scratch->lines);
       item_warning (pc, item, story, what, last - item->top);
       page_free (scratch);
-      return FALSE;
+      return NULL;
     }
+  return scratch;
+}
+
+/* What was set on `scratch` goes to the page when it fits the item (fits_item). Returns
+ * whether it was kept. */
+static gboolean
+keep_within_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
+                  const pb_story_t *story, int last, const char *what, int *overset)
+{
+  if (!(scratch = fits_item (pc, scratch, item, story, last, what, overset)))
+    return FALSE;
   scratch_commit (pc->page, scratch);
   return TRUE;
 }
 
-/* The story's headlines across the item, kept when they fit it (the blank line under them may
- * fall outside). Returns the grid lines they take (0 when left out), or -1. */
+/* The story's headlines (with `continued`, the continuation head of a later part) across the
+ * item, set on a scratch page that *head receives when they fit the item (the blank line under
+ * them may fall outside). Returns the grid lines they take (0 when left out), or -1. */
 static int
 place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
-                     double x, double width, int *overset, GError **error)
+                     gboolean continued, double x, double width, pb_page_layout_t **head,
+                     int *overset, GError **error)
 {
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
-  int heading = pb_place_heading (&scratch, story, item, x, width, FALSE, error);
+  int heading = continued ? pb_place_jump_heading (&scratch, story, item, x, width, FALSE,
+                                                   overset, error)
+                          : pb_place_heading (&scratch, story, item, x, width, FALSE, overset,
+                                              error);
   if (heading < 0)
     {
       page_free (scratch.page);
       return -1;
     }
-  return keep_within_item (pc, scratch.page, item, story, item->top + heading - 1,
-                           "its headlines need", overset) ? heading : 0;
+  *head = fits_item (pc, scratch.page, item, story, item->top + heading - 1,
+                     continued ? "its continuation head needs" : "its headlines need", overset);
+  return *head ? heading : 0;
 }
 
 /* The story's first photo and its caption at grid line `top`, kept when they fit the item.
@@ -245,8 +272,18 @@ check_continuation (const pb_page_ctx_t *pc, const pb_chain_t *chain, const pb_i
   return FALSE;
 }
 
-/* Places what a story item shows by itself (headlines and photo on the story's first item) and
- * adds the item's column frames to the story's chain; the body flows once all pages are made. */
+/* Whether the story's next part, on `page`, continues it from another page: it then opens with
+ * a continuation head. */
+static gboolean
+continues_from_another_page (const pb_chain_t *chain, const pb_page_layout_t *page)
+{
+  const pb_part_t *last = chain->parts->len ? chain->parts->pdata[chain->parts->len - 1] : NULL;
+  return last && last->page != page;
+}
+
+/* Places what a story item shows by itself (headlines and photo on the story's first item, the
+ * continuation head on a part that continues it from another page) and adds the item's column
+ * frames to the story's chain; the body flows once all pages are made. */
 static gboolean
 place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GError **error)
 {
@@ -258,11 +295,17 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
   if (!first_part && !check_continuation (pc, chain, item, error))
     return FALSE;
   add_rule_above (pc, item, x, width);
-  int overset = 0;
-  int heading = first_part ? place_story_heading (pc, story, item, x, width, &overset, error)
-                           : 0;
+  int overset = 0, heading = 0;
+  pb_page_layout_t *head = NULL;
+  /* The first part's headlines go to the page now; a continuation head once the text is known
+   * to reach its part. */
+  if (first_part || continues_from_another_page (chain, pc->page))
+    heading = place_story_heading (pc, story, item, !first_part, x, width, &head, &overset,
+                                   error);
   if (heading < 0)
     return FALSE;
+  if (first_part && head)
+    scratch_commit (pc->page, g_steal_pointer (&head));
 
   int body_top = item->top + heading;
   int photo_first = -1, photo_span = 0, photo_lines = 0;
@@ -280,7 +323,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
   *part = (pb_part_t) { pc->page, pc->grid.offset, item, g_new0 (pb_placed_item_t, 1), -1, -1,
-                        -1, FALSE };
+                        -1, head, FALSE };
   part->placed->kind = PB_ITEM_STORY;
   part->placed->story_id = story->id;
   part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
@@ -303,12 +346,13 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item, GE
 /* ---- automatic placement ---- */
 
 /* Grid lines the body of `story` takes at template `t`, from the paragraphs set ahead where
- * they were set for its measure (subheads at their minimum), or -1 with `error` set. */
+ * they were set for its measure (subheads at their minimum, its byline and credit a line
+ * each), or -1 with `error` set. */
 static int
 body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_template_t *t,
                    GError **error)
 {
-  int body = 0;
+  int body = pb_bodies_own_lines (story, t);
   pb_measure_t m = pb_body_measure (t);
   for (guint i = 0; i < story->blocks->len; i++)
     {
@@ -375,9 +419,11 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
+  int overset = 0;
   if (!first_part)
     {
-      /* A continuation takes what the story's earlier items cannot hold, under its 上接 line. */
+      /* A continuation takes what the story's earlier items cannot hold, under its
+       * continuation head and 上接 line. */
       pb_chain_t *chain = g_hash_table_lookup (mk->chains, story->id);
       int held = 0, total = pb_bodies_story_lines (mk->bodies, story, t);
       for (guint i = 0; i < chain->regions->len; i++)
@@ -385,11 +431,18 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
           const pb_region_t *r = &g_array_index (chain->regions, pb_region_t, i);
           held += MAX (0, r->bottom - r->top - 1);
         }
+      int head = continues_from_another_page (chain, pc->page)
+                 ? pb_place_jump_heading (pc, story, item, 0, pb_span_width (t, item->span),
+                                          TRUE, &overset, error)
+                 : 0;
+      if (head < 0)
+        return -1;
       if (total >= 0)
-        return 2 + (MAX (0, total - held) + item->span - 1) / item->span + 1;
+        return head + 2 + (MAX (0, total - held) + item->span - 1) / item->span + 1;
     }
   int heading = first_part ? pb_place_heading (pc, story, item, 0,
-                                               pb_span_width (t, item->span), TRUE, error)
+                                               pb_span_width (t, item->span), TRUE, &overset,
+                                               error)
                            : 1;
   if (heading < 0)
     return -1;
@@ -580,6 +633,8 @@ finish_chain (pb_makeup_t *mk, pb_chain_t *chain, int overset, GError **error)
   for (guint k = 1; k < chain->parts->len; k++)
     {
       pb_part_t *a = chain->parts->pdata[k - 1], *b = chain->parts->pdata[k];
+      if (b->head && b->reached)
+        scratch_commit (b->page, g_steal_pointer (&b->head));
       if (!b->reached)
         {
           g_ptr_array_add (mk->warnings,

@@ -10,3 +10,8 @@
  * given. Returns a new template (pb_template_free) or NULL with `error` set. */
 pb_template_t *pb_template_load_at (const char *path, pb_loc_t at, const char *what,
                                     GPtrArray *warnings, GError **error);
+
+/* The headline style `name` of template `t` (borrowed from it), or NULL when it has none of
+ * that name. */
+const pb_headline_style_t *pb_template_headline_style (const pb_template_t *t,
+                                                       const char *name);
