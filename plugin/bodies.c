@@ -220,6 +220,18 @@ pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue)
                                story_preps (bodies, plan->tmpl, story, all));
         }
     }
+  /* Fillers land wherever pages have room: set them for the first page made here. */
+  const pb_template_t *first = NULL;
+  for (guint i = 0; !first && i < issue->pages->len; i++)
+    if (!((const pb_page_t *) issue->pages->pdata[i])->elsewhere)
+      first = ((const pb_page_t *) issue->pages->pdata[i])->tmpl;
+  for (guint i = 0; first && i < issue->stories->len; i++)
+    {
+      const pb_story_t *story = issue->stories->pdata[i];
+      if (story->filler && !g_hash_table_contains (bodies->stories, story->id))
+        g_hash_table_insert (bodies->stories, story->id,
+                             story_preps (bodies, first, story, all));
+    }
   pb_parallel_for (all->len, PB_PREP_BATCH, prep_one, all);
   g_ptr_array_free (all, TRUE);
 }
@@ -232,11 +244,18 @@ prep_of (const pb_bodies_t *bodies, const pb_story_t *story, guint index)
 }
 
 int
+pb_bodies_own_lines (const pb_story_t *story, const pb_template_t *t)
+{
+  return (story->byline && t->byline_position == PB_BYLINE_BEFORE_BODY)
+         + (story->credit != NULL);
+}
+
+int
 pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
                        const pb_template_t *t)
 {
   const pb_style_t *sub = &t->styles[PB_ROLE_SUBHEAD];
-  int lines = 0;
+  int lines = pb_bodies_own_lines (story, t);
   for (guint b = 0; b < story->blocks->len; b++)
     {
       const pb_prep_t *prep = prep_of (bodies, story, b);

@@ -18,7 +18,8 @@ pb_bodies_t *pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles);
 void pb_bodies_free (pb_bodies_t *bodies);
 
 /* Shapes and breaks every body paragraph of every story on the issue's pages made here, each
- * story for the template of the first page that carries it. The results do not depend on the
+ * story for the template of the first page that carries it (fillers, which land where pages
+ * have room, for the first page made here). The results do not depend on the
  * number of threads. Errors are kept and reported when the flow takes the paragraph. */
 void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
 
@@ -26,9 +27,14 @@ void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
  * after it: template `t`'s subhead_layout is "run-in" and a paragraph follows it. */
 gboolean pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t);
 
-/* Grid lines the story's body takes (subheads by their minimum at template `t`'s subhead
- * style), from the paragraphs set ahead, taken by the flow or not; -1 when some paragraph could
- * not be set. An estimate: widow control may move a line or two. */
+/* Grid lines the story's own lines in its columns take, a line each: its byline where the
+ * template puts it before the body, its credit. An estimate: a long one may take two. */
+int pb_bodies_own_lines (const pb_story_t *story, const pb_template_t *t);
+
+/* Grid lines the story's body takes with its own lines (pb_bodies_own_lines), subheads by
+ * their minimum at template `t`'s subhead style, from the paragraphs set ahead, taken by the
+ * flow or not; -1 when some paragraph could not be set. An estimate: widow control may move a
+ * line or two. */
 int pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
                            const pb_template_t *t);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "fonts.h"
+#include "heads.h"
 #include "image.h"
 #include "units.h"
 
@@ -27,6 +28,10 @@
 #define PB_RULE_CLEARANCE 0.2
 /* Space between the kicker, headline and subtitle, × the size of the one below. */
 #define PB_HEADING_GAP 0.35
+/* fit tries the 主题 sizes of a headline style's range this far apart (pt), from the largest
+ * down; a size this close to the smallest counts as it. */
+#define PB_FIT_STEP 1.0
+#define PB_FIT_SLACK 1e-6
 /* The guide box: inner margin (× the body size), title lines, the rule under the title. */
 #define PB_GUIDE_PAD 0.5
 #define PB_GUIDE_TITLE_LINES 2
@@ -182,71 +187,224 @@ pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
 
 /* ---- headline block ---- */
 
-int
-pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
-                  double x, double width, gboolean dry, GError **error)
+/* The parts of a heading: kicker, headline, subtitle and a byline under them. */
+#define PB_HEADING_PARTS 4
+
+typedef struct {
+  const char *text;
+  pb_role_t role;
+  pb_style_t style;
+  pb_display_t *para;
+  int lines;                /* lines it is set in: the headline's at most its maximum */
+  int all_lines;            /* lines it takes */
+  int overset;              /* characters of the headline's lines beyond its maximum */
+} heading_part_t;
+
+/* A heading being set: what it shows, at which sizes, where. */
+typedef struct {
+  const pb_page_ctx_t *pc;
+  const pb_story_t *story;
+  const pb_item_t *item;
+  gboolean continued;       /* the continuation head of a later part */
+  double x, width;
+  gboolean dry;
+  pb_heading_sizes_t sizes;
+  heading_part_t parts[PB_HEADING_PARTS];
+  int n_parts;
+} heading_t;
+
+/* The part broken as display text (at its words, balanced) and set at (x, baseline y) into a
+ * new array of lines (of pb_line_t*, owned), also when only counted. */
+static GPtrArray *
+display_set (const heading_t *hd, const heading_part_t *part, double y)
 {
-  const pb_template_t *t = pc->grid.tmpl;
-  struct { const char *text; pb_role_t role; } parts[] = {
-    { story->kicker, PB_ROLE_KICKER },
-    { story->headline, PB_ROLE_HEADLINE },
-    { story->subtitle, PB_ROLE_SUBTITLE },
-  };
-  pb_display_t *paras[3] = { NULL };
-  int lines = -1;
-  const pb_style_t *styles[3] = { &t->styles[PB_ROLE_KICKER], &t->styles[PB_ROLE_HEADLINE],
-                                  &t->styles[PB_ROLE_SUBTITLE] };
-  pb_style_t headline = t->styles[PB_ROLE_HEADLINE];
-  if (item->headline_size > 0)
+  const pb_template_t *t = hd->pc->grid.tmpl;
+  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  pb_measure_t m = pb_display_measure (t, &part->style, part->role, hd->width);
+  pb_display_break (part->para, &m);
+  pb_display_emit (lines, t, part->para, &part->style, hd->x, y, hd->width, part->role,
+                   hd->story->id);
+  return lines;
+}
+
+/* Shapes the part at its style and counts its lines; those of a headline beyond `max_lines`
+ * (0: any) are not set, their characters counted in `overset`. */
+static gboolean
+shape_part (const heading_t *hd, heading_part_t *part, int max_lines, GError **error)
+{
+  pb_display_free (part->para);
+  part->para = pb_display_new (hd->pc->fonts, part->text, &part->style, hd->story->loc, error);
+  if (!part->para)
+    return FALSE;
+  GPtrArray *lines = display_set (hd, part, 0);
+  part->all_lines = part->lines = lines->len;
+  part->overset = 0;
+  if (max_lines > 0 && part->lines > max_lines)
     {
-      /* The page plan sets this story's headline size (主题字号); leading follows it. */
-      headline.leading *= item->headline_size / headline.size;
-      headline.size = item->headline_size;
-      styles[1] = &headline;
+      part->lines = max_lines;
+      for (guint i = max_lines; i < lines->len; i++)
+        part->overset += pb_count_chars (((pb_line_t *) lines->pdata[i])->text);
     }
-  double height = 0, first_size = 0;
-  for (int i = 0; i < 3; i++)
+  g_ptr_array_free (lines, TRUE);
+  return TRUE;
+}
+
+/* fit: the 主题 at the largest size of its style's range, a step at a time from the top,
+ * that sets it within the style's maximum lines; at the smallest when none does. */
+static gboolean
+fit_headline (heading_t *hd, heading_part_t *part, GError **error)
+{
+  pb_heading_sizes_t *h = &hd->sizes;
+  for (double size = h->headline.size;; size -= PB_FIT_STEP)
     {
-      if (!parts[i].text || !*parts[i].text)
-        continue;
-      const pb_style_t *s = styles[i];
-      paras[i] = pb_display_new (pc->fonts, parts[i].text, s, story->loc, error);
-      if (!paras[i])
-        goto out;
-      pb_measure_t m = pb_display_measure (t, s, parts[i].role, width);
-      int n = pb_display_break (paras[i], &m);
-      if (height > 0)
+      pb_heading_set_size (h, MAX (size, h->headline_min));
+      part->style = h->headline;
+      if (!shape_part (hd, part, h->max_lines, error))
+        return FALSE;
+      if (part->overset == 0 || size - PB_FIT_STEP < h->headline_min - PB_FIT_SLACK)
+        return TRUE;
+    }
+}
+
+static heading_part_t *
+add_part (heading_t *hd, const char *text, pb_role_t role, const pb_style_t *style)
+{
+  if (!text || !*text)
+    return NULL;
+  heading_part_t *part = &hd->parts[hd->n_parts++];
+  *part = (heading_part_t) { text, role, *style, NULL, 0, 0, 0 };
+  return part;
+}
+
+/* The parts of the story's heading (its continuation head alone on a later part) at the
+ * sizes of the item's headline style, the headline fitted first: the others depend on its
+ * size. */
+static gboolean
+heading_parts (heading_t *hd, GError **error)
+{
+  gboolean continued = hd->continued;
+  const pb_story_t *story = hd->story;
+  const pb_template_t *t = hd->pc->grid.tmpl;
+  hd->sizes = pb_heading_sizes (t, hd->item, continued);
+  const char *headline = continued && story->jump_headline ? story->jump_headline
+                                                           : story->headline;
+  heading_part_t *kicker = continued ? NULL : add_part (hd, story->kicker, PB_ROLE_KICKER,
+                                                        &hd->sizes.kicker);
+  heading_part_t *main = add_part (hd, headline, PB_ROLE_HEADLINE, &hd->sizes.headline);
+  if (main && !fit_headline (hd, main, error))
+    return FALSE;
+  if (kicker)
+    kicker->style = hd->sizes.kicker;
+  if (!continued)
+    {
+      add_part (hd, story->subtitle, PB_ROLE_SUBTITLE, &hd->sizes.subtitle);
+      if (t->byline_position == PB_BYLINE_UNDER_HEADLINE)
+        add_part (hd, story->byline, PB_ROLE_BYLINE, &t->styles[PB_ROLE_BYLINE]);
+    }
+  for (int i = 0; i < hd->n_parts; i++)
+    if (&hd->parts[i] != main && !shape_part (hd, &hd->parts[i], 0, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The part's lines at baseline y on the page; returns the last one's baseline. */
+static double
+emit_part (const heading_t *hd, const heading_part_t *part, double y)
+{
+  GPtrArray *lines = display_set (hd, part, y);
+  double last = y;
+  for (int i = 0; i < part->lines; i++)
+    {
+      pb_line_t *line = g_ptr_array_steal_index (lines, 0);
+      last = line->baseline;
+      g_ptr_array_add (hd->pc->page->lines, line);
+    }
+  g_ptr_array_free (lines, TRUE);
+  return last;
+}
+
+/* A headline over its style's maximum lines at the smallest size it may take. */
+static void
+warn_headline_overset (const heading_t *hd, const heading_part_t *part)
+{
+  const pb_headline_style_t *hs = hd->sizes.style;
+  /* The plan's item asks for a continuation head; the story gives its headline. */
+  pb_loc_t loc = hd->continued ? hd->item->loc : hd->story->headline_loc;
+  g_ptr_array_add (hd->pc->warnings,
+                   g_strdup_printf ("%s:%d:%d: story \"%s\": its %s needs %d lines at %gpt on "
+                                    "page %d, headline style \"%s\" allows %d: %d characters "
+                                    "overset", loc.file, loc.line, loc.col, hd->story->id,
+                                    hd->continued ? "continuation head" : "headline",
+                                    part->all_lines, part->style.size, hd->pc->page->number,
+                                    hs ? hs->name : "", part->lines, part->overset));
+}
+
+/* Sets the heading's parts (measures them only when dry) and returns the grid lines they
+ * take from the item's top, including one blank line under them. */
+static int
+heading_emit (heading_t *hd, int *overset)
+{
+  const pb_template_t *t = hd->pc->grid.tmpl;
+  double height = 0, first_size = 0;
+  for (int i = 0; i < hd->n_parts; i++)
+    {
+      const heading_part_t *part = &hd->parts[i];
+      const pb_style_t *s = &part->style;
+      if (i > 0)
         height += PB_HEADING_GAP * s->size;
       else
         first_size = s->size;
-      height += (n - 1) * pb_style_leading (s) + s->size;
+      height += (part->lines - 1) * pb_style_leading (s) + s->size;
+      *overset += part->overset;
     }
-  lines = pb_lines_for (t, height) + 1;
+  int lines = pb_lines_for (t, height) + 1;
+  if (hd->dry)
+    return lines;
   /* Centre the block in its lines, leaving the blank line below; under the rule that parts a
    * stacked story from what stands above it, at least PB_RULE_CLEARANCE of its first line's
    * size from the rule (taken from the blank line when the block fills its lines). */
   double margin = ((lines - 1) * t->leading - height) / 2;
-  if (item->top > 0)
+  if (hd->item->top > 0)
     margin = MAX (margin, PB_RULE_CLEARANCE * first_size);
-  double y = pb_grid_cell_top (&pc->grid, item->top) + margin;
-  gboolean first = TRUE;
-  for (int i = 0; i < 3 && !dry; i++)
+  double y = pb_grid_cell_top (&hd->pc->grid, hd->item->top) + margin;
+  for (int i = 0; i < hd->n_parts; i++)
     {
-      if (!paras[i])
-        continue;
-      const pb_style_t *s = styles[i];
-      if (!first)
+      const heading_part_t *part = &hd->parts[i];
+      const pb_style_t *s = &part->style;
+      if (i > 0)
         y += PB_HEADING_GAP * s->size;
-      first = FALSE;
-      double last = pb_display_emit (pc->page->lines, t, paras[i], s, x,
-                                     y + PB_EM_ASCENT * s->size, width, parts[i].role,
-                                     story->id);
-      y = last + PB_EM_DESCENT * s->size;
+      y = emit_part (hd, part, y + PB_EM_ASCENT * s->size) + PB_EM_DESCENT * s->size;
+      if (part->overset > 0)
+        warn_headline_overset (hd, part);
     }
-out:
-  for (int i = 0; i < 3; i++)
-    pb_display_free (paras[i]);
   return lines;
+}
+
+static int
+place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+               gboolean continued, double x, double width, gboolean dry, int *overset,
+               GError **error)
+{
+  heading_t hd = { .pc = pc, .story = story, .item = item, .continued = continued, .x = x,
+                   .width = width, .dry = dry };
+  int lines = heading_parts (&hd, error) ? heading_emit (&hd, overset) : -1;
+  for (int i = 0; i < hd.n_parts; i++)
+    pb_display_free (hd.parts[i].para);
+  return lines;
+}
+
+int
+pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                  double x, double width, gboolean dry, int *overset, GError **error)
+{
+  return place_heading (pc, story, item, FALSE, x, width, dry, overset, error);
+}
+
+int
+pb_place_jump_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                       double x, double width, gboolean dry, int *overset, GError **error)
+{
+  return place_heading (pc, story, item, TRUE, x, width, dry, overset, error);
 }
 
 /* ---- photo and caption ---- */

@@ -21,11 +21,20 @@ gboolean pb_place_masthead (const pb_page_ctx_t *pc, GError **error);
 /* The folio of an inside page: page and section, credits, paper and date, a rule under them. */
 gboolean pb_place_folio (const pb_page_ctx_t *pc, GError **error);
 
-/* Kicker, headline and subtitle across `width` from x (only measured when `dry`); returns the
- * grid lines they take from the item's top, including one blank line under them, or -1 with
- * `error` set. */
+/* Kicker, headline and subtitle (and the byline, where the template puts it under them)
+ * across `width` from x at the sizes of the item's headline style (heads.h), the headline
+ * fitted to the style's maximum lines (only measured when `dry`). Lines of a headline beyond
+ * them at the smallest size are not set: their characters are added to *overset, with a
+ * warning when not `dry`. Returns the grid lines they take from the item's top, including one
+ * blank line under them, or -1 with `error` set. */
 int pb_place_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
-                      double x, double width, gboolean dry, GError **error);
+                      double x, double width, gboolean dry, int *overset, GError **error);
+/* The continuation head (回头标题) that opens a story's part on a later page: its
+ * `jump_headline` (else its headline) alone, in the continuation heads' headline style;
+ * otherwise as pb_place_heading. */
+int pb_place_jump_heading (const pb_page_ctx_t *pc, const pb_story_t *story,
+                           const pb_item_t *item, double x, double width, gboolean dry,
+                           int *overset, GError **error);
 
 /* The photo at grid line `top` over `span` columns from `column` (`fixed_lines` high, or from
  * its aspect when 0), cropped to fill its frame about its focal point, and its caption under

@@ -20,6 +20,9 @@
 #define PB_LEVEL_TRIES 3
 /* A text over its frames by at most this many lines is set tighter to fit them. */
 #define PB_MAX_TIGHTEN 12
+/* A story's credit never stands alone at the top of a column: where it does not fit under the
+ * body's last line, this many last lines of the body go over with it. */
+#define PB_CREDIT_KEEP_LINES 2
 
 /* Where a story's text has got to in its frames. */
 typedef struct {
@@ -173,15 +176,17 @@ para_chars_from (pb_para_t *para, int from, int n)
   return chars;
 }
 
-/* Sets `n` lines of `para` into the frames from the current line on, as the pending lines. */
+/* Sets lines `from` … `to` − 1 of `para` in `role` into the frames from the current line on,
+ * as the pending lines. */
 static void
-flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
+flow_line_range (pb_flow_t *f, pb_para_t *para, int from, int to, int block_index,
+                 pb_role_t role)
 {
-  for (int i = 0; i < n; i++)
+  for (int i = from; i < to; i++)
     {
       if (flow_room (f) <= 0 && !flow_next_region (f))
         {
-          f->out->overset_chars += f->dry ? n - i : para_chars_from (para, i, n);
+          f->out->overset_chars += f->dry ? to - i : para_chars_from (para, i, to);
           return;
         }
       const pb_region_t *r = &f->regions[f->region];
@@ -193,11 +198,19 @@ flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
       const pb_template_t *t = grid->tmpl;
       pb_line_t *line = pb_emit_line (f->pending, t, para, i, pb_column_x (t, r->column),
                                       pb_grid_body_baseline (grid, f->line - 1),
-                                      t->column_width, PB_ROLE_BODY, f->in->story->id);
+                                      t->column_width, role, f->in->story->id);
       line->block = block_index;
       line->column = r->column;
       g_array_append_val (f->pending_parts, r->part);
     }
+}
+
+/* Sets `n` lines of body paragraph `para` into the frames from the current line on, as the
+ * pending lines. */
+static void
+flow_lines (pb_flow_t *f, pb_para_t *para, int n, int block_index)
+{
+  flow_line_range (f, para, 0, n, block_index, PB_ROLE_BODY);
 }
 
 /* Sets the pending paragraph again with `lines` lines, from where it started, when the result
@@ -397,11 +410,92 @@ flow_paragraph (pb_flow_t *f, int index, const char *dateline, GError **error)
   return TRUE;
 }
 
+/* A story's own text that is no paragraph (its byline, its credit) in `role`'s style, broken
+ * at the column measure into *n lines. Returns a new paragraph (pb_para_free) or NULL with
+ * `error` set. */
+static pb_para_t *
+shape_column_text (pb_flow_t *f, const char *text, pb_role_t role, int *n, GError **error)
+{
+  const pb_template_t *t = flow_tmpl (f);
+  const pb_style_t *s = &t->styles[role];
+  pb_para_t *para = pb_shape_text (f->fonts, text, NULL, 0, s, f->in->story->loc, error);
+  if (para)
+    {
+      pb_measure_t m = { t->column_width, s->indent, s->align, s->size, 0, 0, FALSE,
+                         PB_SHAPE_FILL };
+      *n = pb_para_break (para, &m);
+    }
+  return para;
+}
+
+/* The pending paragraph's lines are dropped and the flow goes back to where it started, to set
+ * it again: the frames it had reached end where it started. */
+static void
+flow_rewind (pb_flow_t *f)
+{
+  flow_discard (f);
+  for (int r = f->prev_region + 1; r <= f->region && r < f->n_regions; r++)
+    f->out->ends[r] = f->regions[r].top;
+  f->region = f->prev_region;
+  f->line = f->prev_line;
+  flow_mark_end (f);
+}
+
+/* The pending paragraph set again with its last `keep` lines at the top of the next frame. */
+static void
+carry_last_lines (pb_flow_t *f, int keep)
+{
+  int n = pb_para_n_lines (f->prev.para);
+  flow_rewind (f);
+  flow_line_range (f, f->prev.para, 0, n - keep, f->prev_block, PB_ROLE_BODY);
+  f->line = f->regions[f->region].bottom;
+  flow_line_range (f, f->prev.para, n - keep, n, f->prev_block, PB_ROLE_BODY);
+}
+
+/* Makes room for the `n` lines of the credit under the body's last line, so that it never
+ * starts a column alone: the last paragraph set shorter by what is missing, or else its last
+ * PB_CREDIT_KEEP_LINES lines moved to the next frame with it. Where there is no next frame,
+ * what does not fit is overset. */
+static void
+keep_credit_with_body (pb_flow_t *f, int n)
+{
+  int room = flow_room (f);
+  if (room >= n || f->region + 1 >= f->n_regions || !f->prev.para)
+    return;
+  int lines = pb_para_n_lines (f->prev.para);
+  int shorter = lines - (n - room);
+  if (shorter >= PB_CREDIT_KEEP_LINES && reflow_prev (f, shorter))
+    return;
+  carry_last_lines (f, MIN (PB_CREDIT_KEEP_LINES, lines));
+}
+
+/* `text` on lines of its own from the current line on, set in `role` and placed at once; with
+ * `keep_with_body` (the credit) never alone at the top of a frame. */
+static gboolean
+flow_own_lines (pb_flow_t *f, const char *text, pb_role_t role, gboolean keep_with_body,
+                GError **error)
+{
+  int n = 0;
+  pb_para_t *para = shape_column_text (f, text, role, &n, error);
+  if (!para)
+    return FALSE;
+  if (keep_with_body)
+    keep_credit_with_body (f, n);
+  flow_commit (f);
+  flow_line_range (f, para, 0, n, -1, role);
+  flow_commit (f);
+  pb_para_free (para);
+  return TRUE;
+}
+
 static gboolean
 flow_blocks (pb_flow_t *f, GError **error)
 {
   const pb_story_t *story = f->in->story;
   gboolean first_para = TRUE;
+  if (story->byline && flow_tmpl (f)->byline_position == PB_BYLINE_BEFORE_BODY
+      && !flow_own_lines (f, story->byline, PB_ROLE_BYLINE, FALSE, error))
+    return FALSE;
   for (guint i = 0; i < story->blocks->len; i++)
     {
       const pb_block_t *block = story->blocks->pdata[i];
@@ -418,6 +512,8 @@ flow_blocks (pb_flow_t *f, GError **error)
       if (!ok)
         return FALSE;
     }
+  if (story->credit && !flow_own_lines (f, story->credit, PB_ROLE_CREDIT, TRUE, error))
+    return FALSE;
   flow_commit (f);
   return TRUE;
 }

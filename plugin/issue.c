@@ -26,6 +26,9 @@
 #define MAX_PAGE_NUMBER 9999
 /* The smallest photo frame, in grid lines. */
 #define MIN_PHOTO_LINES 3
+/* The range of an item's headline_scale: a quarter to four times the style's sizes. */
+#define MIN_HEADLINE_SCALE 0.25
+#define MAX_HEADLINE_SCALE 4.0
 #define DEFAULT_GUIDE_TITLE "导读"
 
 /* The keys of each kind of object in an issue, as docs/issue.schema.json lists them. */
@@ -35,7 +38,7 @@ static const char *const issue_keys[] = {
 static const char *const masthead_keys[] = { "lines", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
-  "author", "filler", NULL
+  "author", "filler", "jump_headline", "byline", "credit", NULL
 };
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
@@ -44,7 +47,7 @@ static const char *const page_keys[] = {
 };
 static const char *const item_keys[] = {
   "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
-  "headline_vertical", NULL
+  "headline_vertical", "headline_style", "headline_scale", NULL
 };
 static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
@@ -86,6 +89,9 @@ story_free (gpointer p)
   g_free (s->subtitle);
   g_free (s->dateline);
   g_free (s->author);
+  g_free (s->jump_headline);
+  g_free (s->byline);
+  g_free (s->credit);
   g_clear_pointer (&s->blocks, g_ptr_array_unref);
   g_clear_pointer (&s->photos, g_ptr_array_unref);
   g_free (s);
@@ -572,6 +578,7 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
   g_free (what);
   what = g_strdup_printf ("story \"%s\"", s->id);
   o.what = what;
+  s->headline_loc = pb_json_node_loc (l->d, pb_json_member (&o, "headline"));
   return pb_json_get_string (&o, "kicker", FALSE, &s->kicker, error)
          && pb_json_get_string (&o, "headline", TRUE, &s->headline, error)
          && pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, error)
@@ -581,6 +588,9 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
          && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
          && pb_json_get_string (&o, "author", FALSE, &s->author, error)
          && pb_json_get_bool (&o, "filler", FALSE, &s->filler, error)
+         && pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, error)
+         && pb_json_get_string (&o, "byline", FALSE, &s->byline, error)
+         && pb_json_get_string (&o, "credit", FALSE, &s->credit, error)
          && read_body (l, &o, s, error)
          && read_photos (l, &o, s, error);
 }
@@ -658,6 +668,44 @@ read_headline_vertical (const pb_json_obj_t *o, pb_item_t *it, GError **error)
                                            "column", it->span);
   return pb_json_get_int (o, "headline_vertical", FALSE, 1, it->span - 1, 0, hint,
                           &it->headline_vertical, error);
+}
+
+/* The headline group's sizes: a style of the page's template by name, a scale, or the 主题's
+ * size; a scale and a size together would contradict each other. */
+static gboolean
+read_item_headline (const pb_json_obj_t *o, const pb_page_t *p, pb_item_t *it, GError **error)
+{
+  g_autofree char *name = NULL;
+  JsonNode *scale = pb_json_member (o, "headline_scale");
+  JsonNode *size = pb_json_member (o, "headline_size");
+  if (!pb_json_get_string (o, "headline_style", FALSE, &name, error)
+      || !pb_json_get_length (o, "headline_size", FALSE, p->tmpl->body_size, PB_LEN_TYPE, 0,
+                              &it->headline_size, error))
+    return FALSE;
+  if (name && !(it->headline_style = pb_template_headline_style (p->tmpl, name)))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID,
+                       pb_json_node_loc (o->d, pb_json_member (o, "headline_style")),
+                       "%s: template \"%s\" has no headline style \"%s\"", o->what,
+                       p->tmpl->name, name);
+      return FALSE;
+    }
+  if (scale && size)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, scale),
+                       "%s: give \"headline_scale\" or \"headline_size\", not both", o->what);
+      return FALSE;
+    }
+  if (!scale)
+    return TRUE;
+  if (!pb_json_number (o->d, scale, &it->headline_scale))
+    return pb_json_wrong_type (o, "headline_scale", scale, "a number", error);
+  if (it->headline_scale >= MIN_HEADLINE_SCALE && it->headline_scale <= MAX_HEADLINE_SCALE)
+    return TRUE;
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, scale),
+                   "%s: \"headline_scale\" must be a number from %g to %g", o->what,
+                   MIN_HEADLINE_SCALE, MAX_HEADLINE_SCALE);
+  return FALSE;
 }
 
 static gboolean
@@ -814,8 +862,7 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   if (!story_ref (l, &o, "story", story, &it->story_id, error)
       || !read_item_photo (&o, it, error)
       || !read_headline_vertical (&o, it, error)
-      || !pb_json_get_length (&o, "headline_size", FALSE, p->tmpl->body_size, PB_LEN_TYPE, 0,
-                              &it->headline_size, error))
+      || !read_item_headline (&o, p, it, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
   JsonNode *photo = pb_json_member (&o, "photo");
@@ -877,24 +924,19 @@ read_elsewhere (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **erro
 }
 
 static gboolean
+read_credit (const pb_json_obj_t *o, const char *name, gpointer page, GError **error)
+{
+  pb_page_t *p = page;
+  pb_credit_t *c = g_new0 (pb_credit_t, 1);
+  g_ptr_array_add (p->credits, c);
+  c->key = g_strdup (name);
+  return pb_json_get_string (o, name, TRUE, &c->value, error);
+}
+
+static gboolean
 read_credits (const pb_json_obj_t *page, pb_page_t *p, GError **error)
 {
-  pb_json_obj_t o;
-  if (!pb_json_get_object (page, "credits", FALSE, "credits", NULL, &o, error))
-    return FALSE;
-  if (!o.node)
-    return TRUE;
-  GList *names = json_object_get_members (o.obj);
-  gboolean ok = TRUE;
-  for (GList *i = names; ok && i; i = i->next)
-    {
-      pb_credit_t *c = g_new0 (pb_credit_t, 1);
-      g_ptr_array_add (p->credits, c);
-      c->key = g_strdup (i->data);
-      ok = pb_json_get_string (&o, i->data, TRUE, &c->value, error);
-    }
-  g_list_free (names);
-  return ok;
+  return pb_json_each_member (page, "credits", "credits", read_credit, p, error);
 }
 
 static gboolean

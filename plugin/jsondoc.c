@@ -740,6 +740,23 @@ pb_json_get_object (const pb_json_obj_t *o, const char *key, gboolean required, 
   return pb_json_open_object (o->d, n, o->what, kind, keys, out, error);
 }
 
+gboolean
+pb_json_each_member (const pb_json_obj_t *o, const char *key, const char *kind,
+                     pb_json_member_fn each, gpointer data, GError **error)
+{
+  pb_json_obj_t members;
+  if (!pb_json_get_object (o, key, FALSE, kind, NULL, &members, error))
+    return FALSE;
+  if (!members.node)
+    return TRUE;
+  GList *names = json_object_get_members (members.obj);
+  gboolean ok = TRUE;
+  for (GList *i = names; ok && i; i = i->next)
+    ok = each (&members, i->data, data, error);
+  g_list_free (names);
+  return ok;
+}
+
 JsonNode *
 pb_json_element (JsonNode *array, guint i)
 {

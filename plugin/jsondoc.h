@@ -107,6 +107,13 @@ gboolean pb_json_get_object (const pb_json_obj_t *o, const char *key, gboolean r
                              const char *kind, const char *const *keys, pb_json_obj_t *out,
                              GError **error);
 
+/* Calls `each` on every member of the optional object `key` (its members' names free, the
+ * object opened as `kind`), in the order of the document, until one returns FALSE. */
+typedef gboolean (*pb_json_member_fn) (const pb_json_obj_t *o, const char *name, gpointer data,
+                                       GError **error);
+gboolean pb_json_each_member (const pb_json_obj_t *o, const char *key, const char *kind,
+                              pb_json_member_fn each, gpointer data, GError **error);
+
 /* Element `i` of an array node, and the array's length. */
 JsonNode *pb_json_element (JsonNode *array, guint i);
 guint pb_json_array_length (JsonNode *array);

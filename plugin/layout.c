@@ -36,6 +36,8 @@ typedef struct {
   pb_placed_item_t *placed;
   int jump_in_line;         /* grid line of 上接第X版, -1 when none */
   int jump_out_column, jump_out_line; /* where 下转第X版 goes, -1 when none */
+  pb_page_layout_t *head;   /* its continuation head (回头标题), set on a scratch page until
+                             * the text is known to reach it; NULL when none */
   gboolean reached;         /* text flowed into it */
 } pb_part_t;
 
@@ -136,6 +138,14 @@ lines_chars (const GPtrArray *lines)
 
 /* ---- story items ---- */
 
+static void
+part_free (pb_part_t *part)
+{
+  if (part->head)
+    page_free (part->head);
+  g_free (part);
+}
+
 static pb_chain_t *
 chain_for (pb_makeup_t *mk, const pb_story_t *story)
 {
@@ -144,7 +154,7 @@ chain_for (pb_makeup_t *mk, const pb_story_t *story)
     {
       chain = g_new0 (pb_chain_t, 1);
       chain->story = story;
-      chain->parts = g_ptr_array_new_with_free_func (g_free);
+      chain->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
       chain->regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
       g_hash_table_insert (mk->chains, story->id, chain);
       g_ptr_array_add (mk->chain_order, chain);
@@ -182,40 +192,57 @@ item_warning (const pb_page_ctx_t *pc, const pb_item_t *item, const pb_story_t *
                                     pc->page->number, item->height));
 }
 
-/* What was set on `scratch` goes to the page when it ends by the item's foot (`last` is its
- * last grid line): nothing is drawn outside an item. Else its characters count as overset, a
- * warning says what `what` needed, and it is dropped. Returns whether it was kept. */
-static gboolean
-keep_within_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
-                  const pb_story_t *story, int last, const char *what, int *overset)
+/* `scratch` when what was set on it ends by the item's foot (`last` is its last grid line):
+ * nothing is drawn outside an item. Else its characters count as overset, a warning says what
+ * `what` needed, it is dropped and NULL returned. */
+static pb_page_layout_t *
+fits_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
+           const pb_story_t *story, int last, const char *what, int *overset)
 {
   if (last > item->top + item->height)
     {
       *overset += lines_chars (scratch->lines);
       item_warning (pc, item, story, what, last - item->top);
       page_free (scratch);
-      return FALSE;
+      return NULL;
     }
+  return scratch;
+}
+
+/* What was set on `scratch` goes to the page when it fits the item (fits_item). Returns
+ * whether it was kept. */
+static gboolean
+keep_within_item (const pb_page_ctx_t *pc, pb_page_layout_t *scratch, const pb_item_t *item,
+                  const pb_story_t *story, int last, const char *what, int *overset)
+{
+  if (!(scratch = fits_item (pc, scratch, item, story, last, what, overset)))
+    return FALSE;
   scratch_commit (pc->page, scratch);
   return TRUE;
 }
 
-/* The story's headlines across the item, kept when they fit it (the blank line under them may
- * fall outside). Returns the grid lines they take (0 when left out), or -1. */
+/* The story's headlines (with `continued`, the continuation head of a later part) across the
+ * item, set on a scratch page that *head receives when they fit the item (the blank line under
+ * them may fall outside). Returns the grid lines they take (0 when left out), or -1. */
 static int
 place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
-                     double x, double width, int *overset, GError **error)
+                     gboolean continued, double x, double width, pb_page_layout_t **head,
+                     int *overset, GError **error)
 {
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
-  int heading = pb_place_heading (&scratch, story, item, x, width, FALSE, error);
+  int heading = continued ? pb_place_jump_heading (&scratch, story, item, x, width, FALSE,
+                                                   overset, error)
+                          : pb_place_heading (&scratch, story, item, x, width, FALSE, overset,
+                                              error);
   if (heading < 0)
     {
       page_free (scratch.page);
       return -1;
     }
-  return keep_within_item (pc, scratch.page, item, story, item->top + heading - 1,
-                           "its headlines need", overset) ? heading : 0;
+  *head = fits_item (pc, scratch.page, item, story, item->top + heading - 1,
+                     continued ? "its continuation head needs" : "its headlines need", overset);
+  return *head ? heading : 0;
 }
 
 /* The story's first photo and its caption at grid line `top`, kept when they fit the item.
@@ -257,6 +284,15 @@ typedef struct {
   int first, span;          /* page columns; span 0 without a photo */
   int frame;                /* grid lines of the frame as planned */
 } pb_photo_plan_t;
+
+/* Whether the story's next part, on `page`, continues it from another page: it then opens with
+ * a continuation head. */
+static gboolean
+continues_from_another_page (const pb_chain_t *chain, const pb_page_layout_t *page)
+{
+  const pb_part_t *last = chain->parts->len ? chain->parts->pdata[chain->parts->len - 1] : NULL;
+  return last && last->page != page;
+}
 
 /* The photo over the item's first `span` columns (those left of a vertical headline). */
 static gboolean
@@ -370,7 +406,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
           ft.stacked |= G_GUINT64_CONSTANT (1) << c;
     }
   ft.heading = pb_place_heading (pc, story, item, 0, pb_span_width (t, item->span), TRUE,
-                                 error);
+                                 &(int) { 0 }, error);
   if (ft.heading < 0 || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
     return FALSE;
   if (ft.heading >= item->height)
@@ -389,8 +425,9 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
 }
 
 /* Places what a story item shows by itself (headlines and photo on the story's first item,
- * copyfitted to a fixed item) and adds the item's column frames to the story's chain; the body
- * flows once all pages are made. */
+ * copyfitted to a fixed item; the continuation head on a part that continues it from another
+ * page) and adds the item's column frames to the story's chain; the body flows once all pages
+ * are made. */
 static gboolean
 place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
              const GPtrArray *items, GError **error)
@@ -407,13 +444,19 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
     return FALSE;
   add_rule_above (pc, item, x, width);
   int overset = 0, heading = 0, strip = 0;
+  pb_page_layout_t *head = NULL;
+  /* The first part's headlines go to the page now; a continuation head once the text is known
+   * to reach its part. */
   if (first_part && item->headline_vertical)
     strip = pb_place_vertical_heading (pc, story, item, &overset, error);
-  else if (first_part)
-    heading = place_story_heading (pc, story, item, x, width, &overset, error);
+  else if (first_part || continues_from_another_page (chain, pc->page))
+    heading = place_story_heading (pc, story, item, !first_part, x, width, &head, &overset,
+                                   error);
   if (heading < 0 || strip < 0)
     return FALSE;
-  if (heading > 0)
+  if (first_part && head)
+    scratch_commit (pc->page, g_steal_pointer (&head));
+  if (heading > 0 && first_part)
     heading += fit.heading_lines;
 
   /* The body and photo take the columns left of a vertical headline's strip. */
@@ -434,7 +477,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
   *part = (pb_part_t) { pc->page, pc->grid.offset, item, g_new0 (pb_placed_item_t, 1), -1, -1,
-                        -1, FALSE };
+                        -1, head, FALSE };
   part->placed->kind = PB_ITEM_STORY;
   part->placed->story_id = story->id;
   part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
@@ -452,12 +495,13 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
 /* ---- automatic placement ---- */
 
 /* Grid lines the body of `story` takes at template `t`, from the paragraphs set ahead where
- * they were set for its measure (subheads at their minimum), or -1 with `error` set. */
+ * they were set for its measure (subheads at their minimum, its byline and credit a line
+ * each), or -1 with `error` set. */
 static int
 body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_template_t *t,
                    GError **error)
 {
-  int body = 0;
+  int body = pb_bodies_own_lines (story, t);
   pb_measure_t m = pb_body_measure (t);
   for (guint i = 0; i < story->blocks->len; i++)
     {
@@ -518,11 +562,12 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
 }
 
 /* Grid lines a continuation item needs, found by flowing the story dry through the frames of
- * its earlier items and this item's columns as deep as the page, with the jump lines they will
- * take: as deep as the text reaches in this item, levelled, and a blank line under it. */
+ * its earlier items and this item's columns under its continuation head (`head` lines) as deep
+ * as the page, with the jump lines they will take: as deep as the text reaches in this item,
+ * levelled, and a blank line under it. */
 static int
 continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_chain_t *chain,
-                    const pb_item_t *item, GError **error)
+                    const pb_item_t *item, int head, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
@@ -530,7 +575,7 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
   g_autoptr (GArray) regions = g_array_copy (chain->regions);
   for (int c = 0; c < item->span; c++)
     {
-      pb_region_t r = { c, 0, avail, n_parts - 1, FALSE };
+      pb_region_t r = { c, head, avail, n_parts - 1, FALSE };
       g_array_append_val (regions, r);
     }
   g_autofree pb_grid_t *grids = g_new (pb_grid_t, n_parts);
@@ -598,13 +643,23 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
+  int overset = 0;
   if (!first_part)
-    return continuation_lines (mk, pc, g_hash_table_lookup (mk->chains, story->id), item,
-                               error);
+    {
+      /* Under the continuation head, when the part opens one. */
+      pb_chain_t *chain = g_hash_table_lookup (mk->chains, story->id);
+      int overset = 0;
+      int head = continues_from_another_page (chain, pc->page)
+                 ? pb_place_jump_heading (pc, story, item, 0, pb_span_width (t, item->span),
+                                          TRUE, &overset, error)
+                 : 0;
+      return head < 0 ? -1 : continuation_lines (mk, pc, chain, item, head, error);
+    }
   if (item->headline_vertical)
     return vertical_story_lines (mk, pc, story, item, error);
   int heading = first_part ? pb_place_heading (pc, story, item, 0,
-                                               pb_span_width (t, item->span), TRUE, error)
+                                               pb_span_width (t, item->span), TRUE, &overset,
+                                               error)
                            : 1;
   if (heading < 0)
     return -1;
@@ -727,12 +782,12 @@ filler_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *
   pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
                       .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
-                                  TRUE, error);
+                                  TRUE, &(int) { 0 }, error);
   return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
 }
 
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
- * the last is made as tall as what is left, to be copyfitted to it. */
+ * the lines they leave are shared out among them, each copyfitted to its share. */
 static gboolean
 fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
            GPtrArray *items, GError **error)
@@ -742,29 +797,32 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
   for (int i = 0; i < n; i++)
     if ((heights[i] = filler_lines (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
       return FALSE;
-  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, area->height);
+  /* Each height holds the blank line under the filler; at the foot of the type area the last
+   * one's falls outside it. */
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  int room = area->height + (area->top + area->height == avail);
+  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, room);
   g_autoptr (GPtrArray) used = g_ptr_array_new ();
-  int top = area->top;
-  pb_item_t *last = NULL;
-  for (guint k = 0; k < chosen->len; k++)
+  int spare = room, top = area->top, count = chosen->len;
+  for (int k = 0; k < count; k++)
+    spare -= heights[g_array_index (chosen, int, k)];
+  for (int k = 0; k < count; k++)
     {
       int i = g_array_index (chosen, int, k);
       const pb_story_t *story = mk->fillers->pdata[i];
-      last = g_new0 (pb_item_t, 1);
-      *last = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
-                            .top = top, .height = heights[i], .story_id = story->id,
-                            .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
-      top += heights[i];
-      g_ptr_array_add (mk->owned_items, last);
-      g_ptr_array_add (items, last);
+      /* What the fillers leave is shared out among them, each copyfitted to its share. */
+      int extra = spare * (k + 1) / count - spare * k / count;
+      pb_item_t *it = g_new0 (pb_item_t, 1);
+      *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
+                          .top = top, .story_id = story->id, .auto_place = TRUE,
+                          .auto_height = extra == 0, .loc = story->loc };
+      it->height = MIN (heights[i] + extra, area->top + area->height - top);
+      top += it->height;
+      g_ptr_array_add (mk->owned_items, it);
+      g_ptr_array_add (items, it);
       g_ptr_array_add (used, (gpointer) story);
       g_hash_table_insert (mk->story_items, story->id, GINT_TO_POINTER (1));
       g_hash_table_insert (mk->story_pages, story->id, GINT_TO_POINTER (pc->page->number));
-    }
-  if (last && top < area->top + area->height)
-    {
-      last->height += area->top + area->height - top;
-      last->auto_height = FALSE;
     }
   for (guint k = 0; k < used->len; k++)
     g_ptr_array_remove (mk->fillers, used->pdata[k]);
@@ -884,6 +942,8 @@ finish_chain (pb_makeup_t *mk, pb_chain_t *chain, int overset, GError **error)
   for (guint k = 1; k < chain->parts->len; k++)
     {
       pb_part_t *a = chain->parts->pdata[k - 1], *b = chain->parts->pdata[k];
+      if (b->head && b->reached)
+        scratch_commit (b->page, g_steal_pointer (&b->head));
       if (!b->reached)
         {
           g_ptr_array_add (mk->warnings,

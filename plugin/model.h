@@ -40,6 +40,7 @@ typedef enum {
   PB_ROLE_MASTHEAD_LINE,
   PB_ROLE_FOLIO,
   PB_ROLE_JUMP,          /* 下转第X版 / 上接第X版 */
+  PB_ROLE_BYLINE,        /* a story's byline: 国务院总理 李强 */
   PB_ROLE_COUNT
 } pb_role_t;
 
@@ -68,6 +69,25 @@ typedef enum {
   PB_SHAPE_PYRAMID,    /* each line longer than the one above it */
   PB_SHAPE_INVERTED    /* each line shorter than the one above it */
 } pb_shape_t;
+/* A named set of headline sizes (template "headline_styles"): the 引题, 主题 and 副题 sizes of
+ * one kind of story (a lead, a secondary story, a brief), the range `fit` may take the 主题
+ * from, the lines it may take and the alignment of the group. */
+typedef struct {
+  char *name;
+  double kicker, headline, subtitle; /* pt; kicker and subtitle 0: the role style's size */
+  double headline_min;   /* pt: the smallest size fit sets the 主题 at (= headline: no range) */
+  int max_lines;         /* lines the 主题 may take, 0 = any */
+  gboolean has_align;
+  pb_align_t align;      /* of kicker, headline and subtitle, when has_align */
+  int from_span;         /* the default of items this many columns wide or wider, 0 = never */
+  pb_loc_t loc;          /* where the style is named in its template */
+} pb_headline_style_t;
+
+/* Where a story's byline goes: its own line under the headline group, or before the body. */
+typedef enum {
+  PB_BYLINE_UNDER_HEADLINE,
+  PB_BYLINE_BEFORE_BODY
+} pb_byline_position_t;
 
 /* The extra space per gap between characters, in em, that a justified line may take before it
  * counts as letterspaced, when the template names none. */
@@ -97,6 +117,11 @@ typedef struct {
    * subhead runs in at the start of the paragraph after it instead of taking lines. */
   pb_shape_t headline_shape;
   gboolean subhead_run_in;
+  /* The named headline styles, in the template's order (of pb_headline_style_t*), the one a
+   * continuation head takes (NULL: the default of its item's span), and where bylines go. */
+  GPtrArray *headline_styles;
+  const pb_headline_style_t *jump_headline_style;
+  pb_byline_position_t byline_position;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
@@ -145,6 +170,10 @@ typedef struct {
 typedef struct {
   char *id;
   char *kicker, *headline, *subtitle, *dateline, *author; /* NULL when absent */
+  char *jump_headline;   /* the continuation head (回头标题); NULL: the headline */
+  char *byline;          /* 国务院总理 李强: its own line; NULL when absent */
+  char *credit;          /* （记者王优玲、于佳欣）: after the body's last line; NULL when absent */
+  pb_loc_t headline_loc; /* where the headline's value stands */
   GPtrArray *blocks;     /* of pb_block_t* */
   GPtrArray *photos;     /* of pb_photo_t* */
   gboolean filler;       /* may fill what is left at a page's foot (fillers.c) */
@@ -172,7 +201,12 @@ typedef struct {
   int photo_span;        /* 0 = the item's span */
   gboolean photo_right;
   int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
-  double headline_size;  /* pt, 0 = the template's headline size */
+  /* The headline group's sizes: a named style of the template (NULL: the default of the
+   * item's span), scaled by headline_scale (0: not scaled) or so that the 主题 is
+   * headline_size pt (0: the style's). */
+  const pb_headline_style_t *headline_style;
+  double headline_scale;
+  double headline_size;
   /* The headlines set vertically (竖排) in whole columns at the item's right: 0 not, a count
    * of columns, or PB_VERTICAL_AUTO (as few columns as their lines need). */
   int headline_vertical;

@@ -22,6 +22,8 @@
 /* Points (and grid lines) this close count as equal: lengths given in mm are rounded when
  * turned into points. */
 #define ROUNDING_SLACK 1e-6
+/* The most lines a headline style may let its 主题 take. */
+#define MAX_HEADLINE_LINES 20
 
 int
 pb_page_head_lines (const pb_page_t *page)
@@ -46,6 +48,7 @@ const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
   [PB_ROLE_MASTHEAD_LINE] = "masthead_line",
   [PB_ROLE_FOLIO] = "folio",
   [PB_ROLE_JUMP] = "jump",
+  [PB_ROLE_BYLINE] = "byline",
   [PB_ROLE_COUNT] = NULL,
 };
 
@@ -53,7 +56,8 @@ const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
 static const char *const template_keys[] = {
   "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
   "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation",
-  "headline_shape", "subhead_layout", "styles", NULL
+  "headline_shape", "subhead_layout", "styles", "headline_styles", "jump_headline_style",
+  "byline_position", NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
 static const char *const margin_keys[] = { "top", "bottom", NULL };
@@ -61,6 +65,9 @@ static const char *const column_keys[] = { "count", "width", "gutter", NULL };
 static const char *const style_keys[] = {
   "font", "weight", "size", "leading", "align", "indent", "space_before", "space_after",
   "lines", "color", "phrase_gap", NULL
+};
+static const char *const headline_style_keys[] = {
+  "kicker", "headline", "headline_min", "subtitle", "max_lines", "align", "from_span", NULL
 };
 
 const pb_known_keys_t pb_template_known_keys[] = {
@@ -70,6 +77,7 @@ const pb_known_keys_t pb_template_known_keys[] = {
   { "columns", column_keys },
   { "styles", pb_role_names },
   { "style", style_keys },
+  { "headline style", headline_style_keys },
   { NULL, NULL },
 };
 
@@ -288,6 +296,139 @@ check_media (const pb_json_obj_t *root, const pb_template_t *t, GError **error)
   return FALSE;
 }
 
+/* ---- headline styles ---- */
+
+static void
+headline_style_free (gpointer p)
+{
+  pb_headline_style_t *hs = p;
+  g_free (hs->name);
+  g_free (hs);
+}
+
+const pb_headline_style_t *
+pb_template_headline_style (const pb_template_t *t, const char *name)
+{
+  for (guint i = 0; t->headline_styles && i < t->headline_styles->len; i++)
+    {
+      const pb_headline_style_t *hs = t->headline_styles->pdata[i];
+      if (strcmp (hs->name, name) == 0)
+        return hs;
+    }
+  return NULL;
+}
+
+/* The sizes of one headline style; those it leaves out are the role styles'. */
+static gboolean
+read_headline_sizes (const pb_json_obj_t *o, const pb_template_t *t, pb_headline_style_t *hs,
+                     GError **error)
+{
+  double em = t->body_size;
+  if (!pb_json_get_length (o, "kicker", FALSE, em, PB_LEN_TYPE, 0, &hs->kicker, error)
+      || !pb_json_get_length (o, "headline", FALSE, em, PB_LEN_TYPE,
+                              t->styles[PB_ROLE_HEADLINE].size, &hs->headline, error)
+      || !pb_json_get_length (o, "headline_min", FALSE, em, PB_LEN_TYPE, hs->headline,
+                              &hs->headline_min, error)
+      || !pb_json_get_length (o, "subtitle", FALSE, em, PB_LEN_TYPE, 0, &hs->subtitle, error))
+    return FALSE;
+  if (hs->headline_min > hs->headline + ROUNDING_SLACK)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID,
+                       pb_json_node_loc (o->d, pb_json_member (o, "headline_min")),
+                       "%s: \"headline_min\" (%gpt) must not be larger than \"headline\" "
+                       "(%gpt)", o->what, hs->headline_min, hs->headline);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A second style that is the default of the same span would leave the choice to the order
+ * of the keys. */
+static gboolean
+check_from_span (const pb_json_obj_t *o, const pb_template_t *t, const pb_headline_style_t *hs,
+                 GError **error)
+{
+  for (guint i = 0; hs->from_span > 0 && i < t->headline_styles->len; i++)
+    {
+      const pb_headline_style_t *other = t->headline_styles->pdata[i];
+      if (other != hs && other->from_span == hs->from_span)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID,
+                           pb_json_node_loc (o->d, pb_json_member (o, "from_span")),
+                           "%s: headline styles \"%s\" and \"%s\" both have \"from_span\" "
+                           "%d", o->what, other->name, hs->name, hs->from_span);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_headline_style (const pb_json_obj_t *styles, const char *name, gpointer tmpl,
+                     GError **error)
+{
+  pb_template_t *t = tmpl;
+  pb_json_doc_t *d = styles->d;
+  JsonNode *node = pb_json_member (styles, name);
+  g_autofree char *what = g_strdup_printf ("template \"%s\", headline style \"%s\"", t->name,
+                                           name);
+  g_autofree char *hint = g_strdup_printf ("the template has %d columns", t->columns);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (d, node, what, "headline style", headline_style_keys, &o, error))
+    return FALSE;
+  pb_headline_style_t *hs = g_new0 (pb_headline_style_t, 1);
+  hs->name = g_strdup (name);
+  hs->loc = pb_json_key_loc (d, node);
+  g_ptr_array_add (t->headline_styles, hs);
+  hs->align = t->styles[PB_ROLE_HEADLINE].align;
+  hs->has_align = pb_json_member (&o, "align") != NULL;
+  return read_headline_sizes (&o, t, hs, error)
+         && pb_json_get_int (&o, "max_lines", FALSE, 0, MAX_HEADLINE_LINES, 0, NULL,
+                             &hs->max_lines, error)
+         && get_align (&o, &hs->align, error)
+         && pb_json_get_int (&o, "from_span", FALSE, 0, t->columns, 0, hint, &hs->from_span,
+                             error)
+         && check_from_span (&o, t, hs, error);
+}
+
+static gboolean
+read_headline_styles (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  return pb_json_each_member (root, "headline_styles", "headline_styles", read_headline_style, t,
+                              error);
+}
+
+/* The continuation heads' style, by name, and where bylines go. */
+static gboolean
+read_heading_options (const pb_json_obj_t *root, pb_template_t *t, GError **error)
+{
+  g_autofree char *jump = NULL, *byline = NULL;
+  if (!pb_json_get_string (root, "jump_headline_style", FALSE, &jump, error)
+      || !pb_json_get_string (root, "byline_position", FALSE, &byline, error))
+    return FALSE;
+  if (jump && !(t->jump_headline_style = pb_template_headline_style (t, jump)))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID,
+                       pb_json_node_loc (root->d, pb_json_member (root, "jump_headline_style")),
+                       "%s: \"jump_headline_style\": no headline style \"%s\" in "
+                       "\"headline_styles\"", root->what, jump);
+      return FALSE;
+    }
+  if (byline && strcmp (byline, "under_headline") != 0 && strcmp (byline, "before_body") != 0)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID,
+                       pb_json_node_loc (root->d, pb_json_member (root, "byline_position")),
+                       "%s: \"byline_position\" must be \"under_headline\" or "
+                       "\"before_body\"", root->what);
+      return FALSE;
+    }
+  t->byline_position = byline && strcmp (byline, "before_body") == 0
+                       ? PB_BYLINE_BEFORE_BODY : PB_BYLINE_UNDER_HEADLINE;
+  return TRUE;
+}
+
+/* ---- page geometry ---- */
+
 static gboolean
 read_trim_and_margins (const pb_json_obj_t *root, pb_template_t *t, GError **error)
 {
@@ -405,7 +546,9 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
                                 &t->letterspacing_limit, error)
          && pb_json_get_bool (&o, "hanging_punctuation", FALSE, &t->hanging_punctuation, error)
          && read_layout_choices (&o, t, error)
-         && read_styles (&o, t, error);
+         && read_styles (&o, t, error)
+         && read_headline_styles (&o, t, error)
+         && read_heading_options (&o, t, error);
 }
 
 pb_template_t *
@@ -415,6 +558,7 @@ pb_template_load_data (const char *path, const char *text, gsize len, GPtrArray 
   pb_json_doc_t d;
   pb_template_t *t = g_new0 (pb_template_t, 1);
   t->path = g_strdup (path);
+  t->headline_styles = g_ptr_array_new_with_free_func (headline_style_free);
   if (!pb_json_doc_parse (&d, t->path, text, len, warnings, error)
       || !read_template (&d, t, error))
     g_clear_pointer (&t, pb_template_free);
@@ -448,5 +592,6 @@ pb_template_free (pb_template_t *tmpl)
   g_free (tmpl->path);
   for (int r = 0; r < PB_ROLE_COUNT; r++)
     g_free (tmpl->styles[r].font);
+  g_clear_pointer (&tmpl->headline_styles, g_ptr_array_unref);
   g_free (tmpl);
 }

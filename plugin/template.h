@@ -23,3 +23,8 @@ pb_template_t *pb_template_load_at (const char *path, pb_loc_t at, const char *w
 /* The same for the file's text, already read (`text` ends in NUL; `path` names it). */
 pb_template_t *pb_template_load_data (const char *path, const char *text, gsize len,
                                       GPtrArray *warnings, GError **error);
+
+/* The headline style `name` of template `t` (borrowed from it), or NULL when it has none of
+ * that name. */
+const pb_headline_style_t *pb_template_headline_style (const pb_template_t *t,
+                                                       const char *name);

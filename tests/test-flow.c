@@ -87,7 +87,8 @@ assert_in_frames (const pb_flow_out_t *out, const pb_region_t *regions, int n_re
             }
           g_assert_true (inside);
           g_assert_cmpfloat_with_epsilon (l->x, pb_column_x (t, l->column), 0.01);
-          g_assert_true (l->role == PB_ROLE_BODY || l->role == PB_ROLE_SUBHEAD);
+          g_assert_true (l->role == PB_ROLE_BODY || l->role == PB_ROLE_SUBHEAD
+                         || l->role == PB_ROLE_CREDIT || l->role == PB_ROLE_BYLINE);
         }
     }
 }
@@ -194,6 +195,114 @@ test_no_frames (void)
   fixture_clear (&fx);
 }
 
+/* Grid lines the story's body takes in one deep frame (one frame: nothing is levelled). */
+static int
+lines_in_one_frame (fixture_t *fx, const pb_story_t *s)
+{
+  pb_region_t deep[] = { { 0, 0, 200, 0, FALSE } };
+  pb_flow_in_t in = { s, deep, 1, fx->grids, 1, FALSE, 0 };
+  GError *error = NULL;
+  pb_flow_out_t *out = pb_flow_story (&in, fx->bodies, fonts, &error);
+  g_assert_no_error (error);
+  int lines = out->ends[0];
+  pb_flow_out_free (out);
+  return lines;
+}
+
+/* The lines of `role` in the flow's output (borrowed), through all parts, with their parts. */
+static GPtrArray *
+lines_of_role (const pb_flow_out_t *out, pb_role_t role, GArray *parts)
+{
+  GPtrArray *found = g_ptr_array_new ();
+  for (int k = 0; k < out->n_parts; k++)
+    for (guint i = 0; i < out->lines[k]->len; i++)
+      if (((const pb_line_t *) out->lines[k]->pdata[i])->role == role)
+        {
+          g_ptr_array_add (found, out->lines[k]->pdata[i]);
+          g_array_append_val (parts, k);
+        }
+  return found;
+}
+
+/* A credit where the body's last line ends its column (the villages report, its first frame
+ * exactly as deep as the text, the second on another part): it does not start the next column
+ * alone but follows the body's last line there, which came over with it (or the last paragraph
+ * was set shorter to make room in the first); nothing is lost. */
+static void
+test_credit_kept_with_body (void)
+{
+  fixture_t fx;
+  fixture_init (&fx);
+  pb_story_t s = *story ("villages");
+  int lines = lines_in_one_frame (&fx, &s);
+  s.credit = "（记者刘丽莎）";
+  pb_region_t regions[] = { { 0, 0, lines, 0, FALSE }, { 1, 0, 60, 1, FALSE } };
+  pb_flow_in_t in = { &s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0 };
+  GError *error = NULL;
+  pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->overset_chars, ==, 0);
+  g_assert_cmpint (out_chars (out), ==, body_chars (&s) + pb_count_chars (s.credit));
+  g_autoptr (GArray) parts = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GPtrArray) credits = lines_of_role (out, PB_ROLE_CREDIT, parts);
+  g_assert_cmpuint (credits->len, ==, 1);
+  const pb_line_t *credit = credits->pdata[0];
+  int k = g_array_index (parts, int, 0);
+  g_assert_cmpstr (credit->text, ==, s.credit);
+  /* Right under the last body line of its column, which is in the same part. */
+  const pb_line_t *above = NULL;
+  for (guint i = 0; i < out->lines[k]->len; i++)
+    {
+      const pb_line_t *l = out->lines[k]->pdata[i];
+      if (l->role == PB_ROLE_BODY && l->column == credit->column
+          && (!above || l->baseline > above->baseline))
+        above = l;
+    }
+  g_assert_nonnull (above);
+  g_assert_true (above->para_end);
+  g_assert_cmpint (above->block, ==, (int) s.blocks->len - 1);
+  g_assert_cmpfloat_with_epsilon (credit->baseline - above->baseline, fx.grids[k].tmpl->leading,
+                                  0.01);
+  g_test_message ("credit in part %d, column %d", k, credit->column);
+  assert_in_frames (out, regions, G_N_ELEMENTS (regions), fx.grids);
+  pb_flow_out_free (out);
+  fixture_clear (&fx);
+}
+
+/* A byline the template puts before the body: a line of its own at the top of the first
+ * frame, the body under it; with the byline under the headlines, the flow sets none. */
+static void
+test_byline_before_body (void)
+{
+  fixture_t fx;
+  fixture_init (&fx);
+  pb_story_t s = *story ("villages");
+  s.byline = "记者 刘丽莎";
+  pb_template_t t = *fx.grids[0].tmpl;
+  t.byline_position = PB_BYLINE_BEFORE_BODY;
+  pb_grid_t grids[] = { { &t, t.margin_top, 0 } };
+  pb_region_t regions[] = { { 0, 4, 200, 0, FALSE } };
+  pb_flow_in_t in = { &s, regions, 1, grids, 1, FALSE, 0 };
+  GError *error = NULL;
+  pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (out->overset_chars, ==, 0);
+  const pb_line_t *first = out->lines[0]->pdata[0], *second = out->lines[0]->pdata[1];
+  g_assert_cmpint (first->role, ==, PB_ROLE_BYLINE);
+  g_assert_cmpstr (first->text, ==, "记者 刘丽莎");
+  g_assert_cmpfloat_with_epsilon (first->baseline, pb_grid_body_baseline (&grids[0], 4), 0.01);
+  g_assert_cmpint (second->role, ==, PB_ROLE_BODY);
+  g_assert_cmpint (second->block, ==, 0);
+  g_assert_cmpfloat_with_epsilon (second->baseline, pb_grid_body_baseline (&grids[0], 5), 0.01);
+  pb_flow_out_free (out);
+  t.byline_position = PB_BYLINE_UNDER_HEADLINE;
+  out = pb_flow_story (&in, fx.bodies, fonts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((const pb_line_t *) out->lines[0]->pdata[0])->role, ==, PB_ROLE_BODY);
+  pb_flow_out_free (out);
+  fixture_clear (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,6 +317,8 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/overset-counted", test_overset_counted);
   g_test_add_func ("/flow/balanced-and-repeatable", test_balanced_and_repeatable);
   g_test_add_func ("/flow/no-frames", test_no_frames);
+  g_test_add_func ("/flow/credit-kept-with-body", test_credit_kept_with_body);
+  g_test_add_func ("/flow/byline-before-body", test_byline_before_body);
   int rc = g_test_run ();
   pb_fonts_unref (fonts);
   pb_issue_free (issue);

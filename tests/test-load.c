@@ -472,6 +472,98 @@ test_photo_warning (void)
 
 /* ---- Bad inputs ---- */
 
+/* tmpl.json with `keys` (JSON members and a comma) added at its top, loaded from a temporary
+ * folder: the template, or NULL with `error` set. */
+static pb_template_t *
+load_template_with (const char *keys, GError **error)
+{
+  g_autofree char *src = data_path ("tmpl.json");
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_autofree char *set = g_strconcat ("{\n", keys, "\n", text + 2, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("paiban-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "tmpl.json", NULL);
+  g_assert_true (g_file_set_contents (path, set, -1, NULL));
+  pb_template_t *t = pb_template_load_file (path, NULL, error);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  return t;
+}
+
+static void
+template_fails (const char *keys, int line, int col, const char *what)
+{
+  g_autoptr (GError) error = NULL;
+  pb_template_t *t = load_template_with (keys, &error);
+  g_assert_null (t);
+  g_assert_nonnull (error);
+  g_autofree char *at = g_strdup_printf ("tmpl.json:%d:%d: ", line, col);
+  if (!strstr (error->message, at) || !strstr (error->message, what))
+    g_error ("message \"%s\" lacks \"%s\" or \"%s\"", error->message, at, what);
+}
+
+/* Headline styles: their sizes (those left out from the role styles), range, lines, alignment
+ * and span, in the template's order; the continuation heads' style and the byline's place. */
+static void
+test_template_headline_styles (void)
+{
+  g_autoptr (GError) error = NULL;
+  pb_template_t *t = load_template_with (
+    "  \"headline_styles\": {\n"
+    "    \"lead\": { \"kicker\": \"小二\", \"headline\": \"40pt\", \"headline_min\": 30, "
+    "\"max_lines\": 2, \"from_span\": 4 },\n"
+    "    \"brief\": { \"headline\": \"三号\", \"subtitle\": \"五号\", \"align\": \"left\", "
+    "\"from_span\": 1 } },\n"
+    "  \"jump_headline_style\": \"brief\",\n"
+    "  \"byline_position\": \"before_body\",", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (t->headline_styles->len, ==, 2);
+  const pb_headline_style_t *lead = t->headline_styles->pdata[0];
+  const pb_headline_style_t *brief = t->headline_styles->pdata[1];
+  g_assert_cmpstr (lead->name, ==, "lead");
+  g_assert_cmpfloat (lead->kicker, ==, 18);
+  g_assert_cmpfloat (lead->headline, ==, 40);
+  g_assert_cmpfloat (lead->headline_min, ==, 30);
+  g_assert_cmpfloat (lead->subtitle, ==, 0);      /* the subtitle style's */
+  g_assert_cmpint (lead->max_lines, ==, 2);
+  g_assert_false (lead->has_align);
+  g_assert_cmpint (lead->from_span, ==, 4);
+  g_assert_cmpint (lead->loc.line, ==, 3);
+  g_assert_cmpstr (brief->name, ==, "brief");
+  g_assert_cmpfloat (brief->headline, ==, 16);
+  g_assert_cmpfloat (brief->headline_min, ==, 16); /* no range */
+  g_assert_cmpfloat (brief->subtitle, ==, 10.5);
+  g_assert_cmpint (brief->max_lines, ==, 0);
+  g_assert_true (brief->has_align);
+  g_assert_cmpint (brief->align, ==, PB_ALIGN_LEFT);
+  g_assert_true (t->jump_headline_style == brief);
+  g_assert_cmpint (t->byline_position, ==, PB_BYLINE_BEFORE_BODY);
+  pb_template_free (t);
+
+  /* Without them: no styles, bylines under the headline group. */
+  t = load_template_with ("", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (t->headline_styles->len, ==, 0);
+  g_assert_null (t->jump_headline_style);
+  g_assert_cmpint (t->byline_position, ==, PB_BYLINE_UNDER_HEADLINE);
+  pb_template_free (t);
+
+  template_fails ("  \"headline_styles\": { \"a\": { \"headline\": 20, \"headline_min\": 24 } },",
+                  2, 63, "\"headline_min\" (24pt) must not be larger than \"headline\" (20pt)");
+  template_fails ("  \"headline_styles\": { \"a\": { \"from_span\": 2 }, "
+                  "\"b\": { \"from_span\": 2 } },", 2, 69,
+                  "headline styles \"a\" and \"b\" both have \"from_span\" 2");
+  template_fails ("  \"headline_styles\": { \"a\": { \"from_span\": 7 } },", 2, 44,
+                  "\"from_span\" must be an integer from 0 to 6");
+  template_fails ("  \"headline_styles\": { \"a\": { \"max_lines\": 0.5 } },", 2, 44,
+                  "\"max_lines\" must be an integer from 0 to 20");
+  template_fails ("  \"headline_styles\": { \"a\": 40 },", 2, 29, "must be an object");
+  template_fails ("  \"jump_headline_style\": \"continued\",", 2, 26,
+                  "no headline style \"continued\"");
+  template_fails ("  \"byline_position\": \"above\",", 2, 22,
+                  "\"byline_position\" must be \"under_headline\" or \"before_body\"");
+}
+
 static void
 assert_error (const GError *error, int code, const char *prefix, const char *const *words)
 {
@@ -646,6 +738,25 @@ test_other_errors (void)
                    NULL);
 }
 
+/* An item's headline sizes: a style its page's template has, a scale in range, not both a
+ * scale and a size. */
+static void
+test_item_headline_errors (void)
+{
+#define ITEM_OF_A HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\", \"body\": \"x\"}], " \
+  "\"pages\": [{\"number\": 1, \"items\": [{\"story\": \"a\", "
+  load_data_fails (ITEM_OF_A "\"headline_style\": \"lead\"}]}]}", PB_ERROR_INVALID, 2, 124,
+                   "template \"test-tabloid\" has no headline style \"lead\"", NULL);
+  load_data_fails (ITEM_OF_A "\"headline_scale\": 5}]}]}", PB_ERROR_INVALID, 2, 124,
+                   "\"headline_scale\" must be a number from 0.25 to 4", NULL);
+  load_data_fails (ITEM_OF_A "\"headline_scale\": \"big\"}]}]}", PB_ERROR_INVALID, 2, 124,
+                   "\"headline_scale\"", "a number");
+  load_data_fails (ITEM_OF_A "\"headline_size\": 30, \"headline_scale\": 0.5}]}]}",
+                   PB_ERROR_INVALID, 2, 145, "give \"headline_scale\" or \"headline_size\"",
+                   NULL);
+#undef ITEM_OF_A
+}
+
 /* Limits: built in memory; the arrays are checked before their entries are read. */
 static void
 test_limits (void)
@@ -759,6 +870,7 @@ main (int argc, char **argv)
   g_test_add_func ("/load/template", test_template);
   g_test_add_func ("/load/template-warnings", test_template_warnings);
   g_test_add_func ("/load/template-composition", test_template_composition);
+  g_test_add_func ("/load/template-headline-styles", test_template_headline_styles);
   g_test_add_func ("/load/good", test_good);
   g_test_add_func ("/load/unknown-key-warning", test_unknown_key_warning);
   g_test_add_func ("/load/photo-warning", test_photo_warning);
@@ -770,6 +882,7 @@ main (int argc, char **argv)
   g_test_add_func ("/load/markdown-positions", test_markdown_positions);
   g_test_add_func ("/load/json-strictness", test_json_strictness);
   g_test_add_func ("/load/other-errors", test_other_errors);
+  g_test_add_func ("/load/item-headline-errors", test_item_headline_errors);
   g_test_add_func ("/load/limits", test_limits);
   g_test_add_func ("/load/symlink-escape", test_symlink_escape);
   g_test_add_func ("/load/missing-issue", test_missing_issue);

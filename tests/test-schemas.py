@@ -52,6 +52,7 @@ schema_of_kind = {
         "columns": "/properties/columns",
         "styles": "/properties/styles",
         "style": "/$defs/style",
+        "headline style": "/$defs/headlineStyle",
     },
 }
 schemas = {"issue": issue_schema, "template": template_schema}
