@@ -219,6 +219,15 @@ pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue)
           g_hash_table_insert (bodies->stories, story->id,
                                story_preps (bodies, plan->tmpl, story, all));
         }
+      for (guint k = 0; !plan->elsewhere && k < plan->pool->len; k++)
+        {
+          const pb_pool_entry_t *e = plan->pool->pdata[k];
+          if (g_hash_table_contains (bodies->stories, e->story_id))
+            continue;
+          const pb_story_t *story = g_hash_table_lookup (issue->story_by_id, e->story_id);
+          g_hash_table_insert (bodies->stories, story->id,
+                               story_preps (bodies, plan->tmpl, story, all));
+        }
     }
   /* Fillers land wherever pages have room: set them for the first page made here. */
   const pb_template_t *first = NULL;

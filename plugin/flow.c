@@ -560,8 +560,9 @@ static gboolean
 last_part_of (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
               pb_last_part_t *lp)
 {
+  /* Without paragraphs set ahead (total -1) the dry flow below finds the rest. */
   int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
-  if (total < 0 || in->n_regions == 0)
+  if (in->n_regions == 0)
     return FALSE;
   const pb_region_t *r = in->regions;
   int last = in->n_parts - 1, before = 0, capacity = 0;

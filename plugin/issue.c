@@ -43,12 +43,14 @@ static const char *const story_keys[] = {
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
   "number", "section", "template", "masthead", "credits", "elsewhere", "stories", "items",
+  "pool",
   NULL
 };
 static const char *const item_keys[] = {
   "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
   "headline_vertical", "headline_style", "headline_scale", NULL
 };
+static const char *const pool_keys[] = { "story", "spans", "top", NULL };
 static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
 static const char *const guide_entry_keys[] = { "story", "title", NULL };
@@ -61,6 +63,7 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "page", page_keys },
   { "item", item_keys },
   { "item photo", item_photo_keys },
+  { "pool entry", pool_keys },
   { "guide", guide_keys },
   { "guide entry", guide_entry_keys },
   { NULL, NULL },
@@ -126,6 +129,14 @@ credit_free (gpointer p)
 }
 
 static void
+pool_entry_free (gpointer p)
+{
+  pb_pool_entry_t *e = p;
+  g_free (e->story_id);
+  g_free (e);
+}
+
+static void
 page_free (gpointer p)
 {
   pb_page_t *pg = p;
@@ -133,6 +144,7 @@ page_free (gpointer p)
   g_clear_pointer (&pg->credits, g_ptr_array_unref);
   g_clear_pointer (&pg->story_ids, g_ptr_array_unref);
   g_clear_pointer (&pg->items, g_ptr_array_unref);
+  g_clear_pointer (&pg->pool, g_ptr_array_unref);
   g_free (pg);
 }
 
@@ -873,10 +885,68 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   return check_overlap (&o, p, it, error);
 }
 
+/* One story of a page's pool: its id, or an object with "story" and optionally "spans" (a
+ * number, or [least, most]) and "top". */
+static gboolean
+read_pool_entry (loader_t *l, const pb_json_obj_t *page, pb_page_t *p, JsonNode *node, guint i,
+                 GError **error)
+{
+  pb_pool_entry_t *e = g_new0 (pb_pool_entry_t, 1);
+  e->loc = pb_json_node_loc (page->d, node);
+  g_ptr_array_add (p->pool, e);
+  if (pb_json_is_string (node))
+    return story_ref (l, page, "pool", node, &e->story_id, error)
+           && (g_hash_table_add (l->placed, g_strdup (e->story_id)), TRUE);
+  g_autofree char *what = g_strdup_printf ("page %d, entry %u of \"pool\"", p->number, i + 1);
+  pb_json_obj_t o;
+  if (!pb_json_open_object (page->d, node, what, "pool entry", pool_keys, &o, error)
+      || !story_ref (l, &o, "story", pb_json_member (&o, "story"), &e->story_id, error)
+      || !pb_json_get_bool (&o, "top", FALSE, &e->on_top, error))
+    return FALSE;
+  g_hash_table_add (l->placed, g_strdup (e->story_id));
+  int columns = p->tmpl->columns;
+  JsonNode *spans = pb_json_member (&o, "spans");
+  if (!spans)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (spans))
+    {
+      if (!pb_json_get_int (&o, "spans", FALSE, 1, columns, 0, NULL, &e->min_span, error))
+        return FALSE;
+      e->max_span = e->min_span;
+      return TRUE;
+    }
+  double lo = 0, hi = 0;
+  if (pb_json_array_length (spans) != 2 || !pb_json_number (o.d, pb_json_element (spans, 0), &lo)
+      || !pb_json_number (o.d, pb_json_element (spans, 1), &hi) || lo != (int) lo
+      || hi != (int) hi || lo < 1 || hi < lo || hi > columns)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, spans),
+                       "%s: \"spans\" must be a number of columns or [least, most], from 1 to "
+                       "%d", what, columns);
+      return FALSE;
+    }
+  e->min_span = (int) lo;
+  e->max_span = (int) hi;
+  return TRUE;
+}
+
+/* The stories automatic makeup places on the page, in order of importance. */
+static gboolean
+read_pool (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
+{
+  JsonNode *arr = NULL;
+  if (!pb_json_get_array (o, "pool", FALSE, &arr, error))
+    return FALSE;
+  for (guint i = 0; arr && i < pb_json_array_length (arr); i++)
+    if (!read_pool_entry (l, o, p, pb_json_element (arr, i), i, error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 read_items (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
 {
-  JsonNode *arr;
+  JsonNode *arr = NULL;
   JsonNode *stories = pb_json_member (o, "stories");
   if (stories)
     {
@@ -884,9 +954,10 @@ read_items (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
                        "%s: \"stories\" is only for pages with \"elsewhere\": true", o->what);
       return FALSE;
     }
-  if (!pb_json_get_array (o, "items", TRUE, &arr, error))
+  if (!read_pool (l, o, p, error)
+      || !pb_json_get_array (o, "items", p->pool->len == 0, &arr, error))
     return FALSE;
-  guint n = pb_json_array_length (arr);
+  guint n = arr ? pb_json_array_length (arr) : 0;
   if (n > MAX_ITEMS)
     {
       pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
@@ -969,6 +1040,7 @@ read_page (loader_t *l, JsonNode *node, guint index, GError **error)
   p->credits = g_ptr_array_new_with_free_func (credit_free);
   p->story_ids = g_ptr_array_new_with_free_func (g_free);
   p->items = g_ptr_array_new_with_free_func (item_free);
+  p->pool = g_ptr_array_new_with_free_func (pool_entry_free);
   p->loc = pb_json_node_loc (l->d, node);
   g_ptr_array_add (l->issue->pages, p);
   if (!read_page_number (l, &o, p, error))

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <pango/pango.h>
 #include "copyfit.h"
+#include "makeup.h"
 #include "model.h"
 
 typedef struct pb_fonts pb_fonts_t;
@@ -76,6 +77,22 @@ typedef struct {
   pb_copyfit_t fit;                    /* what copyfitting changed (all 0: nothing) */
 } pb_placed_item_t;
 
+/* A story automatic makeup placed (or left out: place.span 0), and the grid lines its item was
+ * made taller to reach the foot (then copyfitted). */
+typedef struct {
+  const char *story_id;
+  pb_makeup_place_t place;
+  int extended;
+  gboolean too_tall;               /* left out: taller than the page at every span allowed */
+} pb_makeup_choice_t;
+
+/* What automatic makeup did on a page: the score of the arrangement it chose and its parts, and
+ * each story of the pool, in the pool's order. */
+typedef struct {
+  pb_makeup_score_t score;
+  GArray *choices;                 /* of pb_makeup_choice_t */
+} pb_page_makeup_t;
+
 typedef struct {
   int number;
   const pb_page_t *plan;
@@ -88,6 +105,7 @@ typedef struct {
   GPtrArray *rules;                /* of pb_rule_t* */
   GPtrArray *boxes;                /* of pb_rect_t*: stroked frames (guide box) */
   GPtrArray *items;                /* of pb_placed_item_t* */
+  pb_page_makeup_t *makeup;        /* NULL on a page without a pool */
 } pb_page_layout_t;
 
 typedef struct {

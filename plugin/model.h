@@ -225,6 +225,15 @@ typedef struct {
   char *key, *value;
 } pb_credit_t;
 
+/* A story of a page's pool, placed by automatic makeup (makeup.c): the spans it may take
+ * (0: any) and whether it must start on the page's first line. */
+typedef struct {
+  char *story_id;
+  int min_span, max_span;
+  gboolean on_top;
+  pb_loc_t loc;
+} pb_pool_entry_t;
+
 typedef struct {
   int number;
   char *section;
@@ -234,6 +243,7 @@ typedef struct {
   GPtrArray *credits;    /* of pb_credit_t* */
   GPtrArray *story_ids;  /* of char*, for pages made up elsewhere */
   GPtrArray *items;      /* of pb_item_t* */
+  GPtrArray *pool;       /* of pb_pool_entry_t*, in order of importance: placed by makeup */
   pb_loc_t loc;
 } pb_page_t;
 

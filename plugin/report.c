@@ -102,6 +102,50 @@ report_hole (JsonBuilder *b, const pb_page_layout_t *page, const pb_hole_t *hole
   json_builder_end_object (b);
 }
 
+/* What automatic makeup chose: each story of the pool where it went (column 1-based, top under
+ * the masthead or folio, as an item's) or that it was left out, and the score's parts. */
+static void
+report_makeup (JsonBuilder *b, const pb_page_makeup_t *made)
+{
+  const pb_makeup_score_t *sc = &made->score;
+  json_builder_set_member_name (b, "makeup");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "stories");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < made->choices->len; i++)
+    {
+      const pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, i);
+      json_builder_begin_object (b);
+      add_member_string (b, "story", c->story_id);
+      if (c->place.span == 0)
+        add_member_string (b, "left_out", c->too_tall ? "taller than the page at every span it "
+                                                        "may take"
+                                                      : "the page cannot hold it with the "
+                                                        "pool's other stories");
+      else
+        {
+          add_member_int (b, "column", c->place.column + 1);
+          add_member_int (b, "span", c->place.span);
+          add_member_int (b, "top", c->place.top);
+          add_member_int (b, "lines", c->place.height + c->extended);
+          add_member_int (b, "extended_lines", c->extended);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "score");
+  json_builder_begin_object (b);
+  add_member_double (b, "total", rounded (sc->total));
+  add_member_double (b, "empty_column_lines", rounded (sc->empty));
+  add_member_double (b, "left_out_column_lines", rounded (sc->left_out));
+  add_member_double (b, "importance", rounded (sc->importance));
+  add_member_double (b, "bumping_heads", rounded (sc->bumping));
+  add_member_double (b, "photos_side_by_side", rounded (sc->photos));
+  json_builder_end_object (b);
+  add_member_int (b, "arrangements_scored", sc->evaluated);
+  json_builder_end_object (b);
+}
+
 static void
 report_pages (JsonBuilder *b, const pb_inspection_t *inspection)
 {
@@ -125,6 +169,8 @@ report_pages (JsonBuilder *b, const pb_inspection_t *inspection)
       for (guint k = 0; k < check->holes->len; k++)
         report_hole (b, page, &g_array_index (check->holes, pb_hole_t, k));
       json_builder_end_array (b);
+      if (page->makeup)
+        report_makeup (b, page->makeup);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include "copyfit.h"
 #include "fillers.h"
+#include "makeup.h"
 #include "model.h"
 
 /* A story `short_by` column-lines short of its item (negative: over it by that many), in an
@@ -155,6 +156,84 @@ test_fill_choose (void)
   check_chosen (choose (h, 6, 4), NULL, 0);
 }
 
+/* A story `h` grid lines high at every span from `lo` to `hi` columns (area kept: h × lo). */
+static pb_makeup_story_t
+story_of_area (int area, int lo, int hi)
+{
+  pb_makeup_story_t st = { { 0 }, FALSE, FALSE };
+  for (int span = lo; span <= hi; span++)
+    st.heights[span] = (area + span - 1) / span;
+  return st;
+}
+
+static void
+check_place (const pb_makeup_place_t *p, int column, int span, int top, int height)
+{
+  g_assert_cmpint (p->column, ==, column);
+  g_assert_cmpint (p->span, ==, span);
+  g_assert_cmpint (p->top, ==, top);
+  g_assert_cmpint (p->height, ==, height);
+}
+
+/* Stories that can tile the page exactly are arranged so: no empty line, none left out, the
+ * lead at the top and widest, and no two headlines side by side on one line. */
+static void
+test_makeup_tiles (void)
+{
+  const int from[6] = { 0 }, depth[6] = { 60, 60, 60, 60, 60, 60 };
+  pb_makeup_story_t stories[3];
+  stories[0] = story_of_area (6 * 20, 6, 6);        /* the lead: across, 20 lines */
+  stories[1] = story_of_area (4 * 40, 4, 4);        /* 4 columns × 40 */
+  stories[2] = story_of_area (2 * 40, 2, 2);        /* 2 columns × 40 */
+  pb_makeup_place_t places[3];
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 6, from, depth, FALSE, 16, places);
+  check_place (&places[0], 0, 6, 0, 20);
+  g_assert_cmpint (places[1].top, ==, 20);
+  g_assert_cmpint (places[2].top, ==, 20);
+  g_assert_cmpint (places[1].span + places[2].span, ==, 6);
+  g_assert_cmpfloat (sc.empty, ==, 0);
+  g_assert_cmpint (sc.left_out_stories, ==, 0);
+  /* The two under the lead stand side by side from the same line: one bump, the least here. */
+  g_assert_cmpfloat (sc.bumping, ==, 1);
+  g_assert_cmpint (sc.evaluated, >, 3);
+}
+
+/* A story taller than the page at every span is left out; one that must be on top is. */
+static void
+test_makeup_left_out_and_top (void)
+{
+  const int from[4] = { 0 }, depth[4] = { 30, 30, 30, 30 };
+  pb_makeup_story_t stories[3];
+  stories[0] = story_of_area (4 * 31, 4, 4);        /* 31 lines: taller than the page */
+  stories[1] = story_of_area (4 * 10, 4, 4);
+  stories[2] = story_of_area (4 * 20, 4, 4);
+  stories[2].on_top = TRUE;
+  pb_makeup_place_t places[3];
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 4, from, depth, FALSE, 16, places);
+  g_assert_cmpint (places[0].span, ==, 0);
+  g_assert_cmpint (sc.left_out_stories, ==, 1);
+  /* The one that must be on top is, though it comes later in the pool. */
+  check_place (&places[2], 0, 4, 0, 20);
+  check_place (&places[1], 0, 4, 20, 10);
+  g_assert_cmpfloat (sc.empty, ==, 0);
+}
+
+/* Room left by a fixed item: the pool starts under it in its columns. */
+static void
+test_makeup_fixed_room (void)
+{
+  /* A fixed item takes columns 5–6 from the top to line 20: the pool starts under it there. */
+  const int from[6] = { 0, 0, 0, 0, 20, 20 }, depth[6] = { 40, 40, 40, 40, 40, 40 };
+  pb_makeup_story_t stories[2];
+  stories[0] = story_of_area (4 * 40, 4, 4);
+  stories[1] = story_of_area (2 * 20, 2, 2);
+  pb_makeup_place_t places[2];
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, 6, from, depth, FALSE, 16, places);
+  check_place (&places[0], 0, 4, 0, 40);
+  check_place (&places[1], 4, 2, 20, 20);
+  g_assert_cmpfloat (sc.empty, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,5 +243,8 @@ main (int argc, char **argv)
   g_test_add_func ("/copyfit/accept", test_copyfit_accept);
   g_test_add_func ("/fillers/free-areas", test_free_areas);
   g_test_add_func ("/fillers/choose", test_fill_choose);
+  g_test_add_func ("/makeup/tiles", test_makeup_tiles);
+  g_test_add_func ("/makeup/left-out-and-top", test_makeup_left_out_and_top);
+  g_test_add_func ("/makeup/fixed-room", test_makeup_fixed_room);
   return g_test_run ();
 }

@@ -42,6 +42,7 @@ schema_of_kind = {
         "page": "/$defs/page",
         "item": "/$defs/item",
         "item photo": "/$defs/item/properties/photo",
+        "pool entry": "/$defs/page/properties/pool/items/oneOf/1",
         "guide": "/$defs/guide",
         "guide entry": "/$defs/guide/properties/entries/items",
     },
@@ -60,7 +61,7 @@ schemas = {"issue": issue_schema, "template": template_schema}
 
 def at(schema, pointer):
     for part in pointer.split("/")[1:]:
-        schema = schema[part]
+        schema = schema[int(part)] if isinstance(schema, list) else schema[part]
     return schema
 
 
