@@ -267,6 +267,20 @@ pb_photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, doub
   return s;
 }
 
+/* The pixels of the photos read so far, against PB_IMAGE_ISSUE_MAX_PIXELS. */
+static guint64
+pixels_held (GHashTable *images)
+{
+  guint64 n = 0;
+  GHashTableIter iter;
+  gpointer surface;
+  g_hash_table_iter_init (&iter, images);
+  while (g_hash_table_iter_next (&iter, NULL, &surface))
+    n += (guint64) cairo_image_surface_get_width (surface)
+         * cairo_image_surface_get_height (surface);
+  return n;
+}
+
 /* The photo's decoded surface, read once however many pages use it. Returns a reference. */
 static cairo_surface_t *
 photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
@@ -275,7 +289,9 @@ photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
   cairo_surface_t *surface = g_hash_table_lookup (images, photo->file);
   if (surface)
     return cairo_surface_reference (surface);
-  if ((surface = pb_image_load (photo->file, &local)))
+  guint64 held = pixels_held (images);
+  guint64 left = held < PB_IMAGE_ISSUE_MAX_PIXELS ? PB_IMAGE_ISSUE_MAX_PIXELS - held : 0;
+  if ((surface = pb_image_load_within (photo->file, left, &local)))
     g_hash_table_insert (images, photo->file, cairo_surface_reference (surface));
   else
     {

@@ -39,8 +39,17 @@ jpeg_warn (j_common_ptr cinfo, int level)
 }
 
 static gboolean
-size_ok (const char *path, guint64 w, guint64 h, GError **error)
+size_ok (const char *path, guint64 w, guint64 h, guint64 max_pixels, GError **error)
 {
+  if (w > 0 && h > 0 && w <= PB_IMAGE_MAX_SIDE && h <= PB_IMAGE_MAX_SIDE
+      && w * h <= PB_IMAGE_MAX_PIXELS && w * h > max_pixels)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE,
+                   "%s: image of %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels is "
+                   "refused: the issue's photos would hold more than %d pixels together",
+                   path, w, h, PB_IMAGE_ISSUE_MAX_PIXELS);
+      return FALSE;
+    }
   if (w == 0 || h == 0 || w > PB_IMAGE_MAX_SIDE || h > PB_IMAGE_MAX_SIDE
       || w * h > PB_IMAGE_MAX_PIXELS)
     {
@@ -59,7 +68,7 @@ size_ok (const char *path, guint64 w, guint64 h, GError **error)
  * truncated file, in a fraction of the time and memory. */
 static gboolean
 decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *into,
-             int *width, int *height, GError **error)
+             guint64 max_pixels, int *width, int *height, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   pb_jpeg_error_t err;
@@ -78,7 +87,7 @@ decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *i
   jpeg_create_decompress (&cinfo);
   jpeg_mem_src (&cinfo, data, len);
   jpeg_read_header (&cinfo, TRUE);
-  if (!size_ok (path, cinfo.image_width, cinfo.image_height, error))
+  if (!size_ok (path, cinfo.image_width, cinfo.image_height, max_pixels, error))
     {
       jpeg_destroy_decompress (&cinfo);
       return FALSE;
@@ -209,13 +218,18 @@ checked_drain (void)
 /* The file is checked whole now (at an eighth of its size), or was by an earlier job; its
  * pixels wait for a PNG proof. */
 static cairo_surface_t *
-load_jpeg (const char *path, guchar *data, gsize len, GError **error)
+load_jpeg (const char *path, guchar *data, gsize len, guint64 max_pixels, GError **error)
 {
   int w = 0, h = 0;
   GBytes *file = g_bytes_new_take (data, len);
-  if (!checked_lookup (file, &w, &h))
+  if (checked_lookup (file, &w, &h) && !size_ok (path, w, h, max_pixels, error))
     {
-      if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
+      g_bytes_unref (file);
+      return NULL;
+    }
+  if (!w)
+    {
+      if (!decode_jpeg (path, data, len, NULL, max_pixels, &w, &h, error))
         {
           g_bytes_unref (file);
           return NULL;
@@ -249,7 +263,8 @@ pb_image_pixels (cairo_surface_t *surface, GError **error)
   const guchar *data = g_bytes_get_data (pending->file, &len);
   int w, h;
   cairo_surface_flush (surface);
-  gboolean ok = decode_jpeg (pending->path, data, len, surface, &w, &h, error);
+  gboolean ok = decode_jpeg (pending->path, data, len, surface, PB_IMAGE_MAX_PIXELS, &w, &h,
+                             error);
   /* Marking the pixels changed drops the MIME data: the file goes back on. */
   cairo_surface_mark_dirty (surface);
   attach_jpeg (surface, pending->file);
@@ -324,7 +339,7 @@ static const guchar png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'
  * (it holds the size, checked against the limits before any pixel is allocated), and the
  * chunks must fit the file, carry good CRCs and end with IEND after at least one IDAT. */
 static gboolean
-png_check (const char *path, const guchar *data, gsize len, GError **error)
+png_check (const char *path, const guchar *data, gsize len, guint64 max_pixels, GError **error)
 {
   gsize pos = sizeof png_magic;
   gboolean idat = FALSE;
@@ -348,7 +363,8 @@ png_check (const char *path, const guchar *data, gsize len, GError **error)
       if ((index == 0) != (strcmp (type, "IHDR") == 0) || (index == 0 && n != IHDR_LENGTH))
         return png_damaged (error, path, "the IHDR chunk is missing, misplaced or malformed");
       if (index == 0
-          && !size_ok (path, be32 (data + IHDR_WIDTH_AT), be32 (data + IHDR_HEIGHT_AT), error))
+          && !size_ok (path, be32 (data + IHDR_WIDTH_AT), be32 (data + IHDR_HEIGHT_AT),
+                       max_pixels, error))
         return FALSE;
       idat |= strcmp (type, "IDAT") == 0;
       pos += CHUNK_OVERHEAD + (gsize) n;
@@ -361,9 +377,9 @@ png_check (const char *path, const guchar *data, gsize len, GError **error)
 }
 
 static cairo_surface_t *
-load_png (const char *path, guchar *data, gsize len, GError **error)
+load_png (const char *path, guchar *data, gsize len, guint64 max_pixels, GError **error)
 {
-  if (!png_check (path, data, len, error))
+  if (!png_check (path, data, len, max_pixels, error))
     {
       g_free (data);
       return NULL;
@@ -389,6 +405,12 @@ load_png (const char *path, guchar *data, gsize len, GError **error)
 cairo_surface_t *
 pb_image_load (const char *path, GError **error)
 {
+  return pb_image_load_within (path, PB_IMAGE_MAX_PIXELS, error);
+}
+
+cairo_surface_t *
+pb_image_load_within (const char *path, guint64 max_pixels, GError **error)
+{
   guchar *data = NULL;
   gsize len = 0;
   GError *io = NULL;
@@ -408,9 +430,9 @@ pb_image_load (const char *path, GError **error)
       return NULL;
     }
   if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-    return load_jpeg (path, data, len, error);
+    return load_jpeg (path, data, len, max_pixels, error);
   if (len >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
-    return load_png (path, data, len, error);
+    return load_png (path, data, len, max_pixels, error);
   g_free (data);
   g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: not a JPEG or PNG file", path);
   return NULL;

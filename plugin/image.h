@@ -8,12 +8,18 @@
  * image surface of 4 bytes a pixel. PNG proof pages are held to the same bounds (paint.h). */
 #define PB_IMAGE_MAX_SIDE 30000
 #define PB_IMAGE_MAX_PIXELS (200 * 1000 * 1000)
+/* The most pixels the photos of one issue hold together, each file counted once: a PNG is
+ * decoded when placed and every photo for PNG proofs, 4 bytes a pixel (1.6 GB). */
+#define PB_IMAGE_ISSUE_MAX_PIXELS (400 * 1000 * 1000)
 /* Largest photo file read (it is read whole). */
 #define PB_IMAGE_MAX_BYTES (256 * 1024 * 1024)
 
 /* Returns a surface; JPEG surfaces carry the file as CAIRO_MIME_TYPE_JPEG so the PDF embeds it
  * without re-encoding. The error message is "FILE: reason". */
 cairo_surface_t *pb_image_load (const char *path, GError **error);
+/* The same, refusing before decoding a photo of more than `max_pixels` (what is left of the
+ * issue's PB_IMAGE_ISSUE_MAX_PIXELS). */
+cairo_surface_t *pb_image_load_within (const char *path, guint64 max_pixels, GError **error);
 
 /* Makes sure the surface holds the photo's pixels. A JPEG is only checked when loaded (the PDF
  * embeds the file): its pixels are decoded on first need, for a PNG proof. */

@@ -8,15 +8,21 @@
 
 #define PB_MIB (1024 * 1024)
 
+/* Bytes between the character counts kept by pb_src_t: a position is found by counting at most
+ * this many bytes twice, however long its line (a 2 MiB body may be one line, and a loader asks
+ * for a position per fragment or value). */
+#define PB_SRC_MARK_STEP 256
+
 /* A text and where its lines start. `file` and `text` are borrowed. */
 typedef struct {
   const char *file;
   const char *text;
   gsize len;
   GArray *lines; /* guint32 byte offsets of the line starts */
+  GArray *marks; /* guint32: the characters before byte k × PB_SRC_MARK_STEP, for each k */
 } pb_src_t;
 
-/* Indexes the lines of `text`; pb_src_clear releases the index. */
+/* Indexes the lines and characters of `text`; pb_src_clear releases the index. */
 void pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len);
 void pb_src_clear (pb_src_t *s);
 
