@@ -6,6 +6,7 @@
 #include <string.h>
 #include "fonts.h"
 #include "image.h"
+#include "source.h"
 
 /* The masthead: the paper's name takes this share of the type area's width from the left; the
  * date and the issue's lines are set flush right in the rest. */
@@ -29,6 +30,8 @@
 #define PB_GUIDE_TITLE_LINES 2
 #define PB_GUIDE_RULE_WIDTH 0.5
 #define PB_GUIDE_RULE_RISE 0.5
+/* How far (pt) a line's em box may reach past the space it must fit: rounding only. */
+#define PB_FIT_SLACK 0.01
 /* A photo frame is never less than this many grid lines high. */
 #define PB_PHOTO_MIN_LINES 3
 
@@ -64,10 +67,33 @@ format_credits (const pb_page_t *plan)
   return g_string_free (s, FALSE);
 }
 
-/* A line of the page's own text (masthead, folio) in `style`, aligned `align`. */
+/* Moves the lines of `scratch` (an array that frees nothing) whose em box ends at `bottom` or
+ * above into `into`; frees the others. Returns the characters of the lines left out. */
+static int
+keep_lines_above (GPtrArray *into, GPtrArray *scratch, double bottom)
+{
+  int left_out = 0;
+  for (guint i = 0; i < scratch->len; i++)
+    {
+      pb_line_t *line = scratch->pdata[i];
+      if (line->baseline + PB_EM_DESCENT * line->size <= bottom + PB_FIT_SLACK)
+        g_ptr_array_add (into, line);
+      else
+        {
+          left_out += pb_count_chars (line->text);
+          pb_line_free (line);
+        }
+    }
+  g_ptr_array_set_size (scratch, 0);
+  return left_out;
+}
+
+/* A text of the page's own (masthead, folio) in `style`, aligned `align`, its lines emitted into
+ * `into`. */
 static gboolean
-set_text (const pb_page_ctx_t *pc, const char *text, const pb_style_t *style, pb_align_t align,
-          double x, double baseline, double width, pb_role_t role, GError **error)
+set_text (const pb_page_ctx_t *pc, GPtrArray *into, const char *text, const pb_style_t *style,
+          pb_align_t align, double x, double baseline, double width, pb_role_t role,
+          GError **error)
 {
   pb_style_t s = *style;
   s.align = align;
@@ -75,7 +101,7 @@ set_text (const pb_page_ctx_t *pc, const char *text, const pb_style_t *style, pb
   pb_para_t *p = pb_shape_text (pc->fonts, text, NULL, 0, &s, loc, error);
   if (!p)
     return FALSE;
-  pb_set_display (pc->page->lines, pc->grid.tmpl, p, &s, x, baseline, width, role, NULL);
+  pb_set_display (into, pc->grid.tmpl, p, &s, x, baseline, width, role, NULL);
   pb_para_free (p);
   return TRUE;
 }
@@ -103,16 +129,24 @@ pb_place_folio (const pb_page_ctx_t *pc, GError **error)
   g_autofree char *date = format_date (pc->issue->date);
   g_autofree char *right = g_strdup_printf ("%s　%s", pc->issue->paper, date);
   g_autofree char *credits = format_credits (plan);
-  /* Three thirds: page and section left, credits centred, paper and date right. */
-  if (!set_text (pc, page, s, PB_ALIGN_LEFT, left, base, width / 3, PB_ROLE_FOLIO, error)
-      || (credits && !set_text (pc, credits, s, PB_ALIGN_CENTER, left + width / 3, base,
-                                width / 3, PB_ROLE_FOLIO, error))
-      || !set_text (pc, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base, width / 3,
-                    PB_ROLE_FOLIO, error))
-    return FALSE;
   double y = pc->page->grid_top + s->lines * t->leading - t->leading / 2;
+  /* Three thirds: page and section left, credits centred, paper and date right; what would
+   * run below the rule is left out. */
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  gboolean ok = set_text (pc, scratch, page, s, PB_ALIGN_LEFT, left, base, width / 3,
+                          PB_ROLE_FOLIO, error)
+                && (!credits || set_text (pc, scratch, credits, s, PB_ALIGN_CENTER,
+                                          left + width / 3, base, width / 3, PB_ROLE_FOLIO,
+                                          error))
+                && set_text (pc, scratch, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base,
+                             width / 3, PB_ROLE_FOLIO, error);
+  int left_out = keep_lines_above (pc->page->lines, scratch, y - PB_FOLIO_RULE_WIDTH / 2);
+  if (left_out > 0)
+    pb_add_warning (pc->warnings, plan->loc, "page %d: the folio's texts need more lines than "
+                    "it has: %d characters left out",
+                    plan->number, left_out);
   add_rule (pc->page, left, y, left + width, PB_FOLIO_RULE_WIDTH);
-  return TRUE;
+  return ok;
 }
 
 /* The right-hand block of the masthead: date, the issue's lines, the credits, the English name. */
@@ -131,13 +165,59 @@ masthead_texts (const pb_issue_t *issue, const pb_page_t *plan)
   return texts;
 }
 
+/* The masthead's small lines, each text in a band of one step and its further lines' leading,
+ * the bands centred in the masthead's lines but the last (the rules'). Texts from the first that
+ * does not fit on are left out: their characters are added to *left_out. */
+static gboolean
+place_masthead_lines (const pb_page_ctx_t *pc, double x, double width, int *left_out,
+                      GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
+  pb_style_t right = *small;
+  right.align = PB_ALIGN_RIGHT;
+  pb_loc_t loc = { pc->issue->path, 0, 0 };
+  double room = (t->masthead_lines - 1) * t->leading;
+  double step = small->leading > 0 ? small->leading : PB_MASTHEAD_LINE_STEP * small->size;
+  GPtrArray *texts = masthead_texts (pc->issue, pc->page->plan);
+  g_autoptr (GPtrArray) paras = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_para_free);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  double used = 0;
+  gboolean ok = TRUE, full = FALSE;
+  for (guint i = 0; ok && i < texts->len; i++)
+    {
+      pb_para_t *p = pb_shape_text (pc->fonts, texts->pdata[i], NULL, 0, &right, loc, error);
+      if (!(ok = p != NULL))
+        break;
+      /* Set once aside to count its lines. */
+      guint before = scratch->len;
+      pb_set_display (scratch, t, p, &right, x, 0, width, PB_ROLE_MASTHEAD_LINE, NULL);
+      double band = step + (scratch->len - before - 1) * pb_style_leading (&right);
+      full = full || used + band > room + PB_FIT_SLACK;
+      if (full)
+        {
+          *left_out += pb_count_chars (texts->pdata[i]);
+          pb_para_free (p);
+          continue;
+        }
+      used += band;
+      g_ptr_array_add (paras, p);
+    }
+  double base = pc->page->grid_top + (room - used) / 2 + step / 2
+                + (PB_EM_ASCENT - 0.5) * small->size;
+  for (guint i = 0; ok && i < paras->len; i++)
+    base = pb_set_display (pc->page->lines, t, paras->pdata[i], &right, x, base, width,
+                           PB_ROLE_MASTHEAD_LINE, NULL) + step;
+  g_ptr_array_free (texts, TRUE);
+  return ok;
+}
+
 gboolean
 pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_issue_t *issue = pc->issue;
   const pb_style_t *title = &t->styles[PB_ROLE_MASTHEAD_TITLE];
-  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
   double left = pb_column_x (t, 0), width = pb_columns_width (t);
   double top = pc->page->grid_top, height = t->masthead_lines * t->leading;
   pb_loc_t loc = { issue->path, 0, 0 };
@@ -147,27 +227,16 @@ pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
     return FALSE;
   /* The name's em box centred in the masthead's lines but the last (the rules'). */
   double title_base = top + (height - t->leading - title->size) / 2 + PB_EM_ASCENT * title->size;
-  pb_set_display (pc->page->lines, t, name, title, left, title_base,
-                  width * PB_MASTHEAD_TITLE_SHARE, PB_ROLE_MASTHEAD_TITLE, NULL);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  pb_set_display (scratch, t, name, title, left, title_base, width * PB_MASTHEAD_TITLE_SHARE,
+                  PB_ROLE_MASTHEAD_TITLE, NULL);
   pb_para_free (name);
-
-  GPtrArray *texts = masthead_texts (issue, pc->page->plan);
-  double step = small->leading > 0 ? small->leading : PB_MASTHEAD_LINE_STEP * small->size;
-  double base = top + (height - t->leading - step * texts->len) / 2 + step / 2
-                + (PB_EM_ASCENT - 0.5) * small->size;
-  pb_style_t right = *small;
-  right.align = PB_ALIGN_RIGHT;
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < texts->len; i++, base += step)
-    {
-      pb_para_t *p = pb_shape_text (pc->fonts, texts->pdata[i], NULL, 0, &right, loc, error);
-      if (!(ok = p != NULL))
-        break;
-      pb_set_display (pc->page->lines, t, p, &right, left + width * PB_MASTHEAD_TITLE_SHARE,
-                      base, width * (1 - PB_MASTHEAD_TITLE_SHARE), PB_ROLE_MASTHEAD_LINE, NULL);
-      pb_para_free (p);
-    }
-  g_ptr_array_free (texts, TRUE);
+  int left_out = keep_lines_above (pc->page->lines, scratch, top + height - t->leading);
+  gboolean ok = place_masthead_lines (pc, left + width * PB_MASTHEAD_TITLE_SHARE,
+                                      width * (1 - PB_MASTHEAD_TITLE_SHARE), &left_out, error);
+  if (left_out > 0)
+    pb_add_warning (pc->warnings, pc->page->plan->loc, "page %d: the masthead has no room for "
+                    "%d of its characters: left out", pc->page->plan->number, left_out);
 
   double rule_y = top + height - t->leading / 2;
   add_rule (pc->page, left, rule_y - PB_MASTHEAD_RULE_RISE, left + width,
@@ -449,6 +518,10 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
                        item->height * t->leading };
   g_ptr_array_add (pc->page->boxes, box);
 
+  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
+  placed->kind = PB_ITEM_GUIDE;
+  placed->area = *box;
+  g_ptr_array_add (pc->page->items, placed);
   const char *title = item->guide_title ? item->guide_title : "导读";
   pb_para_t *p = pb_shape_text (pc->fonts, title, NULL, 0, title_s, item->loc, error);
   if (!p)
@@ -456,13 +529,18 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
   double base = pb_grid_cell_top (&pc->grid, line)
                 + (PB_GUIDE_TITLE_LINES * t->leading - title_s->size) / 2
                 + PB_EM_ASCENT * title_s->size;
-  pb_set_display (pc->page->lines, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE,
-                  NULL);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  pb_set_display (scratch, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE, NULL);
   pb_para_free (p);
+  placed->overset_chars = keep_lines_above (pc->page->lines, scratch, box->y + box->h);
   line += PB_GUIDE_TITLE_LINES;
-  double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
-  add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
-
+  int bottom = item->top + item->height;
+  if (line <= bottom)
+    {
+      double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
+      add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
+    }
+  guint shown = 0;
   for (guint i = 0; i < item->guide_entries->len; i++)
     {
       const pb_guide_entry_t *e = item->guide_entries->pdata[i];
@@ -473,17 +551,25 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
                            "guide entry: story \"%s\" is not placed on any page", e->story_id);
           return FALSE;
         }
-      if (!place_guide_entry (pc, e, GPOINTER_TO_INT (number), x + pad, inner, &line, error))
+      /* An entry that runs past the box is taken back, and so are those after it. */
+      guint before = pc->page->lines->len;
+      int at = line;
+      if (shown == i && line < bottom
+          && !place_guide_entry (pc, e, GPOINTER_TO_INT (number), x + pad, inner, &line, error))
         return FALSE;
+      if (line > bottom)
+        {
+          g_ptr_array_remove_range (pc->page->lines, before, pc->page->lines->len - before);
+          line = at;
+        }
+      if (line > at)
+        shown++;
+      else
+        placed->overset_chars += pb_count_chars (e->title);
     }
-  if (line > item->top + item->height)
-    g_ptr_array_add (pc->warnings,
-                     g_strdup_printf ("%s:%d:%d: guide box needs %d lines, has %d",
-                                      item->loc.file, item->loc.line, item->loc.col,
-                                      line - item->top, item->height));
-  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
-  placed->kind = PB_ITEM_GUIDE;
-  placed->area = *box;
-  g_ptr_array_add (pc->page->items, placed);
+  if (shown < item->guide_entries->len)
+    pb_add_warning (pc->warnings, item->loc, "guide box: %u of its %u entries do not fit its %d "
+                    "lines: left out", item->guide_entries->len - shown,
+                    item->guide_entries->len, item->height);
   return TRUE;
 }
