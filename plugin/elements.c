@@ -424,8 +424,8 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   cairo_surface_t *surface = photo_surface (images, photo, error);
   if (!surface)
     return -1;
-  double px_w = cairo_image_surface_get_width (surface);
-  double px_h = cairo_image_surface_get_height (surface);
+  double px_w, px_h;
+  pb_image_size (surface, &px_w, &px_h);
   double x = pb_column_x (t, column), w = pb_span_width (t, span);
   int lines = fixed_lines > 0 ? fixed_lines
                               : MAX (PB_PHOTO_MIN_LINES,

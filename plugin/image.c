@@ -215,6 +215,114 @@ checked_drain (void)
   g_clear_pointer (&checked, g_hash_table_destroy);
 }
 
+/* ---- EXIF orientation ----
+ * A phone photo is stored as the sensor saw it and tagged with how to turn it (TIFF tag 0x0112
+ * in IFD0 of the APP1 "Exif" segment). One tag of one segment: read here, bounds-checked,
+ * rather than through a library the rest of paiban does not need. */
+
+#define JPEG_MARKER_APP1 0xE1
+#define JPEG_MARKER_SOS 0xDA
+#define EXIF_HEADER "Exif\0\0"
+#define EXIF_HEADER_LEN 6
+#define TIFF_HEADER_LEN 8
+#define TIFF_ENTRY_LEN 12
+#define TAG_ORIENTATION 0x0112
+#define TIFF_SHORT 3
+
+static cairo_user_data_key_t orientation_key;
+
+static guint
+tiff_u16 (const guchar *p, gboolean big)
+{
+  return big ? (guint) p[0] << 8 | p[1] : (guint) p[1] << 8 | p[0];
+}
+
+static guint32
+tiff_u32 (const guchar *p, gboolean big)
+{
+  return big ? (guint32) tiff_u16 (p, TRUE) << 16 | tiff_u16 (p + 2, TRUE)
+             : (guint32) tiff_u16 (p + 2, FALSE) << 16 | tiff_u16 (p, FALSE);
+}
+
+/* The orientation in a TIFF structure of `len` bytes (the Exif segment after its header). */
+static int
+tiff_orientation (const guchar *t, gsize len)
+{
+  if (len < TIFF_HEADER_LEN || (memcmp (t, "II*\0", 4) != 0 && memcmp (t, "MM\0*", 4) != 0))
+    return 1;
+  gboolean big = t[0] == 'M';
+  guint32 ifd = tiff_u32 (t + 4, big);
+  if (ifd > len - 2)
+    return 1;
+  guint n = tiff_u16 (t + ifd, big);
+  for (guint i = 0; i < n && ifd + 2 + (gsize) (i + 1) * TIFF_ENTRY_LEN <= len; i++)
+    {
+      const guchar *e = t + ifd + 2 + (gsize) i * TIFF_ENTRY_LEN;
+      if (tiff_u16 (e, big) != TAG_ORIENTATION || tiff_u16 (e + 2, big) != TIFF_SHORT)
+        continue;
+      guint v = tiff_u16 (e + 8, big);
+      return v >= 1 && v <= 8 ? (int) v : 1;
+    }
+  return 1;
+}
+
+/* The EXIF orientation of JPEG `data`: the segments before the scan are walked for APP1. */
+static int
+jpeg_orientation (const guchar *data, gsize len)
+{
+  gsize p = 2;
+  while (p + 4 <= len && data[p] == 0xFF)
+    {
+      guint marker = data[p + 1];
+      gsize seg = (gsize) data[p + 2] << 8 | data[p + 3];
+      if (marker == JPEG_MARKER_SOS || seg < 2 || p + 2 + seg > len)
+        break;
+      const guchar *body = data + p + 4;
+      if (marker == JPEG_MARKER_APP1 && seg - 2 > EXIF_HEADER_LEN
+          && memcmp (body, EXIF_HEADER, EXIF_HEADER_LEN) == 0)
+        return tiff_orientation (body + EXIF_HEADER_LEN, seg - 2 - EXIF_HEADER_LEN);
+      p += 2 + seg;
+    }
+  return 1;
+}
+
+int
+pb_image_orientation (cairo_surface_t *surface)
+{
+  gpointer v = cairo_surface_get_user_data (surface, &orientation_key);
+  return v ? GPOINTER_TO_INT (v) : 1;
+}
+
+/* Orientations 5 to 8 turn the photo a quarter. */
+#define PB_ORIENTATION_QUARTER_TURN 5
+
+void
+pb_image_size (cairo_surface_t *surface, double *width, double *height)
+{
+  double w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  gboolean turned = pb_image_orientation (surface) >= PB_ORIENTATION_QUARTER_TURN;
+  *width = turned ? h : w;
+  *height = turned ? w : h;
+}
+
+void
+pb_image_orientation_matrix (cairo_surface_t *surface, cairo_matrix_t *m)
+{
+  double w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  /* Stored x and y from the upright u and v (the TIFF definitions of the eight values). */
+  switch (pb_image_orientation (surface))
+    {
+    case 2: cairo_matrix_init (m, -1, 0, 0, 1, w, 0); break;   /* x = w − u, y = v */
+    case 3: cairo_matrix_init (m, -1, 0, 0, -1, w, h); break;  /* x = w − u, y = h − v */
+    case 4: cairo_matrix_init (m, 1, 0, 0, -1, 0, h); break;   /* x = u, y = h − v */
+    case 5: cairo_matrix_init (m, 0, 1, 1, 0, 0, 0); break;    /* x = v, y = u */
+    case 6: cairo_matrix_init (m, 0, -1, 1, 0, 0, h); break;   /* x = v, y = h − u */
+    case 7: cairo_matrix_init (m, 0, -1, -1, 0, w, h); break;  /* x = w − v, y = h − u */
+    case 8: cairo_matrix_init (m, 0, 1, -1, 0, w, 0); break;   /* x = w − v, y = u */
+    default: cairo_matrix_init_identity (m);
+    }
+}
+
 /* The file is checked whole now (at an eighth of its size), or was by an earlier job; its
  * pixels wait for a PNG proof. */
 static cairo_surface_t *
@@ -250,6 +358,9 @@ load_jpeg (const char *path, guchar *data, gsize len, guint64 max_pixels, GError
   *pending = (pb_pending_t) { g_strdup (path), file };
   attach_jpeg (surface, pending->file);
   cairo_surface_set_user_data (surface, &pending_key, pending, pending_free);
+  int orientation = jpeg_orientation (data, len);
+  if (orientation != 1)
+    cairo_surface_set_user_data (surface, &orientation_key, GINT_TO_POINTER (orientation), NULL);
   return surface;
 }
 

@@ -21,6 +21,16 @@ cairo_surface_t *pb_image_load (const char *path, GError **error);
  * issue's PB_IMAGE_ISSUE_MAX_PIXELS). */
 cairo_surface_t *pb_image_load_within (const char *path, guint64 max_pixels, GError **error);
 
+/* A JPEG's EXIF orientation (1–8; 1, upright, for files without one and for PNGs): the surface
+ * holds the pixels as stored, the PDF the file's own bytes, so the orientation is applied where
+ * the photo is placed and drawn. */
+int pb_image_orientation (cairo_surface_t *surface);
+/* The photo's size as it is seen, upright: the surface's, its sides swapped for orientations
+ * 5 to 8 (a quarter turn). */
+void pb_image_size (cairo_surface_t *surface, double *width, double *height);
+/* The transformation from the upright photo's pixels to the surface's. */
+void pb_image_orientation_matrix (cairo_surface_t *surface, cairo_matrix_t *upright_to_stored);
+
 /* Makes sure the surface holds the photo's pixels. A JPEG is only checked when loaded (the PDF
  * embeds the file): its pixels are decoded on first need, for a PNG proof. */
 gboolean pb_image_pixels (cairo_surface_t *surface, GError **error);
