@@ -11,7 +11,8 @@
 #include "layout.h"
 #include "markdown.h"
 
-/* Well under what the quadratic position lookup took on a 2 MiB line (263–435 s). */
+/* Well under what the quadratic position lookup took on a 2 MiB line (263–435 s), and
+ * HarfBuzz on 1 MB of stacked marks (35–77 s). */
 #define SECONDS_FOR_2_MIB 10.0
 
 static char *dir;
@@ -258,6 +259,62 @@ test_text_budget (void)
   g_string_free (five, TRUE);
 }
 
+/* Lays out `json`; returns the error's message, NULL when it lays out. */
+static char *
+layout_error (const char *json)
+{
+  GError *error = NULL;
+  pb_issue_t *issue = load_issue (json, &error);
+  g_assert_no_error (error);
+  pb_fonts_t *fonts = pb_fonts_new (datadir, &error);
+  g_assert_no_error (error);
+  pb_layout_t *layout = pb_layout_issue (issue, fonts, &error);
+  pb_layout_free (layout);
+  pb_fonts_unref (fonts);
+  pb_issue_free (issue);
+  char *msg = error ? g_strdup (error->message) : NULL;
+  g_clear_error (&error);
+  return msg;
+}
+
+/* A body of `n` characters each with `marks` combining acute accents stacked on it. */
+static void
+write_stacked (const char *name, int n, int marks)
+{
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    {
+      g_string_append (s, "中");
+      for (int k = 0; k < marks; k++)
+        g_string_append_unichar (s, 0x301);
+    }
+  write_file (name, s->str, s->len);
+  g_string_free (s, TRUE);
+}
+
+/* 1 MB of stacked combining marks took HarfBuzz 35–77 s: beyond Unicode's stream-safe 30 marks
+ * on a character the text is refused where the 31st stands; 1 MB of stacks of 30 is set in
+ * seconds. */
+static void
+test_stacked_marks (void)
+{
+  write_stacked ("marks.md", 1, 500000);
+  g_autofree char *json = issue_json ("{\"id\": \"m\", \"headline\": \"标题\", "
+                                      "\"body_file\": \"marks.md\"}",
+                                      "{\"number\": 1, \"items\": [{\"story\": \"m\"}]}");
+  g_autofree char *msg = layout_error (json);
+  g_autofree char *want = g_strdup_printf ("%s/marks.md:1:32: more than 30 combining marks "
+                                           "(U+0301 …) on one character", dir);
+  g_assert_cmpstr (msg, ==, want);
+  write_stacked ("marks.md", 16000, 30);
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *none = layout_error (json);
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_null (none);
+  g_test_message ("1 MB of stacks of 30 marks laid out in %.3f s", seconds);
+  g_assert_cmpfloat (seconds, <, SECONDS_FOR_2_MIB);
+}
+
 /* Photos already placed hold the issue's 400 million pixels (stand-ins: 1-bit surfaces, cheap
  * to hold); one more photo of 64 × 48 is refused before it is decoded, where the issue names
  * it. Without the budget six 14000 × 14000 PNGs took 4.5 GB. */
@@ -318,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scale/shared-body", test_shared_body);
   g_test_add_func ("/scale/text-budget", test_text_budget);
   g_test_add_func ("/scale/pixel-budget", test_pixel_budget);
+  g_test_add_func ("/scale/stacked-marks", test_stacked_marks);
   int rc = g_test_run ();
   remove_dir (dir);
   g_free (dir);
