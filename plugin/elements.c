@@ -10,6 +10,7 @@
 #include "heads.h"
 #include "image.h"
 #include "units.h"
+#include "source.h"
 
 /* The masthead: the paper's name takes this share of the type area's width from the left; the
  * date and the issue's lines are set flush right in the rest. */
@@ -31,12 +32,14 @@
 /* fit tries the 主题 sizes of a headline style's range this far apart (pt), from the largest
  * down; a size this close to the smallest counts as it. */
 #define PB_FIT_STEP 1.0
-#define PB_FIT_SLACK 1e-6
+#define PB_FIT_SIZE_SLACK 1e-6
 /* The guide box: inner margin (× the body size), title lines, the rule under the title. */
 #define PB_GUIDE_PAD 0.5
 #define PB_GUIDE_TITLE_LINES 2
 #define PB_GUIDE_RULE_WIDTH 0.5
 #define PB_GUIDE_RULE_RISE 0.5
+/* How far (pt) a line's em box may reach past the space it must fit: rounding only. */
+#define PB_FIT_SLACK 0.01
 /* A photo frame is never less than this many grid lines high. */
 #define PB_PHOTO_MIN_LINES 3
 
@@ -72,10 +75,33 @@ format_credits (const pb_page_t *plan)
   return g_string_free (s, FALSE);
 }
 
-/* A line of the page's own text (masthead, folio) in `style`, aligned `align`. */
+/* Moves the lines of `scratch` (an array that frees nothing) whose em box ends at `bottom` or
+ * above into `into`; frees the others. Returns the characters of the lines left out. */
+static int
+keep_lines_above (GPtrArray *into, GPtrArray *scratch, double bottom)
+{
+  int left_out = 0;
+  for (guint i = 0; i < scratch->len; i++)
+    {
+      pb_line_t *line = scratch->pdata[i];
+      if (line->baseline + PB_EM_DESCENT * line->size <= bottom + PB_FIT_SLACK)
+        g_ptr_array_add (into, line);
+      else
+        {
+          left_out += pb_count_chars (line->text);
+          pb_line_free (line);
+        }
+    }
+  g_ptr_array_set_size (scratch, 0);
+  return left_out;
+}
+
+/* A text of the page's own (masthead, folio) in `style`, aligned `align`, its lines emitted into
+ * `into`. */
 static gboolean
-set_text (const pb_page_ctx_t *pc, const char *text, const pb_style_t *style, pb_align_t align,
-          double x, double baseline, double width, pb_role_t role, GError **error)
+set_text (const pb_page_ctx_t *pc, GPtrArray *into, const char *text, const pb_style_t *style,
+          pb_align_t align, double x, double baseline, double width, pb_role_t role,
+          GError **error)
 {
   pb_style_t s = *style;
   s.align = align;
@@ -83,7 +109,7 @@ set_text (const pb_page_ctx_t *pc, const char *text, const pb_style_t *style, pb
   pb_para_t *p = pb_shape_text (pc->fonts, text, NULL, 0, &s, loc, error);
   if (!p)
     return FALSE;
-  pb_set_display (pc->page->lines, pc->grid.tmpl, p, &s, x, baseline, width, role, NULL);
+  pb_set_display (into, pc->grid.tmpl, p, &s, x, baseline, width, role, NULL);
   pb_para_free (p);
   return TRUE;
 }
@@ -111,16 +137,24 @@ pb_place_folio (const pb_page_ctx_t *pc, GError **error)
   g_autofree char *date = format_date (pc->issue->date);
   g_autofree char *right = g_strdup_printf ("%s　%s", pc->issue->paper, date);
   g_autofree char *credits = format_credits (plan);
-  /* Three thirds: page and section left, credits centred, paper and date right. */
-  if (!set_text (pc, page, s, PB_ALIGN_LEFT, left, base, width / 3, PB_ROLE_FOLIO, error)
-      || (credits && !set_text (pc, credits, s, PB_ALIGN_CENTER, left + width / 3, base,
-                                width / 3, PB_ROLE_FOLIO, error))
-      || !set_text (pc, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base, width / 3,
-                    PB_ROLE_FOLIO, error))
-    return FALSE;
   double y = pc->page->grid_top + s->lines * t->leading - t->leading / 2;
+  /* Three thirds: page and section left, credits centred, paper and date right; what would
+   * run below the rule is left out. */
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  gboolean ok = set_text (pc, scratch, page, s, PB_ALIGN_LEFT, left, base, width / 3,
+                          PB_ROLE_FOLIO, error)
+                && (!credits || set_text (pc, scratch, credits, s, PB_ALIGN_CENTER,
+                                          left + width / 3, base, width / 3, PB_ROLE_FOLIO,
+                                          error))
+                && set_text (pc, scratch, right, s, PB_ALIGN_RIGHT, left + 2 * width / 3, base,
+                             width / 3, PB_ROLE_FOLIO, error);
+  int left_out = keep_lines_above (pc->page->lines, scratch, y - PB_FOLIO_RULE_WIDTH / 2);
+  if (left_out > 0)
+    pb_add_warning (pc->warnings, plan->loc, "page %d: the folio's texts need more lines than "
+                    "it has: %d characters left out",
+                    plan->number, left_out);
   add_rule (pc->page, left, y, left + width, PB_FOLIO_RULE_WIDTH);
-  return TRUE;
+  return ok;
 }
 
 /* The right-hand block of the masthead: date, the issue's lines, the credits, the English name. */
@@ -139,13 +173,59 @@ masthead_texts (const pb_issue_t *issue, const pb_page_t *plan)
   return texts;
 }
 
+/* The masthead's small lines, each text in a band of one step and its further lines' leading,
+ * the bands centred in the masthead's lines but the last (the rules'). Texts from the first that
+ * does not fit on are left out: their characters are added to *left_out. */
+static gboolean
+place_masthead_lines (const pb_page_ctx_t *pc, double x, double width, int *left_out,
+                      GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
+  pb_style_t right = *small;
+  right.align = PB_ALIGN_RIGHT;
+  pb_loc_t loc = { pc->issue->path, 0, 0 };
+  double room = (t->masthead_lines - 1) * t->leading;
+  double step = small->leading > 0 ? small->leading : PB_MASTHEAD_LINE_STEP * small->size;
+  GPtrArray *texts = masthead_texts (pc->issue, pc->page->plan);
+  g_autoptr (GPtrArray) paras = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_para_free);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  double used = 0;
+  gboolean ok = TRUE, full = FALSE;
+  for (guint i = 0; ok && i < texts->len; i++)
+    {
+      pb_para_t *p = pb_shape_text (pc->fonts, texts->pdata[i], NULL, 0, &right, loc, error);
+      if (!(ok = p != NULL))
+        break;
+      /* Set once aside to count its lines. */
+      guint before = scratch->len;
+      pb_set_display (scratch, t, p, &right, x, 0, width, PB_ROLE_MASTHEAD_LINE, NULL);
+      double band = step + (scratch->len - before - 1) * pb_style_leading (&right);
+      full = full || used + band > room + PB_FIT_SLACK;
+      if (full)
+        {
+          *left_out += pb_count_chars (texts->pdata[i]);
+          pb_para_free (p);
+          continue;
+        }
+      used += band;
+      g_ptr_array_add (paras, p);
+    }
+  double base = pc->page->grid_top + (room - used) / 2 + step / 2
+                + (PB_EM_ASCENT - 0.5) * small->size;
+  for (guint i = 0; ok && i < paras->len; i++)
+    base = pb_set_display (pc->page->lines, t, paras->pdata[i], &right, x, base, width,
+                           PB_ROLE_MASTHEAD_LINE, NULL) + step;
+  g_ptr_array_free (texts, TRUE);
+  return ok;
+}
+
 gboolean
 pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   const pb_issue_t *issue = pc->issue;
   const pb_style_t *title = &t->styles[PB_ROLE_MASTHEAD_TITLE];
-  const pb_style_t *small = &t->styles[PB_ROLE_MASTHEAD_LINE];
   double left = pb_column_x (t, 0), width = pb_columns_width (t);
   double top = pc->page->grid_top, height = t->masthead_lines * t->leading;
   pb_loc_t loc = { issue->path, 0, 0 };
@@ -155,27 +235,16 @@ pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
     return FALSE;
   /* The name's em box centred in the masthead's lines but the last (the rules'). */
   double title_base = top + (height - t->leading - title->size) / 2 + PB_EM_ASCENT * title->size;
-  pb_set_display (pc->page->lines, t, name, title, left, title_base,
-                  width * PB_MASTHEAD_TITLE_SHARE, PB_ROLE_MASTHEAD_TITLE, NULL);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  pb_set_display (scratch, t, name, title, left, title_base, width * PB_MASTHEAD_TITLE_SHARE,
+                  PB_ROLE_MASTHEAD_TITLE, NULL);
   pb_para_free (name);
-
-  GPtrArray *texts = masthead_texts (issue, pc->page->plan);
-  double step = small->leading > 0 ? small->leading : PB_MASTHEAD_LINE_STEP * small->size;
-  double base = top + (height - t->leading - step * texts->len) / 2 + step / 2
-                + (PB_EM_ASCENT - 0.5) * small->size;
-  pb_style_t right = *small;
-  right.align = PB_ALIGN_RIGHT;
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < texts->len; i++, base += step)
-    {
-      pb_para_t *p = pb_shape_text (pc->fonts, texts->pdata[i], NULL, 0, &right, loc, error);
-      if (!(ok = p != NULL))
-        break;
-      pb_set_display (pc->page->lines, t, p, &right, left + width * PB_MASTHEAD_TITLE_SHARE,
-                      base, width * (1 - PB_MASTHEAD_TITLE_SHARE), PB_ROLE_MASTHEAD_LINE, NULL);
-      pb_para_free (p);
-    }
-  g_ptr_array_free (texts, TRUE);
+  int left_out = keep_lines_above (pc->page->lines, scratch, top + height - t->leading);
+  gboolean ok = place_masthead_lines (pc, left + width * PB_MASTHEAD_TITLE_SHARE,
+                                      width * (1 - PB_MASTHEAD_TITLE_SHARE), &left_out, error);
+  if (left_out > 0)
+    pb_add_warning (pc->warnings, pc->page->plan->loc, "page %d: the masthead has no room for "
+                    "%d of its characters: left out", pc->page->plan->number, left_out);
 
   double rule_y = top + height - t->leading / 2;
   add_rule (pc->page, left, rule_y - PB_MASTHEAD_RULE_RISE, left + width,
@@ -261,7 +330,7 @@ fit_headline (heading_t *hd, heading_part_t *part, GError **error)
       part->style = h->headline;
       if (!shape_part (hd, part, h->max_lines, error))
         return FALSE;
-      if (part->overset == 0 || size - PB_FIT_STEP < h->headline_min - PB_FIT_SLACK)
+      if (part->overset == 0 || size - PB_FIT_STEP < h->headline_min - PB_FIT_SIZE_SLACK)
         return TRUE;
     }
 }
@@ -428,6 +497,20 @@ pb_photo_crop (const pb_photo_t *photo, double px_w, double px_h, double w, doub
   return s;
 }
 
+/* The pixels of the photos read so far, against PB_IMAGE_ISSUE_MAX_PIXELS. */
+static guint64
+pixels_held (GHashTable *images)
+{
+  guint64 n = 0;
+  GHashTableIter iter;
+  gpointer surface;
+  g_hash_table_iter_init (&iter, images);
+  while (g_hash_table_iter_next (&iter, NULL, &surface))
+    n += (guint64) cairo_image_surface_get_width (surface)
+         * cairo_image_surface_get_height (surface);
+  return n;
+}
+
 /* The photo's decoded surface, from the bytes read at load, decoded once however many pages
  * use it. Returns a reference. */
 static cairo_surface_t *
@@ -437,7 +520,9 @@ photo_surface (GHashTable *images, const pb_photo_t *photo, GError **error)
   cairo_surface_t *surface = g_hash_table_lookup (images, photo->file);
   if (surface)
     return cairo_surface_reference (surface);
-  if ((surface = pb_image_load_bytes (photo->file, photo->bytes, &local)))
+  guint64 held = pixels_held (images);
+  guint64 left = held < PB_IMAGE_ISSUE_MAX_PIXELS ? PB_IMAGE_ISSUE_MAX_PIXELS - held : 0;
+  if ((surface = pb_image_load_bytes (photo->file, photo->bytes, left, &local)))
     g_hash_table_insert (images, photo->file, cairo_surface_reference (surface));
   else
     {
@@ -540,8 +625,8 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   cairo_surface_t *surface = photo_surface (images, photo, error);
   if (!surface)
     return -1;
-  double px_w = cairo_image_surface_get_width (surface);
-  double px_h = cairo_image_surface_get_height (surface);
+  double px_w, px_h;
+  pb_image_size (surface, &px_w, &px_h);
   double x = pb_column_x (t, column), w = pb_span_width (t, span);
   int lines = fixed_lines > 0 ? fixed_lines : aspect_lines (t, surface, span);
   double h = lines * t->leading;
@@ -612,16 +697,17 @@ place_guide_entry (const pb_page_ctx_t *pc, GPtrArray *into, const pb_guide_entr
   return TRUE;
 }
 
-/* The guide's entries from grid line *line on, into `into` (NULL: only counted); with
+/* The first `n` of the guide's entries from grid line *line on, into `into` (NULL: only
+ * counted, and only while they end by grid line `bottom`: *n then becomes how many do); with
  * `spare` given, that many grid lines are shared out above the entries. */
 static gboolean
 place_guide_entries (const pb_page_ctx_t *pc, GPtrArray *into, GHashTable *story_pages,
-                     const pb_item_t *item, double x, double inner, int *line, const int *spare,
-                     GError **error)
+                     const pb_item_t *item, guint *n, int bottom, double x, double inner,
+                     int *line, const int *spare, GError **error)
 {
   g_autoptr (GPtrArray) counted = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
-  guint n = item->guide_entries->len;
-  for (guint i = 0; i < n; i++)
+  guint all = *n;
+  for (guint i = 0; i < all; i++)
     {
       const pb_guide_entry_t *e = item->guide_entries->pdata[i];
       gpointer number = g_hash_table_lookup (story_pages, e->story_id);
@@ -632,10 +718,18 @@ place_guide_entries (const pb_page_ctx_t *pc, GPtrArray *into, GHashTable *story
           return FALSE;
         }
       if (spare)
-        *line += *spare * (i + 1) / n - *spare * i / n;
+        *line += *spare * (i + 1) / all - *spare * i / all;
+      int at = *line;
       if (!place_guide_entry (pc, into ? into : counted, e, GPOINTER_TO_INT (number), x, inner,
                               line, error))
         return FALSE;
+      /* An entry that runs past the box is left out, and so are those after it. */
+      if (!into && *line > bottom)
+        {
+          *line = at;
+          *n = i;
+          break;
+        }
     }
   return TRUE;
 }
@@ -656,6 +750,10 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
                        item->height * t->leading };
   g_ptr_array_add (pc->page->boxes, box);
 
+  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
+  placed->kind = PB_ITEM_GUIDE;
+  placed->area = *box;
+  g_ptr_array_add (pc->page->items, placed);
   const char *title = item->guide_title ? item->guide_title : "导读";
   pb_para_t *p = pb_shape_text (pc->fonts, title, NULL, 0, title_s, item->loc, error);
   if (!p)
@@ -663,30 +761,36 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
   double base = pb_grid_cell_top (&pc->grid, line)
                 + (PB_GUIDE_TITLE_LINES * t->leading - title_s->size) / 2
                 + PB_EM_ASCENT * title_s->size;
-  pb_set_display (pc->page->lines, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE,
-                  NULL);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
+  pb_set_display (scratch, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE, NULL);
   pb_para_free (p);
+  placed->overset_chars = keep_lines_above (pc->page->lines, scratch, box->y + box->h);
   line += PB_GUIDE_TITLE_LINES;
-  double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
-  add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
-
-  /* The entries are set once to count their lines, then spread over the box: what the box has
-   * to spare goes into whole grid lines above each entry. */
+  int bottom = item->top + item->height;
+  if (line <= bottom)
+    {
+      double ry = pb_grid_cell_top (&pc->grid, line) - PB_GUIDE_RULE_RISE;
+      add_rule (pc->page, x + pad, ry, x + width - pad, PB_GUIDE_RULE_WIDTH);
+    }
+  /* The entries that fit the box are set once to count their lines, then spread over it: what
+   * the box has to spare goes into whole grid lines above each entry. */
+  guint shown = item->guide_entries->len;
   int end = line;
-  if (!place_guide_entries (pc, NULL, story_pages, item, x + pad, inner, &end, NULL, error))
+  if (line >= bottom)
+    shown = 0;
+  else if (!place_guide_entries (pc, NULL, story_pages, item, &shown, bottom, x + pad, inner,
+                                 &end, NULL, error))
     return FALSE;
-  int spare = MAX (0, item->top + item->height - 1 - end);
-  if (!place_guide_entries (pc, pc->page->lines, story_pages, item, x + pad, inner, &line,
-                            &spare, error))
+  int spare = MAX (0, bottom - 1 - end);
+  if (!place_guide_entries (pc, pc->page->lines, story_pages, item, &shown, bottom, x + pad,
+                            inner, &line, &spare, error))
     return FALSE;
-  if (line > item->top + item->height)
-    g_ptr_array_add (pc->warnings,
-                     g_strdup_printf ("%s:%d:%d: guide box needs %d lines, has %d",
-                                      item->loc.file, item->loc.line, item->loc.col,
-                                      line - item->top, item->height));
-  pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
-  placed->kind = PB_ITEM_GUIDE;
-  placed->area = *box;
-  g_ptr_array_add (pc->page->items, placed);
+  for (guint i = shown; i < item->guide_entries->len; i++)
+    placed->overset_chars
+      += pb_count_chars (((const pb_guide_entry_t *) item->guide_entries->pdata[i])->title);
+  if (shown < item->guide_entries->len)
+    pb_add_warning (pc->warnings, item->loc, "guide box: %u of its %u entries do not fit its %d "
+                    "lines: left out", item->guide_entries->len - shown,
+                    item->guide_entries->len, item->height);
   return TRUE;
 }

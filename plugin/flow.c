@@ -279,6 +279,36 @@ subhead_lines (pb_fonts_t *fonts, const pb_block_t *block, const pb_template_t *
   return para;
 }
 
+/* Grid lines a subhead of `n` lines of style `s` takes. */
+static int
+subhead_grid_lines (const pb_template_t *t, const pb_style_t *s, int n)
+{
+  double height = (n - 1) * pb_style_leading (s) + s->size;
+  return MAX (s->lines, pb_lines_for (t, height + t->leading - t->body_size));
+}
+
+/* The most of a subhead's `n` lines that fit `room` grid lines. */
+static int
+subhead_lines_within (const pb_template_t *t, const pb_style_t *s, int n, int room)
+{
+  int k = n;
+  while (k > 0 && subhead_grid_lines (t, s, k) > room)
+    k--;
+  return k;
+}
+
+/* Characters of lines `from` … `n` − 1 of display text `d`: what found no room. */
+static int
+display_chars_from (const pb_display_t *d, const pb_template_t *t, int from, int n)
+{
+  g_autoptr (GPtrArray) tmp = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  int chars = 0;
+  for (int k = from; k < n; k++)
+    chars += pb_count_chars (pb_display_emit_line (tmp, t, d, k, 0, 0, 0, PB_ROLE_SUBHEAD,
+                                                   NULL)->text);
+  return chars;
+}
+
 static gboolean
 flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
 {
@@ -291,7 +321,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   double leading = pb_style_leading (s);
   double height = (n - 1) * leading + s->size;
   int least = pb_lines_for (t, height + t->leading - t->body_size);
-  int lines = MAX (s->lines, least);
+  int lines = subhead_grid_lines (t, s, n);
   gboolean at_top = f->region < f->n_regions && f->line == f->regions[f->region].top;
   int before = at_top ? 0 : s->space_before;
   if (!at_top && f->spaced < f->in->subhead_space)
@@ -320,11 +350,20 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
       before = 0;
     }
   f->line += before;
+  int shown = n;
+  if (lines > flow_room (f))
+    {
+      /* Taller than its frame: the lines that fit are set, the rest is overset. */
+      shown = subhead_lines_within (t, s, n, flow_room (f));
+      f->out->overset_chars += f->dry ? n - shown : display_chars_from (para, t, shown, n);
+      lines = flow_room (f);
+      height = shown > 0 ? (shown - 1) * leading + s->size : 0;
+    }
   const pb_region_t *r = &f->regions[f->region];
   const pb_grid_t *grid = flow_grid (f);
   double top = pb_grid_cell_top (grid, f->line) + (lines * t->leading - height) / 2;
   double base = top + PB_EM_ASCENT * s->size;
-  for (int i = 0; i < n && !f->dry; i++, base += leading)
+  for (int i = 0; i < shown && !f->dry; i++, base += leading)
     {
       pb_line_t *line = pb_display_emit_line (f->out->lines[r->part], grid->tmpl, para, i,
                                               pb_column_x (grid->tmpl, r->column), base,

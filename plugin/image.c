@@ -39,8 +39,17 @@ jpeg_warn (j_common_ptr cinfo, int level)
 }
 
 static gboolean
-size_ok (const char *path, guint64 w, guint64 h, GError **error)
+size_ok (const char *path, guint64 w, guint64 h, guint64 max_pixels, GError **error)
 {
+  if (w > 0 && h > 0 && w <= PB_IMAGE_MAX_SIDE && h <= PB_IMAGE_MAX_SIDE
+      && w * h <= PB_IMAGE_MAX_PIXELS && w * h > max_pixels)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_IMAGE,
+                   "%s: image of %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " pixels is "
+                   "refused: the issue's photos would hold more than %d pixels together",
+                   path, w, h, PB_IMAGE_ISSUE_MAX_PIXELS);
+      return FALSE;
+    }
   if (w == 0 || h == 0 || w > PB_IMAGE_MAX_SIDE || h > PB_IMAGE_MAX_SIDE
       || w * h > PB_IMAGE_MAX_PIXELS)
     {
@@ -59,7 +68,7 @@ size_ok (const char *path, guint64 w, guint64 h, GError **error)
  * truncated file, in a fraction of the time and memory. */
 static gboolean
 decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *into,
-             int *width, int *height, GError **error)
+             guint64 max_pixels, int *width, int *height, GError **error)
 {
   struct jpeg_decompress_struct cinfo;
   pb_jpeg_error_t err;
@@ -78,7 +87,7 @@ decode_jpeg (const char *path, const guchar *data, gsize len, cairo_surface_t *i
   jpeg_create_decompress (&cinfo);
   jpeg_mem_src (&cinfo, data, len);
   jpeg_read_header (&cinfo, TRUE);
-  if (!size_ok (path, cinfo.image_width, cinfo.image_height, error))
+  if (!size_ok (path, cinfo.image_width, cinfo.image_height, max_pixels, error))
     {
       jpeg_destroy_decompress (&cinfo);
       return FALSE;
@@ -206,18 +215,131 @@ checked_drain (void)
   g_clear_pointer (&checked, g_hash_table_destroy);
 }
 
+/* ---- EXIF orientation ----
+ * A phone photo is stored as the sensor saw it and tagged with how to turn it (TIFF tag 0x0112
+ * in IFD0 of the APP1 "Exif" segment). One tag of one segment: read here, bounds-checked,
+ * rather than through a library the rest of paiban does not need. */
+
+#define JPEG_MARKER_APP1 0xE1
+#define JPEG_MARKER_SOS 0xDA
+#define EXIF_HEADER "Exif\0\0"
+#define EXIF_HEADER_LEN 6
+#define TIFF_HEADER_LEN 8
+#define TIFF_ENTRY_LEN 12
+#define TAG_ORIENTATION 0x0112
+#define TIFF_SHORT 3
+
+static cairo_user_data_key_t orientation_key;
+
+static guint
+tiff_u16 (const guchar *p, gboolean big)
+{
+  return big ? (guint) p[0] << 8 | p[1] : (guint) p[1] << 8 | p[0];
+}
+
+static guint32
+tiff_u32 (const guchar *p, gboolean big)
+{
+  return big ? (guint32) tiff_u16 (p, TRUE) << 16 | tiff_u16 (p + 2, TRUE)
+             : (guint32) tiff_u16 (p + 2, FALSE) << 16 | tiff_u16 (p, FALSE);
+}
+
+/* The orientation in a TIFF structure of `len` bytes (the Exif segment after its header). */
+static int
+tiff_orientation (const guchar *t, gsize len)
+{
+  if (len < TIFF_HEADER_LEN || (memcmp (t, "II*\0", 4) != 0 && memcmp (t, "MM\0*", 4) != 0))
+    return 1;
+  gboolean big = t[0] == 'M';
+  guint32 ifd = tiff_u32 (t + 4, big);
+  if (ifd > len - 2)
+    return 1;
+  guint n = tiff_u16 (t + ifd, big);
+  for (guint i = 0; i < n && ifd + 2 + (gsize) (i + 1) * TIFF_ENTRY_LEN <= len; i++)
+    {
+      const guchar *e = t + ifd + 2 + (gsize) i * TIFF_ENTRY_LEN;
+      if (tiff_u16 (e, big) != TAG_ORIENTATION || tiff_u16 (e + 2, big) != TIFF_SHORT)
+        continue;
+      guint v = tiff_u16 (e + 8, big);
+      return v >= 1 && v <= 8 ? (int) v : 1;
+    }
+  return 1;
+}
+
+/* The EXIF orientation of JPEG `data`: the segments before the scan are walked for APP1. */
+static int
+jpeg_orientation (const guchar *data, gsize len)
+{
+  gsize p = 2;
+  while (p + 4 <= len && data[p] == 0xFF)
+    {
+      guint marker = data[p + 1];
+      gsize seg = (gsize) data[p + 2] << 8 | data[p + 3];
+      if (marker == JPEG_MARKER_SOS || seg < 2 || p + 2 + seg > len)
+        break;
+      const guchar *body = data + p + 4;
+      if (marker == JPEG_MARKER_APP1 && seg - 2 > EXIF_HEADER_LEN
+          && memcmp (body, EXIF_HEADER, EXIF_HEADER_LEN) == 0)
+        return tiff_orientation (body + EXIF_HEADER_LEN, seg - 2 - EXIF_HEADER_LEN);
+      p += 2 + seg;
+    }
+  return 1;
+}
+
+int
+pb_image_orientation (cairo_surface_t *surface)
+{
+  gpointer v = cairo_surface_get_user_data (surface, &orientation_key);
+  return v ? GPOINTER_TO_INT (v) : 1;
+}
+
+/* Orientations 5 to 8 turn the photo a quarter. */
+#define PB_ORIENTATION_QUARTER_TURN 5
+
+void
+pb_image_size (cairo_surface_t *surface, double *width, double *height)
+{
+  double w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  gboolean turned = pb_image_orientation (surface) >= PB_ORIENTATION_QUARTER_TURN;
+  *width = turned ? h : w;
+  *height = turned ? w : h;
+}
+
+void
+pb_image_orientation_matrix (cairo_surface_t *surface, cairo_matrix_t *m)
+{
+  double w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  /* Stored x and y from the upright u and v (the TIFF definitions of the eight values). */
+  switch (pb_image_orientation (surface))
+    {
+    case 2: cairo_matrix_init (m, -1, 0, 0, 1, w, 0); break;   /* x = w − u, y = v */
+    case 3: cairo_matrix_init (m, -1, 0, 0, -1, w, h); break;  /* x = w − u, y = h − v */
+    case 4: cairo_matrix_init (m, 1, 0, 0, -1, 0, h); break;   /* x = u, y = h − v */
+    case 5: cairo_matrix_init (m, 0, 1, 1, 0, 0, 0); break;    /* x = v, y = u */
+    case 6: cairo_matrix_init (m, 0, -1, 1, 0, 0, h); break;   /* x = v, y = h − u */
+    case 7: cairo_matrix_init (m, 0, -1, -1, 0, w, h); break;  /* x = w − v, y = h − u */
+    case 8: cairo_matrix_init (m, 0, 1, -1, 0, w, 0); break;   /* x = w − v, y = u */
+    default: cairo_matrix_init_identity (m);
+    }
+}
+
 /* The file is checked whole now (at an eighth of its size), or was by an earlier job; its
  * pixels wait for a PNG proof. */
 static cairo_surface_t *
-load_jpeg (const char *path, GBytes *bytes, GError **error)
+load_jpeg (const char *path, GBytes *bytes, guint64 max_pixels, GError **error)
 {
   int w = 0, h = 0;
   gsize len;
   const guchar *data = g_bytes_get_data (bytes, &len);
   GBytes *file = g_bytes_ref (bytes);
-  if (!checked_lookup (file, &w, &h))
+  if (checked_lookup (file, &w, &h) && !size_ok (path, w, h, max_pixels, error))
     {
-      if (!decode_jpeg (path, data, len, NULL, &w, &h, error))
+      g_bytes_unref (file);
+      return NULL;
+    }
+  if (!w)
+    {
+      if (!decode_jpeg (path, data, len, NULL, max_pixels, &w, &h, error))
         {
           g_bytes_unref (file);
           return NULL;
@@ -238,6 +360,9 @@ load_jpeg (const char *path, GBytes *bytes, GError **error)
   *pending = (pb_pending_t) { g_strdup (path), file };
   attach_jpeg (surface, pending->file);
   cairo_surface_set_user_data (surface, &pending_key, pending, pending_free);
+  int orientation = jpeg_orientation (data, len);
+  if (orientation != 1)
+    cairo_surface_set_user_data (surface, &orientation_key, GINT_TO_POINTER (orientation), NULL);
   return surface;
 }
 
@@ -251,7 +376,8 @@ pb_image_pixels (cairo_surface_t *surface, GError **error)
   const guchar *data = g_bytes_get_data (pending->file, &len);
   int w, h;
   cairo_surface_flush (surface);
-  gboolean ok = decode_jpeg (pending->path, data, len, surface, &w, &h, error);
+  gboolean ok = decode_jpeg (pending->path, data, len, surface, PB_IMAGE_MAX_PIXELS, &w, &h,
+                             error);
   /* Marking the pixels changed drops the MIME data: the file goes back on. */
   cairo_surface_mark_dirty (surface);
   attach_jpeg (surface, pending->file);
@@ -326,7 +452,7 @@ static const guchar png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'
  * (it holds the size, checked against the limits before any pixel is allocated), and the
  * chunks must fit the file, carry good CRCs and end with IEND after at least one IDAT. */
 static gboolean
-png_check (const char *path, const guchar *data, gsize len, GError **error)
+png_check (const char *path, const guchar *data, gsize len, guint64 max_pixels, GError **error)
 {
   gsize pos = sizeof png_magic;
   gboolean idat = FALSE;
@@ -350,7 +476,8 @@ png_check (const char *path, const guchar *data, gsize len, GError **error)
       if ((index == 0) != (strcmp (type, "IHDR") == 0) || (index == 0 && n != IHDR_LENGTH))
         return png_damaged (error, path, "the IHDR chunk is missing, misplaced or malformed");
       if (index == 0
-          && !size_ok (path, be32 (data + IHDR_WIDTH_AT), be32 (data + IHDR_HEIGHT_AT), error))
+          && !size_ok (path, be32 (data + IHDR_WIDTH_AT), be32 (data + IHDR_HEIGHT_AT),
+                       max_pixels, error))
         return FALSE;
       idat |= strcmp (type, "IDAT") == 0;
       pos += CHUNK_OVERHEAD + (gsize) n;
@@ -363,9 +490,9 @@ png_check (const char *path, const guchar *data, gsize len, GError **error)
 }
 
 static cairo_surface_t *
-load_png (const char *path, const guchar *data, gsize len, GError **error)
+load_png (const char *path, const guchar *data, gsize len, guint64 max_pixels, GError **error)
 {
-  if (!png_check (path, data, len, error))
+  if (!png_check (path, data, len, max_pixels, error))
     return NULL;
   pb_reader_t reader = { data, len, 0 };
   cairo_surface_t *surface = cairo_image_surface_create_from_png_stream (read_mem, &reader);
@@ -385,14 +512,14 @@ load_png (const char *path, const guchar *data, gsize len, GError **error)
 }
 
 cairo_surface_t *
-pb_image_load_bytes (const char *path, GBytes *bytes, GError **error)
+pb_image_load_bytes (const char *path, GBytes *bytes, guint64 max_pixels, GError **error)
 {
   gsize len;
   const guchar *data = g_bytes_get_data (bytes, &len);
   if (len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-    return load_jpeg (path, bytes, error);
+    return load_jpeg (path, bytes, max_pixels, error);
   if (len >= sizeof png_magic && memcmp (data, png_magic, sizeof png_magic) == 0)
-    return load_png (path, data, len, error);
+    return load_png (path, data, len, max_pixels, error);
   g_set_error (error, PB_ERROR, PB_ERROR_IMAGE, "%s: not a JPEG or PNG file", path);
   return NULL;
 }
@@ -419,5 +546,5 @@ pb_image_load (const char *path, GError **error)
       return NULL;
     }
   g_autoptr (GBytes) bytes = g_bytes_new_take (data, len);
-  return pb_image_load_bytes (path, bytes, error);
+  return pb_image_load_bytes (path, bytes, PB_IMAGE_MAX_PIXELS, error);
 }

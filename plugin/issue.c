@@ -20,6 +20,10 @@
 #include "template.h"
 
 #define MAX_BODY_BYTES (2 * PB_MIB)
+/* The text an issue's bodies hold together, read and set: each body file counts once however
+ * many stories share it, each story placed on a page made here counts its body again (it is
+ * shaped and broken for each story, about 60 bytes of memory for a byte of text). */
+#define MAX_TEXT_BYTES (8 * PB_MIB)
 #define MAX_PAGES 500
 #define MAX_ITEMS 2000
 #define MAX_STORIES 10000
@@ -217,6 +221,9 @@ typedef struct {
   GHashTable *placed;      /* story id → TRUE, for guide entries */
   GPtrArray *guide_refs;   /* guide_ref_t*, checked once all pages are read */
   const pb_template_t *tmpl; /* the issue's default */
+  GHashTable *bodies;      /* body file path → its blocks (a GPtrArray reference) */
+  GHashTable *set;         /* story id → TRUE: placed on a page made here, its text counted */
+  gsize text_read, text_set; /* bytes of body text, against MAX_TEXT_BYTES */
 } loader_t;
 
 static const char *
@@ -425,6 +432,43 @@ get_template (loader_t *l, const pb_json_obj_t *o, gboolean required, const pb_t
 }
 
 static gboolean
+text_budget (gsize *used, gsize more, pb_loc_t at, const char *what, const char *which,
+             GError **error)
+{
+  *used += more;
+  if (*used <= MAX_TEXT_BYTES)
+    return TRUE;
+  pb_set_error_at (error, PB_ERROR_INVALID, at, "%s: the bodies %s hold more than %d MiB of "
+                   "text together", what, which, MAX_TEXT_BYTES / PB_MIB);
+  return FALSE;
+}
+
+/* A body file is parsed and counted against the text budget once, however many stories share
+ * it: they share its blocks (each naming of it is still opened beneath the issue folder). */
+static gboolean
+read_body_file (loader_t *l, const pb_json_obj_t *o, JsonNode *n, pb_loc_t at, pb_story_t *s,
+                GError **error)
+{
+  g_autofree char *path = NULL, *buf = NULL;
+  gsize len;
+  if (!read_input (l, o, "body_file", n, INPUT_BODY, &path, &buf, &len, error))
+    return FALSE;
+  GPtrArray *shared = g_hash_table_lookup (l->bodies, path);
+  if (shared)
+    {
+      g_ptr_array_unref (s->blocks);
+      s->blocks = g_ptr_array_ref (shared);
+      return TRUE;
+    }
+  if (!text_budget (&l->text_read, len, at, o->what, "of the issue's stories", error)
+      || !pb_markdown_parse (buf, len, intern_file (l->issue, path), at, o->what, s->blocks,
+                             error))
+    return FALSE;
+  g_hash_table_insert (l->bodies, g_steal_pointer (&path), g_ptr_array_ref (s->blocks));
+  return TRUE;
+}
+
+static gboolean
 read_body (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
 {
   JsonNode *body = pb_json_member (o, "body"), *file = pb_json_member (o, "body_file");
@@ -454,13 +498,24 @@ read_body (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **error)
                            o->what, MAX_BODY_BYTES / PB_MIB);
           return FALSE;
         }
-      return pb_markdown_parse (text, strlen (text), NULL, at, o->what, s->blocks, error);
+      return text_budget (&l->text_read, strlen (text), at, o->what,
+                          "of the issue's stories", error)
+             && pb_markdown_parse (text, strlen (text), NULL, at, o->what, s->blocks, error);
     }
-  g_autofree char *path = NULL, *buf = NULL;
-  gsize len;
-  return read_input (l, o, "body_file", n, INPUT_BODY, &path, &buf, &len, error)
-         && pb_markdown_parse (buf, len, intern_file (l->issue, path), at, o->what, s->blocks,
-                               error);
+  return read_body_file (l, o, n, at, s, error);
+}
+
+/* A story placed on a page made here is set from its own copy of its body's text. */
+static gboolean
+count_set_text (loader_t *l, const pb_json_obj_t *o, const pb_story_t *s, GError **error)
+{
+  if (!g_hash_table_add (l->set, s->id))
+    return TRUE;
+  gsize bytes = 0;
+  for (guint i = 0; i < s->blocks->len; i++)
+    bytes += strlen (((const pb_block_t *) s->blocks->pdata[i])->text);
+  return text_budget (&l->text_set, bytes, pb_json_node_loc (o->d, o->node), o->what,
+                      "of the stories placed on the pages", error);
 }
 
 /* "focus": [x, y], the point of the photo a crop keeps in view, as fractions of its width and
@@ -882,7 +937,7 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
     pb_add_warning (l->issue->warnings, pb_json_node_loc (o.d, photo),
                     "%s: story \"%s\" has no photos; \"photo\" is ignored", what, s->id);
   g_hash_table_add (l->placed, g_strdup (it->story_id));
-  return check_overlap (&o, p, it, error);
+  return count_set_text (l, &o, s, error) && check_overlap (&o, p, it, error);
 }
 
 /* One story of a page's pool: its id, or an object with "story" and optionally "spans" (a
@@ -1202,6 +1257,9 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
     .page_first = g_hash_table_new (NULL, NULL),
     .placed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     .guide_refs = g_ptr_array_new_with_free_func (guide_ref_free),
+    .bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_ptr_array_unref),
+    .set = g_hash_table_new (g_str_hash, g_str_equal),
   };
   gboolean ok = pb_json_doc_parse (&d, file, text, len, issue->warnings, error)
                 && read_issue (&l, error);
@@ -1212,6 +1270,8 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
   g_hash_table_unref (l.page_first);
   g_hash_table_unref (l.placed);
   g_ptr_array_unref (l.guide_refs);
+  g_hash_table_unref (l.bodies);
+  g_hash_table_unref (l.set);
   if (!ok)
     g_clear_pointer (&issue, pb_issue_free);
   return issue;

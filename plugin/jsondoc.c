@@ -52,13 +52,23 @@ on_object_member (JsonParser *parser, JsonObject *object, const char *name, gpoi
   pb_json_doc_t *d = data;
   JsonNode *node = json_object_get_member (object, name);
   note_end (d, node);
-  /* json-glib keeps the last of duplicate keys silently; we refuse them. */
-  if (!g_hash_table_add (d->members, g_strdup_printf ("%p/%s", (void *) object, name))
-      && !d->dup_node)
+  /* json-glib keeps the last of duplicate keys silently; we refuse them. A duplicate replaces
+   * a member, so the object then has fewer members than were read into it. */
+  guint read = GPOINTER_TO_UINT (g_hash_table_lookup (d->members, object)) + 1;
+  g_hash_table_insert (d->members, object, GUINT_TO_POINTER (read));
+  if (json_object_get_size (object) < read && !d->dup_node)
     {
       d->dup_node = node;
       d->dup_name = g_strdup (name);
     }
+}
+
+/* A finished object's count is not needed again: only the open objects are counted. */
+static void
+on_object_end (JsonParser *parser, JsonObject *object, gpointer data)
+{
+  pb_json_doc_t *d = data;
+  g_hash_table_remove (d->members, object);
 }
 
 static void
@@ -72,6 +82,7 @@ typedef struct {
   GArray *spans;
   GArray *stack; /* guint32 offsets of the open brackets */
   gsize pos;
+  guint containers; /* objects and arrays opened */
   gboolean hard; /* the failure makes handing the text to json-glib unsafe */
 } lexer_t;
 
@@ -241,6 +252,16 @@ lex_close (lexer_t *lx, char c, guint32 *open, GError **error)
   return TRUE;
 }
 
+/* A text beyond a size limit is not handed to json-glib at all: its tree is the cost. */
+static gboolean
+lex_too_many (lexer_t *lx, gsize at, GError **error, const char *what, guint limit)
+{
+  lx->hard = TRUE;
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_src_loc (lx->s, at),
+                   "more than %u %s in one file", limit, what);
+  return FALSE;
+}
+
 static gboolean
 lex_value (lexer_t *lx, gboolean *value_done, GError **error)
 {
@@ -260,6 +281,8 @@ lex_value (lexer_t *lx, gboolean *value_done, GError **error)
                            "nesting deeper than %d levels", PB_JSON_MAX_DEPTH);
           return FALSE;
         }
+      if (++lx->containers > PB_JSON_MAX_CONTAINERS)
+        return lex_too_many (lx, start, error, "objects and arrays", PB_JSON_MAX_CONTAINERS);
       g_array_append_val (lx->stack, start);
       lx->pos++;
       return TRUE;
@@ -287,6 +310,8 @@ lex_value (lexer_t *lx, gboolean *value_done, GError **error)
       else
         ok = lex_fail (lx, lx->pos, error, "unexpected character");
     }
+  if (ok && lx->spans->len >= PB_JSON_MAX_VALUES)
+    return lex_too_many (lx, start, error, "values (keys counted)", PB_JSON_MAX_VALUES);
   if (ok)
     {
       span_t sp = { start, (guint32) lx->pos };
@@ -319,7 +344,7 @@ lex_rest_shallow (const lexer_t *lx)
 static gboolean
 lex_json (pb_json_doc_t *d, gboolean *safe, GError **error)
 {
-  lexer_t lx = { &d->src, d->spans, g_array_new (FALSE, FALSE, sizeof (guint32)), 0, FALSE };
+  lexer_t lx = { &d->src, d->spans, g_array_new (FALSE, FALSE, sizeof (guint32)), 0, 0, FALSE };
   gboolean root_done = FALSE, ok = TRUE;
   while (ok && lx.pos < d->src.len)
     {
@@ -440,7 +465,7 @@ pb_json_doc_parse (pb_json_doc_t *d, const char *file, const char *text, gsize l
   pb_src_init (&d->src, file, text, len);
   d->warnings = warnings;
   d->ends = g_hash_table_new (NULL, NULL);
-  d->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  d->members = g_hash_table_new (NULL, NULL);
   d->spans = g_array_new (FALSE, FALSE, sizeof (span_t));
   if (!pb_json_size_ok (file, len, error) || !pb_src_check_utf8 (&d->src, error))
     return FALSE;
@@ -455,6 +480,7 @@ pb_json_doc_parse (pb_json_doc_t *d, const char *file, const char *text, gsize l
   d->parser = json_parser_new ();
   g_signal_connect (d->parser, "object-member", G_CALLBACK (on_object_member), d);
   g_signal_connect (d->parser, "array-element", G_CALLBACK (on_array_element), d);
+  g_signal_connect (d->parser, "object-end", G_CALLBACK (on_object_end), d);
   g_autoptr (GError) parse_error = NULL;
   if (!json_parser_load_from_data (d->parser, text, len, &parse_error))
     {

@@ -12,6 +12,11 @@
 /* The deepest nesting of arrays and objects: json-glib's parser recurses per level and would
  * overflow the stack on deep input. */
 #define PB_JSON_MAX_DEPTH 64
+/* The most values (keys counted) and objects and arrays in one JSON text: json-glib spends
+ * about 100 bytes on a value and 300 on an object, so 16 MiB of "{}," would cost 1.7 GB. The
+ * limits hold a document's tree to about 300 MB and leave room for 500 pages of 30 items. */
+#define PB_JSON_MAX_VALUES 2000000
+#define PB_JSON_MAX_CONTAINERS 250000
 /* The largest length, in points (200 in, the largest PDF page). */
 #define PB_MAX_LENGTH_IN 200
 #define PB_MAX_LENGTH_PT (PB_MAX_LENGTH_IN * PB_PT_PER_INCH)
@@ -25,7 +30,7 @@ typedef struct {
   JsonParser *parser;
   GHashTable *ends;    /* JsonNode* -> 1 + byte offset of the last character consumed */
   GArray *spans;       /* of the private span_t of every value, in the order the values end */
-  GHashTable *members; /* "object/name" pairs seen, to find duplicate keys */
+  GHashTable *members; /* JsonObject* being parsed → members read so far, to find duplicates */
   JsonNode *dup_node;
   char *dup_name;
   GPtrArray *warnings; /* borrowed; NULL drops warnings */
@@ -36,8 +41,8 @@ gboolean pb_json_size_ok (const char *file, gsize len, GError **error);
 
 /* Parses `text` (NUL-terminated at `len`, borrowed until pb_json_doc_clear) as a JSON text of
  * `file` (borrowed). Refuses what json-glib would take but JSON is not (comments, single
- * quotes, several values …), invalid UTF-8, nesting beyond PB_JSON_MAX_DEPTH and duplicate
- * keys. Unknown keys found later by pb_json_open_object go to `warnings` (see
+ * quotes, several values …), invalid UTF-8, nesting beyond PB_JSON_MAX_DEPTH, more values or
+ * containers than PB_JSON_MAX_VALUES and PB_JSON_MAX_CONTAINERS, and duplicate keys. Unknown keys found later by pb_json_open_object go to `warnings` (see
  * pb_add_warning). Call pb_json_doc_clear afterwards, whether parsing succeeded or not. */
 gboolean pb_json_doc_parse (pb_json_doc_t *d, const char *file, const char *text, gsize len,
                             GPtrArray *warnings, GError **error);

@@ -84,7 +84,12 @@ paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
   cairo_clip (cr);
   cairo_translate (cr, f.x, f.y);
   cairo_scale (cr, f.w / s.w, f.h / s.h);
-  cairo_set_source_surface (cr, image->surface, -s.x, -s.y);
+  /* The pattern maps the upright crop's pixels to the surface's as stored (EXIF orientation). */
+  cairo_matrix_t m;
+  pb_image_orientation_matrix (image->surface, &m);
+  cairo_matrix_translate (&m, s.x, s.y);
+  cairo_set_source_surface (cr, image->surface, 0, 0);
+  cairo_pattern_set_matrix (cairo_get_source (cr), &m);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_restore (cr);

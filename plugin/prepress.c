@@ -9,6 +9,7 @@
 #include "config.h"
 #include "content-filter.h"
 #include "source.h"
+#include "image.h"
 
 /* ---- geometry ---- */
 
@@ -632,8 +633,8 @@ void
 pb_image_placement (const pb_image_t *image, const pb_page_layout_t *page, double bleed,
                     pb_rect_t *frame, pb_rect_t *src)
 {
-  double px_w = cairo_image_surface_get_width (image->surface);
-  double px_h = cairo_image_surface_get_height (image->surface);
+  double px_w, px_h;
+  pb_image_size (image->surface, &px_w, &px_h);
   pb_rect_t f = image->frame, s = image->src;
   double l = 0, t = 0, r = 0, b = 0;
   if (bleed > 0 && page)

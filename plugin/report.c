@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include "config.h"
+#include "image.h"
 
 /* Lengths and resolutions are rounded to 1/100: the report is for reading. */
 #define ROUNDING 100
@@ -287,8 +288,10 @@ report_photo (JsonBuilder *b, const pb_page_layout_t *page, const pb_photo_check
   add_rect (b, "frame_pt", &image->frame);
   json_builder_set_member_name (b, "pixels");
   json_builder_begin_array (b);
-  json_builder_add_int_value (b, cairo_image_surface_get_width (image->surface));
-  json_builder_add_int_value (b, cairo_image_surface_get_height (image->surface));
+  double px_w, px_h;
+  pb_image_size (image->surface, &px_w, &px_h);
+  json_builder_add_int_value (b, px_w);
+  json_builder_add_int_value (b, px_h);
   json_builder_end_array (b);
   add_member_double (b, "ppi", rounded (photo->ppi));
   json_builder_set_member_name (b, "low_resolution");

@@ -364,10 +364,38 @@ para_clone (const pb_para_t *shaped)
   return para;
 }
 
+/* The most combining marks on one character: Unicode's stream-safe text (UAX #15) has no more
+ * than 30 in a row. HarfBuzz positions a mark against those before it, so a stack of many
+ * thousands took minutes to shape. */
+#define PB_MAX_STACKED_MARKS 30
+
+/* The byte offset of the first mark beyond PB_MAX_STACKED_MARKS in a row; -1 when none. */
+static int
+overstacked_mark (const char *text)
+{
+  int run = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      run = g_unichar_ismark (g_utf8_get_char (p)) ? run + 1 : 0;
+      if (run > PB_MAX_STACKED_MARKS)
+        return p - text;
+    }
+  return -1;
+}
+
 static pb_para_t *
 shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs, int n_runs,
                  int *bad_offset, GError **error)
 {
+  int stacked = overstacked_mark (text);
+  if (stacked >= 0)
+    {
+      g_set_error (error, PB_ERROR, PB_ERROR_INVALID, "more than %d combining marks (U+%04X …) "
+                   "on one character", PB_MAX_STACKED_MARKS, g_utf8_get_char (text + stacked));
+      if (bad_offset)
+        *bad_offset = stacked;
+      return NULL;
+    }
   pb_para_t *para = para_alloc (text);
   para->shaped = g_array_new (FALSE, TRUE, sizeof (pb_shaped_t));
   g_array_set_clear_func (para->shaped, shaped_clear);

@@ -18,14 +18,23 @@ src_index (pb_src_t *s, const char *file, const char *text, gsize len, gboolean 
   s->text = text;
   s->len = len;
   s->lines = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint32 start = 0;
+  s->marks = g_array_sized_new (FALSE, FALSE, sizeof (guint32), len / PB_SRC_MARK_STEP + 1);
+  guint32 start = 0, chars = 0;
   g_array_append_val (s->lines, start);
   for (gsize i = 0; i < len; i++)
-    if (text[i] == '\n' || (lone_cr && text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
-      {
-        start = i + 1;
-        g_array_append_val (s->lines, start);
-      }
+    {
+      if (i % PB_SRC_MARK_STEP == 0)
+        g_array_append_val (s->marks, chars);
+      chars += ((guchar) text[i] & 0xc0) != 0x80;
+      if (text[i] == '\n'
+          || (lone_cr && text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
+        {
+          start = i + 1;
+          g_array_append_val (s->lines, start);
+        }
+    }
+  if (len % PB_SRC_MARK_STEP == 0)
+    g_array_append_val (s->marks, chars);
 }
 
 void
@@ -44,6 +53,7 @@ void
 pb_src_clear (pb_src_t *s)
 {
   g_clear_pointer (&s->lines, g_array_unref);
+  g_clear_pointer (&s->marks, g_array_unref);
 }
 
 gsize
@@ -67,17 +77,24 @@ pb_src_line_index (const pb_src_t *s, gsize off)
   return lo;
 }
 
+/* Characters (UTF-8 lead bytes) before byte `off`: from the mark at or before it. */
+static gsize
+chars_before (const pb_src_t *s, gsize off)
+{
+  gsize k = off / PB_SRC_MARK_STEP, n = g_array_index (s->marks, guint32, k);
+  for (gsize i = k * PB_SRC_MARK_STEP; i < off; i++)
+    n += ((guchar) s->text[i] & 0xc0) != 0x80;
+  return n;
+}
+
 pb_loc_t
 pb_src_loc (const pb_src_t *s, gsize off)
 {
   if (off > s->len)
     off = s->len;
   guint li = pb_src_line_index (s, off);
-  pb_loc_t loc = { s->file, (int) li + 1, 1 };
-  for (gsize i = pb_src_line_start (s, li); i < off; i++)
-    if (((guchar) s->text[i] & 0xc0) != 0x80)
-      loc.col++;
-  return loc;
+  gsize col = chars_before (s, off) - chars_before (s, pb_src_line_start (s, li)) + 1;
+  return (pb_loc_t) { s->file, (int) li + 1, (int) col };
 }
 
 pb_loc_t

@@ -8,16 +8,23 @@
 
 #define PB_MIB (1024 * 1024)
 
+/* Bytes between the character counts kept by pb_src_t: a position is found by counting at most
+ * this many bytes twice, however long its line (a 2 MiB body may be one line, and a loader asks
+ * for a position per fragment or value). */
+#define PB_SRC_MARK_STEP 256
+
 /* A text and where its lines start. `file` and `text` are borrowed. */
 typedef struct {
   const char *file;
   const char *text;
   gsize len;
   GArray *lines; /* guint32 byte offsets of the line starts */
+  GArray *marks; /* guint32: the characters before byte k × PB_SRC_MARK_STEP, for each k */
 } pb_src_t;
 
-/* Indexes the lines of `text` (ended by LF, as json-glib counts them); pb_src_clear releases
- * the index. pb_src_init_cr also ends a line at a CR not followed by LF, as Markdown does. */
+/* Indexes the lines (ended by LF, as json-glib counts them) and the characters of `text`;
+ * pb_src_clear releases the index. pb_src_init_cr also ends a line at a CR not followed by LF,
+ * as Markdown does. */
 void pb_src_init (pb_src_t *s, const char *file, const char *text, gsize len);
 void pb_src_init_cr (pb_src_t *s, const char *file, const char *text, gsize len);
 void pb_src_clear (pb_src_t *s);
