@@ -34,7 +34,8 @@ const pb_style_t *pb_bodies_span_style (pb_styles_t *styles, const pb_template_t
 void pb_bodies_mark_dots (pb_para_t *para, const pb_block_t *block, int at);
 
 /* Whether block `index` of `story` is a subhead that runs in at the start of the paragraph
- * after it: template `t`'s subhead_layout is "run-in" and a paragraph follows it. */
+ * after it: template `t`'s subhead_layout is "run-in" or the story is of briefs, and a
+ * paragraph follows it. */
 gboolean pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t);
 
 /* Grid lines the story's own lines in its columns take, a line each: its byline where the

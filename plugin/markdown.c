@@ -66,6 +66,17 @@ underline_line (const pb_src_t *s, gsize p)
   return blank_line (s, p);
 }
 
+/* Past the > marks that start a line inside a block quote. */
+static gsize
+quote_marks (const md_t *m, gsize p)
+{
+  const pb_src_t *s = m->src;
+  for (gsize q = skip_blanks (s, p); m->quote > 0 && q < s->len && s->text[q] == '>';
+       q = skip_blanks (s, q + 1))
+    p = q + 1;
+  return p;
+}
+
 /* md4c reports blocks without positions. A rejected block is at top level right after the
  * previous one, so it starts on the first non-blank line after the previous block's last
  * text, skipping a setext heading's underline. */
@@ -82,9 +93,9 @@ block_start (const md_t *m)
           && underline_line (s, p))
         p = next_line (s, p);
     }
-  while (p < s->len && blank_line (s, p))
+  while (p < s->len && blank_line (s, quote_marks (m, p)))
     p = next_line (s, p);
-  return skip_blanks (s, p);
+  return skip_blanks (s, quote_marks (m, p));
 }
 
 /* Between the last text and a rejected span there is only markup: its opening character is
@@ -306,7 +317,7 @@ row_cells (const pb_src_t *s, gsize off)
 static int
 table_row_end (md_t *m)
 {
-  if (m->row_first < 0 || m->inline_at.line > 0)
+  if (m->row_first < 0)
     return 0;
   int n = row_cells (m->src, m->row_first);
   if (n == m->table->cols)
