@@ -20,6 +20,7 @@ typedef struct {
   int n;
   GError *error;
   int bad_offset;           /* in `text`, of a character no font has */
+  int run_in_shift;         /* bytes before the run-in subhead's text (a brief's mark) */
 } pb_prep_t;
 
 struct pb_bodies {
@@ -32,6 +33,10 @@ struct pb_bodies {
 #define PB_PREP_BATCH 16
 /* Between a run-in subhead and its paragraph, unless the subhead ends in a stop (。：？！). */
 #define PB_RUN_IN_SPACE "\u3000"
+/* Before the run-in head of each brief (简讯) of a story of briefs. */
+/* Grid lines a pull quote is guessed to take when its style names none. */
+#define PB_QUOTE_LINES_GUESS 3
+#define PB_BRIEF_MARK "\u25cf"
 
 pb_measure_t
 pb_body_measure (const pb_template_t *t)
@@ -64,6 +69,12 @@ pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles)
   return bodies;
 }
 
+pb_styles_t *
+pb_bodies_styles (pb_bodies_t *bodies)
+{
+  return bodies->styles;
+}
+
 void
 pb_bodies_free (pb_bodies_t *bodies)
 {
@@ -81,17 +92,31 @@ add_run (GArray *runs, int start, int end, const pb_style_t *style)
     g_array_append_val (runs, r);
 }
 
-/* The style runs of a body paragraph: the subhead and the dateline run in, then bold and
- * emphasis spans. */
+/* The style of a span with `flags` in text of style `base`: bold in its own font at bold
+ * weight, emphasis in the template's emphasis style (楷体) at its size; dots change no style. */
+const pb_style_t *
+pb_bodies_span_style (pb_styles_t *styles, const pb_template_t *t, const pb_style_t *base,
+                      unsigned flags)
+{
+  if (flags & PB_SPAN_BOLD)
+    return pb_styles_derive (styles, base, 700, NULL);
+  if (flags & PB_SPAN_EMPH)
+    return pb_styles_derive (styles, base, t->styles[PB_ROLE_EMPHASIS].weight,
+                             t->styles[PB_ROLE_EMPHASIS].font);
+  return base;
+}
+
+/* The style runs of a body paragraph: the subhead (in `run_in_role`) and the dateline run in,
+ * then bold and emphasis spans. */
 static GArray *
 body_runs (pb_styles_t *styles, const pb_template_t *t, const pb_block_t *block,
-           int run_in_len, int dateline_len)
+           pb_role_t run_in_role, int run_in_len, int dateline_len)
 {
   const pb_style_t *body = &t->styles[PB_ROLE_BODY];
   GArray *runs = g_array_new (FALSE, FALSE, sizeof (pb_style_run_t));
   int prefix = run_in_len + dateline_len;
   int pos = prefix, len = strlen (block->text) + prefix;
-  add_run (runs, 0, run_in_len, &t->styles[PB_ROLE_SUBHEAD]);
+  add_run (runs, 0, run_in_len, &t->styles[run_in_role]);
   add_run (runs, run_in_len, prefix, &t->styles[PB_ROLE_DATELINE]);
   for (guint i = 0; block->spans && i < block->spans->len; i++)
     {
@@ -102,11 +127,7 @@ body_runs (pb_styles_t *styles, const pb_template_t *t, const pb_block_t *block,
           pb_style_run_t r = { pos, start, body };
           g_array_append_val (runs, r);
         }
-      const pb_style_t *s = span->flags & PB_SPAN_BOLD
-                            ? pb_styles_derive (styles, body, 700, NULL)
-                            : pb_styles_derive (styles, body, body->weight,
-                                                t->styles[PB_ROLE_CAPTION].font);
-      pb_style_run_t r = { start, end, s };
+      pb_style_run_t r = { start, end, pb_bodies_span_style (styles, t, body, span->flags) };
       g_array_append_val (runs, r);
       pos = end;
     }
@@ -122,18 +143,28 @@ gboolean
 pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t)
 {
   const pb_block_t *block = story->blocks->pdata[index];
-  return t->subhead_run_in && block->kind == PB_BLOCK_SUBHEAD && index + 1 < story->blocks->len
+  return (t->subhead_run_in || story->briefs) && block->kind == PB_BLOCK_SUBHEAD
+         && index + 1 < story->blocks->len
          && ((const pb_block_t *) story->blocks->pdata[index + 1])->kind == PB_BLOCK_PARA;
 }
 
-/* The run-in subhead's text with the space that parts it from the paragraph. */
+/* The run-in subhead's text with the space that parts it from the paragraph, a brief's with
+ * its mark before it. */
 static char *
-run_in_text (const pb_block_t *subhead)
+run_in_text (const pb_block_t *subhead, gboolean brief)
 {
   const char *end = subhead->text + strlen (subhead->text);
   gboolean stop = end > subhead->text
                   && pb_cls_of (g_utf8_get_char (g_utf8_prev_char (end))) == PB_CLS_STOP;
-  return g_strconcat (subhead->text, stop ? "" : PB_RUN_IN_SPACE, NULL);
+  return g_strconcat (brief ? PB_BRIEF_MARK : "", subhead->text,
+                      stop ? "" : PB_RUN_IN_SPACE, NULL);
+}
+
+/* The byte offset in a paragraph's text of `offset` in its run-in subhead's. */
+static int
+run_in_offset (const pb_story_t *story)
+{
+  return story->briefs ? (int) strlen (PB_BRIEF_MARK) : 0;
 }
 
 /* The text and style runs of body block `index` of `story`: the subhead before it run in when
@@ -147,16 +178,31 @@ prep_new (const pb_bodies_t *bodies, const pb_template_t *t, const pb_story_t *s
   prep->fonts = bodies->fonts;
   if (index > 0 && pb_bodies_runs_in (story, index - 1, t))
     prep->run_in = story->blocks->pdata[index - 1];
-  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in) : g_strdup ("");
+  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in, story->briefs)
+                                          : g_strdup ("");
   int dl = dateline ? strlen (dateline) : 0;
   prep->text = g_strconcat (run_in, dateline ? dateline : "", block->text, NULL);
   prep->run_in_len = strlen (run_in);
-  prep->runs = body_runs (bodies->styles, t, block, prep->run_in_len, dl);
+  prep->run_in_shift = prep->run_in ? run_in_offset (story) : 0;
+  prep->runs = body_runs (bodies->styles, t, block,
+                          story->briefs ? PB_ROLE_BRIEF_HEAD : PB_ROLE_SUBHEAD,
+                          prep->run_in_len, dl);
   prep->block = block;
   prep->dateline_len = dl;
   prep->bad_offset = -1;
   prep->measure = pb_body_measure (t);
   return prep;
+}
+
+void
+pb_bodies_mark_dots (pb_para_t *para, const pb_block_t *block, int at)
+{
+  for (guint i = 0; block->spans && i < block->spans->len; i++)
+    {
+      const pb_span_t *span = &g_array_index (block->spans, pb_span_t, i);
+      if (span->flags & PB_SPAN_DOTS)
+        pb_para_mark_dots (para, span->start + at, span->end + at);
+    }
 }
 
 static void
@@ -168,6 +214,7 @@ prep_run (pb_prep_t *prep)
     {
       pb_para_mark_dateline (prep->para, prep->run_in_len,
                              prep->run_in_len + prep->dateline_len);
+      pb_bodies_mark_dots (prep->para, prep->block, prep->run_in_len + prep->dateline_len);
       prep->n = pb_para_break (prep->para, &prep->measure);
       prep->set = TRUE;
     }
@@ -259,6 +306,16 @@ pb_bodies_own_lines (const pb_story_t *story, const pb_template_t *t)
          + (story->credit != NULL);
 }
 
+/* Grid lines a pull quote or a table is guessed to take: the flow sets them where they go. */
+static int
+display_block_lines (const pb_block_t *block, const pb_template_t *t)
+{
+  const pb_style_t *quote = &t->styles[PB_ROLE_PULLQUOTE];
+  if (block->kind == PB_BLOCK_QUOTE)
+    return MAX (quote->lines, PB_QUOTE_LINES_GUESS) + quote->space_before + quote->space_after;
+  return block->rows + 1; /* a row a line and the blank line under the table */
+}
+
 int
 pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
                        const pb_template_t *t)
@@ -270,8 +327,11 @@ pb_bodies_story_lines (const pb_bodies_t *bodies, const pb_story_t *story,
       const pb_prep_t *prep = prep_of (bodies, story, b);
       if (pb_bodies_runs_in (story, b, t))
         continue;
-      if (((pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_SUBHEAD)
+      const pb_block_t *block = story->blocks->pdata[b];
+      if (block->kind == PB_BLOCK_SUBHEAD)
         lines += MAX (sub->lines, 2) + sub->space_before + sub->space_after;
+      else if (block->kind != PB_BLOCK_PARA)
+        lines += display_block_lines (block, t);
       else if (!prep || !prep->set)
         return -1;
       else
@@ -288,6 +348,8 @@ pb_bodies_block_lines (const pb_bodies_t *bodies, const pb_story_t *story, guint
   if (prep && prep->set && pb_same_measure (&prep->measure, m))
     return prep->n;
   const pb_block_t *block = story->blocks->pdata[index];
+  if (block->kind == PB_BLOCK_QUOTE || block->kind == PB_BLOCK_TABLE)
+    return display_block_lines (block, t);
   pb_para_t *para = pb_shape_text (bodies->fonts, block->text, NULL, 0,
                                    &t->styles[PB_ROLE_BODY], block->loc, error);
   if (!para)
@@ -303,7 +365,7 @@ static pb_loc_t
 prep_error_loc (const pb_prep_t *prep)
 {
   if (prep->bad_offset >= 0 && prep->bad_offset < prep->run_in_len)
-    return pb_block_loc_at (prep->run_in, prep->bad_offset);
+    return pb_block_loc_at (prep->run_in, MAX (0, prep->bad_offset - prep->run_in_shift));
   int at = prep->bad_offset - prep->run_in_len - prep->dateline_len;
   return at >= 0 ? pb_block_loc_at (prep->block, at) : prep->block->loc;
 }

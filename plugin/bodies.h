@@ -16,6 +16,8 @@ pb_measure_t pb_body_measure (const pb_template_t *t);
  * emphasised runs are styles derived into `styles`, which must outlive the set. */
 pb_bodies_t *pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles);
 void pb_bodies_free (pb_bodies_t *bodies);
+/* The style store the set derives bold and emphasised styles into (borrowed). */
+pb_styles_t *pb_bodies_styles (pb_bodies_t *bodies);
 
 /* Shapes and breaks every body paragraph of every story on the issue's pages made here, each
  * story for the template of the first page that carries it (fillers, which land where pages
@@ -23,8 +25,17 @@ void pb_bodies_free (pb_bodies_t *bodies);
  * number of threads. Errors are kept and reported when the flow takes the paragraph. */
 void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
 
+/* The style of a span with markup `flags` (PB_SPAN_…) inside text in style `base` of
+ * template `t`: a style of `styles` or `base` itself. */
+const pb_style_t *pb_bodies_span_style (pb_styles_t *styles, const pb_template_t *t,
+                                        const pb_style_t *base, unsigned flags);
+/* Marks the emphasis dots of `block`'s spans on `para`, whose text holds the block's from byte
+ * `at` on. */
+void pb_bodies_mark_dots (pb_para_t *para, const pb_block_t *block, int at);
+
 /* Whether block `index` of `story` is a subhead that runs in at the start of the paragraph
- * after it: template `t`'s subhead_layout is "run-in" and a paragraph follows it. */
+ * after it: template `t`'s subhead_layout is "run-in" or the story is of briefs, and a
+ * paragraph follows it. */
 gboolean pb_bodies_runs_in (const pb_story_t *story, guint index, const pb_template_t *t);
 
 /* Grid lines the story's own lines in its columns take, a line each: its byline where the

@@ -780,6 +780,41 @@ run_add_unit (pb_glyph_run_t *run, const pb_para_t *para, const pb_unit_t *u, do
   run->text[run->text_len] = '\0';
 }
 
+/* An emphasis dot's radius and the drop of its centre below the baseline, in em: under the
+ * em box (which ends PB_EM_DESCENT below the baseline), clear of the next line's. */
+#define PB_DOT_RADIUS 0.08
+#define PB_DOT_DROP 0.3
+
+static gboolean
+unit_dotted (const pb_para_t *para, const pb_unit_t *u)
+{
+  if (!para->dots || u->cls == PB_CLS_SPACE || (u->cls != PB_CLS_IDEO && u->cls != PB_CLS_ALNUM
+                                                && u->cls != PB_CLS_OTHER))
+    return FALSE;
+  for (guint i = 0; i + 1 < para->dots->len; i += 2)
+    if (u->start >= g_array_index (para->dots, int, i)
+        && u->start < g_array_index (para->dots, int, i + 1))
+      return TRUE;
+  return FALSE;
+}
+
+/* A dot under each glyph of unit `u` set at `pen` (a Latin word or number: one a letter). */
+static void
+add_dots (const pb_para_t *para, const pb_unit_t *u, double pen, double baseline,
+          pb_line_t *line)
+{
+  const pb_shaped_t *s = &g_array_index (para->shaped, pb_shaped_t, u->shaped);
+  if (!line->dots)
+    line->dots = g_array_new (FALSE, FALSE, sizeof (pb_dot_t));
+  for (int g = u->glyph0; g < u->glyph0 + u->n_glyphs; g++)
+    {
+      pb_dot_t d = { pen + s->glyphs[g].advance / 2, baseline + PB_DOT_DROP * u->size,
+                     PB_DOT_RADIUS * u->size };
+      g_array_append_val (line->dots, d);
+      pen += s->glyphs[g].advance;
+    }
+}
+
 void
 pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, pb_line_t *line)
 {
@@ -790,6 +825,8 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
   double pen = x + pl->x_start;
   pb_measure_t spacing = { .latin_space = pl->latin_space };
   line->size = 0;
+  if (line->dots)
+    g_array_set_size (line->dots, 0);
   for (int i = pl->first; i < pl->last; i++)
     {
       const pb_unit_t *u = unit_at (para, i);
@@ -804,6 +841,8 @@ pb_para_emit_line (const pb_para_t *para, int index, double x, double baseline, 
           run_shaped = u->shaped;
         }
       run_add_unit (run, para, u, pen, baseline);
+      if (unit_dotted (para, u))
+        add_dots (para, u, pen, baseline, line);
       g_string_append_len (text, para->text + u->start, u->len);
       pen += u->advance - u->squeeze;
       line->size = MAX (line->size, u->size);

@@ -49,6 +49,10 @@ void pb_para_free (pb_para_t *para);
  * before its date, after 讯 电 ：, and on either side of 记者 通讯员 报道. */
 void pb_para_mark_dateline (pb_para_t *para, int start, int end);
 
+/* Marks bytes [start, end) of the paragraph for emphasis dots (着重号): each character but
+ * punctuation and spaces gets a dot centred under it when the line is emitted. */
+void pb_para_mark_dots (pb_para_t *para, int start, int end);
+
 /* Display text: restricts the paragraph's breaks to the word boundaries `bounds` (n of them,
  * in order; words.h), which grade how good a break there is. A break anywhere else, or
  * between a number and its unit, is taken only where no line could be made without it; a

@@ -226,6 +226,15 @@ dump_line (dump_t *d, const pb_line_t *line, int depth)
   g_string_append_c (d->out, '\n');
   for (guint i = 0; i < line->runs->len; i++)
     dump_run (d, line, line->runs->pdata[i], depth + 1);
+  for (guint i = 0; line->dots && i < line->dots->len; i++)
+    {
+      const pb_dot_t *dot = &g_array_index (line->dots, pb_dot_t, i);
+      const double v[] = { dot->x, dot->y, dot->r };
+      indent (d, depth + 1);
+      g_string_append (d->out, "dot");
+      append_numbers (d->out, v, G_N_ELEMENTS (v));
+      g_string_append_c (d->out, '\n');
+    }
 }
 
 static void

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "tables.h"
+
 /* Lines a subhead keeps with it at the least: the first two of its paragraph. */
 #define PB_SUBHEAD_KEEP_LINES 2
 /* A paragraph of this many lines is not shortened to take an orphan's line. */
@@ -23,6 +25,8 @@
 /* A story's credit never stands alone at the top of a column: where it does not fit under the
  * body's last line, this many last lines of the body go over with it. */
 #define PB_CREDIT_KEEP_LINES 2
+/* The thin rules above and under a pull quote (pt). */
+#define PB_QUOTE_RULE 0.5
 
 /* Where a story's text has got to in its frames. */
 typedef struct {
@@ -31,6 +35,7 @@ typedef struct {
   pb_fonts_t *fonts;
   pb_region_t *regions;     /* the frames, levelled or as given */
   int n_regions;
+  int *tops;                /* by frame: where its text starts (under a table set at its top) */
   const gint8 *looseness;   /* by block: lines more than prepared; NULL for none */
   gboolean dry;             /* only find where the text goes: no line is emitted, and the
                              * overset counts lines, not characters */
@@ -53,9 +58,13 @@ out_new (int n_parts, const pb_region_t *regions, int n_regions, guint n_blocks)
   pb_flow_out_t *out = g_new0 (pb_flow_out_t, 1);
   out->n_parts = n_parts;
   out->lines = g_new (GPtrArray *, MAX (n_parts, 1));
+  out->rules = g_new (GPtrArray *, MAX (n_parts, 1));
   out->reached = g_new0 (gboolean, MAX (n_parts, 1));
   for (int k = 0; k < n_parts; k++)
-    out->lines[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+    {
+      out->lines[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+      out->rules[k] = g_ptr_array_new_with_free_func (g_free);
+    }
   out->n_regions = n_regions;
   out->regions = g_new (pb_region_t, MAX (n_regions, 1));
   out->ends = g_new (int, MAX (n_regions, 1));
@@ -76,8 +85,12 @@ pb_flow_out_free (pb_flow_out_t *out)
   if (!out)
     return;
   for (int k = 0; k < out->n_parts; k++)
-    g_ptr_array_free (out->lines[k], TRUE);
+    {
+      g_ptr_array_free (out->lines[k], TRUE);
+      g_ptr_array_free (out->rules[k], TRUE);
+    }
   g_free (out->lines);
+  g_free (out->rules);
   g_free (out->reached);
   g_free (out->regions);
   g_free (out->ends);
@@ -116,7 +129,7 @@ flow_next_region (pb_flow_t *f)
       return FALSE;
     }
   f->region++;
-  f->line = f->regions[f->region].top;
+  f->line = f->tops[f->region];
   flow_enter (f);
   return TRUE;
 }
@@ -223,8 +236,8 @@ reflow_prev (pb_flow_t *f, int lines)
     return FALSE;
   int earlier = 0;
   for (int r = f->prev_region; r < f->region; r++)
-    earlier += f->regions[r].bottom - (r == f->prev_region ? f->prev_line : f->regions[r].top);
-  int start = f->prev_region == f->region ? f->prev_line : f->regions[f->region].top;
+    earlier += f->regions[r].bottom - (r == f->prev_region ? f->prev_line : f->tops[r]);
+  int start = f->prev_region == f->region ? f->prev_line : f->tops[f->region];
   if (lines <= earlier || start + lines - earlier > f->regions[f->region].bottom)
     return FALSE;
   pb_measure_t m = pb_body_measure (flow_tmpl (f));
@@ -322,7 +335,7 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
   double height = (n - 1) * leading + s->size;
   int least = pb_lines_for (t, height + t->leading - t->body_size);
   int lines = subhead_grid_lines (t, s, n);
-  gboolean at_top = f->region < f->n_regions && f->line == f->regions[f->region].top;
+  gboolean at_top = f->region < f->n_regions && f->line == f->tops[f->region];
   int before = at_top ? 0 : s->space_before;
   if (!at_top && f->spaced < f->in->subhead_space)
     before++, f->spaced++;
@@ -371,6 +384,150 @@ flow_subhead (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
                                               f->in->story->id);
       line->block = index;
       line->column = r->column;
+    }
+  f->line += lines;
+  flow_mark_end (f);
+  f->line += s->space_after;
+  pb_display_free (para);
+  return TRUE;
+}
+
+/* ---- pull quotes and tables ---- */
+
+/* The widest run of the chain's frames side by side: of one part, in adjacent columns, with
+ * the same top. */
+static int
+widest_run (const pb_flow_in_t *in)
+{
+  int best = 0, run = 0;
+  for (int i = 0; i < in->n_regions; i++)
+    {
+      const pb_region_t *r = &in->regions[i], *p = i > 0 ? r - 1 : NULL;
+      gboolean next = p && p->part == r->part && p->column + 1 == r->column && p->top == r->top;
+      run = next ? run + 1 : 1;
+      best = MAX (best, run);
+    }
+  return best;
+}
+
+/* Whether frames r … r + span − 1 lie side by side from the same free top with `lines` of
+ * room under it. */
+static gboolean
+frames_hold (const pb_flow_t *f, int r, int span, int lines)
+{
+  if (r + span > f->n_regions)
+    return FALSE;
+  for (int k = r; k < r + span; k++)
+    {
+      const pb_region_t *a = &f->regions[k], *first = &f->regions[r];
+      if (a->part != first->part || a->column != first->column + (k - r)
+          || f->tops[k] != f->tops[r] || a->bottom - f->tops[k] < lines)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first frame a table of `span` columns and `lines` lines starts at the top of, from the
+ * current frame (when nothing is set in it yet) or the next on; -1 when none holds it. */
+static int
+table_frame (const pb_flow_t *f, int span, int lines)
+{
+  int from = f->region < f->n_regions && f->line == f->tops[f->region] ? f->region
+                                                                         : f->region + 1;
+  for (int r = from; r < f->n_regions; r++)
+    if (frames_hold (f, r, span, lines))
+      return r;
+  return -1;
+}
+
+/* A table goes where the flow is when it takes one column and fits under the text there (a
+ * blank line above it); else at the top of the next frames that hold it side by side (the
+ * text goes on where it is, then under the table); where none do, it is overset. */
+static gboolean
+flow_table (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+{
+  pb_table_t *tb = pb_table_new (f->fonts, pb_bodies_styles (f->bodies), flow_tmpl (f), block,
+                                 widest_run (f->in), error);
+  if (!tb)
+    return FALSE;
+  int span = pb_table_span (tb), lines = pb_table_lines (tb);
+  flow_commit (f);
+  int r = -1, line = 0;
+  gboolean at_top = f->region < f->n_regions && f->line == f->tops[f->region];
+  if (span == 1 && !at_top && flow_room (f) >= lines + 1)
+    r = f->region, line = f->line + 1;
+  else if ((r = table_frame (f, span, lines)) >= 0)
+    line = f->tops[r];
+  if (r < 0)
+    f->out->overset_chars += f->dry ? lines : pb_table_chars (tb);
+  else
+    {
+      const pb_region_t *reg = &f->regions[r];
+      if (!f->dry)
+        pb_table_emit (tb, &f->in->grids[reg->part], reg->column, line, f->in->story->id,
+                       index, f->out->lines[reg->part], f->out->rules[reg->part]);
+      f->out->reached[reg->part] = TRUE;
+      f->out->block_regions[index] = r;
+      for (int k = r; k < r + span; k++)
+        {
+          f->out->ends[k] = MAX (f->out->ends[k], line + lines - 1);
+          if (k != f->region)
+            f->tops[k] = line + lines;
+        }
+      if (r == f->region)
+        f->line = line + lines;
+    }
+  pb_table_free (tb);
+  return TRUE;
+}
+
+/* A pull quote (>) in the template's pullquote style, broken at its words and balanced in a
+ * column, between thin rules; at the top of the next frame where it does not fit. */
+static gboolean
+flow_quote (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+{
+  const pb_template_t *t = flow_tmpl (f);
+  const pb_style_t *s = &t->styles[PB_ROLE_PULLQUOTE];
+  pb_display_t *para = pb_display_new_block (f->fonts, block, s, error);
+  if (!para)
+    return FALSE;
+  pb_measure_t m = pb_display_measure (t, s, PB_ROLE_PULLQUOTE, t->column_width);
+  int n = pb_display_break (para, &m);
+  double leading = pb_style_leading (s), height = (n - 1) * leading + s->size;
+  int lines = MAX (s->lines, pb_lines_for (t, height + t->leading - t->body_size));
+  flow_commit (f);
+  gboolean at_top = f->region < f->n_regions && f->line == f->tops[f->region];
+  int before = at_top ? 0 : s->space_before;
+  if (flow_room (f) < before + lines && (before = 0, !flow_next_region (f)))
+    {
+      f->out->overset_chars += f->dry ? lines : pb_count_chars (block->text);
+      pb_display_free (para);
+      return TRUE;
+    }
+  f->line += before;
+  f->out->block_regions[index] = f->region;
+  const pb_region_t *r = &f->regions[f->region];
+  const pb_grid_t *grid = flow_grid (f);
+  double x = pb_column_x (t, r->column), top = pb_grid_cell_top (grid, f->line);
+  double bottom = pb_grid_cell_top (grid, f->line + lines);
+  if (!f->dry)
+    {
+      double base = top + (bottom - top - height) / 2 + PB_EM_ASCENT * s->size;
+      pb_display_emit (f->out->lines[r->part], grid->tmpl, para, s, x, base,
+                       t->column_width, PB_ROLE_PULLQUOTE, f->in->story->id);
+      for (guint i = f->out->lines[r->part]->len - n; i < f->out->lines[r->part]->len; i++)
+        {
+          pb_line_t *line = f->out->lines[r->part]->pdata[i];
+          line->block = index;
+          line->column = r->column;
+        }
+      const double ys[] = { top, bottom };
+      for (guint i = 0; i < G_N_ELEMENTS (ys); i++)
+        {
+          pb_rule_t *rule = g_new (pb_rule_t, 1);
+          *rule = (pb_rule_t) { x, ys[i], x + t->column_width, ys[i], PB_QUOTE_RULE };
+          g_ptr_array_add (f->out->rules[r->part], rule);
+        }
     }
   f->line += lines;
   flow_mark_end (f);
@@ -474,7 +631,7 @@ flow_rewind (pb_flow_t *f)
 {
   flow_discard (f);
   for (int r = f->prev_region + 1; r <= f->region && r < f->n_regions; r++)
-    f->out->ends[r] = f->regions[r].top;
+    f->out->ends[r] = f->tops[r];
   f->region = f->prev_region;
   f->line = f->prev_line;
   flow_mark_end (f);
@@ -543,6 +700,10 @@ flow_blocks (pb_flow_t *f, GError **error)
         ok = TRUE;           /* set at the start of the paragraph after it */
       else if (block->kind == PB_BLOCK_SUBHEAD)
         ok = flow_subhead (f, block, i, error);
+      else if (block->kind == PB_BLOCK_QUOTE)
+        ok = flow_quote (f, block, i, error);
+      else if (block->kind == PB_BLOCK_TABLE)
+        ok = flow_table (f, block, i, error);
       else
         {
           ok = flow_paragraph (f, i, first_para ? story->dateline : NULL, error);
@@ -573,6 +734,9 @@ run_flow (const pb_flow_in_t *in, pb_region_t *regions, const gint8 *looseness, 
   f.out = out_new (in->n_parts, regions, in->n_regions, in->story->blocks->len);
   f.pending = g_ptr_array_new ();
   f.pending_parts = g_array_new (FALSE, FALSE, sizeof (int));
+  f.tops = g_new (int, MAX (f.n_regions, 1));
+  for (int i = 0; i < f.n_regions; i++)
+    f.tops[i] = regions[i].top;
   if (f.n_regions > 0)
     {
       f.line = f.regions[0].top;
@@ -583,6 +747,7 @@ run_flow (const pb_flow_in_t *in, pb_region_t *regions, const gint8 *looseness, 
   pb_bodies_release (bodies, &f.prev);
   g_ptr_array_free (f.pending, TRUE);
   g_array_free (f.pending_parts, TRUE);
+  g_free (f.tops);
   if (!ok)
     g_clear_pointer (&f.out, pb_flow_out_free);
   return f.out;

@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
   int n_parts;
   GPtrArray **lines;        /* by part: of pb_line_t*, in reading order, owned */
+  GPtrArray **rules;        /* by part: of pb_rule_t* (tables, pull quotes), owned */
   gboolean *reached;        /* by part: text flowed into it */
   int overset_chars;        /* characters that found no frame */
   int n_regions;

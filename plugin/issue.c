@@ -42,7 +42,7 @@ static const char *const issue_keys[] = {
 static const char *const masthead_keys[] = { "lines", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
-  "author", "filler", "jump_headline", "byline", "credit", NULL
+  "author", "filler", "briefs", "jump_headline", "byline", "credit", NULL
 };
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
@@ -655,6 +655,7 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
          && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
          && pb_json_get_string (&o, "author", FALSE, &s->author, error)
          && pb_json_get_bool (&o, "filler", FALSE, &s->filler, error)
+         && pb_json_get_bool (&o, "briefs", FALSE, &s->briefs, error)
          && pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, error)
          && pb_json_get_string (&o, "byline", FALSE, &s->byline, error)
          && pb_json_get_string (&o, "credit", FALSE, &s->credit, error)

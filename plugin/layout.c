@@ -1133,6 +1133,7 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
     {
       pb_part_t *part = chain->parts->pdata[k];
       move_all (part->page->lines, out->lines[k]);
+      move_all (part->page->rules, out->rules[k]);
       part->reached = out->reached[k];
     }
   int overset = out->overset_chars;

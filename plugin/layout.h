@@ -31,6 +31,11 @@ typedef struct {
   gboolean rotated;
 } pb_glyph_run_t;
 
+/* An emphasis dot (着重号): a filled circle of radius r centred at (x, y). */
+typedef struct {
+  double x, y, r;
+} pb_dot_t;
+
 typedef struct {
   pb_role_t role;
   const char *story_id;            /* NULL for masthead, folio, guide title */
@@ -50,6 +55,7 @@ typedef struct {
   gboolean vertical;
   char *text;
   GPtrArray *runs;                 /* of pb_glyph_run_t* */
+  GArray *dots;                    /* of pb_dot_t, under characters marked; NULL when none */
 } pb_line_t;
 
 typedef struct {

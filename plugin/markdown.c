@@ -17,13 +17,19 @@ typedef struct {
   pb_block_kind_t kind;
   gboolean in_block;
   gssize first;        /* source offset of the block's first text, -1 before */
-  int strong, emph;
+  int strong, emph, dots;
   gboolean seen_text;  /* any text so far, in any block */
   gsize last_end;      /* source offset just past the last text */
   gboolean after_heading;
   const char *bad;     /* the construct that is not allowed */
   gsize bad_off;
   GArray *origins;     /* of pb_origin_t, the block's text so far (body files only) */
+  int quote;           /* inside a > block quote: its paragraphs are pull quotes */
+  int list;            /* inside a numbered list */
+  unsigned number;     /* the next list item's number */
+  char delimiter;      /* of the list's numbers: . or ) */
+  pb_block_t *table;   /* the table being read, NULL outside one */
+  gssize row_first;    /* source offset of the current row's first text, -1 before */
 } md_t;
 
 static gsize
@@ -60,6 +66,17 @@ underline_line (const pb_src_t *s, gsize p)
   return blank_line (s, p);
 }
 
+/* Past the > marks that start a line inside a block quote. */
+static gsize
+quote_marks (const md_t *m, gsize p)
+{
+  const pb_src_t *s = m->src;
+  for (gsize q = skip_blanks (s, p); m->quote > 0 && q < s->len && s->text[q] == '>';
+       q = skip_blanks (s, q + 1))
+    p = q + 1;
+  return p;
+}
+
 /* md4c reports blocks without positions. A rejected block is at top level right after the
  * previous one, so it starts on the first non-blank line after the previous block's last
  * text, skipping a setext heading's underline. */
@@ -76,9 +93,9 @@ block_start (const md_t *m)
           && underline_line (s, p))
         p = next_line (s, p);
     }
-  while (p < s->len && blank_line (s, p))
+  while (p < s->len && blank_line (s, quote_marks (m, p)))
     p = next_line (s, p);
-  return skip_blanks (s, p);
+  return skip_blanks (s, quote_marks (m, p));
 }
 
 /* Between the last text and a rejected span there is only markup: its opening character is
@@ -108,12 +125,14 @@ block_name (MD_BLOCKTYPE type, const void *detail)
   switch (type)
     {
     case MD_BLOCK_QUOTE:
-      return "a block quote (>)";
+      return "a block quote (>) inside another block";
     case MD_BLOCK_UL:
     case MD_BLOCK_LI:
-      return "a list";
+      return "a bulleted list";
     case MD_BLOCK_OL:
-      return "a numbered list";
+      return "a numbered list inside a list or quote";
+    case MD_BLOCK_H:
+      return "a heading inside a list, quote or table";
     case MD_BLOCK_HR:
       return "a thematic break (---)";
     case MD_BLOCK_CODE:
@@ -123,7 +142,7 @@ block_name (MD_BLOCKTYPE type, const void *detail)
     case MD_BLOCK_HTML:
       return "an HTML block";
     default:
-      return "a table";
+      return "a table inside a list or quote";
     }
 }
 
@@ -175,16 +194,17 @@ skip_space_back (const char *t, gsize lead, gsize i)
   return i;
 }
 
-/* Trims the block's text (Unicode spaces too: 全角 indents are the template's business) and
- * moves the spans along. Empty blocks ("#" alone) are dropped. */
-static void
-md_finish_block (md_t *m)
+/* The block read so far, its text trimmed (Unicode spaces too: 全角 indents are the
+ * template's business) and the spans moved along; NULL when it is empty ("#" alone) unless
+ * `keep_empty` (a table cell). */
+static pb_block_t *
+md_take_block (md_t *m, gboolean keep_empty)
 {
   const char *t = m->text->str;
   gsize lead = skip_space_fwd (t, 0, m->text->len);
   gsize tail = skip_space_back (t, lead, m->text->len);
-  if (tail == lead)
-    return;
+  if (tail == lead && !keep_empty)
+    return NULL;
   pb_block_t *b = g_new0 (pb_block_t, 1);
   b->kind = m->kind;
   b->text = g_strndup (t + lead, tail - lead);
@@ -216,37 +236,218 @@ md_finish_block (md_t *m)
       if (sp.end > sp.start)
         g_array_append_val (b->spans, sp);
     }
+  return b;
+}
+
+static void
+md_finish_block (md_t *m)
+{
+  pb_block_t *b = md_take_block (m, FALSE);
+  if (b)
+    g_ptr_array_add (m->blocks, b);
+}
+
+/* A block of text starts: a paragraph, heading, pull quote, list item or table cell. */
+static void
+md_begin_text (md_t *m, pb_block_kind_t kind)
+{
+  m->in_block = TRUE;
+  m->kind = kind;
+  m->first = -1;
+  m->strong = m->emph = m->dots = 0;
+  g_string_truncate (m->text, 0);
+  g_array_set_size (m->spans, 0);
+  g_array_set_size (m->origins, 0);
+}
+
+/* ---- tables ---- */
+
+static pb_cell_align_t
+cell_align (MD_ALIGN a)
+{
+  switch (a)
+    {
+    case MD_ALIGN_LEFT:
+      return PB_CELL_LEFT;
+    case MD_ALIGN_CENTER:
+      return PB_CELL_CENTER;
+    case MD_ALIGN_RIGHT:
+      return PB_CELL_RIGHT;
+    default:
+      return PB_CELL_AUTO;
+    }
+}
+
+static void
+table_begin (md_t *m, const MD_BLOCK_TABLE_DETAIL *detail)
+{
+  pb_block_t *b = g_new0 (pb_block_t, 1);
+  b->kind = PB_BLOCK_TABLE;
+  b->text = g_strdup ("");
+  b->spans = g_array_new (FALSE, FALSE, sizeof (pb_span_t));
+  b->origins = g_array_new (FALSE, FALSE, sizeof (pb_origin_t));
+  b->loc = m->inline_at.line > 0 ? m->inline_at : pb_src_loc (m->src, block_start (m));
+  b->cols = detail->col_count;
+  b->cells = g_ptr_array_new_with_free_func (pb_block_free);
+  b->col_align = g_new0 (pb_cell_align_t, MAX (b->cols, 1));
+  m->table = b;
+}
+
+/* Cells of the table row on the source line at `off`: its | not escaped by \, those at its
+ * ends not parting cells. */
+static int
+row_cells (const pb_src_t *s, gsize off)
+{
+  gsize p = skip_blanks (s, pb_src_line_start (s, pb_src_line_index (s, off)));
+  gsize end = next_line (s, p);
+  while (end > p && strchr (" \t\r\n", s->text[end - 1]))
+    end--;
+  int pipes = 0;
+  for (gsize i = p; i < end; i++)
+    if (s->text[i] == '\\')
+      i++;
+    else if (s->text[i] == '|')
+      pipes++;
+  gboolean lead = p < end && s->text[p] == '|';
+  gboolean trail = end > p + 1 && s->text[end - 1] == '|' && s->text[end - 2] != '\\';
+  return pipes + 1 - lead - trail;
+}
+
+/* md4c pads a short row and drops what a long one has beyond the header: both are refused. */
+static int
+table_row_end (md_t *m)
+{
+  if (m->row_first < 0)
+    return 0;
+  int n = row_cells (m->src, m->row_first);
+  if (n == m->table->cols)
+    return 0;
+  m->bad = n < m->table->cols ? "a table row with fewer cells than its header"
+                              : "a table row with more cells than its header";
+  m->bad_off = skip_blanks (m->src, pb_src_line_start (m->src,
+                                                       pb_src_line_index (m->src,
+                                                                          m->row_first)));
+  return 1;
+}
+
+static void
+table_cell_end (md_t *m)
+{
+  g_ptr_array_add (m->table->cells, md_take_block (m, TRUE));
+  m->in_block = FALSE;
+}
+
+static void
+table_end (md_t *m)
+{
+  pb_block_t *b = g_steal_pointer (&m->table);
+  b->rows = b->cols > 0 ? b->cells->len / b->cols : 0;
   g_ptr_array_add (m->blocks, b);
+}
+
+/* ---- blocks ---- */
+
+/* The number of a list item, kept as its paragraph's first text: 1. or 1) as typed. */
+static void
+list_item_begin (md_t *m)
+{
+  md_begin_text (m, PB_BLOCK_PARA);
+  g_string_append_printf (m->text, "%u%c", m->number++, m->delimiter);
+}
+
+static int
+enter_nested (md_t *m, MD_BLOCKTYPE type, void *detail)
+{
+  gboolean nested = m->quote > 0 || m->list > 0 || m->table;
+  if (type == MD_BLOCK_QUOTE && !nested)
+    m->quote++;
+  else if (type == MD_BLOCK_OL && !nested)
+    {
+      const MD_BLOCK_OL_DETAIL *ol = detail;
+      m->list++;
+      m->number = ol->start;
+      m->delimiter = ol->mark_delimiter;
+    }
+  else if (type == MD_BLOCK_TABLE && !nested)
+    table_begin (m, detail);
+  else
+    return md_reject (m, block_name (type, detail), block_start (m));
+  return 0;
 }
 
 static int
 md_enter_block (MD_BLOCKTYPE type, void *detail, void *data)
 {
   md_t *m = data;
-  if (type == MD_BLOCK_DOC)
-    return 0;
-  if (type != MD_BLOCK_P && type != MD_BLOCK_H)
-    return md_reject (m, block_name (type, detail), block_start (m));
-  m->in_block = TRUE;
-  m->kind = type == MD_BLOCK_H ? PB_BLOCK_SUBHEAD : PB_BLOCK_PARA;
-  m->first = -1;
-  m->strong = m->emph = 0;
-  g_string_truncate (m->text, 0);
-  g_array_set_size (m->spans, 0);
-  g_array_set_size (m->origins, 0);
-  return 0;
+  switch (type)
+    {
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_THEAD:
+    case MD_BLOCK_TBODY:
+      return 0;
+    case MD_BLOCK_TR:
+      m->row_first = -1;
+      return 0;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+      if (m->table->cells->len < (guint) m->table->cols)
+        m->table->col_align[m->table->cells->len]
+          = cell_align (((const MD_BLOCK_TD_DETAIL *) detail)->align);
+      md_begin_text (m, PB_BLOCK_PARA);
+      return 0;
+    case MD_BLOCK_LI:
+      list_item_begin (m);
+      return 0;
+    case MD_BLOCK_P:
+      /* A list item's first paragraph goes on after its number; a further one stands alone. */
+      if (m->list > 0 && m->in_block && m->first < 0)
+        return 0;
+      if (m->list > 0 && m->in_block)
+        md_finish_block (m);
+      md_begin_text (m, m->quote > 0 ? PB_BLOCK_QUOTE : PB_BLOCK_PARA);
+      return 0;
+    case MD_BLOCK_H:
+      if (m->quote > 0 || m->list > 0)
+        return md_reject (m, block_name (type, detail), block_start (m));
+      md_begin_text (m, PB_BLOCK_SUBHEAD);
+      return 0;
+    default:
+      return enter_nested (m, type, detail);
+    }
 }
 
 static int
 md_leave_block (MD_BLOCKTYPE type, void *detail, void *data)
 {
   md_t *m = data;
-  if (type != MD_BLOCK_P && type != MD_BLOCK_H)
-    return 0;
-  md_finish_block (m);
-  m->in_block = FALSE;
-  m->after_heading = type == MD_BLOCK_H;
-  return 0;
+  switch (type)
+    {
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+      table_cell_end (m);
+      return 0;
+    case MD_BLOCK_TR:
+      return table_row_end (m);
+    case MD_BLOCK_TABLE:
+      table_end (m);
+      return 0;
+    case MD_BLOCK_QUOTE:
+      m->quote--;
+      return 0;
+    case MD_BLOCK_OL:
+      m->list--;
+      return 0;
+    case MD_BLOCK_P:
+    case MD_BLOCK_H:
+    case MD_BLOCK_LI:
+      if (m->in_block)
+        md_finish_block (m);
+      m->in_block = FALSE;
+      m->after_heading = type == MD_BLOCK_H;
+      return 0;
+    default:
+      return 0;
+    }
 }
 
 static int
@@ -257,6 +458,8 @@ md_enter_span (MD_SPANTYPE type, void *detail, void *data)
     m->strong++;
   else if (type == MD_SPAN_EM)
     m->emph++;
+  else if (type == MD_SPAN_U)
+    m->dots++;
   else
     return md_reject (m, span_name (type), span_start (m));
   return 0;
@@ -270,6 +473,8 @@ md_leave_span (MD_SPANTYPE type, void *detail, void *data)
     m->strong--;
   else if (type == MD_SPAN_EM && m->emph > 0)
     m->emph--;
+  else if (type == MD_SPAN_U && m->dots > 0)
+    m->dots--;
   return 0;
 }
 
@@ -284,7 +489,8 @@ md_append (md_t *m, const char *s, gsize n)
   for (gsize i = start; i < m->text->len; i++)
     if (m->text->str[i] == '\t')
       m->text->str[i] = ' ';
-  unsigned flags = (m->strong ? PB_SPAN_BOLD : 0) | (m->emph ? PB_SPAN_EMPH : 0);
+  unsigned flags = (m->strong ? PB_SPAN_BOLD : 0) | (m->emph ? PB_SPAN_EMPH : 0)
+                   | (m->dots ? PB_SPAN_DOTS : 0);
   if (!flags || n == 0)
     return;
   pb_span_t *last = m->spans->len
@@ -375,6 +581,8 @@ md_text (MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *data)
     }
   if (in_src && size > 0)
     {
+      if (m->table && m->row_first < 0)
+        m->row_first = off;
       if (m->first < 0)
         m->first = off;
       m->last_end = off + size;
@@ -386,7 +594,8 @@ md_text (MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *data)
 static void
 md_error (const md_t *m, const char *what, GError **error)
 {
-  static const char allowed[] = "only paragraphs, # headings, **bold** and *emphasis* are";
+  static const char allowed[] = "only paragraphs, # headings, > pull quotes, tables, numbered "
+                                "paragraphs (1. …), **bold**, *楷体* and _emphasis dots_ are";
   pb_loc_t at = pb_src_loc (m->src, m->bad_off);
   if (m->inline_at.line > 0)
     pb_set_error_at (error, PB_ERROR_INVALID, m->inline_at,
@@ -409,7 +618,7 @@ pb_markdown_parse (const char *text, gsize len, const char *file, pb_loc_t inlin
       pb_src_clear (&src);
       return FALSE;
     }
-  md_t m = { .src = &src, .blocks = blocks, .first = -1 };
+  md_t m = { .src = &src, .blocks = blocks, .first = -1, .row_first = -1 };
   if (!file)
     m.inline_at = inline_at;
   m.text = g_string_new (NULL);
@@ -419,7 +628,7 @@ pb_markdown_parse (const char *text, gsize len, const char *file, pb_loc_t inlin
    * MD_FLAG_NOHTML it would be printed as text. */
   MD_PARSER parser = {
     .abi_version = 0,
-    .flags = MD_DIALECT_COMMONMARK,
+    .flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_UNDERLINE,
     .enter_block = md_enter_block,
     .leave_block = md_leave_block,
     .enter_span = md_enter_span,
@@ -433,6 +642,8 @@ pb_markdown_parse (const char *text, gsize len, const char *file, pb_loc_t inlin
   else if (rc != 0)
     pb_set_error_at (error, PB_ERROR_INVALID, file ? pb_file_loc (file) : inline_at,
                      "%s: the Markdown parser failed", what);
+  if (m.table)
+    pb_block_free (m.table);
   g_string_free (m.text, TRUE);
   g_array_unref (m.spans);
   g_array_unref (m.origins);
@@ -449,6 +660,9 @@ pb_block_free (gpointer block)
     g_array_unref (b->spans);
   if (b->origins)
     g_array_unref (b->origins);
+  if (b->cells)
+    g_ptr_array_unref (b->cells);
+  g_free (b->col_align);
   g_free (b);
 }
 

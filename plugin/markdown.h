@@ -1,6 +1,9 @@
 /* Story bodies in Markdown (md4c) into the model's blocks (pb_block_t), each block knowing
- * where its text stands in the source. Only paragraphs, # headings, **bold** and *emphasis*
- * are taken; anything else is refused with its position. Like md4c itself, this module hands
+ * where its text stands in the source. Only paragraphs, # headings, > pull quotes, tables
+ * (md4c's extension), numbered paragraphs (an ordered list: each item a paragraph starting
+ * with its number as typed), **bold**, *emphasis* and _emphasis dots_ (md4c's underline) are
+ * taken; anything else, and a table row whose cells do not match its header, is refused with
+ * its position. Like md4c itself, this module hands
  * its result over and knows nothing of who asked: not the issue, not JSON. */
 #pragma once
 

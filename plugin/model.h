@@ -41,6 +41,10 @@ typedef enum {
   PB_ROLE_FOLIO,
   PB_ROLE_JUMP,          /* 下转第X版 / 上接第X版 */
   PB_ROLE_BYLINE,        /* a story's byline: 国务院总理 李强 */
+  PB_ROLE_EMPHASIS,      /* *emphasis* in body text: 楷体 */
+  PB_ROLE_PULLQUOTE,     /* a pull quote (> in Markdown) */
+  PB_ROLE_TABLE,         /* table cells (the header row in bold) */
+  PB_ROLE_BRIEF_HEAD,    /* the run-in head of a brief (简讯) */
   PB_ROLE_COUNT
 } pb_role_t;
 
@@ -125,7 +129,8 @@ typedef struct {
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
-enum { PB_SPAN_BOLD = 1 << 0, PB_SPAN_EMPH = 1 << 1 };
+/* PB_SPAN_DOTS: emphasis dots (着重号) under each character but punctuation (_…_). */
+enum { PB_SPAN_BOLD = 1 << 0, PB_SPAN_EMPH = 1 << 1, PB_SPAN_DOTS = 1 << 2 };
 typedef struct {
   int start, end;        /* byte offsets into the block text */
   unsigned flags;
@@ -133,8 +138,19 @@ typedef struct {
 
 typedef enum {
   PB_BLOCK_PARA,
-  PB_BLOCK_SUBHEAD
+  PB_BLOCK_SUBHEAD,
+  PB_BLOCK_QUOTE,        /* a pull quote: the text of a > block quote */
+  PB_BLOCK_TABLE         /* a table: `cells` hold its text */
 } pb_block_kind_t;
+
+/* How a table column's cells are aligned: from the delimiter row (:--, :-:, --:), else
+ * numbers (every body cell starting with a digit or sign) to the right, text to the left. */
+typedef enum {
+  PB_CELL_AUTO,
+  PB_CELL_LEFT,
+  PB_CELL_CENTER,
+  PB_CELL_RIGHT
+} pb_cell_align_t;
 
 /* Where a stretch of a block's text comes from in a Markdown file: the text from byte `start`
  * up to the next origin is the file's text from `loc` on. */
@@ -149,6 +165,11 @@ typedef struct {
   GArray *spans;         /* of pb_span_t, sorted, non-overlapping */
   pb_loc_t loc;          /* where the block starts in its Markdown source */
   GArray *origins;       /* of pb_origin_t, by start; empty for a body inside the JSON */
+  /* PB_BLOCK_TABLE: rows × cols cells (of pb_block_t*, PB_BLOCK_PARA, row by row, the first
+   * row the header), each column's alignment; `text` is empty. */
+  int rows, cols;
+  GPtrArray *cells;
+  pb_cell_align_t *col_align;
 } pb_block_t;
 
 /* Where the character at byte `offset` of the block's text stands in its Markdown file: its own
@@ -177,6 +198,8 @@ typedef struct {
   GPtrArray *blocks;     /* of pb_block_t* */
   GPtrArray *photos;     /* of pb_photo_t* */
   gboolean filler;       /* may fill what is left at a page's foot (fillers.c) */
+  gboolean briefs;       /* 简讯: each subhead runs in, bold, at the start of its text, the
+                          * items parted by ● */
   pb_loc_t loc;
 } pb_story_t;
 

@@ -61,6 +61,15 @@ paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
                                 run->clusters, run->n_clusters, 0);
       g_free (glyphs);
     }
+  /* Emphasis dots in the line's colour (the caller's source). */
+  for (guint i = 0; line->dots && i < line->dots->len; i++)
+    {
+      const pb_dot_t *d = &g_array_index (line->dots, pb_dot_t, i);
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, d->x, d->y, d->r, 0, 2 * G_PI);
+    }
+  if (line->dots && line->dots->len)
+    cairo_fill (cr);
 }
 
 /* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */

@@ -68,6 +68,8 @@ struct pb_para {
    * stretchable gaps (sums[k] covers units 0 … k-1). */
   double *sum_advance, *sum_room, *sum_latin;
   int *sum_gaps, *sum_solid;
+  /* Byte ranges (pairs of ints) of the text marked for emphasis dots; NULL when none. */
+  GArray *dots;
 };
 
 #define PT(v) ((v) / (double) PANGO_SCALE)

@@ -106,6 +106,8 @@ void
 pb_line_free (pb_line_t *line)
 {
   g_ptr_array_free (line->runs, TRUE);
+  if (line->dots)
+    g_array_free (line->dots, TRUE);
   g_free (line->text);
   g_free (line);
 }

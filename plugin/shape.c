@@ -335,6 +335,15 @@ pb_para_mark_dateline (pb_para_t *para, int start, int end)
     }
 }
 
+void
+pb_para_mark_dots (pb_para_t *para, int start, int end)
+{
+  if (!para->dots)
+    para->dots = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_append_val (para->dots, start);
+  g_array_append_val (para->dots, end);
+}
+
 static void
 shaped_clear (gpointer data)
 {
@@ -486,6 +495,8 @@ pb_para_free (pb_para_t *para)
   g_free (para->sum_latin);
   g_free (para->sum_gaps);
   g_free (para->sum_solid);
+  if (para->dots)
+    g_array_free (para->dots, TRUE);
   g_free (para->text);
   g_free (para);
 }

@@ -49,6 +49,10 @@ const char *const pb_role_names[PB_ROLE_COUNT + 1] = {
   [PB_ROLE_FOLIO] = "folio",
   [PB_ROLE_JUMP] = "jump",
   [PB_ROLE_BYLINE] = "byline",
+  [PB_ROLE_EMPHASIS] = "emphasis",
+  [PB_ROLE_PULLQUOTE] = "pullquote",
+  [PB_ROLE_TABLE] = "table",
+  [PB_ROLE_BRIEF_HEAD] = "brief_head",
   [PB_ROLE_COUNT] = NULL,
 };
 
@@ -203,6 +207,15 @@ style_defaults (pb_template_t *t, pb_role_t role)
                        role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
                        0, 0, 0, 0, body->color, body->font_loc,
                        PB_DEFAULT_PHRASE_GAP * body->size };
+  /* Emphasis is set in the 楷体 of the captions unless the template names its own font (the
+   * caption style is read before it). */
+  if (role == PB_ROLE_EMPHASIS)
+    {
+      const pb_style_t *caption = &t->styles[PB_ROLE_CAPTION];
+      g_free (st->font);
+      st->font = g_strdup (caption->font);
+      st->font_loc = caption->font_loc;
+    }
 }
 
 /* The grid lines a style may take; the folio heads every inside page as the masthead does the

@@ -556,7 +556,7 @@ else not_ok "SIGTERM during --png: no temporary file left" "${problems[@]}"; fi
 printf '第一段。\r\r第二段`代码`。\r' > cr.md
 sed 's/"body.md"/"cr.md"/' good.json > cr.json
 expect_error "CR-only line ends in Markdown: the position counts them" cr.json \
-  "cr.md:3:4: story \"lead\": inline code (\`…\`) is not allowed in a body; only paragraphs, # headings, **bold** and *emphasis* are"
+  "cr.md:3:4: story \"lead\": inline code (\`…\`) is not allowed in a body; only paragraphs, # headings, > pull quotes, tables, numbered paragraphs (1. …), **bold**, *楷体* and _emphasis dots_ are"
 printf '第一段\t正文。\n' > tab.md
 sed 's/"body.md"/"tab.md"/' good.json > tab.json
 prepare_out

@@ -2,6 +2,7 @@
  * markdown.c, units.c; the JSON layer alone is tested by test-jsondoc.c).
  * Fixtures live in tests/data/load; they use their own template (tmpl.json) so that these
  * tests do not depend on layouts/. */
+#include "markdown.h"
 #include "model.h"
 
 #include <errno.h>
@@ -165,6 +166,10 @@ check_template (const pb_template_t *t)
       if (r == PB_ROLE_BODY || r == PB_ROLE_HEADLINE || r == PB_ROLE_CAPTION
           || r == PB_ROLE_KICKER)
         continue;
+      /* Emphasis takes the captions' font (the 楷体 role) unless it names its own. */
+      if (r == PB_ROLE_EMPHASIS)
+        g_assert_cmpstr (st->font, ==, caption->font);
+      else
       g_assert_cmpstr (st->font, ==, body->font);
       g_assert_cmpint (st->weight, ==, body->weight);
       g_assert_cmpfloat (st->size, ==, body->size);
@@ -606,7 +611,8 @@ static const bad_case_t bad_cases[] = {
     { "photo 1", "absolute path", "/etc/hostname" } },
   { "bad-utf8.json", PB_ERROR_SYNTAX, NULL, 2, 15, { "invalid UTF-8", "0xff" } },
   { "bad-utf8-md.json", PB_ERROR_SYNTAX, "bad-utf8.md", 3, 9, { "invalid UTF-8" } },
-  { "bad-list.json", PB_ERROR_INVALID, "bad-list.md", 4, 3, { "story \"a\"", "a list" } },
+  { "bad-list.json", PB_ERROR_INVALID, "bad-list.md", 4, 3,
+    { "story \"a\"", "a bulleted list" } },
   { "bad-link-inline.json", PB_ERROR_INVALID, NULL, 7, 15,
     { "a link", "Markdown line 3, column 9" } },
   { "bad-overlap.json", PB_ERROR_INVALID, NULL, 12, 7,
@@ -671,15 +677,57 @@ test_markdown_positions (void)
   body_fails ("段落。\\n\\n---\\n", 3, 1, "a thematic break");
   body_fails ("段落。\\n\\n```\\ncode\\n```", 3, 1, "a fenced code block");
   body_fails ("段落。\\n\\n    缩进四格", 3, 5, "a code block");
-  body_fails ("> 引文", 1, 1, "a block quote");
-  body_fails ("# 标题\\n\\n1. 一\\n2. 二", 3, 1, "a numbered list");
-  body_fails ("标题\\n===\\n* 列表", 3, 1, "a list");
+  body_fails ("> 引文\\n>\\n> - 列表", 3, 3, "a bulleted list");
+  body_fails ("1. 一\\n\\n   > 引文", 3, 4, "a block quote (>) inside another block");
+  body_fails ("| 指标 | 2023年 |\\n|---|---:|\\n| 增长 | 5.2% | 多 |", 3, 1,
+              "a table row with more cells than its header");
+  body_fails ("段落。\\n\\n| 指标 | 2023年 |\\n|---|---:|\\n| 增长 |", 5, 1,
+              "a table row with fewer cells than its header");
+  body_fails ("标题\\n===\\n* 列表", 3, 1, "a bulleted list");
   body_fails ("段落\\n<div>\\nx\\n</div>", 2, 1, "an HTML block");
   body_fails ("文字<b>粗</b>", 1, 3, "raw HTML");
   body_fails ("**粗**与![图](x.png)", 1, 7, "an image");
   body_fails ("代码`x = 1`", 1, 3, "inline code");
   body_fails ("<http://example.com>", 1, 1, "a link");
-  body_fails ("段落。\\r\\n\\r\\n- 列表", 3, 1, "a list");
+  body_fails ("段落。\\r\\n\\r\\n- 列表", 3, 1, "a bulleted list");
+}
+
+/* Tables, pull quotes, numbered paragraphs and emphasis dots become blocks and spans (texts
+ * from the 2024 Government Work Report, examples/desk/TEXT-ELEMENTS.md). */
+static void
+test_markdown_elements (void)
+{
+  const char *md = "> 实现今年预期目标并非易事\n\n"
+                   "| 指标 | 2023年 |\n|:--|---:|\n| 国内生产总值增长 | 5.2% |\n"
+                   "| 粮食产量 | 1.39万亿斤 |\n\n"
+                   "1. 经济总体回升向好。\n2) 不是同一列表\n\n"
+                   "兼顾了需要和可能。_经济增长预期目标为5%左右_，*实现今年预期目标并非易事*。\n";
+  GPtrArray *blocks = g_ptr_array_new_with_free_func (pb_block_free);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (pb_markdown_parse (md, strlen (md), "e.md", (pb_loc_t) { 0 }, "story", blocks,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (blocks->len, ==, 5);
+  const pb_block_t *quote = blocks->pdata[0], *table = blocks->pdata[1];
+  g_assert_cmpint (quote->kind, ==, PB_BLOCK_QUOTE);
+  g_assert_cmpstr (quote->text, ==, "实现今年预期目标并非易事");
+  g_assert_cmpint (table->kind, ==, PB_BLOCK_TABLE);
+  g_assert_cmpint (table->rows, ==, 3);
+  g_assert_cmpint (table->cols, ==, 2);
+  g_assert_cmpint (table->loc.line, ==, 3);
+  g_assert_cmpint (table->col_align[0], ==, PB_CELL_LEFT);
+  g_assert_cmpint (table->col_align[1], ==, PB_CELL_RIGHT);
+  g_assert_cmpstr (((pb_block_t *) table->cells->pdata[5])->text, ==, "1.39万亿斤");
+  g_assert_cmpint (((pb_block_t *) table->cells->pdata[5])->loc.line, ==, 6);
+  g_assert_cmpstr (((pb_block_t *) blocks->pdata[2])->text, ==, "1.经济总体回升向好。");
+  g_assert_cmpstr (((pb_block_t *) blocks->pdata[3])->text, ==, "2)不是同一列表");
+  const pb_block_t *para = blocks->pdata[4];
+  g_assert_cmpuint (para->spans->len, ==, 2);
+  const pb_span_t *dots = &g_array_index (para->spans, pb_span_t, 0);
+  g_assert_cmpuint (dots->flags, ==, PB_SPAN_DOTS);
+  g_assert_cmpint (dots->start, ==, strlen ("兼顾了需要和可能。"));
+  g_assert_cmpuint (g_array_index (para->spans, pb_span_t, 1).flags, ==, PB_SPAN_EMPH);
+  g_ptr_array_unref (blocks);
 }
 
 static void
@@ -880,6 +928,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &bad_cases[i], test_bad);
     }
   g_test_add_func ("/load/markdown-positions", test_markdown_positions);
+  g_test_add_func ("/load/markdown-elements", test_markdown_elements);
   g_test_add_func ("/load/json-strictness", test_json_strictness);
   g_test_add_func ("/load/other-errors", test_other_errors);
   g_test_add_func ("/load/item-headline-errors", test_item_headline_errors);

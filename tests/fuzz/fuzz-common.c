@@ -298,12 +298,30 @@ check_text (const char *s, const char *what)
   fz_check (!s || g_utf8_validate (s, -1, NULL), "%s is not UTF-8", what);
 }
 
+static void check_block (const pb_block_t *b, gboolean cell);
+
+/* A table: rows × cols cells, each a paragraph (empty ones too). */
 static void
-check_block (const pb_block_t *b)
+check_table (const pb_block_t *b)
+{
+  fz_check (b->cols > 0 && b->rows > 0 && b->cells
+              && (int) b->cells->len == b->rows * b->cols,
+            "a table of %d × %d with %u cells", b->rows, b->cols, b->cells ? b->cells->len : 0);
+  for (guint i = 0; i < b->cells->len; i++)
+    check_block (b->cells->pdata[i], TRUE);
+}
+
+static void
+check_block (const pb_block_t *b, gboolean cell)
 {
   check_text (b->text, "block text");
   int len = strlen (b->text), prev_end = 0;
-  fz_check (len > 0, "empty block kept");
+  if (b->kind == PB_BLOCK_TABLE)
+    {
+      check_table (b);
+      return;
+    }
+  fz_check (len > 0 || cell, "empty block kept");
   for (guint i = 0; i < b->spans->len; i++)
     {
       const pb_span_t *sp = &g_array_index (b->spans, pb_span_t, i);
@@ -313,7 +331,8 @@ check_block (const pb_block_t *b)
       fz_check (((guchar) b->text[sp->start] & 0xc0) != 0x80
                 && (sp->end == len || ((guchar) b->text[sp->end] & 0xc0) != 0x80),
                 "span %u [%d, %d) cuts a character", i, sp->start, sp->end);
-      fz_check (sp->flags && !(sp->flags & ~(unsigned) (PB_SPAN_BOLD | PB_SPAN_EMPH)),
+      fz_check (sp->flags
+                  && !(sp->flags & ~(unsigned) (PB_SPAN_BOLD | PB_SPAN_EMPH | PB_SPAN_DOTS)),
                 "span %u has flags %#x", i, sp->flags);
       prev_end = sp->end;
     }
@@ -328,7 +347,7 @@ check_story (const pb_story_t *s)
     check_text (texts[i], "story text");
   fz_check (s->headline && *s->headline, "story \"%s\" without a headline", s->id);
   for (guint i = 0; i < s->blocks->len; i++)
-    check_block (s->blocks->pdata[i]);
+    check_block (s->blocks->pdata[i], FALSE);
   for (guint i = 0; i < s->photos->len; i++)
     {
       const pb_photo_t *ph = s->photos->pdata[i];

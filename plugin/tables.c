@@ -1,0 +1,293 @@
+/* Tables inside a story (tables.h). */
+#include "tables.h"
+
+#include <string.h>
+#include "bodies.h"
+
+/* Space between two columns' text, in em of the table style. */
+#define PB_TABLE_GAP_EM 1.0
+/* A column narrower than this many em is not made: the table is too wide for its columns. */
+#define PB_TABLE_MIN_COLUMN_EM 2.0
+/* The rules of a 三线表: thick at the top and the foot, thin under the header (pt). */
+#define PB_TABLE_THICK_RULE 1.0
+#define PB_TABLE_THIN_RULE 0.5
+/* The blank grid line under a table, before the text goes on. */
+#define PB_TABLE_SPACE_LINES 1
+/* Wider than any column: a cell's natural width is the one line it is set in at this. */
+#define PB_TABLE_UNBOUNDED 1e6
+
+struct pb_table {
+  const pb_template_t *tmpl;
+  int rows, cols, span;
+  pb_para_t **cells;        /* rows × cols */
+  int *cell_lines;          /* rows × cols */
+  double *col_x, *col_w;    /* from the table's left edge */
+  pb_align_t *align;        /* by column */
+  int *row_lines;           /* grid lines of each row */
+  int lines;
+  int chars;
+};
+
+void
+pb_table_free (pb_table_t *table)
+{
+  if (!table)
+    return;
+  for (int i = 0; i < table->rows * table->cols; i++)
+    pb_para_free (table->cells[i]);
+  g_free (table->cells);
+  g_free (table->cell_lines);
+  g_free (table->col_x);
+  g_free (table->col_w);
+  g_free (table->align);
+  g_free (table->row_lines);
+  g_free (table);
+}
+
+int
+pb_table_span (const pb_table_t *table)
+{
+  return table->span;
+}
+
+int
+pb_table_lines (const pb_table_t *table)
+{
+  return table->lines;
+}
+
+int
+pb_table_chars (const pb_table_t *table)
+{
+  return table->chars;
+}
+
+/* Whether a cell holds a number: a digit, or a sign before one, first. */
+static gboolean
+numeric_cell (const pb_block_t *cell)
+{
+  const char *p = cell->text;
+  if (*p == '+' || *p == '-' || g_str_has_prefix (p, "\u2212"))
+    p = g_utf8_next_char (p);
+  return g_ascii_isdigit (*p);
+}
+
+/* A column's alignment: as its delimiter row says, else numbers to the right. */
+static pb_align_t
+column_align (const pb_block_t *block, int c)
+{
+  switch (block->col_align[c])
+    {
+    case PB_CELL_LEFT:
+      return PB_ALIGN_LEFT;
+    case PB_CELL_CENTER:
+      return PB_ALIGN_CENTER;
+    case PB_CELL_RIGHT:
+      return PB_ALIGN_RIGHT;
+    default:
+      break;
+    }
+  gboolean numbers = block->rows > 1;
+  for (int r = 1; r < block->rows; r++)
+    {
+      const pb_block_t *cell = block->cells->pdata[r * block->cols + c];
+      numbers = numbers && (!*cell->text || numeric_cell (cell));
+    }
+  return numbers ? PB_ALIGN_RIGHT : PB_ALIGN_LEFT;
+}
+
+static pb_measure_t
+cell_measure (const pb_template_t *t, double width, pb_align_t align)
+{
+  const pb_style_t *s = &t->styles[PB_ROLE_TABLE];
+  return (pb_measure_t) { width, 0, align, s->size, t->latin_space, 0, FALSE, PB_SHAPE_FILL };
+}
+
+/* The width of line `index` of `para` as set. */
+static double
+line_width (pb_para_t *para, int index)
+{
+  pb_line_t *tmp = pb_line_new ();
+  pb_para_emit_line (para, index, 0, 0, tmp);
+  double w = tmp->width;
+  pb_line_free (tmp);
+  return w;
+}
+
+/* A cell's text in the table style (bold in the header row), its spans' styles and dots. */
+static pb_para_t *
+cell_para (pb_fonts_t *fonts, pb_styles_t *styles, const pb_template_t *t,
+           const pb_block_t *cell, gboolean header, GError **error)
+{
+  const pb_style_t *base = &t->styles[PB_ROLE_TABLE];
+  if (header)
+    base = pb_styles_derive (styles, base, 700, NULL);
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (pb_style_run_t));
+  int pos = 0, len = strlen (cell->text);
+  for (guint i = 0; cell->spans && i < cell->spans->len; i++)
+    {
+      const pb_span_t *span = &g_array_index (cell->spans, pb_span_t, i);
+      pb_style_run_t plain = { pos, span->start, base };
+      pb_style_run_t marked = { span->start, span->end,
+                                pb_bodies_span_style (styles, t, base, span->flags) };
+      if (span->start > pos)
+        g_array_append_val (runs, plain);
+      g_array_append_val (runs, marked);
+      pos = span->end;
+    }
+  pb_style_run_t rest = { pos, MAX (len, pos + 1), base };
+  if (pos < len || len == 0)
+    g_array_append_val (runs, rest);
+  /* An empty cell is set as one space: a line of no width. */
+  pb_para_t *para = pb_shape_text (fonts, len ? cell->text : " ", (pb_style_run_t *) runs->data,
+                                   runs->len, base, cell->loc, error);
+  g_array_free (runs, TRUE);
+  if (para)
+    pb_bodies_mark_dots (para, cell, 0);
+  return para;
+}
+
+/* Each column's natural width: its widest cell set on one line. */
+static void
+natural_widths (pb_table_t *tb, double *w)
+{
+  for (int c = 0; c < tb->cols; c++)
+    {
+      w[c] = 0;
+      for (int r = 0; r < tb->rows; r++)
+        {
+          pb_para_t *para = tb->cells[r * tb->cols + c];
+          pb_measure_t m = cell_measure (tb->tmpl, PB_TABLE_UNBOUNDED, PB_ALIGN_LEFT);
+          pb_para_break (para, &m);
+          w[c] = MAX (w[c], line_width (para, 0));
+        }
+    }
+}
+
+/* The column widths and the span: the fewest columns that hold every cell on one line, the
+ * room left shared out evenly; else `max_span` columns, each column narrowed in proportion.
+ * FALSE when a column would be narrower than PB_TABLE_MIN_COLUMN_EM. */
+static gboolean
+choose_widths (pb_table_t *tb, int max_span, double *need)
+{
+  const pb_template_t *t = tb->tmpl;
+  double em = t->styles[PB_ROLE_TABLE].size, gap = PB_TABLE_GAP_EM * em;
+  natural_widths (tb, tb->col_w);
+  *need = gap * (tb->cols - 1);
+  for (int c = 0; c < tb->cols; c++)
+    *need += tb->col_w[c];
+  tb->span = 1;
+  while (tb->span < max_span && pb_span_width (t, tb->span) < *need)
+    tb->span++;
+  double width = pb_span_width (t, tb->span), text = *need - gap * (tb->cols - 1);
+  double room = width - gap * (tb->cols - 1);
+  for (int c = 0; c < tb->cols; c++)
+    {
+      if (*need <= width)
+        tb->col_w[c] += (width - *need) / tb->cols;
+      else
+        tb->col_w[c] *= room / text;
+      if (tb->col_w[c] < PB_TABLE_MIN_COLUMN_EM * em)
+        return FALSE;
+      tb->col_x[c] = c == 0 ? 0 : tb->col_x[c - 1] + tb->col_w[c - 1] + gap;
+    }
+  return TRUE;
+}
+
+/* The cells broken at their columns' widths; each row takes its tallest cell's lines. */
+static void
+break_cells (pb_table_t *tb)
+{
+  tb->lines = PB_TABLE_SPACE_LINES;
+  for (int r = 0; r < tb->rows; r++)
+    {
+      tb->row_lines[r] = 1;
+      for (int c = 0; c < tb->cols; c++)
+        {
+          int i = r * tb->cols + c;
+          pb_measure_t m = cell_measure (tb->tmpl, tb->col_w[c], tb->align[c]);
+          tb->cell_lines[i] = pb_para_break (tb->cells[i], &m);
+          tb->row_lines[r] = MAX (tb->row_lines[r], tb->cell_lines[i]);
+        }
+      tb->lines += tb->row_lines[r];
+    }
+}
+
+pb_table_t *
+pb_table_new (pb_fonts_t *fonts, pb_styles_t *styles, const pb_template_t *t,
+              const pb_block_t *block, int max_span, GError **error)
+{
+  pb_table_t *tb = g_new0 (pb_table_t, 1);
+  tb->tmpl = t;
+  tb->rows = block->rows;
+  tb->cols = block->cols;
+  int n = tb->rows * tb->cols;
+  tb->cells = g_new0 (pb_para_t *, MAX (n, 1));
+  tb->cell_lines = g_new0 (int, MAX (n, 1));
+  tb->col_x = g_new0 (double, MAX (tb->cols, 1));
+  tb->col_w = g_new0 (double, MAX (tb->cols, 1));
+  tb->align = g_new0 (pb_align_t, MAX (tb->cols, 1));
+  tb->row_lines = g_new0 (int, MAX (tb->rows, 1));
+  for (int c = 0; c < tb->cols; c++)
+    tb->align[c] = column_align (block, c);
+  for (int i = 0; i < n; i++)
+    {
+      const pb_block_t *cell = block->cells->pdata[i];
+      tb->cells[i] = cell_para (fonts, styles, t, cell, i < tb->cols, error);
+      if (!tb->cells[i])
+        {
+          pb_table_free (tb);
+          return NULL;
+        }
+      tb->chars += pb_count_chars (cell->text);
+    }
+  double need = 0;
+  if (n == 0 || !choose_widths (tb, MAX (max_span, 1), &need))
+    {
+      pb_set_error_at (error, PB_ERROR_LAYOUT, block->loc,
+                       "a table of %d columns needs %.0fpt on one line a cell, its story's "
+                       "%d columns give %.0fpt: too narrow for columns of %.0f characters",
+                       tb->cols, need, MAX (max_span, 1), pb_span_width (t, MAX (max_span, 1)),
+                       PB_TABLE_MIN_COLUMN_EM);
+      pb_table_free (tb);
+      return NULL;
+    }
+  break_cells (tb);
+  return tb;
+}
+
+static void
+add_rule (GPtrArray *rules, double x0, double x1, double y, double width)
+{
+  pb_rule_t *rule = g_new (pb_rule_t, 1);
+  *rule = (pb_rule_t) { x0, y, x1, y, width };
+  g_ptr_array_add (rules, rule);
+}
+
+void
+pb_table_emit (const pb_table_t *tb, const pb_grid_t *grid, int column, int line,
+               const char *story_id, int block, GPtrArray *lines, GPtrArray *rules)
+{
+  const pb_template_t *t = grid->tmpl;
+  double x = pb_column_x (t, column), width = pb_span_width (t, tb->span);
+  add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THICK_RULE);
+  for (int r = 0; r < tb->rows; r++)
+    {
+      for (int c = 0; c < tb->cols; c++)
+        {
+          int i = r * tb->cols + c;
+          for (int k = 0; k < tb->cell_lines[i]; k++)
+            {
+              pb_line_t *l = pb_emit_line (lines, t, tb->cells[i], k, x + tb->col_x[c],
+                                           pb_grid_body_baseline (grid, line + k),
+                                           tb->col_w[c], PB_ROLE_TABLE, story_id);
+              l->block = block;
+              l->column = tb->span == 1 ? column : -1;
+            }
+        }
+      line += tb->row_lines[r];
+      if (r == 0)
+        add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THIN_RULE);
+    }
+  add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THICK_RULE);
+}
