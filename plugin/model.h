@@ -60,6 +60,9 @@ typedef struct {
   guint32 color;       /* 0xRRGGBB */
   pb_loc_t font_loc;   /* where `font` is named in its template */
   double phrase_gap;   /* pt set for a space inside a line of display text (a phrase mark) */
+  /* Families tried, in order, for a character `font` has no glyph for (HanaMinB for CJK
+   * Extension B), then the template's private_use_font: "A,B" or NULL for none. */
+  char *fallback;
 } pb_style_t;
 
 /* The shape of a display block's lines (the template's "headline_shape"). */
@@ -122,6 +125,11 @@ typedef struct {
   GPtrArray *headline_styles;
   const pb_headline_style_t *jump_headline_style;
   pb_byline_position_t byline_position;
+  /* Folders of fonts added to paiban's own fontconfig setup (the paper's licensed fonts),
+   * resolved against the template's folder (of char*; empty for none), and the family that
+   * holds the paper's made characters (造字) in the Private Use Area (NULL: none). */
+  GPtrArray *font_dirs;
+  char *private_use_font;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "diag.h"
 #include "dump.h"
+#include "fallback.h"
 #include "fonts.h"
 #include "inspect.h"
 #include "layout.h"
@@ -62,6 +63,9 @@ struct paiban_job {
   gboolean epoch_set;
   pb_issue_t *issue;
   pb_fonts_t *fonts;
+  gboolean system_fonts;    /* option "system-fonts": the system's installed fonts too */
+  GArray *fallbacks;        /* of pb_fallback_t: characters set in a fallback font */
+  GPtrArray *font_files;    /* of pb_font_file_t*: the faces the styles name */
   pb_layout_t *layout;
   pb_inspection_t *inspection; /* of `layout`, made with it */
   char *report;
@@ -210,6 +214,8 @@ job_create (void)
 static void
 clear_layout (paiban_job_t *job)
 {
+  g_clear_pointer (&job->fallbacks, g_array_unref);
+  g_clear_pointer (&job->font_files, g_ptr_array_unref);
   g_clear_pointer (&job->inspection, pb_inspection_free);
   g_clear_pointer (&job->layout, pb_layout_free);
 }
@@ -322,6 +328,13 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
     return set_strict_underset (job, value);
   else if (strcmp (key, "proof") == 0)
     job->proof = strcmp (value, "0") != 0;
+  else if (strcmp (key, "system-fonts") == 0)
+    {
+      if (job->fonts)
+        return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("set \"system-fonts\" before laying "
+                                                         "out"));
+      job->system_fonts = strcmp (value, "0") != 0;
+    }
   else if (strcmp (key, "stage") == 0)
     job->stage = strcmp (value, "0") != 0;
   else if (strcmp (key, "output-profile") == 0)
@@ -507,6 +520,34 @@ check_strict (paiban_job_t *job)
   return job->status;
 }
 
+/* The font set of the issue: paiban's fonts, the folders its templates name and, when asked,
+ * the system's. A set made for another issue's folders is given back. */
+static gboolean
+use_fonts (paiban_job_t *job, GError **error)
+{
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new ();
+  for (guint i = 0; i < job->issue->templates->len; i++)
+    {
+      const pb_template_t *t = job->issue->templates->pdata[i];
+      for (guint k = 0; k < t->font_dirs->len; k++)
+        g_ptr_array_add (dirs, t->font_dirs->pdata[k]);
+    }
+  g_clear_pointer (&job->fonts, pb_fonts_unref);
+  job->fonts = pb_fonts_new_for (job->datadir, dirs, job->system_fonts, error);
+  return job->fonts != NULL;
+}
+
+/* A warning for each character set in a fallback font, at its place; the faces used. */
+static void
+note_fallbacks (paiban_job_t *job)
+{
+  job->fallbacks = pb_find_fallbacks (job->issue, job->fonts);
+  job->font_files = pb_font_files (job->issue, job->fonts);
+  for (guint i = 0; i < job->fallbacks->len; i++)
+    g_ptr_array_add (job->notes,
+                     pb_fallback_message (&g_array_index (job->fallbacks, pb_fallback_t, i)));
+}
+
 static paiban_status_t
 job_layout (paiban_job_t *job)
 {
@@ -516,15 +557,16 @@ job_layout (paiban_job_t *job)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue loaded"));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  if (!job->fonts && !(job->fonts = pb_fonts_new (job->datadir, &error)))
+  clear_layout (job); /* before its fonts go */
+  if (!use_fonts (job, &error))
     return fail_with (job, error);
-  clear_layout (job);
   g_ptr_array_set_size (job->notes, 0);
   job->layout = pb_layout_issue (job->issue, job->fonts, &error);
   if (!job->layout)
     return fail_with (job, error);
   job->inspection = pb_inspect (job->layout);
   note_photos (job);
+  note_fallbacks (job);
   job->timings.layout = seconds_since (start);
   return check_strict (job);
 }
@@ -714,7 +756,8 @@ job_report (paiban_job_t *job)
   for (int i = 0; i < job_warning_count (job); i++)
     g_ptr_array_add (warnings, pb_diag_from_warning (job_warning (job, i)));
   pb_job_figures_t figures = { job->status != PAIBAN_STATUS_SUCCESS, job->error, job->errors,
-                               warnings, job->printed ? &job->stats : NULL, job->timings };
+                               warnings, job->printed ? &job->stats : NULL, job->timings,
+                               job->fallbacks, job->font_files };
   g_free (job->report);
   job->report = pb_report_json (job->inspection, &figures);
   return job->report;

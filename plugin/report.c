@@ -343,6 +343,45 @@ report_diags (JsonBuilder *b, const char *name, const GPtrArray *diags)
   json_builder_end_array (b);
 }
 
+/* Each character set in a fallback font, where it stands; the faces the styles name, with
+ * their files. */
+static void
+report_fonts (JsonBuilder *b, const pb_job_figures_t *job)
+{
+  json_builder_set_member_name (b, "fallback_glyphs");
+  json_builder_begin_array (b);
+  for (guint i = 0; job->fallbacks && i < job->fallbacks->len; i++)
+    {
+      const pb_fallback_t *f = &g_array_index (job->fallbacks, pb_fallback_t, i);
+      char ch[8] = { 0 };
+      g_unichar_to_utf8 (f->c, ch);
+      g_autofree char *code = g_strdup_printf ("U+%04X", f->c);
+      json_builder_begin_object (b);
+      add_member_string (b, "story", f->story);
+      add_member_string (b, "role", f->role);
+      add_member_string_or_null (b, "file", f->loc.file);
+      add_member_int_or_null (b, "line", f->loc.line);
+      add_member_int_or_null (b, "column", f->loc.col);
+      add_member_string (b, "codepoint", code);
+      add_member_string (b, "char", ch);
+      add_member_string (b, "font", f->font);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "fonts");
+  json_builder_begin_array (b);
+  for (guint i = 0; job->font_files && i < job->font_files->len; i++)
+    {
+      const pb_font_file_t *f = job->font_files->pdata[i];
+      json_builder_begin_object (b);
+      add_member_string (b, "family", f->family);
+      add_member_int (b, "weight", f->weight);
+      add_member_string_or_null (b, "file", f->file);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 static void
 report_timings (JsonBuilder *b, const pb_timings_t *t)
 {
@@ -367,7 +406,10 @@ pb_report_json (const pb_inspection_t *inspection, const pb_job_figures_t *job)
   if (job->error)
     add_member_string (b, "error", job->error);
   if (inspection)
-    report_layout (b, inspection, job);
+    {
+      report_layout (b, inspection, job);
+      report_fonts (b, job);
+    }
   report_diags (b, "errors", job->errors);
   report_diags (b, "warnings", job->warnings);
   report_timings (b, &job->timings);

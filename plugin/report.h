@@ -8,6 +8,7 @@
 #include <glib.h>
 #include "inspect.h"
 #include "diag.h"
+#include "fallback.h"
 #include "prepress.h"
 
 /* Seconds each step of the job took (0 for a step not taken). */
@@ -23,6 +24,8 @@ typedef struct {
   const GPtrArray *warnings;        /* of pb_diag_t*, in the job's order */
   const pb_prepress_stats_t *print; /* the last print PDF's figures; NULL: none written */
   pb_timings_t timings;
+  const GArray *fallbacks;          /* of pb_fallback_t; NULL before a layout */
+  const GPtrArray *font_files;      /* of pb_font_file_t*; NULL before a layout */
 } pb_job_figures_t;
 
 /* The report as indented JSON, a new string (g_free). `inspection` is of the job's layout, NULL

@@ -414,7 +414,7 @@ test_report (void)
   g_ptr_array_add (errors, pb_diag_new ("overset", "12 characters are overset (strict mode)"));
   pb_prepress_stats_t print = { 1, 2, 3, 4, "Artifex CMYK SWOP", 0.5 };
   pb_job_figures_t job = { TRUE, "12 characters are overset (strict mode)", errors, warnings,
-                           &print, { 0.25, 1.5, 2, 0.125, 3, 0.75 } };
+                           &print, { 0.25, 1.5, 2, 0.125, 3, 0.75 }, NULL, NULL };
   g_autofree char *report = pb_report_json (found, &job);
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "inspect", "report.json",
                                                  NULL);
