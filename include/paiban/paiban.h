@@ -176,7 +176,9 @@ typedef struct {
    * default: the one configured at build), "stage" ("1": the files that job_write_* and
    * job_write_report write are complete and on disk when they return but keep no name until
    * job_commit names them all, so that a run that fails at any step replaces nothing;
-   * "0" (default): each call names its files before it returns).
+   * "0" (default): each call names its files before it returns), "system-fonts" ("1": the
+   * fonts installed on the system too, besides paiban's fonts.conf and the templates' font
+   * folders; before job_layout).
    * An unknown key or a bad value is a usage error. */
   paiban_status_t (*job_set_option) (paiban_job_t *job, const char *key, const char *value);
   paiban_status_t (*job_load_file) (paiban_job_t *job, const char *path);
@@ -201,8 +203,11 @@ typedef struct {
    * "area_pt", "overset_chars", "lone_lines", "underset_lines"), "photos" (page, story,
    * file, "frame_pt", "pixels", "ppi", "low_resolution"), "print" (after a print PDF:
    * "standard", "trim_mm", "bleed_mm", "media_mm", "output_intent", colour and image
-   * fixes), "warnings" (photos below 200 ppi among them), "timings_s". Areas are in points
-   * from the trim's top-left. */
+   * fixes), "fallback_glyphs" (characters set in a font other than their style's: "story",
+   * "role", "file", "line", "column", "codepoint", "char", "font"), "fonts" (the face of every
+   * style: "family", "weight", "file"), "errors" and "warnings" (photos below 200 ppi among
+   * them), each an object with "code", "file", "line", "column", "story", "page" (null when
+   * unknown) and "message", "timings_s". Areas are in points from the trim's top-left. */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);
