@@ -13,8 +13,9 @@
 static const char usage[] =
   "usage: paiban render ISSUE.json -o OUT.pdf [--png DIR] [--dpi N] [--proof] [--proof-pdf P.pdf]\n"
   "                     [--output-profile ICC] [--report R.json] [--strict]\n"
-  "                     [--strict-underset N]\n"
-  "       paiban check ISSUE.json [--report R.json] [--strict] [--strict-underset N]\n"
+  "                     [--fail-on LIST] [--strict-underset N] [--system-fonts]\n"
+  "       paiban check ISSUE.json [--report R.json] [--strict] [--fail-on LIST]\n"
+  "                    [--strict-underset N] [--system-fonts]\n"
   "       paiban layout ISSUE.json [-o OUT.txt] [--glyphs]\n"
   "       paiban --help | --version\n"
   "\n"
@@ -34,20 +35,29 @@ static const char usage[] =
   "  --output-profile ICC\n"
   "                      the CMYK ICC profile of the print PDF's output intent\n"
   "  --report FILE       write the JSON report (pages, stories, overset, warnings, timings)\n"
-  "  --strict            overset text is an error\n"
+  "  --strict            fail on unknown keys, stories placed on no page, overset,\n"
+  "                      underset and photos below 200 ppi (--fail-on of these five)\n"
+  "  --fail-on LIST      fail on exactly these (comma-separated): unknown-keys,\n"
+  "                      unplaced-stories, overset, underset, low-resolution,\n"
+  "                      fallback-glyphs, lone-lines; all; none (the default)\n"
   "  --strict-underset N a page with more than N empty grid lines of columns (underset or\n"
   "                      empty area, as in the report) is an error\n"
   "\n"
-  "Exit status: 0 success, 1 bad input or failed output, 2 usage error.\n"
+  "  --system-fonts      also use the fonts installed on the system (not only fonts.conf's\n"
+  "                      and the template's font folders)\n"
+  "\n"
+  "Every error found is printed (up to 50), not only the first.\n"
+  "Exit status: 0 success, 1 bad input, failed check or failed output, 2 usage error.\n"
   "Environment: PAIBAN_PLUGIN (plugin file), PAIBAN_DATADIR (layouts/ and fonts/),\n"
   "PAIBAN_THREADS (threads for shaping, 1 = none), SOURCE_DATE_EPOCH (PDF dates).\n";
 
 typedef struct {
   const char *command, *issue, *output, *png, *report, *proof_pdf, *profile;
   const char *strict_underset; /* a number of grid lines, checked */
+  const char *fail_on;         /* the checks, checked by the plugin */
   const char *dpi_text;        /* as given, checked */
   double dpi;
-  gboolean strict, proof, glyphs;
+  gboolean strict, proof, glyphs, system_fonts;
 } options_t;
 
 /* $PAIBAN_PLUGIN, else the plugin next to this program (the build tree), else the loader's
@@ -76,6 +86,20 @@ open_plugin (char **tried)
 /* Resolutions of PNG proofs the plugin accepts (include/paiban/paiban.h). */
 #define MIN_DPI 10
 #define MAX_DPI 1200
+
+/* Options that take a value: given last, they are incomplete rather than unknown. */
+static gboolean
+takes_value (const char *a)
+{
+  static const char *const with_value[] = {
+    "-o", "--output", "--png", "--report", "--dpi", "--fail-on", "--strict-underset",
+    "--proof-pdf", "--output-profile", NULL
+  };
+  for (int i = 0; with_value[i]; i++)
+    if (strcmp (a, with_value[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
 
 /* TRUE when `s` is a number of dots per inch the plugin takes, written whole (no "150x"). */
 static gboolean
@@ -120,6 +144,10 @@ parse_args (int argc, char **argv, options_t *o)
         o->dpi_text = argv[++i];
       else if (strcmp (a, "--strict") == 0)
         o->strict = TRUE;
+      else if (strcmp (a, "--fail-on") == 0 && has_value)
+        o->fail_on = argv[++i];
+      else if (strcmp (a, "--system-fonts") == 0)
+        o->system_fonts = TRUE;
       else if (strcmp (a, "--strict-underset") == 0 && has_value)
         o->strict_underset = argv[++i];
       else if (strcmp (a, "--proof") == 0)
@@ -131,7 +159,8 @@ parse_args (int argc, char **argv, options_t *o)
       else if (strcmp (a, "--output-profile") == 0 && has_value)
         o->profile = argv[++i];
       else if (a[0] == '-')
-        return fprintf (stderr, "paiban: unknown or incomplete option %s\n%s", a, usage), 2;
+        return fprintf (stderr, "paiban: %s option %s\n%s", takes_value (a) ? "incomplete"
+                        : "unknown", a, usage), 2;
       else if (!o->command)
         o->command = a;
       else if (!o->issue)
@@ -139,10 +168,15 @@ parse_args (int argc, char **argv, options_t *o)
       else
         return fprintf (stderr, "paiban: unexpected argument %s\n%s", a, usage), 2;
     }
-  if (!o->command || !o->issue
-      || (strcmp (o->command, "render") != 0 && strcmp (o->command, "check") != 0
-          && strcmp (o->command, "layout") != 0))
-    return fputs (usage, stderr), 2;
+  if (!o->command)
+    return fprintf (stderr, "paiban: no command given (render, check or layout)\n%s", usage), 2;
+  if (strcmp (o->command, "render") != 0 && strcmp (o->command, "check") != 0
+      && strcmp (o->command, "layout") != 0)
+    return fprintf (stderr, "paiban: unknown command \"%s\" (render, check or layout)\n%s",
+                    o->command, usage), 2;
+  if (!o->issue)
+    return fprintf (stderr, "paiban: %s needs an issue file (ISSUE.json)\n%s", o->command,
+                    usage), 2;
   if (o->strict_underset && !is_count (o->strict_underset))
     return fprintf (stderr, "paiban: --strict-underset takes a number of grid lines, not %s\n",
                     o->strict_underset), 2;
@@ -153,6 +187,9 @@ parse_args (int argc, char **argv, options_t *o)
     return fprintf (stderr, "paiban: --glyphs goes with the layout command\n"), 2;
   if (strcmp (o->command, "render") == 0 && !o->output)
     return fprintf (stderr, "paiban: render needs -o OUT.pdf\n"), 2;
+  if (o->dpi_text && !o->png)
+    return fprintf (stderr, "paiban: --dpi is the resolution of the PNG proofs: give --png DIR "
+                            "too\n"), 2;
   if (o->proof && !o->png)
     return fprintf (stderr, "paiban: --proof draws on the PNGs: give --png DIR too (the proof "
                             "PDF is --proof-pdf FILE)\n"), 2;
@@ -222,6 +259,10 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
   pb->job_set_option (job, "stage", "1");
   if (o->strict)
     pb->job_set_option (job, "strict", "1");
+  if (o->fail_on)
+    pb->job_set_option (job, "fail-on", o->fail_on);
+  if (o->system_fonts)
+    pb->job_set_option (job, "system-fonts", "1");
   if (o->strict_underset)
     pb->job_set_option (job, "strict-underset", o->strict_underset);
   if (o->report)
@@ -242,7 +283,9 @@ run (const paiban_plugin_v1_t *pb, const options_t *o)
   for (int i = 0; i < pb->job_warning_count (job); i++)
     fprintf (stderr, "paiban: warning: %s\n", pb->job_warning (job, i));
   gboolean ok = pb->job_status (job) == PAIBAN_STATUS_SUCCESS;
-  if (!ok)
+  for (int i = 0; i < pb->job_error_count (job); i++)
+    fprintf (stderr, "paiban: error: %s\n", pb->job_error (job, i));
+  if (!ok && pb->job_error_count (job) == 0)
     fprintf (stderr, "paiban: error: %s\n", pb->job_error_message (job));
   pb->job_destroy (job);
   return ok && written ? 0 : 1;

@@ -10,6 +10,10 @@ typedef struct pb_fonts pb_fonts_t;
 /* A font set for `datadir`: an idle one a finished job left behind (warm), or a new one. The
  * last unref hands it back for reuse; a few are kept per process. */
 pb_fonts_t *pb_fonts_new (const char *datadir, GError **error);
+/* The same with the font folders `dirs` (of char*, NULL for none: the templates' "fonts")
+ * added, and with `system` the fonts installed on the system too. */
+pb_fonts_t *pb_fonts_new_for (const char *datadir, const GPtrArray *dirs, gboolean system,
+                              GError **error);
 pb_fonts_t *pb_fonts_ref (pb_fonts_t *fonts);
 void pb_fonts_unref (pb_fonts_t *fonts);
 
@@ -27,7 +31,17 @@ void pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestr
 /* A font description for a style (family, weight, size). Free with pango_font_description_free. */
 PangoFontDescription *pb_style_font_description (const pb_style_t *style);
 
-/* Fails with PB_ERROR_FONT when the style's family is not in the font set. */
+/* The family that sets `c` when the style's own font has no glyph for it (an interned
+ * string): the first of its fallback chain that has it, else the first font of the set in
+ * fontconfig's order that has it (as Pango picks). NULL: its own font has it, or none has. */
+const char *pb_fonts_fallback_for (pb_fonts_t *fonts, const pb_style_t *style, gunichar c);
+
+/* The file of the face `family` at `weight` (a PangoWeight) in the set, a new string; NULL
+ * when fontconfig gives none. */
+char *pb_fonts_file (pb_fonts_t *fonts, const char *family, int weight);
+
+/* Fails with PB_ERROR_FONT when the style's family or one of its fallbacks is not in the font
+ * set. */
 gboolean pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *role_name,
                                const pb_template_t *tmpl, GError **error);
 

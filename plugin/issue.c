@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "diag.h"
 #include "image.h"
 #include "jsondoc.h"
 #include "markdown.h"
@@ -224,7 +225,21 @@ typedef struct {
   GHashTable *bodies;      /* body file path → its blocks (a GPtrArray reference) */
   GHashTable *set;         /* story id → TRUE: placed on a page made here, its text counted */
   gsize text_read, text_set; /* bytes of body text, against MAX_TEXT_BYTES */
+  GPtrArray *errors;       /* of GError*: every error found, in the order found */
+  const char *story;       /* the id of the story being read, NULL outside one */
+  int page;                /* the number of the page being read, 0 outside one */
 } loader_t;
+
+/* Records the error of a step that failed (with the story and page being read), so that
+ * loading goes on with the next step; returns `ok`. */
+static gboolean
+step (loader_t *l, gboolean ok, GError **e)
+{
+  if (!ok && *e)
+    pb_errors_take (l->errors, g_steal_pointer (e), l->story, l->page);
+  g_clear_error (e);
+  return ok;
+}
 
 static const char *
 intern_file (pb_issue_t *issue, const char *path)
@@ -606,7 +621,7 @@ read_story_id (loader_t *l, const pb_json_obj_t *o, pb_story_t *s, GError **erro
   const pb_story_t *first = g_hash_table_lookup (l->issue->story_by_id, id);
   if (first)
     {
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+      pb_set_error_at (error, PB_ERROR_DUPLICATE, pb_json_node_loc (o->d, n),
                        "%s: duplicate story id \"%s\" (the first is at line %d, column %d)",
                        o->what, id, first->loc.line, first->loc.col);
       return FALSE;
@@ -645,22 +660,26 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
   g_free (what);
   what = g_strdup_printf ("story \"%s\"", s->id);
   o.what = what;
+  l->story = s->id;
   s->headline_loc = pb_json_node_loc (l->d, pb_json_member (&o, "headline"));
-  return pb_json_get_string (&o, "kicker", FALSE, &s->kicker, error)
-         && pb_json_get_string (&o, "headline", TRUE, &s->headline, error)
-         && pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, error)
-         && warn_empty_line (l, &o, "kicker", s->kicker)
-         && warn_empty_line (l, &o, "headline", s->headline)
-         && warn_empty_line (l, &o, "subtitle", s->subtitle)
-         && pb_json_get_string (&o, "dateline", FALSE, &s->dateline, error)
-         && pb_json_get_string (&o, "author", FALSE, &s->author, error)
-         && pb_json_get_bool (&o, "filler", FALSE, &s->filler, error)
-         && pb_json_get_bool (&o, "briefs", FALSE, &s->briefs, error)
-         && pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, error)
-         && pb_json_get_string (&o, "byline", FALSE, &s->byline, error)
-         && pb_json_get_string (&o, "credit", FALSE, &s->credit, error)
-         && read_body (l, &o, s, error)
-         && read_photos (l, &o, s, error);
+  /* Each key on its own: a story with a mistake in two keys reports both. */
+  GError *e = NULL;
+  step (l, pb_json_get_string (&o, "kicker", FALSE, &s->kicker, &e), &e);
+  step (l, pb_json_get_string (&o, "headline", TRUE, &s->headline, &e), &e);
+  step (l, pb_json_get_string (&o, "subtitle", FALSE, &s->subtitle, &e), &e);
+  warn_empty_line (l, &o, "kicker", s->kicker);
+  warn_empty_line (l, &o, "headline", s->headline);
+  warn_empty_line (l, &o, "subtitle", s->subtitle);
+  step (l, pb_json_get_string (&o, "dateline", FALSE, &s->dateline, &e), &e);
+  step (l, pb_json_get_string (&o, "author", FALSE, &s->author, &e), &e);
+  step (l, pb_json_get_bool (&o, "filler", FALSE, &s->filler, &e), &e);
+  step (l, pb_json_get_bool (&o, "briefs", FALSE, &s->briefs, &e), &e);
+  step (l, pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, &e), &e);
+  step (l, pb_json_get_string (&o, "byline", FALSE, &s->byline, &e), &e);
+  step (l, pb_json_get_string (&o, "credit", FALSE, &s->credit, &e), &e);
+  step (l, read_body (l, &o, s, &e), &e);
+  step (l, read_photos (l, &o, s, &e), &e);
+  return TRUE;
 }
 
 static gboolean
@@ -674,7 +693,7 @@ story_ref (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, ch
   const char *id = json_node_get_string (n);
   if (!g_hash_table_contains (l->issue->story_by_id, id))
     {
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+      pb_set_error_at (error, PB_ERROR_UNKNOWN_STORY, pb_json_node_loc (o->d, n),
                        "%s: no story \"%s\" in the pool", o->what, id);
       return FALSE;
     }
@@ -927,8 +946,11 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   if (guide)
     return read_guide (l, &o, it, error) && check_overlap (&o, p, it, error);
   it->kind = PB_ITEM_STORY;
-  if (!story_ref (l, &o, "story", story, &it->story_id, error)
-      || !read_item_photo (&o, it, error)
+  if (!story_ref (l, &o, "story", story, &it->story_id, error))
+    return FALSE;
+  /* Placed even when the rest of its item fails: no second error for the guide's sake. */
+  g_hash_table_add (l->placed, g_strdup (it->story_id));
+  if (!read_item_photo (&o, it, error)
       || !read_headline_vertical (&o, it, error)
       || !read_item_headline (&o, p, it, error))
     return FALSE;
@@ -1020,9 +1042,14 @@ read_items (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
                        "%s: too many items (%u; the limit is %d)", o->what, n, MAX_ITEMS);
       return FALSE;
     }
+  /* An item that fails is left out, so that the next ones are checked against the good. */
   for (guint i = 0; i < n; i++)
-    if (!read_item (l, p, pb_json_element (arr, i), i, error))
-      return FALSE;
+    {
+      GError *e = NULL;
+      guint before = p->items->len;
+      if (!step (l, read_item (l, p, pb_json_element (arr, i), i, &e), &e))
+        g_ptr_array_set_size (p->items, before);
+    }
   return TRUE;
 }
 
@@ -1076,7 +1103,7 @@ read_page_number (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **er
   if (first)
     {
       pb_loc_t at = pb_json_node_loc (o->d, first);
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+      pb_set_error_at (error, PB_ERROR_DUPLICATE, pb_json_node_loc (o->d, n),
                        "%s: duplicate page number %d (also at line %d, column %d)", o->what,
                        p->number, at.line, at.col);
       return FALSE;
@@ -1104,13 +1131,34 @@ read_page (loader_t *l, JsonNode *node, guint index, GError **error)
   g_free (what);
   what = g_strdup_printf ("page %d", p->number);
   o.what = what;
-  if (!pb_json_get_string (&o, "section", FALSE, &p->section, error)
-      || !get_template (l, &o, FALSE, &p->tmpl, error)
-      || !pb_json_get_bool (&o, "masthead", FALSE, &p->masthead, error)
-      || !pb_json_get_bool (&o, "elsewhere", FALSE, &p->elsewhere, error)
-      || !read_credits (&o, p, error))
+  l->page = p->number;
+  GError *e = NULL;
+  step (l, pb_json_get_string (&o, "section", FALSE, &p->section, &e), &e);
+  /* The items are measured on the page's template: without it they cannot be checked. */
+  if (!get_template (l, &o, FALSE, &p->tmpl, error))
     return FALSE;
+  step (l, pb_json_get_bool (&o, "masthead", FALSE, &p->masthead, &e), &e);
+  step (l, pb_json_get_bool (&o, "elsewhere", FALSE, &p->elsewhere, &e), &e);
+  step (l, read_credits (&o, p, &e), &e);
   return p->elsewhere ? read_elsewhere (l, &o, p, error) : read_items (l, &o, p, error);
+}
+
+/* A date written YYYY-MM-DD that may still be no day of the calendar (2026-02-30). */
+static gboolean
+check_calendar (const pb_json_obj_t *o, const char *s, GError **error)
+{
+  int y = atoi (s), m = atoi (s + 5), d = atoi (s + 8);
+  if (g_date_valid_dmy (d, m, y))
+    return TRUE;
+  pb_loc_t at = pb_json_node_loc (o->d, pb_json_member (o, "date"));
+  if (!g_date_valid_month (m) || !g_date_valid_year (y))
+    pb_set_error_at (error, PB_ERROR_INVALID, at, "%s: \"date\" \"%s\" is not a day of the "
+                     "calendar (months are 01 to 12, years from 0001)", o->what, s);
+  else
+    pb_set_error_at (error, PB_ERROR_INVALID, at, "%s: \"date\" \"%s\" is not a day of the "
+                     "calendar: month %02d of %d has %d days", o->what, s, m, y,
+                     g_date_get_days_in_month (m, y));
+  return FALSE;
 }
 
 static gboolean
@@ -1123,11 +1171,10 @@ read_date (const pb_json_obj_t *o, char **out, GError **error)
   for (int i = 0; ok && i < 10; i++)
     ok = i == 4 || i == 7 || g_ascii_isdigit (s[i]);
   if (ok)
-    ok = g_date_valid_dmy (atoi (s + 8), atoi (s + 5), atoi (s));
-  if (!ok)
-    pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, pb_json_member (o, "date")),
-                     "%s: \"date\" must be a date written YYYY-MM-DD, not \"%s\"", o->what, s);
-  return ok;
+    return check_calendar (o, s, error);
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, pb_json_member (o, "date")),
+                   "%s: \"date\" must be a date written YYYY-MM-DD, not \"%s\"", o->what, s);
+  return FALSE;
 }
 
 static gboolean
@@ -1172,44 +1219,71 @@ read_array_of (loader_t *l, const pb_json_obj_t *o, const char *key, guint min, 
                        "%s: too many %s (%u; the limit is %u)", o->what, key, n, max);
       return FALSE;
     }
+  /* An element that fails does not stop the next: each is read on its own. */
   for (guint i = 0; i < n; i++)
-    if (!read (l, pb_json_element (arr, i), i, error))
-      return FALSE;
+    {
+      GError *e = NULL;
+      step (l, read (l, pb_json_element (arr, i), i, &e), &e);
+      l->story = NULL;
+      l->page = 0;
+    }
   return TRUE;
 }
 
 /* A guide entry prints the number of the page its story lands on: it must land on one. */
-static gboolean
-check_guide_refs (const loader_t *l, GError **error)
+static void
+check_guide_refs (loader_t *l)
 {
   for (guint i = 0; i < l->guide_refs->len; i++)
     {
       const guide_ref_t *r = l->guide_refs->pdata[i];
       if (g_hash_table_contains (l->placed, r->story_id))
         continue;
-      pb_set_error_at (error, PB_ERROR_INVALID, r->at,
+      GError *e = NULL;
+      pb_set_error_at (&e, PB_ERROR_INVALID, r->at,
                        "%s: story \"%s\" is on no page, so the guide has no page number for it",
                        r->what, r->story_id);
-      return FALSE;
+      step (l, FALSE, &e);
     }
-  return TRUE;
 }
 
-static gboolean
-read_issue (loader_t *l, GError **error)
+/* A story of the pool that no item and no page made elsewhere names is left out of the
+ * issue: a warning, unless it is a filler, which may stay out. */
+static void
+warn_unplaced (const loader_t *l)
+{
+  for (guint i = 0; i < l->issue->stories->len; i++)
+    {
+      const pb_story_t *s = l->issue->stories->pdata[i];
+      if (!s->filler && !g_hash_table_contains (l->placed, s->id))
+        pb_add_warning (l->issue->warnings, s->loc, "story \"%s\" is placed on no page: no "
+                        "item names it (a story that may stay out is marked \"filler\": true)",
+                        s->id);
+    }
+}
+
+/* Every step whose input does not depend on one that failed is taken, so that one run
+ * reports every mistake it can; the pages need the issue's template. */
+static void
+read_issue (loader_t *l)
 {
   pb_issue_t *issue = l->issue;
   pb_json_obj_t o;
-  return pb_json_open_object (l->d, pb_json_doc_root (l->d), "the issue", "issue", issue_keys,
-                              &o, error)
-         && pb_json_get_string (&o, "paper", TRUE, &issue->paper, error)
-         && pb_json_get_string (&o, "paper_en", FALSE, &issue->paper_en, error)
-         && read_date (&o, &issue->date, error)
-         && read_masthead (&o, issue, error)
-         && get_template (l, &o, TRUE, &l->tmpl, error)
-         && read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, error)
-         && read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, error)
-         && check_guide_refs (l, error);
+  GError *e = NULL;
+  if (!step (l, pb_json_open_object (l->d, pb_json_doc_root (l->d), "the issue", "issue",
+                                     issue_keys, &o, &e), &e))
+    return;
+  step (l, pb_json_get_string (&o, "paper", TRUE, &issue->paper, &e), &e);
+  step (l, pb_json_get_string (&o, "paper_en", FALSE, &issue->paper_en, &e), &e);
+  step (l, read_date (&o, &issue->date, &e), &e);
+  step (l, read_masthead (&o, issue, &e), &e);
+  gboolean has_template = step (l, get_template (l, &o, TRUE, &l->tmpl, &e), &e);
+  step (l, read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, &e), &e);
+  if (has_template)
+    step (l, read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, &e), &e);
+  check_guide_refs (l);
+  if (l->errors->len == 0)
+    warn_unplaced (l);
 }
 
 static pb_issue_t *
@@ -1232,6 +1306,23 @@ issue_new (const char *name, const char *base_dir)
 pb_issue_t *
 pb_issue_load_data (const char *data, gsize len, const char *name, const char *base_dir,
                     const char *datadir, GError **error)
+{
+  g_return_val_if_fail (datadir != NULL, NULL);
+  return pb_issue_load_data_all (data, len, name, base_dir, datadir, NULL, error);
+}
+
+/* The first of the errors into `error`, all of them into `errors` (when given). */
+static void
+hand_errors (GPtrArray *found, GPtrArray *errors, GError **error)
+{
+  g_propagate_error (error, g_error_copy (found->pdata[0]));
+  while (errors && found->len && errors->len < PB_MAX_ERRORS)
+    g_ptr_array_add (errors, g_ptr_array_steal_index (found, 0));
+}
+
+pb_issue_t *
+pb_issue_load_data_all (const char *data, gsize len, const char *name, const char *base_dir,
+                        const char *datadir, GPtrArray *errors, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
   pb_issue_t *issue = issue_new (name, base_dir);
@@ -1261,9 +1352,15 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
     .bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) g_ptr_array_unref),
     .set = g_hash_table_new (g_str_hash, g_str_equal),
+    .errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free),
   };
-  gboolean ok = pb_json_doc_parse (&d, file, text, len, issue->warnings, error)
-                && read_issue (&l, error);
+  GError *e = NULL;
+  if (step (&l, pb_json_doc_parse (&d, file, text, len, issue->warnings, &e), &e))
+    read_issue (&l);
+  gboolean ok = l.errors->len == 0;
+  if (!ok)
+    hand_errors (l.errors, errors, error);
+  g_ptr_array_unref (l.errors);
   pb_json_doc_clear (&d);
   if (l.dirfd >= 0)
     close (l.dirfd);
@@ -1282,13 +1379,21 @@ pb_issue_t *
 pb_issue_load_file (const char *path, const char *datadir, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
+  return pb_issue_load_file_all (path, datadir, NULL, error);
+}
+
+pb_issue_t *
+pb_issue_load_file_all (const char *path, const char *datadir, GPtrArray *errors,
+                        GError **error)
+{
+  g_return_val_if_fail (datadir != NULL, NULL);
   g_autofree char *buf = NULL, *shown = pb_path_display (path);
   gsize len;
   pb_file_id_t id;
   if (!pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (shown), NULL, &buf, &len, &id, error))
     return NULL;
   g_autofree char *dir = g_path_get_dirname (path);
-  pb_issue_t *issue = pb_issue_load_data (buf, len, path, dir, datadir, error);
+  pb_issue_t *issue = pb_issue_load_data_all (buf, len, path, dir, datadir, errors, error);
   if (issue)
     g_array_prepend_val (issue->inputs, id);
   return issue;

@@ -16,6 +16,8 @@
  * json-glib's parser recurses per level and overflows the stack on deep input. */
 #include "jsondoc.h"
 
+#include "diag.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +85,7 @@ typedef struct {
   GArray *stack; /* guint32 offsets of the open brackets */
   gsize pos;
   guint containers; /* objects and arrays opened */
+  gsize last;    /* 1 + offset of the last character outside white space; 0 before one */
   gboolean hard; /* the failure makes handing the text to json-glib unsafe */
 } lexer_t;
 
@@ -262,6 +265,37 @@ lex_too_many (lexer_t *lx, gsize at, GError **error, const char *what, guint lim
   return FALSE;
 }
 
+/* Quotation marks an editor's keyboard or word processor types in place of '"'. */
+static gboolean
+is_typographic_quote (gunichar c)
+{
+  return c == 0x201c || c == 0x201d || c == 0x2018 || c == 0x2019 || c == 0x300c
+         || c == 0x300d || c == 0xff02;
+}
+
+/* A character that starts no JSON value, named as the editor sees it, never as a byte. */
+static gboolean
+lex_unexpected (lexer_t *lx, GError **error)
+{
+  const char *at = lx->s->text + lx->pos;
+  gunichar c = g_utf8_get_char (at);
+  char ch[8] = { 0 };
+  g_unichar_to_utf8 (c, ch);
+  g_autofree char *msg = NULL;
+  if (is_typographic_quote (c))
+    msg = g_strdup_printf ("unexpected character %s (U+%04X), a typographic quotation mark: "
+                           "JSON strings are written between straight double quotes (\")",
+                           ch, c);
+  else if (c == '\'')
+    msg = g_strdup ("unexpected character ' (a single quote): JSON strings are written "
+                    "between double quotes (\")");
+  else if (c < 0x80 && g_ascii_isprint (c))
+    msg = g_strdup_printf ("unexpected character '%s'", ch);
+  else
+    msg = g_strdup_printf ("unexpected character %s (U+%04X)", ch, c);
+  return lex_fail (lx, lx->pos, error, msg);
+}
+
 static gboolean
 lex_value (lexer_t *lx, gboolean *value_done, GError **error)
 {
@@ -294,6 +328,12 @@ lex_value (lexer_t *lx, gboolean *value_done, GError **error)
       return TRUE;
     case '}':
     case ']':
+      if (lx->last && s->text[lx->last - 1] == ',')
+        return lex_fail (lx, lx->last - 1, error, c == ']'
+                         ? "trailing comma: JSON allows no ',' after the last element of an "
+                           "array"
+                         : "trailing comma: JSON allows no ',' after the last member of an "
+                           "object");
       ok = lex_close (lx, c, &start, error);
       break;
     case '"':
@@ -308,7 +348,7 @@ lex_value (lexer_t *lx, gboolean *value_done, GError **error)
       if (c == '-' || g_ascii_isdigit (c))
         ok = lex_number (lx, error);
       else
-        ok = lex_fail (lx, lx->pos, error, "unexpected character");
+        ok = lex_unexpected (lx, error);
     }
   if (ok && lx->spans->len >= PB_JSON_MAX_VALUES)
     return lex_too_many (lx, start, error, "values (keys counted)", PB_JSON_MAX_VALUES);
@@ -344,7 +384,8 @@ lex_rest_shallow (const lexer_t *lx)
 static gboolean
 lex_json (pb_json_doc_t *d, gboolean *safe, GError **error)
 {
-  lexer_t lx = { &d->src, d->spans, g_array_new (FALSE, FALSE, sizeof (guint32)), 0, 0, FALSE };
+  lexer_t lx = { &d->src, d->spans, g_array_new (FALSE, FALSE, sizeof (guint32)), 0, 0, 0,
+                 FALSE };
   gboolean root_done = FALSE, ok = TRUE;
   while (ok && lx.pos < d->src.len)
     {
@@ -354,7 +395,11 @@ lex_json (pb_json_doc_t *d, gboolean *safe, GError **error)
       else if (root_done)
         ok = lex_fail (&lx, lx.pos, error, "unexpected text after the top-level value");
       else
-        ok = lex_value (&lx, &root_done, error);
+        {
+          gsize at = lx.pos;
+          ok = lex_value (&lx, &root_done, error);
+          lx.last = at + 1;
+        }
     }
   if (ok && lx.stack->len > 0)
     ok = lex_fail (&lx, g_array_index (lx.stack, guint32, lx.stack->len - 1), error,
@@ -484,7 +529,14 @@ pb_json_doc_parse (pb_json_doc_t *d, const char *file, const char *text, gsize l
   g_autoptr (GError) parse_error = NULL;
   if (!json_parser_load_from_data (d->parser, text, len, &parse_error))
     {
-      set_parser_error (d, parse_error, error);
+      /* Of the two, the error nearer the start; at the same place ours, which names the
+       * character and says what JSON wants. */
+      g_autoptr (GError) parser_error = NULL;
+      set_parser_error (d, parse_error, &parser_error);
+      if (lex_error && !pb_error_before (parser_error, lex_error))
+        g_propagate_error (error, g_steal_pointer (&lex_error));
+      else
+        g_propagate_error (error, g_steal_pointer (&parser_error));
       return FALSE;
     }
   if (lex_error)
@@ -494,7 +546,7 @@ pb_json_doc_parse (pb_json_doc_t *d, const char *file, const char *text, gsize l
     }
   if (d->dup_node)
     {
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_key_loc (d, d->dup_node),
+      pb_set_error_at (error, PB_ERROR_DUPLICATE, pb_json_key_loc (d, d->dup_node),
                        "duplicate key \"%s\"", d->dup_name);
       return FALSE;
     }
@@ -576,10 +628,10 @@ pb_json_missing (const pb_json_obj_t *o, const char *key, GError **error)
 {
   JsonNode *null = json_object_get_member (o->obj, key);
   if (null)
-    pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, null),
+    pb_set_error_at (error, PB_ERROR_MISSING_KEY, pb_json_node_loc (o->d, null),
                      "%s: \"%s\" must not be null", o->what, key);
   else
-    pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, o->node),
+    pb_set_error_at (error, PB_ERROR_MISSING_KEY, pb_json_node_loc (o->d, o->node),
                      "%s: missing required key \"%s\"", o->what, key);
   return FALSE;
 }
@@ -588,7 +640,7 @@ gboolean
 pb_json_wrong_type (const pb_json_obj_t *o, const char *key, JsonNode *n, const char *expected,
                     GError **error)
 {
-  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+  pb_set_error_at (error, PB_ERROR_WRONG_TYPE, pb_json_node_loc (o->d, n),
                    "%s: \"%s\" must be %s, not %s", o->what, key, expected, json_kind (n));
   return FALSE;
 }

@@ -64,6 +64,9 @@ typedef struct {
   guint32 color;       /* 0xRRGGBB */
   pb_loc_t font_loc;   /* where `font` is named in its template */
   double phrase_gap;   /* pt set for a space inside a line of display text (a phrase mark) */
+  /* Families tried, in order, for a character `font` has no glyph for (HanaMinB for CJK
+   * Extension B), then the template's private_use_font: "A,B" or NULL for none. */
+  char *fallback;
 } pb_style_t;
 
 /* The shape of a display block's lines (the template's "headline_shape"). */
@@ -126,6 +129,11 @@ typedef struct {
   GPtrArray *headline_styles;
   const pb_headline_style_t *jump_headline_style;
   pb_byline_position_t byline_position;
+  /* Folders of fonts added to paiban's own fontconfig setup (the paper's licensed fonts),
+   * resolved against the template's folder (of char*; empty for none), and the family that
+   * holds the paper's made characters (造字) in the Private Use Area (NULL: none). */
+  GPtrArray *font_dirs;
+  char *private_use_font;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
@@ -285,6 +293,7 @@ typedef struct {
                           * photos), which outputs must not replace */
 } pb_issue_t;
 
+/* The core's errors carry their file, line and column as fields too (diag.h). */
 #define PB_ERROR (pb_error_quark ())
 GQuark pb_error_quark (void);
 typedef enum {
@@ -295,7 +304,12 @@ typedef enum {
   PB_ERROR_GLYPH,
   PB_ERROR_IMAGE,
   PB_ERROR_LAYOUT,
-  PB_ERROR_OUTPUT
+  PB_ERROR_OUTPUT,
+  PB_ERROR_MISSING_KEY,   /* a required key is absent or null */
+  PB_ERROR_WRONG_TYPE,    /* a value of the wrong JSON type */
+  PB_ERROR_UNKNOWN_STORY, /* a page, item or guide entry names a story the pool lacks */
+  PB_ERROR_DUPLICATE,     /* a story id, page number or key given twice */
+  PB_ERROR_STRICT         /* a check of strict mode (--fail-on) failed */
 } pb_error_code_t;
 
 /* Sets `error` to "file:line:col: message". */
@@ -312,6 +326,15 @@ void pb_set_error_at (GError **error, pb_error_code_t code, pb_loc_t loc,
 pb_issue_t *pb_issue_load_file (const char *path, const char *datadir, GError **error);
 pb_issue_t *pb_issue_load_data (const char *data, gsize len, const char *name,
                                 const char *base_dir, const char *datadir, GError **error);
+/* As pb_issue_load_data, collecting every error the loader finds, not just the first, into
+ * `errors` (of GError*, owned by the caller's array; up to PB_MAX_ERRORS): it goes on after
+ * an error with the next key of a story, the next story, item or page, where what follows
+ * does not depend on what failed. `error` gets a copy of the first. */
+pb_issue_t *pb_issue_load_data_all (const char *data, gsize len, const char *name,
+                                    const char *base_dir, const char *datadir,
+                                    GPtrArray *errors, GError **error);
+pb_issue_t *pb_issue_load_file_all (const char *path, const char *datadir, GPtrArray *errors,
+                                    GError **error);
 void pb_issue_free (pb_issue_t *issue);
 
 /* Grid lines at the top of a page taken by the masthead (front page) or the folio (the others,

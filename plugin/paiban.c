@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <string.h>
 #include "config.h"
+#include "diag.h"
 #include "dump.h"
+#include "fallback.h"
 #include "fonts.h"
 #include "inspect.h"
 #include "layout.h"
@@ -17,17 +19,53 @@
 #include "prepress.h"
 #include "report.h"
 
+/* What --fail-on may turn from a warning or a figure of the report into an error. */
+typedef enum {
+  CHECK_UNKNOWN_KEYS = 1 << 0,
+  CHECK_UNPLACED = 1 << 1,
+  CHECK_OVERSET = 1 << 2,
+  CHECK_UNDERSET = 1 << 3,
+  CHECK_LOW_RESOLUTION = 1 << 4,
+  CHECK_FALLBACK = 1 << 5,
+  CHECK_LONE_LINES = 1 << 6
+} check_t;
+
+/* The checks' names in "fail-on" and the code of the warnings each fails on (NULL: it is
+ * counted in the layout). */
+static const struct {
+  const char *name, *warning_code;
+  check_t check;
+} checks[] = {
+  { "unknown-keys", "unknown-key", CHECK_UNKNOWN_KEYS },
+  { "unplaced-stories", "unplaced-story", CHECK_UNPLACED },
+  { "overset", NULL, CHECK_OVERSET },
+  { "underset", NULL, CHECK_UNDERSET },
+  { "low-resolution", "low-resolution", CHECK_LOW_RESOLUTION },
+  { "fallback-glyphs", "fallback-glyph", CHECK_FALLBACK },
+  { "lone-lines", NULL, CHECK_LONE_LINES },
+};
+
+/* Option "strict": what a nightly build must not let through. Fallback glyphs (a rare
+ * character in a name) and lone lines (a matter of taste on a busy night) are asked for by
+ * name. */
+#define STRICT_CHECKS (CHECK_UNKNOWN_KEYS | CHECK_UNPLACED | CHECK_OVERSET | CHECK_UNDERSET \
+                       | CHECK_LOW_RESOLUTION)
+
 struct paiban_job {
   paiban_status_t status;
   char *error;
+  GPtrArray *errors;        /* of pb_diag_t*: every error, the first is `error` */
   char *datadir;
-  gboolean strict;
+  unsigned fail_on;         /* of check_t: options "strict" and "fail-on" */
   int strict_underset;      /* option "strict-underset": most empty grid lines a page may
                              * have, -1 (default): no limit */
   gint64 epoch;
   gboolean epoch_set;
   pb_issue_t *issue;
   pb_fonts_t *fonts;
+  gboolean system_fonts;    /* option "system-fonts": the system's installed fonts too */
+  GArray *fallbacks;        /* of pb_fallback_t: characters set in a fallback font */
+  GPtrArray *font_files;    /* of pb_font_file_t*: the faces the styles name */
   pb_layout_t *layout;
   pb_inspection_t *inspection; /* of `layout`, made with it */
   char *report;
@@ -125,22 +163,38 @@ status_of (const GError *error)
     }
 }
 
+/* Adds an error to the job's list; the first error sets the job's status and message, which
+ * stay. */
+static paiban_status_t
+fail_diag (paiban_job_t *job, paiban_status_t status, pb_diag_t *diag)
+{
+  if (!job->error)
+    {
+      job->error = g_strdup (diag->message);
+      job->status = status;
+    }
+  if (job->errors->len < PB_MAX_ERRORS)
+    g_ptr_array_add (job->errors, diag);
+  else
+    pb_diag_free (diag);
+  return job->status;
+}
+
+/* An error that is not the core's (a call out of order, a bad option): no file. */
 static paiban_status_t
 fail (paiban_job_t *job, paiban_status_t status, char *message)
 {
-  g_free (job->error);
-  job->error = message;
-  job->status = status;
-  return status;
+  pb_diag_t *diag = pb_diag_new (status == PAIBAN_STATUS_USAGE ? "usage" : "io", message);
+  g_free (message);
+  return fail_diag (job, status, diag);
 }
 
 static paiban_status_t
 fail_with (paiban_job_t *job, GError *error)
 {
-  paiban_status_t s = status_of (error);
-  fail (job, s, g_strdup (error->message));
+  fail_diag (job, status_of (error), pb_diag_from_error (error));
   g_error_free (error);
-  return s;
+  return job->status;
 }
 
 static paiban_job_t *
@@ -149,6 +203,7 @@ job_create (void)
   paiban_job_t *job = g_new0 (paiban_job_t, 1);
   job->datadir = default_datadir ();
   job->strict_underset = -1;
+  job->errors = g_ptr_array_new_with_free_func (pb_diag_free);
   job->notes = g_ptr_array_new_with_free_func (g_free);
   job->staged = g_ptr_array_new_with_free_func (pb_outfile_discard);
   job->inputs = g_array_new (FALSE, FALSE, sizeof (pb_file_id_t));
@@ -159,6 +214,8 @@ job_create (void)
 static void
 clear_layout (paiban_job_t *job)
 {
+  g_clear_pointer (&job->fallbacks, g_array_unref);
+  g_clear_pointer (&job->font_files, g_ptr_array_unref);
   g_clear_pointer (&job->inspection, pb_inspection_free);
   g_clear_pointer (&job->layout, pb_layout_free);
 }
@@ -174,6 +231,7 @@ job_destroy (paiban_job_t *job)
     pb_issue_free (job->issue);
   g_free (job->datadir);
   g_free (job->error);
+  g_ptr_array_unref (job->errors);
   g_free (job->report);
   g_free (job->dump);
   g_free (job->output_profile);
@@ -201,6 +259,34 @@ set_strict_underset (paiban_job_t *job, const char *value)
                  g_strdup_printf ("strict-underset: \"%s\" is not a number of grid lines or "
                                   "\"off\"", value));
   job->strict_underset = (int) v;
+  return PAIBAN_STATUS_SUCCESS;
+}
+
+/* A comma-separated list of the checks' names, or "all", added to those the job fails on;
+ * "none" clears them. */
+static paiban_status_t
+set_fail_on (paiban_job_t *job, const char *value)
+{
+  g_auto (GStrv) names = g_strsplit (value, ",", -1);
+  unsigned set = job->fail_on;
+  for (guint i = 0; names[i]; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      gboolean known = strcmp (name, "none") == 0;
+      if (known)
+        set = 0;
+      if (strcmp (name, "all") == 0)
+        known = TRUE, set = ~0u;
+      for (guint k = 0; k < G_N_ELEMENTS (checks) && !known; k++)
+        if (strcmp (name, checks[k].name) == 0)
+          known = TRUE, set |= checks[k].check;
+      if (!known)
+        return fail (job, PAIBAN_STATUS_USAGE,
+                     g_strdup_printf ("fail-on: unknown check \"%s\" (known: unknown-keys, "
+                                      "unplaced-stories, overset, underset, low-resolution, "
+                                      "fallback-glyphs, lone-lines, all, none)", name));
+    }
+  job->fail_on = set;
   return PAIBAN_STATUS_SUCCESS;
 }
 
@@ -235,11 +321,20 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
       job->datadir = g_strdup (value);
     }
   else if (strcmp (key, "strict") == 0)
-    job->strict = strcmp (value, "0") != 0;
+    job->fail_on = strcmp (value, "0") != 0 ? job->fail_on | STRICT_CHECKS : 0;
+  else if (strcmp (key, "fail-on") == 0)
+    return set_fail_on (job, value);
   else if (strcmp (key, "strict-underset") == 0)
     return set_strict_underset (job, value);
   else if (strcmp (key, "proof") == 0)
     job->proof = strcmp (value, "0") != 0;
+  else if (strcmp (key, "system-fonts") == 0)
+    {
+      if (job->fonts)
+        return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("set \"system-fonts\" before laying "
+                                                         "out"));
+      job->system_fonts = strcmp (value, "0") != 0;
+    }
   else if (strcmp (key, "stage") == 0)
     job->stage = strcmp (value, "0") != 0;
   else if (strcmp (key, "output-profile") == 0)
@@ -268,11 +363,19 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* Every error the loader found (the first is `error`), else `error` alone. */
 static paiban_status_t
-loaded (paiban_job_t *job, pb_issue_t *issue, GError *error, gint64 start)
+loaded (paiban_job_t *job, pb_issue_t *issue, GPtrArray *errors, GError *error, gint64 start)
 {
-  if (!issue)
+  if (!issue && errors->len == 0)
     return fail_with (job, error);
+  if (!issue)
+    {
+      g_error_free (error);
+      for (guint i = 0; i < errors->len; i++)
+        fail_diag (job, status_of (errors->pdata[i]), pb_diag_from_error (errors->pdata[i]));
+      return job->status;
+    }
   /* The layout borrows from the issue it was made of. */
   clear_layout (job);
   g_ptr_array_set_size (job->notes, 0);
@@ -296,8 +399,9 @@ job_load_file (paiban_job_t *job, const char *path)
   struct stat st;
   if (stat (path, &st) == 0)
     g_array_append_val (job->inputs, ((pb_file_id_t) { st.st_dev, st.st_ino }));
-  pb_issue_t *issue = pb_issue_load_file (path, job->datadir, &error);
-  return loaded (job, issue, error, start);
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  pb_issue_t *issue = pb_issue_load_file_all (path, job->datadir, errors, &error);
+  return loaded (job, issue, errors, error, start);
 }
 
 static paiban_status_t
@@ -310,9 +414,11 @@ job_load_buffer (paiban_job_t *job, const char *data, size_t length, const char 
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue data given"));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  pb_issue_t *issue = pb_issue_load_data (data, length, name ? name : "<buffer>",
-                                          base_dir ? base_dir : ".", job->datadir, &error);
-  return loaded (job, issue, error, start);
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  pb_issue_t *issue = pb_issue_load_data_all (data, length, name ? name : "<buffer>",
+                                              base_dir ? base_dir : ".", job->datadir, errors,
+                                              &error);
+  return loaded (job, issue, errors, error, start);
 }
 
 /* A warning for each photo placed below the resolution print needs, at its place in the issue. */
@@ -340,23 +446,106 @@ note_photos (paiban_job_t *job)
     }
 }
 
-/* With "strict-underset": the first page with more empty grid lines than allowed fails. */
-static paiban_status_t
-check_underset (paiban_job_t *job)
+static int job_warning_count (paiban_job_t *job);
+static const char *job_warning (paiban_job_t *job, int index);
+
+/* A check of strict mode that failed: an error with the check's code, the job's status
+ * PAIBAN_STATUS_OVERSET. */
+static void
+fail_check (paiban_job_t *job, const char *code, int page, char *message)
 {
-  if (job->strict_underset < 0)
-    return PAIBAN_STATUS_SUCCESS;
+  pb_diag_t *diag = pb_diag_new (code, message);
+  diag->page = page;
+  g_free (message);
+  fail_diag (job, PAIBAN_STATUS_OVERSET, diag);
+}
+
+/* Each warning of a kind the job fails on becomes an error, with the same fields. */
+static void
+check_warnings (paiban_job_t *job)
+{
+  for (int i = 0; i < job_warning_count (job); i++)
+    {
+      const char *text = job_warning (job, i);
+      pb_diag_t *diag = pb_diag_from_warning (text);
+      for (guint k = 0; k < G_N_ELEMENTS (checks) && diag; k++)
+        if ((job->fail_on & checks[k].check) && checks[k].warning_code
+            && strcmp (diag->code, checks[k].warning_code) == 0)
+          {
+            g_free (diag->message);
+            diag->message = g_strdup_printf ("%s (strict mode)", text);
+            fail_diag (job, PAIBAN_STATUS_OVERSET, g_steal_pointer (&diag));
+          }
+      pb_diag_free (diag);
+    }
+}
+
+/* Underset and lone lines, page by page, where the job fails on them. */
+static void
+check_pages (paiban_job_t *job)
+{
   GArray *pages = job->inspection->pages;
   for (guint i = 0; i < pages->len; i++)
     {
       const pb_page_check_t *check = &g_array_index (pages, pb_page_check_t, i);
-      if (check->empty_column_lines > job->strict_underset)
-        return fail (job, PAIBAN_STATUS_OVERSET,
-                     g_strdup_printf ("page %d: %d grid lines of columns are empty (strict "
-                                      "underset %d)", check->page->number,
-                                      check->empty_column_lines, job->strict_underset));
+      int number = check->page->number, underset = 0;
+      for (guint k = 0; k < check->fills->len; k++)
+        underset += g_array_index (check->fills, pb_item_fill_t, k).underset_lines;
+      if ((job->fail_on & CHECK_UNDERSET) && underset > 0)
+        fail_check (job, "underset", number,
+                    g_strdup_printf ("page %d: %d grid lines of its items are underset "
+                                     "(strict mode)", number, underset));
+      if ((job->fail_on & CHECK_LONE_LINES) && check->lone_lines->len > 0)
+        fail_check (job, "lone-line", number,
+                    g_strdup_printf ("page %d: %u lone lines (strict mode)", number,
+                                     check->lone_lines->len));
+      if (job->strict_underset >= 0 && check->empty_column_lines > job->strict_underset)
+        fail_check (job, "underset", number,
+                    g_strdup_printf ("page %d: %d grid lines of columns are empty (strict "
+                                     "underset %d)", number, check->empty_column_lines,
+                                     job->strict_underset));
     }
-  return PAIBAN_STATUS_SUCCESS;
+}
+
+/* Strict mode: every check the job fails on, all reported together. */
+static paiban_status_t
+check_strict (paiban_job_t *job)
+{
+  check_warnings (job);
+  int overset = job->inspection->overset_chars;
+  if ((job->fail_on & CHECK_OVERSET) && overset > 0)
+    fail_check (job, "overset", 0,
+                g_strdup_printf ("%d characters are overset (strict mode)", overset));
+  check_pages (job);
+  return job->status;
+}
+
+/* The font set of the issue: paiban's fonts, the folders its templates name and, when asked,
+ * the system's. A set made for another issue's folders is given back. */
+static gboolean
+use_fonts (paiban_job_t *job, GError **error)
+{
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new ();
+  for (guint i = 0; i < job->issue->templates->len; i++)
+    {
+      const pb_template_t *t = job->issue->templates->pdata[i];
+      for (guint k = 0; k < t->font_dirs->len; k++)
+        g_ptr_array_add (dirs, t->font_dirs->pdata[k]);
+    }
+  g_clear_pointer (&job->fonts, pb_fonts_unref);
+  job->fonts = pb_fonts_new_for (job->datadir, dirs, job->system_fonts, error);
+  return job->fonts != NULL;
+}
+
+/* A warning for each character set in a fallback font, at its place; the faces used. */
+static void
+note_fallbacks (paiban_job_t *job)
+{
+  job->fallbacks = pb_find_fallbacks (job->issue, job->fonts);
+  job->font_files = pb_font_files (job->issue, job->fonts);
+  for (guint i = 0; i < job->fallbacks->len; i++)
+    g_ptr_array_add (job->notes,
+                     pb_fallback_message (&g_array_index (job->fallbacks, pb_fallback_t, i)));
 }
 
 static paiban_status_t
@@ -368,21 +557,18 @@ job_layout (paiban_job_t *job)
     return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("no issue loaded"));
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
-  if (!job->fonts && !(job->fonts = pb_fonts_new (job->datadir, &error)))
+  clear_layout (job); /* before its fonts go */
+  if (!use_fonts (job, &error))
     return fail_with (job, error);
-  clear_layout (job);
   g_ptr_array_set_size (job->notes, 0);
   job->layout = pb_layout_issue (job->issue, job->fonts, &error);
   if (!job->layout)
     return fail_with (job, error);
   job->inspection = pb_inspect (job->layout);
   note_photos (job);
+  note_fallbacks (job);
   job->timings.layout = seconds_since (start);
-  int overset = job->inspection->overset_chars;
-  if (job->strict && overset > 0)
-    return fail (job, PAIBAN_STATUS_OVERSET,
-                 g_strdup_printf ("%d characters are overset (strict mode)", overset));
-  return check_underset (job);
+  return check_strict (job);
 }
 
 /* The PDF dates: the option, else $SOURCE_DATE_EPOCH, else the issue date (so that output
@@ -515,6 +701,20 @@ job_error_message (paiban_job_t *job)
 }
 
 static int
+job_error_count (paiban_job_t *job)
+{
+  return job ? (int) job->errors->len : 0;
+}
+
+static const char *
+job_error (paiban_job_t *job, int index)
+{
+  if (!job || index < 0 || index >= (int) job->errors->len)
+    return NULL;
+  return ((const pb_diag_t *) job->errors->pdata[index])->message;
+}
+
+static int
 job_page_count (paiban_job_t *job)
 {
   return job && job->layout ? (int) job->layout->pages->len : 0;
@@ -552,11 +752,12 @@ job_report (paiban_job_t *job)
 {
   if (!job)
     return NULL;
-  g_autoptr (GPtrArray) warnings = g_ptr_array_new ();
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (pb_diag_free);
   for (int i = 0; i < job_warning_count (job); i++)
-    g_ptr_array_add (warnings, (gpointer) job_warning (job, i));
-  pb_job_figures_t figures = { job->status != PAIBAN_STATUS_SUCCESS, job->error, warnings,
-                               job->printed ? &job->stats : NULL, job->timings };
+    g_ptr_array_add (warnings, pb_diag_from_warning (job_warning (job, i)));
+  pb_job_figures_t figures = { job->status != PAIBAN_STATUS_SUCCESS, job->error, job->errors,
+                               warnings, job->printed ? &job->stats : NULL, job->timings,
+                               job->fallbacks, job->font_files };
   g_free (job->report);
   job->report = pb_report_json (job->inspection, &figures);
   return job->report;
@@ -734,6 +935,8 @@ static const paiban_plugin_v1_t plugin = {
   job_write_report,
   job_write_layout_dump,
   job_commit,
+  job_error_count,
+  job_error,
 };
 
 PB_EXPORT const paiban_plugin_v1_t *

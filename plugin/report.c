@@ -35,6 +35,27 @@ add_member_string (JsonBuilder *b, const char *name, const char *v)
   json_builder_add_string_value (b, v);
 }
 
+static void
+add_member_string_or_null (JsonBuilder *b, const char *name, const char *v)
+{
+  json_builder_set_member_name (b, name);
+  if (v)
+    json_builder_add_string_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* 0 is none: lines, columns and pages count from 1. */
+static void
+add_member_int_or_null (JsonBuilder *b, const char *name, gint64 v)
+{
+  json_builder_set_member_name (b, name);
+  if (v > 0)
+    json_builder_add_int_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
 /* [x, y, w, h] in points, unrounded. */
 static void
 add_rect (JsonBuilder *b, const char *name, const pb_rect_t *r)
@@ -347,13 +368,66 @@ report_layout (JsonBuilder *b, const pb_inspection_t *inspection, const pb_job_f
   report_print (b, inspection->layout, job->print);
 }
 
+/* Errors and warnings as fields, so that a dashboard needs no parsing: the code, where
+ * (file, line, column; null when unknown), the story and page (null when none), the message
+ * as printed. */
 static void
-report_warnings (JsonBuilder *b, const GPtrArray *warnings)
+report_diags (JsonBuilder *b, const char *name, const GPtrArray *diags)
 {
-  json_builder_set_member_name (b, "warnings");
+  json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
-  for (guint i = 0; i < warnings->len; i++)
-    json_builder_add_string_value (b, warnings->pdata[i]);
+  for (guint i = 0; diags && i < diags->len; i++)
+    {
+      const pb_diag_t *d = diags->pdata[i];
+      json_builder_begin_object (b);
+      add_member_string (b, "code", d->code);
+      add_member_string_or_null (b, "file", d->file);
+      add_member_int_or_null (b, "line", d->line);
+      add_member_int_or_null (b, "column", d->col);
+      add_member_string_or_null (b, "story", d->story);
+      add_member_int_or_null (b, "page", d->page);
+      add_member_string (b, "message", d->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* Each character set in a fallback font, where it stands; the faces the styles name, with
+ * their files. */
+static void
+report_fonts (JsonBuilder *b, const pb_job_figures_t *job)
+{
+  json_builder_set_member_name (b, "fallback_glyphs");
+  json_builder_begin_array (b);
+  for (guint i = 0; job->fallbacks && i < job->fallbacks->len; i++)
+    {
+      const pb_fallback_t *f = &g_array_index (job->fallbacks, pb_fallback_t, i);
+      char ch[8] = { 0 };
+      g_unichar_to_utf8 (f->c, ch);
+      g_autofree char *code = g_strdup_printf ("U+%04X", f->c);
+      json_builder_begin_object (b);
+      add_member_string (b, "story", f->story);
+      add_member_string (b, "role", f->role);
+      add_member_string_or_null (b, "file", f->loc.file);
+      add_member_int_or_null (b, "line", f->loc.line);
+      add_member_int_or_null (b, "column", f->loc.col);
+      add_member_string (b, "codepoint", code);
+      add_member_string (b, "char", ch);
+      add_member_string (b, "font", f->font);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "fonts");
+  json_builder_begin_array (b);
+  for (guint i = 0; job->font_files && i < job->font_files->len; i++)
+    {
+      const pb_font_file_t *f = job->font_files->pdata[i];
+      json_builder_begin_object (b);
+      add_member_string (b, "family", f->family);
+      add_member_int (b, "weight", f->weight);
+      add_member_string_or_null (b, "file", f->file);
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
 }
 
@@ -381,8 +455,12 @@ pb_report_json (const pb_inspection_t *inspection, const pb_job_figures_t *job)
   if (job->error)
     add_member_string (b, "error", job->error);
   if (inspection)
-    report_layout (b, inspection, job);
-  report_warnings (b, job->warnings);
+    {
+      report_layout (b, inspection, job);
+      report_fonts (b, job);
+    }
+  report_diags (b, "errors", job->errors);
+  report_diags (b, "warnings", job->warnings);
   report_timings (b, &job->timings);
   json_builder_end_object (b);
 

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 #include "inspect.h"
+#include "diag.h"
+#include "fallback.h"
 #include "prepress.h"
 
 /* Seconds each step of the job took (0 for a step not taken). */
@@ -18,9 +20,12 @@ typedef struct {
 typedef struct {
   gboolean failed;                  /* "status": "error" rather than "ok" */
   const char *error;                /* the job's error message; NULL for none */
-  const GPtrArray *warnings;        /* of const char*, in the job's order */
+  const GPtrArray *errors;          /* of pb_diag_t*: every error, the first is `error` */
+  const GPtrArray *warnings;        /* of pb_diag_t*, in the job's order */
   const pb_prepress_stats_t *print; /* the last print PDF's figures; NULL: none written */
   pb_timings_t timings;
+  const GArray *fallbacks;          /* of pb_fallback_t; NULL before a layout */
+  const GPtrArray *font_files;      /* of pb_font_file_t*; NULL before a layout */
 } pb_job_figures_t;
 
 /* The report as indented JSON, a new string (g_free). `inspection` is of the job's layout, NULL

@@ -445,8 +445,10 @@ shape_key (const char *text, const pb_style_run_t *runs, int n_runs)
 {
   GString *key = g_string_new (NULL);
   for (int i = 0; i < n_runs; i++)
-    g_string_append_printf (key, "%d-%d:%s:%d:%.3f|", runs[i].start, runs[i].end,
-                            runs[i].style->font, runs[i].style->weight, runs[i].style->size);
+    g_string_append_printf (key, "%d-%d:%s,%s:%d:%.3f|", runs[i].start, runs[i].end,
+                            runs[i].style->font,
+                            runs[i].style->fallback ? runs[i].style->fallback : "",
+                            runs[i].style->weight, runs[i].style->size);
   g_string_append (key, text);
   return g_string_free (key, FALSE);
 }

@@ -61,14 +61,14 @@ static const char *const template_keys[] = {
   "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
   "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation",
   "headline_shape", "subhead_layout", "styles", "headline_styles", "jump_headline_style",
-  "byline_position", NULL
+  "byline_position", "fonts", "private_use_font", NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
 static const char *const margin_keys[] = { "top", "bottom", NULL };
 static const char *const column_keys[] = { "count", "width", "gutter", NULL };
 static const char *const style_keys[] = {
   "font", "weight", "size", "leading", "align", "indent", "space_before", "space_after",
-  "lines", "color", "phrase_gap", NULL
+  "lines", "color", "phrase_gap", "fallback", NULL
 };
 static const char *const headline_style_keys[] = {
   "kicker", "headline", "headline_min", "subtitle", "max_lines", "align", "from_span", NULL
@@ -206,7 +206,7 @@ style_defaults (pb_template_t *t, pb_role_t role)
   *st = (pb_style_t) { g_strdup (body->font), body->weight, body->size, body->leading,
                        role == PB_ROLE_CAPTION ? PB_ALIGN_JUSTIFY : PB_ALIGN_LEFT,
                        0, 0, 0, 0, body->color, body->font_loc,
-                       PB_DEFAULT_PHRASE_GAP * body->size };
+                       PB_DEFAULT_PHRASE_GAP * body->size, g_strdup (body->fallback) };
   /* Emphasis is set in the 楷体 of the captions unless the template names its own font (the
    * caption style is read before it). */
   if (role == PB_ROLE_EMPHASIS)
@@ -254,6 +254,34 @@ read_style_keys (const pb_json_obj_t *o, pb_template_t *t, pb_role_t role, GErro
          && get_color (o, &st->color, error);
 }
 
+/* "fallback": ["HanaMinB", …], family names without commas (Pango reads "A,B" as a list). */
+static gboolean
+read_fallback (const pb_json_obj_t *o, pb_style_t *st, GError **error)
+{
+  JsonNode *arr;
+  if (!pb_json_get_array (o, "fallback", FALSE, &arr, error))
+    return FALSE;
+  if (!arr)
+    return TRUE;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; i < pb_json_array_length (arr); i++)
+    {
+      JsonNode *n = pb_json_element (arr, i);
+      const char *name = pb_json_is_string (n) ? json_node_get_string (n) : NULL;
+      if (!name || !*name || strchr (name, ','))
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                           "%s: \"fallback\" must be an array of font family names", o->what);
+          return FALSE;
+        }
+      g_ptr_array_add (names, (gpointer) name);
+    }
+  g_ptr_array_add (names, NULL);
+  g_free (st->fallback);
+  st->fallback = names->len > 1 ? g_strjoinv (",", (char **) names->pdata) : NULL;
+  return TRUE;
+}
+
 static gboolean
 read_style (pb_json_doc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, GError **error)
 {
@@ -275,7 +303,7 @@ read_style (pb_json_doc_t *d, pb_template_t *t, JsonNode *node, pb_role_t role, 
       st->font = g_steal_pointer (&font);
       st->font_loc = pb_json_node_loc (d, pb_json_member (&o, "font"));
     }
-  return read_style_keys (&o, t, role, error);
+  return read_fallback (&o, st, error) && read_style_keys (&o, t, role, error);
 }
 
 static gboolean
@@ -527,6 +555,58 @@ read_layout_choices (const pb_json_obj_t *root, pb_template_t *t, GError **error
   return TRUE;
 }
 
+/* "fonts": folders of font files beside the template, a path relative to its folder without
+ * "..": the paper's fonts travel with its templates. */
+static gboolean
+read_font_dirs (const pb_json_obj_t *o, pb_template_t *t, GError **error)
+{
+  JsonNode *arr;
+  if (!pb_json_get_array (o, "fonts", FALSE, &arr, error)
+      || !pb_json_get_string (o, "private_use_font", FALSE, &t->private_use_font, error))
+    return FALSE;
+  g_autofree char *dir = g_path_get_dirname (t->path);
+  for (guint i = 0; arr && i < pb_json_array_length (arr); i++)
+    {
+      JsonNode *n = pb_json_element (arr, i);
+      const char *rel = pb_json_is_string (n) ? json_node_get_string (n) : NULL;
+      g_auto (GStrv) parts = rel ? g_strsplit (rel, "/", -1) : NULL;
+      gboolean up = parts && g_strv_contains ((const char *const *) parts, "..");
+      if (!rel || !*rel || g_path_is_absolute (rel) || up)
+        {
+          pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
+                           "%s: \"fonts\" must be an array of folders relative to the "
+                           "template's folder, without \"..\"", o->what);
+          return FALSE;
+        }
+      char *path = g_build_filename (dir, rel, NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          pb_set_error_at (error, PB_ERROR_FONT, pb_json_node_loc (o->d, n),
+                           "%s: font folder \"%s\" not found (there is no folder %s)", o->what,
+                           rel, path);
+          g_free (path);
+          return FALSE;
+        }
+      g_ptr_array_add (t->font_dirs, path);
+    }
+  return TRUE;
+}
+
+/* The template's private_use_font ends every style's fallback chain. Returns TRUE. */
+static gboolean
+add_private_use_font (pb_template_t *t)
+{
+  for (int r = 0; r < PB_ROLE_COUNT && t->private_use_font; r++)
+    {
+      pb_style_t *st = &t->styles[r];
+      char *chain = st->fallback ? g_strconcat (st->fallback, ",", t->private_use_font, NULL)
+                                 : g_strdup (t->private_use_font);
+      g_free (st->fallback);
+      st->fallback = chain;
+    }
+  return TRUE;
+}
+
 static char *
 default_template_name (const char *path)
 {
@@ -561,7 +641,9 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
          && read_layout_choices (&o, t, error)
          && read_styles (&o, t, error)
          && read_headline_styles (&o, t, error)
-         && read_heading_options (&o, t, error);
+         && read_heading_options (&o, t, error)
+         && read_font_dirs (&o, t, error)
+         && add_private_use_font (t);
 }
 
 pb_template_t *
@@ -572,6 +654,7 @@ pb_template_load_data (const char *path, const char *text, gsize len, GPtrArray 
   pb_template_t *t = g_new0 (pb_template_t, 1);
   t->path = g_strdup (path);
   t->headline_styles = g_ptr_array_new_with_free_func (headline_style_free);
+  t->font_dirs = g_ptr_array_new_with_free_func (g_free);
   if (!pb_json_doc_parse (&d, t->path, text, len, warnings, error)
       || !read_template (&d, t, error))
     g_clear_pointer (&t, pb_template_free);
@@ -604,7 +687,12 @@ pb_template_free (pb_template_t *tmpl)
   g_free (tmpl->name);
   g_free (tmpl->path);
   for (int r = 0; r < PB_ROLE_COUNT; r++)
-    g_free (tmpl->styles[r].font);
+    {
+      g_free (tmpl->styles[r].font);
+      g_free (tmpl->styles[r].fallback);
+    }
   g_clear_pointer (&tmpl->headline_styles, g_ptr_array_unref);
+  g_clear_pointer (&tmpl->font_dirs, g_ptr_array_unref);
+  g_free (tmpl->private_use_font);
   g_free (tmpl);
 }

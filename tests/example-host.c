@@ -181,6 +181,25 @@ handle_error (const paiban_plugin_v1_t *pb, const char *tmp)
   pb->job_destroy (job);
 }
 
+/* An issue with two mistakes: both are errors of the one load, the first is the message. */
+static void
+handle_errors (const paiban_plugin_v1_t *pb, const char *tmp)
+{
+  static const char bad[] = "{\n  \"paper\": 1,\n  \"date\": \"2024-02-19\",\n"
+                            "  \"template\": \"tabloid\", \"stories\": [],\n"
+                            "  \"pages\": [ { \"number\": \"1\", \"items\": [] } ] }\n";
+  paiban_job_t *job = pb->job_create ();
+  pb->job_load_buffer (job, bad, strlen (bad), "two.json", tmp);
+  check (pb->job_error_count (job) == 2, "two mistakes: job_error_count is 2",
+         pb->job_error_message (job));
+  check (pb->job_error (job, 0) && strcmp (pb->job_error (job, 0), pb->job_error_message (job)) == 0
+           && has_position (pb->job_error (job, 1), "two.json", 5),
+         "job_error 0 is the message, job_error 1 the second at its place", pb->job_error (job, 1));
+  check (pb->job_error (job, 2) == NULL && pb->job_error (job, -1) == NULL,
+         "job_error outside the range is NULL", NULL);
+  pb->job_destroy (job);
+}
+
 /* Calls in the wrong order are usage errors, not crashes. */
 static void
 handle_misuse (const paiban_plugin_v1_t *pb, const char *root, const char *tmp)
@@ -296,6 +315,7 @@ main (int argc, char **argv)
       check_table (pb);
       render_example (pb, argv[2], tmp);
       handle_error (pb, tmp);
+      handle_errors (pb, tmp);
       handle_misuse (pb, argv[2], tmp);
       dump_layout (pb, argv[2]);
       reopen (so, argv[1], argv[2]);

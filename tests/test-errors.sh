@@ -134,7 +134,7 @@ expect_error "limit: photo file size, refused before reading" photo-big-file.jso
 
 # ---- 4. Fonts and glyphs ----
 expect_error "missing font family" font-missing.json \
-  "tmpl-nofont.json:25:15: style \"headline\": font family \"No Such Font Family\" is not installed (see fonts/README.md for the Debian packages)"
+  "tmpl-nofont.json:25:15: style \"headline\": font family \"No Such Font Family\" is not among paiban's fonts (the packages of fonts/README.md, the template's \"fonts\" folders; the system's fonts only with --system-fonts)"
 # The position is the character's own: line 3, column 10 of glyph.md.
 prepare_out
 "$paiban" render glyph.json -o "$work/out/issue.pdf" 2>"$work/err" >/dev/null
@@ -593,5 +593,185 @@ sed 's/"trim"/"bleed": "200in", "trim"/' tmpl.json > tmpl-bleed.json
 sed 's/"tmpl.json"/"tmpl-bleed.json"/' good.json > bleed.json
 expect_error "limit: a bleed that makes the print page larger than 200in" bleed.json \
   'tmpl-bleed.json:3:12: template "bad-tests": "bleed" is too large: the print page (trim, bleed and crop marks) would be 408.4in, more than the limit of 200in'
+
+# ---- 12. Messages that say what is wrong ----
+sed 's/"headline": "主题"/"headline": “主题”/' good.json > curly.json
+expect_error "a typographic quotation mark is named, not given as a byte" curly.json \
+  'curly.json:8:19: unexpected character “ (U+201C), a typographic quotation mark: JSON strings are written between straight double quotes (")'
+python3 - <<'PY'
+s = open("good.json", encoding="utf-8").read()
+s = s.replace('"caption": "图片说明"\n        }\n      ]', '"caption": "图片说明"\n        },\n      ]')
+open("trailing-comma.json", "w", encoding="utf-8").write(s)
+PY
+expect_error "a trailing comma is named as such" trailing-comma.json \
+  "trailing-comma.json:14:10: trailing comma: JSON allows no ',' after the last element of an array"
+sed 's/"date": "2024-02-19"/"date": "2026-02-30"/' good.json > no-day.json
+expect_error "a date written YYYY-MM-DD that is no day of the calendar" no-day.json \
+  'no-day.json:3:11: the issue: "date" "2026-02-30" is not a day of the calendar: month 02 of 2026 has 28 days'
+# usage_error NAME MESSAGE ARGS...: exit 2 before any work, with the message on stderr.
+usage_error () {
+  local name=$1 message=$2
+  shift 2
+  "$paiban" "$@" 2>"$work/err" >/dev/null
+  local rc=$?
+  if [ $rc -eq 2 ] && grep -Fxq "$message" "$work/err" && ! grep -q '^paiban: loading' "$work/err"; then
+    ok "$name"
+  else
+    not_ok "$name" "exit $rc" "$(head -3 "$work/err")"
+  fi
+}
+usage_error "--dpi without --png is refused, not ignored" \
+  "paiban: --dpi is the resolution of the PNG proofs: give --png DIR too" \
+  render good.json -o "$work/x.pdf" --dpi 300
+usage_error "--dpi 5: refused before the layout, exit 2" \
+  "paiban: --dpi takes a resolution from 10 to 1200, not 5" \
+  render good.json -o "$work/x.pdf" --png "$work/png" --dpi 5
+usage_error "an unknown command is named" 'paiban: unknown command "rendr" (render, check or layout)' \
+  rendr good.json
+usage_error "an option without its value is incomplete, not unknown" "paiban: incomplete option --report" \
+  check good.json --report
+usage_error "an unknown option is named" "paiban: unknown option --strikt" check good.json --strikt
+expect_error "--report in a missing folder: the error names the report, no temporary name" good.json \
+  "/nonexistent/r.json: No such file or directory" --report /nonexistent/r.json
+
+# ---- 13. Every error at once ----
+# five-mistakes.json holds five different mistakes: all five are reported in one run, on
+# stderr in the order of the file's reading and in the report as fields.
+prepare_out
+"$paiban" render five-mistakes.json -o "$work/out/issue.pdf" --report "$work/r.json" 2>"$work/err" >/dev/null
+rc=$?
+problems=()
+[ $rc -eq 1 ] || problems+=("exit status $rc, expected 1")
+expected_errors='paiban: error: five-mistakes.json:3:11: the issue: "date" "2026-02-30" is not a day of the calendar: month 02 of 2026 has 28 days
+paiban: error: five-mistakes.json:8:17: story "lead": "kicker" must be a string, not a number
+paiban: error: five-mistakes.json:6:5: story "lead": missing required key "headline"
+paiban: error: five-mistakes.json:12:13: story 2: duplicate story id "lead" (the first is at line 6, column 5)
+paiban: error: five-mistakes.json:22:20: page 1, item 2: no story "nosuch" in the pool'
+[ "$(grep '^paiban: error:' "$work/err")" = "$expected_errors" ] \
+  || problems+=("got:" "$(grep '^paiban: error:' "$work/err")")
+python3 - "$work/r.json" <<'PY' || problems+=("the report's errors are not the five")
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+got = [(e["code"], e["file"], e["line"], e["column"], e["story"], e["page"]) for e in r["errors"]]
+f = "five-mistakes.json"
+assert got == [("invalid", f, 3, 11, None, None), ("wrong-type", f, 8, 17, "lead", None),
+               ("missing-key", f, 6, 5, "lead", None), ("duplicate", f, 12, 13, None, None),
+               ("unknown-story", f, 22, 20, None, 1)], got
+assert r["error"] == r["errors"][0]["message"] and r["status"] == "error"
+PY
+while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_problems)
+if [ ${#problems[@]} -eq 0 ]; then ok "five mistakes: all five reported in one run, on stderr and in the report"
+else not_ok "five mistakes: all five reported in one run, on stderr and in the report" "${problems[@]}"; fi
+
+# ---- 14. Strict mode: what a nightly build must not let through ----
+python3 - <<'PY'
+s = open("good.json", encoding="utf-8").read()
+open("typo-key.json", "w", encoding="utf-8").write(
+    s.replace('"headline": "主题",', '"kicekr": "引题",\n      "headline": "主题",'))
+open("unplaced.json", "w", encoding="utf-8").write(s.replace(
+    '"body": "短讯正文。"\n    }\n  ],',
+    '"body": "短讯正文。"\n    },\n    {\n      "id": "spare",\n      "headline": "备用稿",\n'
+    '      "body": "备用稿正文。"\n    }\n  ],'))
+PY
+expect_error "a typo'd key fails --fail-on unknown-keys" typo-key.json \
+  'typo-key.json:8:7: unknown key "kicekr" in story (strict mode)' --fail-on unknown-keys
+expect_error "a story placed on no page fails --fail-on unplaced-stories" unplaced.json \
+  'unplaced.json:22:5: story "spare" is placed on no page: no item names it (a story that may stay out is marked "filler": true) (strict mode)' \
+  --fail-on unplaced-stories
+expect_error "underset fails --fail-on underset" good.json \
+  'page 1: 24 grid lines of its items are underset (strict mode)' --fail-on underset
+for issue in typo-key.json unplaced.json good.json; do
+  "$paiban" check "$issue" 2>/dev/null >/dev/null
+  rc1=$?
+  "$paiban" check "$issue" --strict 2>"$work/err" >/dev/null
+  rc2=$?
+  if [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q '(strict mode)$' "$work/err"; then
+    ok "$issue: passes without --strict, fails with it"
+  else
+    not_ok "$issue: passes without --strict, fails with it" "exit $rc1 / $rc2" "$(grep error: "$work/err")"
+  fi
+done
+# A filler may stay out of the plan: not an unplaced story.
+sed 's/"id": "spare",/"id": "spare", "filler": true,/' unplaced.json > filler.json
+"$paiban" check filler.json --fail-on unplaced-stories 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q 'placed on no page' "$work/err"; then ok "a filler on no page is no unplaced story"
+else not_ok "a filler on no page is no unplaced story" "exit $rc" "$(cat "$work/err")"; fi
+"$paiban" check good.json --fail-on overset,typo 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 1 ] && grep -Fxq 'paiban: error: fail-on: unknown check "typo" (known: unknown-keys, unplaced-stories, overset, underset, low-resolution, fallback-glyphs, lone-lines, all, none)' "$work/err"; then
+  ok "--fail-on with an unknown check names it"
+else not_ok "--fail-on with an unknown check names it" "exit $rc" "$(cat "$work/err")"; fi
+
+# ---- 15. Fonts: a rare character from the fallback chain, the paper's own fonts ----
+# 𪚥 (U+2A6A5, CJK Extension B) is in no Noto CJK font: the template's chain sets it in
+# HanaMinB, in a headline and in the body; each use is a warning with its position and in the
+# report's fallback_glyphs; --fail-on fallback-glyphs fails on them.
+python3 - <<'PY'
+import json
+s = open("good.json", encoding="utf-8").read()
+s = s.replace('"headline": "主题"', '"headline": "张𪚥主题"').replace('"body.md"', '"rare.md"')
+open("rare.json", "w", encoding="utf-8").write(s.replace('"tmpl.json"', '"tmpl-rare.json"'))
+open("rare.md", "w", encoding="utf-8").write("记者𪚥从有关部门获悉，全省重点项目建设进展顺利。\n")
+t = json.load(open("tmpl.json", encoding="utf-8"))
+t["styles"]["body"]["fallback"] = ["HanaMinB"]
+t["styles"]["headline"]["fallback"] = ["HanaMinB"]
+json.dump(t, open("tmpl-rare.json", "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+PY
+prepare_out
+rm -f "$work/out/issue.pdf"
+"$paiban" render rare.json -o "$work/out/issue.pdf" --report "$work/r.json" 2>"$work/err" >/dev/null
+rc=$?
+problems=()
+[ $rc -eq 0 ] || problems+=("exit status $rc")
+for w in 'rare.json:8:19: story "lead": U+2A6A5 “𪚥” (headline) is set in the fallback font HanaMinB: Noto Sans CJK SC has no glyph for it' \
+         'rare.md:1:3: story "lead": U+2A6A5 “𪚥” (body) is set in the fallback font HanaMinB: Noto Serif CJK SC has no glyph for it'; do
+  grep -Fxq "paiban: warning: $w" "$work/err" || problems+=("missing: $w")
+done
+pdffonts "$work/out/issue.pdf" 2>/dev/null | grep -q '+HanaMinB ' || problems+=("no HanaMinB in the PDF")
+python3 - "$work/r.json" <<'PY' || problems+=("the report's fallback_glyphs or fonts")
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+got = [(f["role"], f["file"], f["line"], f["column"], f["codepoint"], f["font"]) for f in r["fallback_glyphs"]]
+assert got == [("headline", "rare.json", 8, 19, "U+2A6A5", "HanaMinB"),
+               ("body", "rare.md", 1, 3, "U+2A6A5", "HanaMinB")], got
+files = {f["family"]: f["file"] for f in r["fonts"]}
+assert files["HanaMinB"].endswith("/HanaMinB.ttf"), files
+assert [w["code"] for w in r["warnings"]].count("fallback-glyph") == 2, r["warnings"]
+PY
+if [ ${#problems[@]} -eq 0 ]; then ok "U+2A6A5 in a headline and the body: set in HanaMinB, each use reported"
+else not_ok "U+2A6A5 in a headline and the body: set in HanaMinB, each use reported" "${problems[@]}" "$(cat "$work/err")"; fi
+expect_error "--fail-on fallback-glyphs fails on them" rare.json \
+  'rare.md:1:3: story "lead": U+2A6A5 “𪚥” (body) is set in the fallback font HanaMinB: Noto Serif CJK SC has no glyph for it (strict mode)' \
+  --fail-on fallback-glyphs
+
+# The paper's licensed fonts in a folder beside its template ("fonts": ["fonts"]): here URW's
+# Nimbus Sans (fonts-urw-base35, which Ghostscript brings), which paiban's fonts.conf does not
+# list. Without the folder the family is refused; with it the page renders in it.
+mkdir -p house/fonts
+cp /usr/share/fonts/opentype/urw-base35/NimbusSans-Bold.otf house/fonts/
+python3 - <<'PY'
+import json
+t = json.load(open("tmpl.json", encoding="utf-8"))
+t["styles"]["headline"]["font"] = "Nimbus Sans"
+json.dump(t, open("house/tmpl-nofolder.json", "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+t["fonts"] = ["fonts"]
+json.dump(t, open("house/tmpl.json", "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+s = open("good.json", encoding="utf-8").read().replace('"headline": "主题"', '"headline": "GDP 2024"')
+open("house.json", "w", encoding="utf-8").write(s.replace('"tmpl.json"', '"house/tmpl.json"'))
+open("house-nofolder.json", "w", encoding="utf-8").write(s.replace('"tmpl.json"', '"house/tmpl-nofolder.json"'))
+PY
+expect_error "a family in no font folder of paiban is refused, saying where it looked" house-nofolder.json \
+  'house/tmpl-nofolder.json:25:15: style "headline": font family "Nimbus Sans" is not among paiban'"'"'s fonts (the packages of fonts/README.md, the template'"'"'s "fonts" folders; the system'"'"'s fonts only with --system-fonts)'
+prepare_out
+rm -f "$work/out/issue.pdf"
+"$paiban" render house.json -o "$work/out/issue.pdf" --report "$work/r.json" 2>"$work/err" >/dev/null
+rc=$?
+if [ $rc -eq 0 ] && pdffonts "$work/out/issue.pdf" 2>/dev/null | grep -q '+NimbusSans-Bold ' \
+   && python3 -c 'import json, sys; f = {x["family"]: x["file"] for x in json.load(open(sys.argv[1]))["fonts"]}; assert f["Nimbus Sans"].endswith("/house/fonts/NimbusSans-Bold.otf"), f' "$work/r.json"; then
+  ok "a font from the folder beside the template: the headline set in it, its file in the report"
+else
+  not_ok "a font from the folder beside the template: the headline set in it, its file in the report" "exit $rc" "$(grep -v warning "$work/err")"
+fi
 
 echo "1..$n"

@@ -407,11 +407,14 @@ test_report (void)
   fixture_t f;
   fixture_init (&f);
   pb_inspection_t *found = pb_inspect (&f.layout);
-  g_autoptr (GPtrArray) warnings = g_ptr_array_new ();
-  g_ptr_array_add (warnings, "issue.json:1:2: a warning");
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (pb_diag_free);
+  g_ptr_array_add (warnings, pb_diag_from_warning ("issue.json:1:2: story \"lead\" is overset "
+                                                   "by 12 characters on page 1"));
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (pb_diag_free);
+  g_ptr_array_add (errors, pb_diag_new ("overset", "12 characters are overset (strict mode)"));
   pb_prepress_stats_t print = { 1, 2, 3, 4, "Artifex CMYK SWOP", 0.5 };
-  pb_job_figures_t job = { TRUE, "12 characters are overset (strict mode)", warnings, &print,
-                           { 0.25, 1.5, 2, 0.125, 3, 0.75 } };
+  pb_job_figures_t job = { TRUE, "12 characters are overset (strict mode)", errors, warnings,
+                           &print, { 0.25, 1.5, 2, 0.125, 3, 0.75 }, NULL, NULL };
   g_autofree char *report = pb_report_json (found, &job);
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "inspect", "report.json",
                                                  NULL);
@@ -428,6 +431,7 @@ test_report (void)
   job.print = NULL;
   job.failed = FALSE;
   job.error = NULL;
+  job.errors = NULL;
   g_autofree char *unprinted = pb_report_json (found, &job);
   g_assert_null (strstr (unprinted, "\"print\""));
   g_assert_null (strstr (unprinted, "\"error\""));

@@ -103,7 +103,17 @@ assert_parse_error (const char *text, const char *expected)
 static void
 test_lexer_errors (void)
 {
-  assert_parse_error ("{\n  \"名\": 'x'\n}", "t.json:2:8: unexpected character");
+  assert_parse_error ("{\n  \"名\": 'x'\n}", "t.json:2:8: unexpected character ' (a single "
+                      "quote): JSON strings are written between double quotes (\")");
+  /* What an editor's word processor types: named as the character, never as a byte. */
+  assert_parse_error ("{\n  \"名\": “x”\n}", "t.json:2:8: unexpected character “ (U+201C), a "
+                      "typographic quotation mark: JSON strings are written between straight "
+                      "double quotes (\")");
+  assert_parse_error ("{\"a\": ☃}", "t.json:1:7: unexpected character ☃ (U+2603)");
+  assert_parse_error ("{\"a\": [1, 2,\n  ]}", "t.json:1:12: trailing comma: JSON allows no ',' "
+                      "after the last element of an array");
+  assert_parse_error ("{\"a\": 1,\n}", "t.json:1:8: trailing comma: JSON allows no ',' after "
+                      "the last member of an object");
   assert_parse_error ("{\"a\": 1} {\"b\": 2}",
                       "t.json:1:10: unexpected text after the top-level value");
   assert_parse_error ("{\"a\": 0x10}", "t.json:1:7: malformed number");
@@ -126,12 +136,15 @@ static const char getters_text[] =
   "{\"s\": \"\", \"blank\": \"  \", \"i\": 7, \"f\": 1.5, \"str\": \"x\", \"nul\": null,\n"
   " \"len\": \"12 mm\", \"em\": \"2字\", \"huge\": 1e9, \"o\": [], \"b\": 1}";
 
-/* `ok` is a getter's result, `error` what it set. */
+/* `ok` is a getter's result, `error` what it set; its code is that of what it says. */
 static void
 assert_fails (gboolean ok, GError **error, const char *expected)
 {
   g_assert_false (ok);
-  g_assert_error (*error, PB_ERROR, PB_ERROR_INVALID);
+  int code = strstr (expected, "missing required key") || strstr (expected, "must not be null")
+             ? PB_ERROR_MISSING_KEY
+             : strstr (expected, ", not ") ? PB_ERROR_WRONG_TYPE : PB_ERROR_INVALID;
+  g_assert_error (*error, PB_ERROR, code);
   g_assert_cmpstr ((*error)->message, ==, expected);
   g_clear_error (error);
 }

@@ -447,10 +447,15 @@ test_unknown_key_warning (void)
   g_autoptr (GError) error = NULL;
   pb_issue_t *issue = load ("warn-unknown-key.json", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (issue->warnings->len, ==, 1);
+  /* The story is on no page (an item list without it): a warning too. */
+  g_assert_cmpuint (issue->warnings->len, ==, 2);
   g_autofree char *path = data_path ("warn-unknown-key.json");
   g_autofree char *expected = g_strdup_printf ("%s:6:36: unknown key \"colour\" in story", path);
   g_assert_cmpstr (issue->warnings->pdata[0], ==, expected);
+  g_autofree char *unplaced = g_strdup_printf (
+    "%s:6:5: story \"a\" is placed on no page: no item names it (a story that may stay out "
+    "is marked \"filler\": true)", path);
+  g_assert_cmpstr (issue->warnings->pdata[1], ==, unplaced);
   pb_issue_free (issue);
 }
 
@@ -591,16 +596,16 @@ typedef struct {
 
 static const bad_case_t bad_cases[] = {
   { "bad-syntax.json", PB_ERROR_SYNTAX, NULL, 3, 22, { "Parse error", "expected" } },
-  { "bad-type.json", PB_ERROR_INVALID, NULL, 2, 12, { "\"paper\" must be a string" } },
-  { "bad-missing-key.json", PB_ERROR_INVALID, NULL, 6, 5,
+  { "bad-type.json", PB_ERROR_WRONG_TYPE, NULL, 2, 12, { "\"paper\" must be a string" } },
+  { "bad-missing-key.json", PB_ERROR_MISSING_KEY, NULL, 6, 5,
     { "story \"a\"", "missing required key \"headline\"" } },
-  { "bad-dup-story.json", PB_ERROR_INVALID, NULL, 8, 31,
+  { "bad-dup-story.json", PB_ERROR_DUPLICATE, NULL, 8, 31,
     { "duplicate story id \"a\"", "line 6, column 5" } },
-  { "bad-item-story.json", PB_ERROR_INVALID, NULL, 9, 18,
+  { "bad-item-story.json", PB_ERROR_UNKNOWN_STORY, NULL, 9, 18,
     { "page 1, item 2", "no story \"nope\"" } },
-  { "bad-guide-story.json", PB_ERROR_INVALID, NULL, 10, 22,
+  { "bad-guide-story.json", PB_ERROR_UNKNOWN_STORY, NULL, 10, 22,
     { "guide entry 2", "no story \"ghost\"" } },
-  { "bad-elsewhere-story.json", PB_ERROR_INVALID, NULL, 8, 57,
+  { "bad-elsewhere-story.json", PB_ERROR_UNKNOWN_STORY, NULL, 8, 57,
     { "page 2", "no story \"missing\"" } },
   { "bad-guide-unplaced.json", PB_ERROR_INVALID, NULL, 8, 58,
     { "story \"a\"", "on no page" } },
@@ -628,7 +633,7 @@ static const bad_case_t bad_cases[] = {
   { "bad-template.json", PB_ERROR_INVALID, NULL, 8, 32,
     { "page 2", "unknown template \"no-such-template\"" } },
   { "bad-no-pages.json", PB_ERROR_INVALID, NULL, 6, 12, { "\"pages\" must not be empty" } },
-  { "bad-dup-page.json", PB_ERROR_INVALID, NULL, 9, 30,
+  { "bad-dup-page.json", PB_ERROR_DUPLICATE, NULL, 9, 30,
     { "duplicate page number 1", "line 7, column 17" } },
 };
 
@@ -741,7 +746,7 @@ test_json_strictness (void)
   load_data_fails (deep->str, PB_ERROR_INVALID, 1, 74, "nesting deeper than 64", NULL);
   load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"items\": []}]}\n{}",
                    PB_ERROR_SYNTAX, 3, 1, "after the top-level value", NULL);
-  load_data_fails (HEAD "\"paper\": \"again\", \"stories\": [], \"pages\": []}", PB_ERROR_INVALID,
+  load_data_fails (HEAD "\"paper\": \"again\", \"stories\": [], \"pages\": []}", PB_ERROR_DUPLICATE,
                    2, 1, "duplicate key \"paper\"", NULL);
   load_data_fails (HEAD "/* comment */ \"stories\": [], \"pages\": []}", PB_ERROR_SYNTAX, 2, 1,
                    "unexpected character", NULL);
@@ -763,21 +768,22 @@ static void
 test_other_errors (void)
 {
   load_data_fails ("{\"paper\": \"报\", \"date\": \"2024-02-30\", \"template\": \"tmpl.json\", "
-                   "\"stories\": [], \"pages\": []}", PB_ERROR_INVALID, 1, 24, "YYYY-MM-DD",
+                   "\"stories\": [], \"pages\": []}", PB_ERROR_INVALID, 1, 24,
+                   "\"2024-02-30\" is not a day of the calendar: month 02 of 2024 has 29 days",
                    NULL);
   load_data_fails (HEAD "\"stories\": [{\"id\": \"a b\", \"headline\": \"h\", \"body\": \"x\"}], "
                    "\"pages\": []}", PB_ERROR_INVALID, 2, 20, "invalid id \"a b\"", NULL);
   load_data_fails (HEAD "\"stories\": [{\"id\": \"a\", \"headline\": \"h\"}], \"pages\": []}",
                    PB_ERROR_INVALID, 2, 13, "missing \"body\" or \"body_file\"", NULL);
-  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1}]}", PB_ERROR_INVALID, 2, 26,
-                   "missing required key \"items\"", NULL);
+  load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1}]}", PB_ERROR_MISSING_KEY, 2,
+                   26, "missing required key \"items\"", NULL);
   load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"elsewhere\": true}]}",
-                   PB_ERROR_INVALID, 2, 26, "missing required key \"stories\"", NULL);
+                   PB_ERROR_MISSING_KEY, 2, 26, "missing required key \"stories\"", NULL);
   load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"items\": [{\"column\": 1, "
                    "\"span\": 1, \"top\": 0, \"height\": 1}]}]}", PB_ERROR_INVALID, 2, 50,
                    "missing \"story\" or \"guide\"", NULL);
   load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"masthead\": \"yes\", "
-                   "\"items\": []}]}", PB_ERROR_INVALID, 2, 52, "must be true or false", NULL);
+                   "\"items\": []}]}", PB_ERROR_WRONG_TYPE, 2, 52, "must be true or false", NULL);
   load_data_fails (HEAD "\"stories\": [], \"pages\": [{\"number\": 1, \"template\": "
                    "\"../tmpl.json\", \"items\": []}]}", PB_ERROR_INVALID, 2, 52, "\"..\"",
                    NULL);
@@ -797,7 +803,7 @@ test_item_headline_errors (void)
                    "template \"test-tabloid\" has no headline style \"lead\"", NULL);
   load_data_fails (ITEM_OF_A "\"headline_scale\": 5}]}]}", PB_ERROR_INVALID, 2, 124,
                    "\"headline_scale\" must be a number from 0.25 to 4", NULL);
-  load_data_fails (ITEM_OF_A "\"headline_scale\": \"big\"}]}]}", PB_ERROR_INVALID, 2, 124,
+  load_data_fails (ITEM_OF_A "\"headline_scale\": \"big\"}]}]}", PB_ERROR_WRONG_TYPE, 2, 124,
                    "\"headline_scale\"", "a number");
   load_data_fails (ITEM_OF_A "\"headline_size\": 30, \"headline_scale\": 0.5}]}]}",
                    PB_ERROR_INVALID, 2, 145, "give \"headline_scale\" or \"headline_size\"",

@@ -512,7 +512,8 @@ else:
 low = [p for p in r["photos"] if p["low_resolution"]]
 if [p["story"] for p in low] != ["low"] or not 30 < low[0]["ppi"] < 45:
     bad.append(f"low-resolution photos: {low}")
-if not any("lowres.jpg is 37 ppi" in w and "200 ppi" in w for w in r["warnings"]):
+if not any("lowres.jpg is 37 ppi" in w["message"] and "200 ppi" in w["message"]
+           and w["code"] == "low-resolution" and w["story"] == "low" for w in r["warnings"]):
     bad.append("no warning for the low-resolution photo")
 pr = r.get("print", {})
 if pr.get("standard") != "PDF/X-4" or pr.get("trim_mm") != [275.0, 390.0] or pr.get("bleed_mm") != 3.0:

@@ -8,7 +8,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev libmd4c-dev
   libpango1.0-dev libcairo2-dev libharfbuzz-dev libfontconfig-dev libjpeg62-turbo-dev
   zlib1g-dev libqpdf-dev libicu-dev
-  fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai
+  fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai fonts-hanazono
   poppler-utils qpdf python3-jsonschema
   # The print PDF's ICC profiles (default_cmyk.icc, default_rgb.icc) come with libgs-common;
   # Ghostscript and MuPDF also open the print PDF in the tests.

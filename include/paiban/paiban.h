@@ -53,7 +53,9 @@
  *   files it names; job_load_buffer's `name` for the buffer); LINE and COLUMN count from 1 and
  *   COLUMN counts characters, not bytes.
  * - The status is sticky (as in cairo): after a failure those five functions return the same
- *   status at once and do nothing, and the message stays the first one. To try again, destroy
+ *   status at once and do nothing, and the message stays the first one. A call may find
+ *   several errors at once (all the mistakes of an issue file, every failed check of strict
+ *   mode): job_error_count and job_error give each. To try again, destroy
  *   the job and create a new one. Reading never fails and still works on a failed job:
  *   job_status, job_error_message ("" while there is no error), job_report (then "status":
  *   "error" and "error": the message), job_page_count, job_warning_count, job_warning.
@@ -158,7 +160,11 @@ typedef struct {
   paiban_job_t *(*job_create) (void);
   void (*job_destroy) (paiban_job_t *job);
   /* Options: "datadir" (folder with layouts/ and fonts/; before loading), "strict" ("1":
-   * overset text is an error at job_layout, "0": a count in the report), "strict-underset"
+   * job_layout fails, PAIBAN_STATUS_OVERSET, on unknown keys, stories placed on no page
+   * (fillers aside), overset text, underset items and photos below 200 ppi, "0": none of
+   * them, they are warnings and counts in the report), "fail-on" (a comma-separated list of
+   * those checks — unknown-keys, unplaced-stories, overset, underset, low-resolution,
+   * fallback-glyphs, lone-lines — or "all" or "none": exactly these fail), "strict-underset"
    * (a number N of grid lines: a page with more than N empty column-lines — the report's
    * "empty_column_lines" — is an error at job_layout, PAIBAN_STATUS_OVERSET; "off" (default):
    * no limit), "source-date-epoch"
@@ -170,7 +176,9 @@ typedef struct {
    * default: the one configured at build), "stage" ("1": the files that job_write_* and
    * job_write_report write are complete and on disk when they return but keep no name until
    * job_commit names them all, so that a run that fails at any step replaces nothing;
-   * "0" (default): each call names its files before it returns).
+   * "0" (default): each call names its files before it returns), "system-fonts" ("1": the
+   * fonts installed on the system too, besides paiban's fonts.conf and the templates' font
+   * folders; before job_layout).
    * An unknown key or a bad value is a usage error. */
   paiban_status_t (*job_set_option) (paiban_job_t *job, const char *key, const char *value);
   paiban_status_t (*job_load_file) (paiban_job_t *job, const char *path);
@@ -195,8 +203,11 @@ typedef struct {
    * "area_pt", "overset_chars", "lone_lines", "underset_lines"), "photos" (page, story,
    * file, "frame_pt", "pixels", "ppi", "low_resolution"), "print" (after a print PDF:
    * "standard", "trim_mm", "bleed_mm", "media_mm", "output_intent", colour and image
-   * fixes), "warnings" (photos below 200 ppi among them), "timings_s". Areas are in points
-   * from the trim's top-left. */
+   * fixes), "fallback_glyphs" (characters set in a font other than their style's: "story",
+   * "role", "file", "line", "column", "codepoint", "char", "font"), "fonts" (the face of every
+   * style: "family", "weight", "file"), "errors" and "warnings" (photos below 200 ppi among
+   * them), each an object with "code", "file", "line", "column", "story", "page" (null when
+   * unknown) and "message", "timings_s". Areas are in points from the trim's top-left. */
   const char *(*job_report) (paiban_job_t *job);
   paiban_status_t (*job_status) (paiban_job_t *job);
   const char *(*job_error_message) (paiban_job_t *job);
@@ -229,6 +240,16 @@ typedef struct {
    * in both cases. Without "stage" there is nothing to name but does no harm. Returns the
    * job's status. */
   paiban_status_t (*job_commit) (paiban_job_t *job);
+
+  /* Appended in 0.3. */
+
+  /* Every error of the job, the first being job_error_message's: the loader goes on after
+   * an error where what follows does not depend on it (the next key of a story, the next
+   * story, item or page), and strict mode reports every check that failed. At most 50 are
+   * kept. job_error returns NULL outside 0 to count - 1; its strings live until
+   * job_destroy. The report's "errors" holds them as fields. */
+  int (*job_error_count) (paiban_job_t *job);
+  const char *(*job_error) (paiban_job_t *job, int index);
 } paiban_plugin_v1_t;
 
 typedef const paiban_plugin_v1_t *(*paiban_plugin_v1_func_t) (void);
