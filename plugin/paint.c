@@ -703,7 +703,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
   marking_t marking = { tags, 0, FALSE, PB_TAG_ARTIFACT, NULL };
-  mode.mark = &marking;
+  mode.mark = tags ? &marking : NULL;
   /* A document structure element around everything: Cairo writes the structure tree (which
    * the post-process rewrites in reading order) only under one. */
   guint n = layout->pages->len;
@@ -831,7 +831,8 @@ pb_paint_pdf_stage (const pb_layout_t *layout, const pb_pdf_info_t *info,
       return FALSE;
     }
   g_autofree char *digest = NULL;
-  pb_tags_t *tags = pb_tags_new (layout);
+  /* An issue made wholly elsewhere: Cairo's one blank page has nothing to tag. */
+  pb_tags_t *tags = layout->pages->len ? pb_tags_new (layout) : NULL;
   gboolean ok = write_cairo (layout, info, opt, tags, raw, &digest, error)
                 && post_process (layout, info, opt, tags, raw, digest, staged, error);
   pb_tags_free (tags);
