@@ -1,6 +1,6 @@
 /* Rewrites the solid colours of a PDF content stream for print: Cairo sets every colour as
- * DeviceRGB (`r g b rg` / `RG`). This is the only C++ in paiban: qpdf's content-stream
- * tokenizer has no C API. */
+ * DeviceRGB (`r g b rg` / `RG`); marks a tagged PDF's artifacts. This is the only C++ in
+ * paiban: qpdf's content-stream tokenizer has no C API. */
 #pragma once
 
 #include <stddef.h>
