@@ -143,8 +143,10 @@ pb_structure_write (qpdf_data q, const pb_tags_t *tags)
   qpdf_oh nums = qpdf_oh_new_array (q);
   for (guint p = 0; p < pages; p++)
     {
-      qpdf_oh_replace_key (q, qpdf_get_page_n (q, p), "/StructParents",
-                           qpdf_oh_new_integer (q, p));
+      qpdf_oh page = qpdf_get_page_n (q, p);
+      qpdf_oh_replace_key (q, page, "/StructParents", qpdf_oh_new_integer (q, p));
+      /* Tab through the links in the order of the structure. */
+      qpdf_oh_replace_key (q, page, "/Tabs", qpdf_oh_new_name (q, "/S"));
       qpdf_oh_append_item (q, nums, qpdf_oh_new_integer (q, p));
       qpdf_oh_append_item (q, nums, page_parents (q, tags, p, objs));
     }
