@@ -66,10 +66,25 @@ replacement (double r, double g, double b, bool stroke, pb_filter_counts_t *coun
          + (stroke ? " K" : " k");
 }
 
+// The MCID of a marked-content sequence's operands (`/Tag << /MCID n >>`), or -1.
+long
+mcid (std::vector<Token const *> const &args)
+{
+  if (args.size () != 5 || args[0]->getType () != QPDFTokenizer::tt_name
+      || args[1]->getType () != QPDFTokenizer::tt_dict_open || !(args[2]->getValue () == "/MCID")
+      || args[3]->getType () != QPDFTokenizer::tt_integer
+      || args[4]->getType () != QPDFTokenizer::tt_dict_close)
+    return -1;
+  return std::strtol (args[3]->getValue ().c_str (), nullptr, 10);
+}
+
 class Filter
 {
 public:
-  explicit Filter (pb_filter_counts_t *counts) : counts_ (counts) {}
+  Filter (pb_filter_options_t const &options, pb_filter_counts_t *counts)
+    : options_ (options), counts_ (counts)
+  {
+  }
 
   // Operands and the spaces between them wait here until their operator is known.
   void
@@ -86,26 +101,55 @@ public:
     for (auto const &p : pending_)
       if (!is_ignorable (p))
         args.push_back (&p);
-    bool colour = (name == "rg" || name == "RG") && args.size () == 3 && is_number (*args[0])
-                  && is_number (*args[1]) && is_number (*args[2]);
+    if (name == "BDC")
+      {
+        marked (t, args);
+        return;
+      }
+    bool colour = options_.colours && (name == "rg" || name == "RG") && args.size () == 3
+                  && is_number (*args[0]) && is_number (*args[1]) && is_number (*args[2]);
     if (!colour)
       {
         flush ();
         out_ += t.getRawValue ();
         return;
       }
-    // Keep the spacing before the first operand, then write the new colour.
+    leading (args);
+    double rgb[3];
+    for (int i = 0; i < 3; i++)
+      rgb[i] = std::strtod (args[i]->getValue ().c_str (), nullptr);
+    out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
+    pending_.clear ();
+  }
+
+  // A marked-content sequence: an artifact's becomes `/Artifact BMC`.
+  void
+  marked (Token const &t, std::vector<Token const *> const &args)
+  {
+    long id = mcid (args);
+    if (id >= 0 && counts_)
+      counts_->marked++;
+    if (id < 0 || static_cast<size_t> (id) >= options_.n_artifacts || !options_.artifacts[id])
+      {
+        flush ();
+        out_ += t.getRawValue ();
+        return;
+      }
+    leading (args);
+    out_ += "/Artifact BMC";
+    pending_.clear ();
+  }
+
+  // Keeps the spacing before the first operand.
+  void
+  leading (std::vector<Token const *> const &args)
+  {
     for (auto const &p : pending_)
       {
         if (&p == args[0])
           break;
         out_ += p.getRawValue ();
       }
-    double rgb[3];
-    for (int i = 0; i < 3; i++)
-      rgb[i] = std::strtod (args[i]->getValue ().c_str (), nullptr);
-    out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
-    pending_.clear ();
   }
 
   void
@@ -123,13 +167,15 @@ public:
   }
 
 private:
+  pb_filter_options_t const &options_;
   pb_filter_counts_t *counts_;
   std::vector<Token> pending_;
   std::string out_;
 };
 
 std::string
-filter (const char *data, size_t len, pb_filter_counts_t *counts)
+filter (const char *data, size_t len, pb_filter_options_t const &options,
+        pb_filter_counts_t *counts)
 {
   // The Buffer only points at `data` (it never frees it); the input source owns the Buffer.
   auto *buffer = new Buffer (reinterpret_cast<unsigned char *> (const_cast<char *> (data)), len);
@@ -137,7 +183,7 @@ filter (const char *data, size_t len, pb_filter_counts_t *counts)
   QPDFTokenizer tokenizer;
   tokenizer.allowEOF ();
   tokenizer.includeIgnorable ();
-  Filter f (counts);
+  Filter f (options, counts);
   for (;;)
     {
       Token t = tokenizer.readToken (input, "content stream", true);
@@ -171,13 +217,14 @@ filter (const char *data, size_t len, pb_filter_counts_t *counts)
 } // namespace
 
 extern "C" char *
-pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_counts_t *counts,
-                   char **error)
+pb_filter_content_with (const char *data, size_t len, size_t *out_len,
+                        const pb_filter_options_t *options, pb_filter_counts_t *counts,
+                        char **error)
 {
   *error = nullptr;
   try
     {
-      std::string out = filter (data, len, counts);
+      std::string out = filter (data, len, *options, counts);
       char *buf = static_cast<char *> (std::malloc (out.size () + 1));
       if (!buf)
         throw std::bad_alloc ();
@@ -191,4 +238,12 @@ pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_coun
       *error = strdup (e.what ());
       return nullptr;
     }
+}
+
+extern "C" char *
+pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_counts_t *counts,
+                   char **error)
+{
+  pb_filter_options_t colours = { 1, nullptr, 0 };
+  return pb_filter_content_with (data, len, out_len, &colours, counts, error);
 }

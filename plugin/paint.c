@@ -15,6 +15,7 @@
 #include "inspect.h"
 #include "outfile.h"
 #include "source.h"
+#include "tags.h"
 
 /* A layout of no pages still makes a PDF of one blank page: A4, in points. */
 #define EMPTY_PAGE_W 595
@@ -72,13 +73,70 @@ paint_line (cairo_t *cr, const pb_line_t *line, pb_embed_t *fonts)
     cairo_fill (cr);
 }
 
+/* The marked-content sequence open while a PDF page is drawn (see tags.h). */
+typedef struct {
+  pb_tags_t *tags;
+  guint page;               /* index of the page drawn */
+  gboolean open;
+  int elem;                 /* the open sequence's element, or PB_TAG_ARTIFACT */
+  const char *name;         /* its Cairo tag */
+} marking_t;
+
 /* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */
 typedef struct {
   double bleed;             /* > 0: the print PDF */
   pb_inspection_t *proof;   /* what the overlay marks; NULL: no overlay */
   PangoContext *labels;     /* proof labels; NULL without an overlay or when the layout has no
                              * fonts */
+  marking_t *mark;          /* NULL: nothing is marked (PNG proofs, pb_paint_page) */
 } paint_mode_t;
+
+/* ---- marked content (tagged PDF) ---- */
+
+static void
+mark_end (cairo_t *cr, const paint_mode_t *mode)
+{
+  marking_t *m = mode->mark;
+  if (m && m->open)
+    cairo_tag_end (cr, m->name);
+  if (m)
+    m->open = FALSE;
+}
+
+/* What is drawn next belongs to `elem` (an element of the tags, or PB_TAG_ARTIFACT), and is a
+ * link when `link` (Cairo's link attributes) is not NULL: a new marked-content sequence unless
+ * the open one is the same element's. A link is a sequence of its own, the leaf Cairo writes
+ * the link annotation for; the post-process turns the artifacts' sequences into /Artifact
+ * ones. */
+static void
+mark_begin (cairo_t *cr, const paint_mode_t *mode, int elem, const char *link)
+{
+  marking_t *m = mode->mark;
+  if (!m)
+    {
+      if (link)
+        cairo_tag_begin (cr, CAIRO_TAG_LINK, link);
+      return;
+    }
+  if (m->open && m->elem == elem && !link && strcmp (m->name, CAIRO_TAG_LINK) != 0)
+    return;
+  mark_end (cr, mode);
+  pb_tags_mark (m->tags, m->page, elem);
+  const pb_tag_elem_t *e = elem == PB_TAG_ARTIFACT ? NULL : pb_tags_elem (m->tags, elem);
+  /* Cairo takes only standard structure types: artifacts are a Span until the post-process. */
+  m->name = link ? CAIRO_TAG_LINK : e ? pb_tag_names[e->type] : "Span";
+  m->elem = elem;
+  m->open = TRUE;
+  cairo_tag_begin (cr, m->name, link);
+}
+
+/* After a link: without marking, its tag ends here; with it, at the next sequence. */
+static void
+link_end (cairo_t *cr, const paint_mode_t *mode)
+{
+  if (!mode->mark)
+    cairo_tag_end (cr, CAIRO_TAG_LINK);
+}
 
 static void
 paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
@@ -427,13 +485,41 @@ page_index (const pb_layout_t *layout, int number)
 }
 
 static void
+paint_lines (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
+             pb_embed_t *fonts, const paint_mode_t *mode)
+{
+  for (guint i = 0; i < page->lines->len; i++)
+    {
+      const pb_line_t *line = page->lines->pdata[i];
+      cairo_set_source_rgb (cr, (line->color >> 16 & 0xFF) / 255.0,
+                            (line->color >> 8 & 0xFF) / 255.0, (line->color & 0xFF) / 255.0);
+      /* Links name the page's destination: cairo 1.16 drops the target of a "page=N" link
+       * to a later page, named destinations resolve at the end. */
+      gboolean target = line->link_page && page_index (layout, line->link_page) > 0;
+      g_autofree char *attrs = target ? g_strdup_printf ("dest='page-%d'", line->link_page)
+                                      : NULL;
+      int elem = mode->mark ? pb_tags_line (mode->mark->tags, mode->mark->page, i)
+                            : PB_TAG_ARTIFACT;
+      mark_begin (cr, mode, elem, attrs);
+      paint_line (cr, line, fonts);
+      if (target)
+        link_end (cr, mode);
+    }
+}
+
+static void
 paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *page,
                pb_embed_t *fonts, const paint_mode_t *mode)
 {
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   for (guint i = 0; i < page->images->len; i++)
-    paint_image (cr, page, page->images->pdata[i], mode);
+    {
+      if (mode->mark)
+        mark_begin (cr, mode, pb_tags_image (mode->mark->tags, mode->mark->page, i), NULL);
+      paint_image (cr, page, page->images->pdata[i], mode);
+    }
+  mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   for (guint i = 0; i < page->rules->len; i++)
     {
@@ -450,23 +536,7 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
       cairo_rectangle (cr, b->x, b->y, b->w, b->h);
       cairo_stroke (cr);
     }
-  for (guint i = 0; i < page->lines->len; i++)
-    {
-      const pb_line_t *line = page->lines->pdata[i];
-      cairo_set_source_rgb (cr, (line->color >> 16 & 0xFF) / 255.0,
-                            (line->color >> 8 & 0xFF) / 255.0, (line->color & 0xFF) / 255.0);
-      /* Links name the page's destination: cairo 1.16 drops the target of a "page=N" link
-       * to a later page, named destinations resolve at the end. */
-      gboolean target = line->link_page && page_index (layout, line->link_page) > 0;
-      if (target)
-        {
-          g_autofree char *attrs = g_strdup_printf ("dest='page-%d'", line->link_page);
-          cairo_tag_begin (cr, CAIRO_TAG_LINK, attrs);
-        }
-      paint_line (cr, line, fonts);
-      if (target)
-        cairo_tag_end (cr, CAIRO_TAG_LINK);
-    }
+  paint_lines (cr, layout, page, fonts, mode);
   cairo_restore (cr);
 }
 
@@ -499,11 +569,13 @@ paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t
   if (mode->proof)
     {
       check = &g_array_index (mode->proof->pages, pb_page_check_t, index);
+      mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
       proof_grid (cr, page);
     }
   paint_content (cr, layout, page, fonts, mode);
   if (check)
     {
+      mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
       proof_underset (cr, mode, check);
       proof_frames (cr, page);
       proof_lone_lines (cr, mode, check);
@@ -631,7 +703,7 @@ page_margin (const pb_page_layout_t *page, gboolean print)
  * for the bleed and marks) or the proof. */
 static cairo_status_t
 cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-           sink_t *sink, pb_embed_t *fonts)
+           sink_t *sink, pb_embed_t *fonts, pb_tags_t *tags)
 {
   gboolean print = !opt->proof;
   paint_mode_t mode;
@@ -644,8 +716,10 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
-  /* A document structure element around everything: without one, cairo 1.16 writes link
-   * annotations that point at a structure tree it never writes (a damaged file). */
+  marking_t marking = { tags, 0, FALSE, PB_TAG_ARTIFACT, NULL };
+  mode.mark = tags ? &marking : NULL;
+  /* A document structure element around everything: Cairo writes the structure tree (which
+   * the post-process rewrites in reading order) only under one. */
   guint n = layout->pages->len;
   if (n > 0)
     cairo_tag_begin (cr, "Document", NULL);
@@ -665,6 +739,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
       cairo_tag_begin (cr, CAIRO_TAG_DEST, dest);
       cairo_tag_end (cr, CAIRO_TAG_DEST);
       mode.bleed = print ? page->tmpl->bleed : 0;
+      marking.page = i;
       cairo_save (cr);
       /* The layout is in trim coordinates. */
       cairo_translate (cr, m, m);
@@ -672,10 +747,12 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
       if (!page->lines->len && !page->images->len && !page->rules->len && !page->boxes->len)
         {
           /* cairo 1.16 aborts in finish when a tagged page draws nothing: paper white. */
+          mark_begin (cr, &mode, PB_TAG_ARTIFACT, NULL);
           cairo_set_source_rgb (cr, 1, 1, 1);
           cairo_rectangle (cr, 0, 0, page->width, page->height);
           cairo_fill (cr);
         }
+      mark_end (cr, &mode);
       cairo_restore (cr);
       if (i + 1 == n)
         cairo_tag_end (cr, "Document");
@@ -692,14 +769,14 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
 /* Cairo's PDF into `out` (an open temporary file); sets `digest` to its SHA-256. */
 static gboolean
 write_cairo (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-             pb_outfile_t *out, const char *path, char **digest, GError **error)
+             pb_tags_t *tags, pb_outfile_t *out, char **digest, GError **error)
 {
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     return FALSE;
   sink_t sink = { out, g_checksum_new (G_CHECKSUM_SHA256), g_byte_array_sized_new (SINK_BUFFER),
                   NULL };
-  cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts);
+  cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts, tags);
   pb_embed_free (fonts);
   gboolean ok = sink_close (&sink, status, error);
   if (ok)
@@ -720,10 +797,12 @@ print_pages (const pb_layout_t *layout, GArray *pages)
     }
 }
 
-/* Cairo's file is post-processed into a second temporary file, which alone is staged. */
+/* Cairo's file is post-processed into a second temporary file, which alone is staged: the print
+ * file, or the proof with only its structure rewritten. */
 static gboolean
 post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-              pb_outfile_t *raw, const char *digest, GPtrArray *staged, GError **error)
+              const pb_tags_t *tags, pb_outfile_t *raw, const char *digest, GPtrArray *staged,
+              GError **error)
 {
   pb_outfile_t *final = g_new (pb_outfile_t, 1);
   if (!pb_outfile_open (final, raw->path, "cannot write the PDF", error))
@@ -736,15 +815,17 @@ post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf
   pb_prepress_t pp = { info->title, info->author, info->epoch,
                        opt->cmyk_profile ? opt->cmyk_profile : PAIBAN_CMYK_PROFILE,
                        opt->rgb_profile ? opt->rgb_profile : PAIBAN_RGB_PROFILE,
-                       digest, (const pb_print_page_t *) pages->data, pages->len };
+                       digest, (const pb_print_page_t *) pages->data, pages->len, tags };
   g_autofree char *in = pb_outfile_name (raw);
   gint64 start = g_get_monotonic_time ();
-  if (!pb_prepress_pdf (in, final, &pp, opt->stats, error) || !pb_outfile_finish (final, error))
+  gboolean ok = opt->proof ? pb_prepress_proof (in, final, tags, error)
+                           : pb_prepress_pdf (in, final, &pp, opt->stats, error);
+  if (!ok || !pb_outfile_finish (final, error))
     {
       pb_outfile_discard (final);
       return FALSE;
     }
-  if (opt->stats)
+  if (opt->stats && !opt->proof)
     opt->stats->seconds = (g_get_monotonic_time () - start) / 1e6;
   g_ptr_array_add (staged, final);
   return TRUE;
@@ -764,16 +845,13 @@ pb_paint_pdf_stage (const pb_layout_t *layout, const pb_pdf_info_t *info,
       return FALSE;
     }
   g_autofree char *digest = NULL;
-  gboolean ok = write_cairo (layout, info, opt, raw, path, &digest, error);
-  if (ok && opt->proof && pb_outfile_finish (raw, error))
-    {
-      g_ptr_array_add (staged, raw);
-      return TRUE;
-    }
-  if (ok && !opt->proof)
-    ok = post_process (layout, info, opt, raw, digest, staged, error);
+  /* An issue made wholly elsewhere: Cairo's one blank page has nothing to tag. */
+  pb_tags_t *tags = layout->pages->len ? pb_tags_new (layout) : NULL;
+  gboolean ok = write_cairo (layout, info, opt, tags, raw, &digest, error)
+                && post_process (layout, info, opt, tags, raw, digest, staged, error);
+  pb_tags_free (tags);
   pb_outfile_discard (raw);
-  return ok && !opt->proof;
+  return ok;
 }
 
 gboolean

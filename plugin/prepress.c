@@ -10,6 +10,7 @@
 #include "content-filter.h"
 #include "source.h"
 #include "image.h"
+#include "structure.h"
 
 /* ---- geometry ---- */
 
@@ -196,6 +197,9 @@ append_marks (GString *s, const pb_print_page_t *p)
   double xs[2] = { m, m + p->trim_w }, ys[2] = { m, m + p->trim_h };
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE],
       d[G_ASCII_DTOSTR_BUF_SIZE];
+  /* An artifact of the kind "production aids extraneous to the document" (PDF 32000-1,
+   * 14.8.2.2), outside the structure tree. */
+  g_string_append (s, "/Artifact << /Type /Page >> BDC\n");
   g_string_append_printf (s, "q /PBAll CS 1 SCN %s w 0 J 0 j [] 0 d\n", num (a, PB_MARK_WIDTH));
   for (int i = 0; i < 2; i++)
     for (int k = 0; k < 2; k++)
@@ -206,16 +210,18 @@ append_marks (GString *s, const pb_print_page_t *p)
         g_string_append_printf (s, "%s %s m %s %s l S\n", num (a, x), num (b, y + dy * off),
                                 num (c, x), num (d, y + dy * (off + len)));
       }
-  g_string_append (s, "Q\n");
+  g_string_append (s, "Q\nEMC\n");
 }
 
-/* Colours rewritten by the content filter; NULL (with the problem noted) on a bad stream. */
+/* A content stream rewritten by the content filter as `opt` says; NULL (with the problem noted)
+ * on a bad stream. */
 static char *
-filtered (pp_ctx_t *c, const unsigned char *data, size_t len, size_t *out_len)
+filtered (pp_ctx_t *c, const unsigned char *data, size_t len, const pb_filter_options_t *opt,
+          size_t *out_len, int *marked)
 {
   char *why = NULL;
   pb_filter_counts_t counts = { 0 };
-  char *out = pb_filter_content ((const char *) data, len, out_len, &counts, &why);
+  char *out = pb_filter_content_with ((const char *) data, len, out_len, opt, &counts, &why);
   if (!out)
     {
       problem (c, g_strdup_printf ("a content stream cannot be read: %s", why));
@@ -224,7 +230,36 @@ filtered (pp_ctx_t *c, const unsigned char *data, size_t len, size_t *out_len)
     }
   c->stats->gray_colours += counts.gray;
   c->stats->cmyk_colours += counts.cmyk;
+  if (marked)
+    *marked = counts.marked;
   return out;
+}
+
+/* Page `index`'s content with its colours rewritten for print when `colours`, and its
+ * artifacts' marked-content sequences made /Artifact ones when the file is tagged; NULL (with
+ * the problem noted) on a failure. */
+static char *
+page_content (pp_ctx_t *c, qpdf_oh page, int index, gboolean colours, size_t *out_len)
+{
+  unsigned char *data = NULL;
+  size_t len = 0;
+  if (qpdf_oh_get_page_content_data (c->q, page, &data, &len) & QPDF_ERRORS)
+    return NULL;
+  guint n = 0;
+  g_autofree gboolean *artifacts = c->pp->tags ? pb_structure_artifacts (c->pp->tags, index, &n)
+                                               : NULL;
+  pb_filter_options_t opt = { colours, artifacts, n };
+  int marked = 0;
+  char *body = filtered (c, data, len, &opt, out_len, &marked);
+  free (data);
+  if (body && c->pp->tags && (guint) marked != n)
+    {
+      problem (c, g_strdup_printf ("page %d holds %d marked-content sequences, %u were drawn",
+                                   index + 1, marked, n));
+      free (body);
+      return NULL;
+    }
+  return body;
 }
 
 static qpdf_oh
@@ -256,13 +291,8 @@ fix_page (pp_ctx_t *c, int index)
   qpdf_oh res = dict_key (q, page, "/Resources");
   qpdf_oh_replace_key (q, dict_key (q, res, "/ColorSpace"), "/PBAll", c->registration);
 
-  unsigned char *data = NULL;
-  size_t len = 0;
-  if (qpdf_oh_get_page_content_data (q, page, &data, &len) & QPDF_ERRORS)
-    return;
   size_t flen = 0;
-  char *body = filtered (c, data, len, &flen);
-  free (data);
+  char *body = page_content (c, page, index, TRUE, &flen);
   if (!body)
     return;
   /* Cairo's content in its own graphics state, then the marks in default user space. */
@@ -352,7 +382,8 @@ fix_form (pp_ctx_t *c, qpdf_oh stream)
   if (decoded)
     {
       size_t flen = 0;
-      char *body = filtered (c, data, len, &flen);
+      static const pb_filter_options_t colours = { TRUE, NULL, 0 };
+      char *body = filtered (c, data, len, &colours, &flen, NULL);
       if (body)
         {
           set_deflated (q, stream, body, flen);
@@ -545,6 +576,36 @@ qpdf_problem (qpdf_data q)
   return first;
 }
 
+/* The structure tree in reading order, when the file is tagged. */
+static void
+structure (pp_ctx_t *c)
+{
+  if (c->pp->tags && !c->problem)
+    {
+      char *why = pb_structure_write (c->q, c->pp->tags);
+      if (why)
+        problem (c, why);
+    }
+}
+
+/* The file written into qpdf's memory, at least PDF `version` (NULL: as read). */
+static gboolean
+write_memory (pp_ctx_t *c, const char *version)
+{
+  qpdf_data q = c->q;
+  if (c->problem || qpdf_has_error (q) || qpdf_more_warnings (q))
+    return FALSE;
+  /* Into memory: qpdf 11 does not report every failed write to a file (a full disk went
+   * unnoticed); the caller writes the bytes and checks each write. */
+  if (qpdf_init_write_memory (q) & QPDF_ERRORS)
+    return FALSE;
+  /* The /ID from the content, not from the time and file name: same input, same bytes. */
+  qpdf_set_deterministic_ID (q, QPDF_TRUE);
+  if (version)
+    qpdf_set_minimum_pdf_version (q, version);
+  return !(qpdf_write (q) & QPDF_ERRORS) && !qpdf_more_warnings (q);
+}
+
 static gboolean
 run (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb, const char *desc)
 {
@@ -566,17 +627,42 @@ run (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb, const char *desc)
   fix_objects (c);
   set_info (c, pdf_date);
   set_catalog (c, cmyk, desc, xmp_date);
-  if (c->problem || qpdf_has_error (q) || qpdf_more_warnings (q))
-    return FALSE;
-  /* Into memory: qpdf 11 does not report every failed write to a file (a full disk went
-   * unnoticed); the caller writes the bytes and checks each write. */
-  if (qpdf_init_write_memory (q) & QPDF_ERRORS)
-    return FALSE;
-  /* The /ID from the content, not from the time and file name: same input, same bytes. */
-  qpdf_set_deterministic_ID (q, QPDF_TRUE);
+  structure (c);
   /* PDF/X-4 is PDF 1.6. */
-  qpdf_set_minimum_pdf_version (q, "1.6");
-  return !(qpdf_write (q) & QPDF_ERRORS) && !qpdf_more_warnings (q);
+  return write_memory (c, "1.6");
+}
+
+/* A qpdf run over `in` by `run_with` (given `cmyk`, `rgb` and `desc` for print), its result
+ * written into `out`. */
+typedef gboolean (*runner_t) (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb,
+                              const char *desc);
+
+static gboolean
+post_process (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
+              pb_prepress_stats_t *stats, runner_t run_with, GBytes *cmyk, GBytes *rgb,
+              const char *desc, GError **error)
+{
+  pb_prepress_stats_t unused = { 0 };
+  pp_ctx_t c = { 0 };
+  c.pp = pp;
+  c.stats = stats ? stats : &unused;
+  c.q = qpdf_init ();
+  /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
+  qpdf_silence_errors (c.q);
+  qpdf_set_suppress_warnings (c.q, QPDF_TRUE);
+  gboolean ok = run_with (&c, in, cmyk, rgb, desc);
+  if (!ok)
+    {
+      g_autofree char *why = c.problem ? g_strdup (c.problem) : qpdf_problem (c.q);
+      g_autofree char *target = pb_path_display (out->path);
+      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot post-process the PDF: %s",
+                   target, why ? why : "unknown qpdf failure");
+    }
+  else
+    ok = pb_outfile_write (out, qpdf_get_buffer (c.q), qpdf_get_buffer_length (c.q), error);
+  qpdf_cleanup (&c.q);
+  g_free (c.problem);
+  return ok;
 }
 
 gboolean
@@ -593,32 +679,41 @@ pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
       g_free (desc);
       return FALSE;
     }
-  pb_prepress_stats_t unused = { 0 };
-  pp_ctx_t c = { 0 };
-  c.pp = pp;
-  c.stats = stats ? stats : &unused;
-  c.q = qpdf_init ();
-  /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
-  qpdf_silence_errors (c.q);
-  qpdf_set_suppress_warnings (c.q, QPDF_TRUE);
-  gboolean ok = run (&c, in, cmyk, rgb, desc);
-  if (!ok)
-    {
-      g_autofree char *why = c.problem ? g_strdup (c.problem) : qpdf_problem (c.q);
-      g_autofree char *target = pb_path_display (out->path);
-      g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: cannot post-process the PDF: %s",
-                   target, why ? why : "unknown qpdf failure");
-    }
-  else
-    ok = pb_outfile_write (out, qpdf_get_buffer (c.q), qpdf_get_buffer_length (c.q), error);
-  qpdf_cleanup (&c.q);
-  g_free (c.problem);
+  gboolean ok = post_process (in, out, pp, stats, run, cmyk, rgb, desc, error);
   if (ok && stats)
     stats->profile_name = desc;
   else
     g_free (desc);
-  g_free (unused.profile_name);
   return ok;
+}
+
+/* The proof: its pages' artifacts marked and its structure tree written, nothing else. */
+static gboolean
+run_proof (pp_ctx_t *c, const char *in, G_GNUC_UNUSED GBytes *cmyk, G_GNUC_UNUSED GBytes *rgb,
+           G_GNUC_UNUSED const char *desc)
+{
+  qpdf_data q = c->q;
+  if (qpdf_read (q, in, NULL) & QPDF_ERRORS)
+    return FALSE;
+  int n = qpdf_get_num_pages (q);
+  for (int i = 0; i < n && c->pp->tags && !c->problem; i++)
+    {
+      qpdf_oh page = qpdf_get_page_n (q, i);
+      size_t len = 0;
+      char *body = page_content (c, page, i, FALSE, &len);
+      if (body)
+        qpdf_oh_replace_key (q, page, "/Contents", deflated_stream (q, body, len));
+      free (body);
+    }
+  structure (c);
+  return write_memory (c, NULL);
+}
+
+gboolean
+pb_prepress_proof (const char *in, pb_outfile_t *out, const pb_tags_t *tags, GError **error)
+{
+  pb_prepress_t pp = { .tags = tags };
+  return post_process (in, out, &pp, NULL, run_proof, NULL, NULL, NULL, error);
 }
 
 /* ---- photos ---- */

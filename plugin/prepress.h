@@ -4,7 +4,9 @@
  * - Print geometry: the media around the trim holds the bleed and the crop marks.
  * - The post-process (libqpdf): TrimBox and BleedBox on every page, crop marks in registration
  *   colour, K-only black, no page transparency group, PDF/X-4 output intent, Info and XMP
- *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID.
+ *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID, the
+ *   structure tree in reading order with the artifacts marked (structure.h; the proof PDF gets
+ *   only this).
  * - Photo placement for print (the bleed). */
 #pragma once
 
@@ -12,6 +14,7 @@
 #include "layout.h"
 #include "template.h"
 #include "outfile.h"
+#include "tags.h"
 #include "units.h"
 
 /* Crop marks: the line width (their length and place: template.h). */
@@ -42,6 +45,9 @@ typedef struct {
   const char *digest;            /* hex digest of Cairo's file: the XMP document id */
   const pb_print_page_t *pages;
   int n_pages;
+  /* The structure Cairo's file was marked with (tags.h): the structure tree is written in
+   * reading order and the artifacts marked as such; NULL: the file's own is kept. */
+  const pb_tags_t *tags;
 } pb_prepress_t;
 
 /* What the post-process changed, for the report and the tests. */
@@ -58,6 +64,12 @@ typedef struct {
  * "PROFILE: …" for an unusable ICC profile. */
 gboolean pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
                           pb_prepress_stats_t *stats, GError **error);
+
+/* Reads the proof PDF `in` (Cairo's, marked with `tags`) and writes it into `out` with the
+ * structure tree in reading order and the artifacts marked, nothing else changed. Errors as
+ * pb_prepress_pdf's. */
+gboolean pb_prepress_proof (const char *in, pb_outfile_t *out, const pb_tags_t *tags,
+                            GError **error);
 
 /* Frame and source rectangle (pixels) of `image` as painted: the layout's (elements.c crops
  * about the photo's focal point); with `bleed` > 0 the frame edges that touch the trim of

@@ -81,6 +81,29 @@ test_filter_bad (void)
   free (why);
 }
 
+/* A tagged PDF's artifacts: the sequences marked so become /Artifact ones, the others and
+ * everything else are copied as they are, every sequence with an MCID is counted. */
+static void
+test_filter_artifacts (void)
+{
+  const char *in = "/Span << /MCID 0 >> BDC\n0 0 0 rg 1 2 m 3 4 l S\nEMC\n"
+                   "/P << /MCID 1 >> BDC\nBT <0001> Tj ET\nEMC\n"
+                   "/Link <</MCID 2>> BDC 1 0 0 RG EMC /OC /L1 BDC EMC";
+  const gboolean artifacts[] = { TRUE, FALSE, TRUE };
+  pb_filter_options_t opt = { 0, artifacts, G_N_ELEMENTS (artifacts) };
+  pb_filter_counts_t counts = { 0 };
+  size_t len = 0;
+  char *why = NULL;
+  char *out = pb_filter_content_with (in, strlen (in), &len, &opt, &counts, &why);
+  g_assert_nonnull (out);
+  g_assert_cmpstr (out, ==, "/Artifact BMC\n0 0 0 rg 1 2 m 3 4 l S\nEMC\n"
+                            "/P << /MCID 1 >> BDC\nBT <0001> Tj ET\nEMC\n"
+                            "/Artifact BMC 1 0 0 RG EMC /OC /L1 BDC EMC");
+  g_assert_cmpint (counts.marked, ==, 3);
+  g_assert_cmpint (counts.gray + counts.cmyk, ==, 0);
+  free (out);
+}
+
 static void
 test_placement_bleed (void)
 {
@@ -212,6 +235,7 @@ main (int argc, char **argv)
   g_test_add_func ("/filter/colours", test_filter_colours);
   g_test_add_func ("/filter/untouched", test_filter_untouched);
   g_test_add_func ("/filter/bad", test_filter_bad);
+  g_test_add_func ("/filter/artifacts", test_filter_artifacts);
   g_test_add_func ("/photo/bleed", test_placement_bleed);
   g_test_add_func ("/output/outfile", test_outfile);
   return g_test_run ();
