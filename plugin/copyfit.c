@@ -9,7 +9,7 @@
 #define PB_FIT_PHOTO_MAX 4
 #define PB_FIT_PHOTO_KEEP 0.75
 /* At most this many grid lines of extra space under the headlines. */
-#define PB_FIT_HEADING_MAX 2
+#define PB_FIT_HEADING_MAX 1
 /* What a line of each change costs in the order of preference: the photo first. */
 #define PB_FIT_COST_PHOTO 1
 #define PB_FIT_COST_HEADING 3

@@ -1062,6 +1062,31 @@ tighten_to_fit (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodie
   return best;
 }
 
+/* The last part's frames as given, filled by setting its paragraphs longer (the tracking of
+ * whole paragraphs, within the body's limits), when that leaves no line empty: `regions` is
+ * then cut at the frames' own foot and the line changes (by block) are returned; else NULL and
+ * `regions` as it was. */
+static gint8 *
+fill_frames (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *regions,
+             pb_bodies_t *bodies, pb_fonts_t *fonts)
+{
+  g_autofree pb_region_t *full = g_memdup2 (regions, sizeof (pb_region_t) * in->n_regions);
+  cut_last_part (in, lp, lp->highest, full);
+  pb_flow_out_t *trial = run_flow (in, full, NULL, TRUE, bodies, fonts, NULL);
+  gint8 *best = NULL;
+  int best_empty = trial && trial->overset_chars == 0 ? shortfall (trial, lp) : 0;
+  if (best_empty > 0)
+    change_lines (in, full, lp, trial, 1, best_empty, bodies, fonts, &best, &best_empty);
+  pb_flow_out_free (trial);
+  if (best && best_empty == 0)
+    {
+      memcpy (regions, full, sizeof (pb_region_t) * in->n_regions);
+      return best;
+    }
+  g_free (best);
+  return NULL;
+}
+
 pb_flow_out_t *
 pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, GError **error)
 {
@@ -1080,7 +1105,9 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   gint8 *loose = NULL;
   if (trial)
     {
-      if (shortfall (trial, &lp) > 0)
+      if (in->fill && bottom < lp.highest)
+        loose = fill_frames (in, &lp, regions, bodies, fonts);
+      if (!loose && shortfall (trial, &lp) > 0)
         loose = level_columns (in, regions, &lp, trial, bottom, bodies, fonts);
       pb_flow_out_free (trial);
     }

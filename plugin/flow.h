@@ -26,6 +26,9 @@ typedef struct {
                              * set no line */
   int subhead_space;        /* this many subheads (not at a frame's top) get a grid line more
                              * of space above them (copyfitting) */
+  gboolean fill;            /* the last part's frames are its item's: where the text is a little
+                             * short of them, paragraphs are set longer to fill them before the
+                             * columns end level higher (not when measuring how deep it goes) */
 } pb_flow_in_t;
 
 /* What the flow set. */

@@ -363,7 +363,7 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
   item_regions (item, item->span, item->top + ft->heading + fit->heading_lines, &ft->photo,
                 photo_lines, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
-                      &ft->pc->grid, 1, TRUE, fit->subhead_lines };
+                      &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
   if (!out)
     return FALSE;
@@ -555,7 +555,7 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
                                    MAX (avail, heading + photo_lines + 1), 0, FALSE };
     }
   pb_grid_t grid = pc->grid;
-  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE, 0 };
+  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE, 0, FALSE };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;
@@ -599,7 +599,7 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
     if (r[i].part != r[i + 1].part && pages[r[i].part] != pages[r[i + 1].part])
       r[i].bottom--, r[i + 1].top++; /* 下转 and 上接 lines, as reserve_jump_lines sets them */
   pb_flow_in_t in = { chain->story, r, (int) regions->len, grids, n_parts, TRUE,
-                      chain->subhead_space };
+                      chain->subhead_space, FALSE };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;
@@ -1125,7 +1125,8 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
       grids[k] = pb_grid_of (part->page, part->grid_offset);
     }
   pb_flow_in_t in = { chain->story, (const pb_region_t *) chain->regions->data,
-                      (int) chain->regions->len, grids, n_parts, FALSE, chain->subhead_space };
+                      (int) chain->regions->len, grids, n_parts, FALSE, chain->subhead_space,
+                      TRUE };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return FALSE;
