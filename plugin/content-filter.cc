@@ -66,10 +66,25 @@ replacement (double r, double g, double b, bool stroke, pb_filter_counts_t *coun
          + (stroke ? " K" : " k");
 }
 
+// The spot colour `rgb` stands for, or null.
+pb_filter_spot_t const *
+spot_of (double const rgb[3], pb_filter_spot_t const *spots, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (std::fabs (rgb[0] - spots[i].rgb[0]) < PB_FILTER_SPOT_MATCH
+        && std::fabs (rgb[1] - spots[i].rgb[1]) < PB_FILTER_SPOT_MATCH
+        && std::fabs (rgb[2] - spots[i].rgb[2]) < PB_FILTER_SPOT_MATCH)
+      return &spots[i];
+  return nullptr;
+}
+
 class Filter
 {
 public:
-  explicit Filter (pb_filter_counts_t *counts) : counts_ (counts) {}
+  Filter (pb_filter_spot_t const *spots, size_t n_spots, pb_filter_counts_t *counts)
+    : spots_ (spots), n_spots_ (n_spots), counts_ (counts)
+  {
+  }
 
   // Operands and the spaces between them wait here until their operator is known.
   void
@@ -104,7 +119,16 @@ public:
     double rgb[3];
     for (int i = 0; i < 3; i++)
       rgb[i] = std::strtod (args[i]->getValue ().c_str (), nullptr);
-    out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
+    pb_filter_spot_t const *spot = spot_of (rgb, spots_, n_spots_);
+    if (spot)
+      {
+        if (counts_)
+          counts_->spot++;
+        out_ += std::string (spot->space) + (name == "RG" ? " CS " : " cs ") + number (spot->tint)
+                + (name == "RG" ? " SCN" : " scn");
+      }
+    else
+      out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
     pending_.clear ();
   }
 
@@ -123,13 +147,16 @@ public:
   }
 
 private:
+  pb_filter_spot_t const *spots_;
+  size_t n_spots_;
   pb_filter_counts_t *counts_;
   std::vector<Token> pending_;
   std::string out_;
 };
 
 std::string
-filter (const char *data, size_t len, pb_filter_counts_t *counts)
+filter (const char *data, size_t len, pb_filter_spot_t const *spots, size_t n_spots,
+        pb_filter_counts_t *counts)
 {
   // The Buffer only points at `data` (it never frees it); the input source owns the Buffer.
   auto *buffer = new Buffer (reinterpret_cast<unsigned char *> (const_cast<char *> (data)), len);
@@ -137,7 +164,7 @@ filter (const char *data, size_t len, pb_filter_counts_t *counts)
   QPDFTokenizer tokenizer;
   tokenizer.allowEOF ();
   tokenizer.includeIgnorable ();
-  Filter f (counts);
+  Filter f (spots, n_spots, counts);
   for (;;)
     {
       Token t = tokenizer.readToken (input, "content stream", true);
@@ -174,10 +201,18 @@ extern "C" char *
 pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_counts_t *counts,
                    char **error)
 {
+  return pb_filter_content_spots (data, len, out_len, nullptr, 0, counts, error);
+}
+
+extern "C" char *
+pb_filter_content_spots (const char *data, size_t len, size_t *out_len,
+                         const pb_filter_spot_t *spots, size_t n_spots,
+                         pb_filter_counts_t *counts, char **error)
+{
   *error = nullptr;
   try
     {
-      std::string out = filter (data, len, counts);
+      std::string out = filter (data, len, spots, n_spots, counts);
       char *buf = static_cast<char *> (std::malloc (out.size () + 1));
       if (!buf)
         throw std::bad_alloc ();

@@ -12,7 +12,20 @@ extern "C" {
 typedef struct {
   int gray;      /* neutral colours rewritten as DeviceGray (black text: `0 g`) */
   int cmyk;      /* other colours rewritten as DeviceCMYK */
+  int spot;      /* colours rewritten as a tint of a spot colour */
 } pb_filter_counts_t;
+
+/* An RGB colour that stands for a tint of a spot colour (a named Separation colour space in
+ * the page's resources as `space`, a name with its slash: "/PBSpot0"). */
+typedef struct {
+  double rgb[3];
+  const char *space;
+  double tint;
+} pb_filter_spot_t;
+
+/* RGB colours this close (each component) to a spot's stand for it: Cairo writes colours
+ * rounded to a few decimals; 8-bit colours lie 1/255 apart. */
+#define PB_FILTER_SPOT_MATCH 1e-3
 
 /* Returns a new buffer (free with free()) holding `data` with every `r g b rg` / `RG`
  * replaced: neutral colours (r = g = b) by `r g` / `r G` (DeviceGray: black is K only), other
@@ -22,6 +35,11 @@ typedef struct {
  * with `*error` set (free with free()) when the stream cannot be tokenized. */
 char *pb_filter_content (const char *data, size_t len, size_t *out_len,
                          pb_filter_counts_t *counts, char **error);
+/* The same, but an RGB colour of `spots` becomes `/SPACE cs TINT scn` (`CS` / `SCN` for
+ * strokes): printed on the spot colour's plate. */
+char *pb_filter_content_spots (const char *data, size_t len, size_t *out_len,
+                               const pb_filter_spot_t *spots, size_t n_spots,
+                               pb_filter_counts_t *counts, char **error);
 
 #ifdef __cplusplus
 }

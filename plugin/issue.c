@@ -18,6 +18,7 @@
 #include "markdown.h"
 #include "source.h"
 #include "template.h"
+#include "itemopts.h"
 
 #define MAX_BODY_BYTES (2 * PB_MIB)
 #define MAX_PAGES 500
@@ -35,7 +36,7 @@
 static const char *const issue_keys[] = {
   "$schema", "paper", "paper_en", "date", "masthead", "template", "stories", "pages", NULL
 };
-static const char *const masthead_keys[] = { "lines", NULL };
+static const char *const masthead_keys[] = { "lines", "logo", "logo_color", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
   "author", "filler", "jump_headline", "byline", "credit", NULL
@@ -47,7 +48,8 @@ static const char *const page_keys[] = {
 };
 static const char *const item_keys[] = {
   "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
-  "headline_vertical", "headline_style", "headline_scale", NULL
+  "headline_vertical", "headline_style", "headline_scale", "box", "column_rules",
+  "inset_photos", NULL
 };
 static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
@@ -61,6 +63,8 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "page", page_keys },
   { "item", item_keys },
   { "item photo", item_photo_keys },
+  { "item box", pb_item_box_keys },
+  { "inset photo", pb_inset_photo_keys },
   { "guide", guide_keys },
   { "guide entry", guide_entry_keys },
   { NULL, NULL },
@@ -113,6 +117,7 @@ item_free (gpointer p)
   g_free (it->story_id);
   g_free (it->guide_title);
   g_clear_pointer (&it->guide_entries, g_ptr_array_unref);
+  g_clear_pointer (&it->inset_photos, g_array_unref);
   g_free (it);
 }
 
@@ -147,6 +152,8 @@ pb_issue_free (pb_issue_t *issue)
   g_free (issue->paper_en);
   g_free (issue->date);
   g_clear_pointer (&issue->masthead_lines, g_ptr_array_unref);
+  g_clear_pointer (&issue->logo, photo_free);
+  g_free (issue->logo_color);
   g_clear_pointer (&issue->story_by_id, g_hash_table_unref);
   g_clear_pointer (&issue->stories, g_ptr_array_unref);
   g_clear_pointer (&issue->pages, g_ptr_array_unref);
@@ -865,6 +872,8 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
       || !read_item_headline (&o, p, it, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
+  if (!pb_read_item_options (&o, p->tmpl, s->photos->len, it, error))
+    return FALSE;
   JsonNode *photo = pb_json_member (&o, "photo");
   if (photo && s->photos->len == 0)
     pb_add_warning (l->issue->warnings, pb_json_node_loc (o.d, photo),
@@ -1002,8 +1011,40 @@ read_date (const pb_json_obj_t *o, char **out, GError **error)
   return ok;
 }
 
+/* The masthead's logo: an image file beneath the issue's folder, read now and decoded once to
+ * refuse what is not a PNG or JPEG before any work. */
 static gboolean
-read_masthead (const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
+read_logo (loader_t *l, const pb_json_obj_t *o, pb_issue_t *issue, GError **error)
+{
+  JsonNode *file = pb_json_member (o, "logo");
+  if (!file)
+    return TRUE;
+  if (!pb_json_is_string (file))
+    return pb_json_wrong_type (o, "logo", file, "an image file name", error);
+  pb_photo_t *logo = issue->logo = g_new0 (pb_photo_t, 1);
+  logo->loc = pb_json_node_loc (o->d, file);
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!read_input (l, o, "logo", file, INPUT_PHOTO, &logo->file, &data, &len, error))
+    return FALSE;
+  logo->bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  GError *local = NULL;
+  cairo_surface_t *surface = pb_image_load_bytes (logo->file, logo->bytes, &local);
+  if (!surface)
+    {
+      pb_set_error_at (error, PB_ERROR_IMAGE, logo->loc, "masthead logo: %s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  cairo_surface_destroy (surface);
+  JsonNode *color = pb_json_member (o, "logo_color");
+  if (color)
+    issue->logo_color_loc = pb_json_node_loc (o->d, color);
+  return pb_json_get_string (o, "logo_color", FALSE, &issue->logo_color, error);
+}
+
+static gboolean
+read_masthead (loader_t *l, const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
 {
   pb_json_obj_t o;
   JsonNode *lines;
@@ -1012,7 +1053,8 @@ read_masthead (const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
   if (!o.node)
     return TRUE;
   o.what = "masthead";
-  if (!pb_json_get_array (&o, "lines", FALSE, &lines, error))
+  if (!pb_json_get_array (&o, "lines", FALSE, &lines, error)
+      || !read_logo (l, &o, issue, error))
     return FALSE;
   for (guint i = 0; lines && i < pb_json_array_length (lines); i++)
     {
@@ -1077,7 +1119,7 @@ read_issue (loader_t *l, GError **error)
          && pb_json_get_string (&o, "paper", TRUE, &issue->paper, error)
          && pb_json_get_string (&o, "paper_en", FALSE, &issue->paper_en, error)
          && read_date (&o, &issue->date, error)
-         && read_masthead (&o, issue, error)
+         && read_masthead (l, &o, issue, error)
          && get_template (l, &o, TRUE, &l->tmpl, error)
          && read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, error)
          && read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, error)

@@ -1,5 +1,7 @@
 #include "prepress.h"
 
+#include "colors.h"
+
 #include <cairo.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
@@ -117,6 +119,9 @@ typedef struct {
   pb_prepress_stats_t *stats;
   qpdf_oh registration;          /* the /All separation colour space */
   qpdf_oh rgb_space;             /* [/ICCBased …] for RGB photos */
+  qpdf_oh *spot_spaces;          /* by spot: its Separation colour space */
+  GArray *spot_colours;          /* of pb_filter_spot_t: the RGB colours that stand for them */
+  GPtrArray *spot_names;         /* of char*: "/PBSpotN", by spot */
   char *problem;                 /* the first failure of our own */
 } pp_ctx_t;
 
@@ -214,7 +219,9 @@ filtered (pp_ctx_t *c, const unsigned char *data, size_t len, size_t *out_len)
 {
   char *why = NULL;
   pb_filter_counts_t counts = { 0 };
-  char *out = pb_filter_content ((const char *) data, len, out_len, &counts, &why);
+  char *out = pb_filter_content_spots ((const char *) data, len, out_len,
+                                       (const pb_filter_spot_t *) c->spot_colours->data,
+                                       c->spot_colours->len, &counts, &why);
   if (!out)
     {
       problem (c, g_strdup_printf ("a content stream cannot be read: %s", why));
@@ -223,6 +230,7 @@ filtered (pp_ctx_t *c, const unsigned char *data, size_t len, size_t *out_len)
     }
   c->stats->gray_colours += counts.gray;
   c->stats->cmyk_colours += counts.cmyk;
+  c->stats->spot_colours += counts.spot;
   return out;
 }
 
@@ -236,6 +244,17 @@ dict_key (qpdf_data q, qpdf_oh dict, const char *key)
       qpdf_oh_replace_key (q, dict, key, v);
     }
   return v;
+}
+
+/* The spot colours' Separation spaces in a resource dictionary, for the filtered content. */
+static void
+add_spot_spaces (pp_ctx_t *c, qpdf_oh res)
+{
+  if (c->pp->n_spots == 0)
+    return;
+  qpdf_oh spaces = dict_key (c->q, res, "/ColorSpace");
+  for (int i = 0; i < c->pp->n_spots; i++)
+    qpdf_oh_replace_key (c->q, spaces, c->spot_names->pdata[i], c->spot_spaces[i]);
 }
 
 static void
@@ -254,6 +273,7 @@ fix_page (pp_ctx_t *c, int index)
   qpdf_oh_remove_key (q, page, "/Group");
   qpdf_oh res = dict_key (q, page, "/Resources");
   qpdf_oh_replace_key (q, dict_key (q, res, "/ColorSpace"), "/PBAll", c->registration);
+  add_spot_spaces (c, res);
 
   unsigned char *data = NULL;
   size_t len = 0;
@@ -357,6 +377,7 @@ fix_form (pp_ctx_t *c, qpdf_oh stream)
           set_deflated (q, stream, body, flen);
           free (body);
         }
+      add_spot_spaces (c, dict_key (q, qpdf_oh_get_dict (q, stream), "/Resources"));
     }
   else
     problem (c, g_strdup ("a form XObject's content cannot be decoded"));
@@ -509,6 +530,39 @@ set_catalog (pp_ctx_t *c, GBytes *cmyk, const char *description, const char *xmp
   qpdf_oh_replace_key (q, root, "/Metadata", meta);
 }
 
+/* Each spot colour: [/Separation /NAME /DeviceCMYK { 0 → none, 1 → its CMYK }], and the RGB
+ * colours of its tints on the pages, which the content filter turns into it. */
+static void
+make_spot_spaces (pp_ctx_t *c)
+{
+  qpdf_data q = c->q;
+  char v[4][G_ASCII_DTOSTR_BUF_SIZE];
+  c->spot_spaces = g_new (qpdf_oh, MAX (c->pp->n_spots, 1));
+  for (int i = 0; i < c->pp->n_spots; i++)
+    {
+      const pb_prepress_spot_t *spot = &c->pp->spots[i];
+      g_autofree char *fn = g_strdup_printf (
+          "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [%s %s %s %s] /N 1 >>",
+          num (v[0], spot->cmyk[0]), num (v[1], spot->cmyk[1]), num (v[2], spot->cmyk[2]),
+          num (v[3], spot->cmyk[3]));
+      g_autofree char *name = g_strconcat ("/", spot->name, NULL);
+      qpdf_oh space = qpdf_oh_new_array (q);
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/Separation"));
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, name));
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/DeviceCMYK"));
+      qpdf_oh_append_item (q, space, qpdf_oh_parse (q, fn));
+      c->spot_spaces[i] = qpdf_make_indirect_object (q, space);
+      g_ptr_array_add (c->spot_names, g_strdup_printf ("/PBSpot%d", i));
+      for (guint k = 0; k < spot->tints->len; k++)
+        {
+          pb_filter_spot_t f = { { 0 }, c->spot_names->pdata[i],
+                                 g_array_index (spot->tints, double, k) };
+          pb_tint_rgb (spot->rgb, f.tint, f.rgb);
+          g_array_append_val (c->spot_colours, f);
+        }
+    }
+}
+
 /* The shared colour spaces: registration (all plates) for the marks, ICC-based RGB. */
 static void
 make_spaces (pp_ctx_t *c, GBytes *rgb)
@@ -525,6 +579,7 @@ make_spaces (pp_ctx_t *c, GBytes *rgb)
   qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/ICCBased"));
   qpdf_oh_append_item (q, space, icc);
   c->rgb_space = qpdf_make_indirect_object (q, space);
+  make_spot_spaces (c);
 }
 
 /* qpdf's first error or warning, or NULL: a warning on Cairo's file means damage, and the print
@@ -595,6 +650,8 @@ pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
   pb_prepress_stats_t unused = { 0 };
   pp_ctx_t c = { 0 };
   c.pp = pp;
+  c.spot_colours = g_array_new (FALSE, FALSE, sizeof (pb_filter_spot_t));
+  c.spot_names = g_ptr_array_new_with_free_func (g_free);
   c.stats = stats ? stats : &unused;
   c.q = qpdf_init ();
   /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
@@ -612,6 +669,9 @@ pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
     ok = pb_outfile_write (out, qpdf_get_buffer (c.q), qpdf_get_buffer_length (c.q), error);
   qpdf_cleanup (&c.q);
   g_free (c.problem);
+  g_free (c.spot_spaces);
+  g_array_free (c.spot_colours, TRUE);
+  g_ptr_array_free (c.spot_names, TRUE);
   if (ok && stats)
     stats->profile_name = desc;
   else

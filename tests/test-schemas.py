@@ -42,6 +42,8 @@ schema_of_kind = {
         "page": "/$defs/page",
         "item": "/$defs/item",
         "item photo": "/$defs/item/properties/photo",
+        "item box": "/$defs/item/properties/box/oneOf/1",
+        "inset photo": "/$defs/item/properties/inset_photos/items",
         "guide": "/$defs/guide",
         "guide entry": "/$defs/guide/properties/entries/items",
     },
@@ -53,6 +55,7 @@ schema_of_kind = {
         "styles": "/properties/styles",
         "style": "/$defs/style",
         "headline style": "/$defs/headlineStyle",
+        "spot colour": "/properties/spot_colors/additionalProperties",
     },
 }
 schemas = {"issue": issue_schema, "template": template_schema}
@@ -60,7 +63,7 @@ schemas = {"issue": issue_schema, "template": template_schema}
 
 def at(schema, pointer):
     for part in pointer.split("/")[1:]:
-        schema = schema[part]
+        schema = schema[int(part)] if isinstance(schema, list) else schema[part]
     return schema
 
 
