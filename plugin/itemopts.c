@@ -131,8 +131,8 @@ read_inset_photos (const pb_json_obj_t *o, int n_photos, pb_item_t *it, GError *
   if ((int) n > MAX (0, n_photos - 1))
     {
       pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
-                       "%s: %u inset photos, but the story has %d photo%s after its first",
-                       o->what, n, MAX (0, n_photos - 1), n_photos == 2 ? "" : "s");
+                       "%s: \"inset_photos\" places %u photo%s; the story has %d after its first",
+                       o->what, n, n == 1 ? "" : "s", MAX (0, n_photos - 1));
       return FALSE;
     }
   it->inset_photos = g_array_new (FALSE, FALSE, sizeof (pb_inset_photo_t));
