@@ -573,14 +573,20 @@ place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_
   return caption_lines;
 }
 
+/* Grid lines of a photo frame `w` wide at the image's own aspect. */
+static int
+aspect_lines_at (const pb_template_t *t, cairo_surface_t *surface, double w)
+{
+  double px_w = cairo_image_surface_get_width (surface);
+  double px_h = cairo_image_surface_get_height (surface);
+  return MAX (PB_PHOTO_MIN_LINES, (int) lround (w * px_h / px_w / t->leading));
+}
+
 /* Grid lines of a photo frame `span` columns wide at the image's own aspect. */
 static int
 aspect_lines (const pb_template_t *t, cairo_surface_t *surface, int span)
 {
-  double px_w = cairo_image_surface_get_width (surface);
-  double px_h = cairo_image_surface_get_height (surface);
-  return MAX (PB_PHOTO_MIN_LINES,
-              (int) lround (pb_span_width (t, span) * px_h / px_w / t->leading));
+  return aspect_lines_at (t, surface, pb_span_width (t, span));
 }
 
 int
@@ -611,10 +617,13 @@ pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo
   return lines;
 }
 
-int
-pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
-                const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
-                GError **error)
+/* The photo's frame at (x, grid line `top`), `w` wide and `fixed_lines` high (0: from its
+ * aspect), cropped to fill it about its focal point, and its caption under it (its lines in
+ * page column `column` when `span` is 1). Returns the frame's and caption's lines, or -1. */
+static int
+place_framed (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+              const pb_photo_t *photo, double x, double w, int column, int span, int top,
+              int fixed_lines, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   cairo_surface_t *surface = photo_surface (images, photo, error);
@@ -622,8 +631,7 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
     return -1;
   double px_w = cairo_image_surface_get_width (surface);
   double px_h = cairo_image_surface_get_height (surface);
-  double x = pb_column_x (t, column), w = pb_span_width (t, span);
-  int lines = fixed_lines > 0 ? fixed_lines : aspect_lines (t, surface, span);
+  int lines = fixed_lines > 0 ? fixed_lines : aspect_lines_at (t, surface, w);
   double h = lines * t->leading;
 
   pb_image_t *image = g_new0 (pb_image_t, 1);
@@ -635,9 +643,94 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   g_ptr_array_add (pc->page->images, image);
 
   int caption_lines = place_caption (pc, story, photo, x, w, column, span, top + lines, error);
-  if (caption_lines < 0)
+  return caption_lines < 0 ? -1 : lines + caption_lines;
+}
+
+int
+pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
+                GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int lines = place_framed (pc, images, story, photo, pb_column_x (t, column),
+                            pb_span_width (t, span), column, span, top, fixed_lines, error);
+  return lines < 0 ? -1 : lines + 1;
+}
+
+/* Photos a row of a group holds: all of them in a row, about the square root in a grid. */
+static int
+group_per_row (pb_photo_group_t group, int n)
+{
+  return group == PB_GROUP_ROW ? n : (int) ceil (sqrt (n));
+}
+
+/* The width of a group's cells over `span` columns. */
+static double
+group_cell_width (const pb_template_t *t, int per_row, int span)
+{
+  return (pb_span_width (t, span) - (per_row - 1) * t->gutter) / per_row;
+}
+
+int
+pb_photo_group_frame_lines (const pb_template_t *t, GHashTable *images,
+                            const pb_story_t *story, pb_photo_group_t group, int span,
+                            int fixed_lines, GError **error)
+{
+  if (fixed_lines > 0)
+    return fixed_lines;
+  cairo_surface_t *s = photo_surface (images, story->photos->pdata[0], error);
+  if (!s)
     return -1;
-  return lines + caption_lines + 1;
+  int lines = aspect_lines_at (t, s,
+                               group_cell_width (t, group_per_row (group, story->photos->len),
+                                                 span));
+  cairo_surface_destroy (s);
+  return lines;
+}
+
+int
+pb_place_photo_group (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                      pb_photo_group_t group, int column, int span, int top, int fixed_lines,
+                      GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int n = story->photos->len, per_row = group_per_row (group, n), line = top;
+  double x = pb_column_x (t, column), width = pb_span_width (t, span);
+  /* The cells share the width, a gutter apart; a row's frames are as high as its first
+   * photo's aspect asks at that width. */
+  double w = group_cell_width (t, per_row, span);
+  for (int first = 0; first < n; first += per_row)
+    {
+      int frame = fixed_lines;
+      if (frame <= 0)
+        {
+          cairo_surface_t *s = photo_surface (images, story->photos->pdata[first], error);
+          if (!s)
+            return -1;
+          frame = aspect_lines_at (t, s, w);
+          cairo_surface_destroy (s);
+        }
+      int row = 0;
+      for (int k = first; k < MIN (n, first + per_row); k++)
+        {
+          int lines = place_framed (pc, images, story, story->photos->pdata[k],
+                                    x + (k - first) * (w + t->gutter), w, column, 0, line, frame,
+                                    error);
+          if (lines < 0)
+            return -1;
+          row = MAX (row, lines);
+        }
+      line += row + 1;
+    }
+  if (story->group_caption)
+    {
+      pb_photo_t caption = { .caption = story->group_caption, .loc = story->loc };
+      int lines = place_caption (pc, story, &caption, x, width, column, span, line, error);
+      if (lines < 0)
+        return -1;
+      line += lines + 1;
+    }
+  return line - top;
 }
 
 /* ---- a story's box ---- */

@@ -44,6 +44,22 @@ int pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_
                     const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
                     GError **error);
 
+/* The story's photos as a group (组图) at grid line `top` over `span` columns from `column`:
+ * in rows of cells that share the width a gutter apart (all in one row, or about the square
+ * root of their number in each row of a grid), a row's frames `fixed_lines` high (0: from its
+ * first photo's aspect), each photo's caption under it, a blank line under each row, then the
+ * story's group_caption across the group. Returns the grid lines taken, including a blank
+ * line under the group caption, or -1 with `error` set. */
+int pb_place_photo_group (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                          pb_photo_group_t group, int column, int span, int top,
+                          int fixed_lines, GError **error);
+
+/* Grid lines of the frames of a group's first row (`fixed_lines`, or from the first photo's
+ * aspect at the cells' width); -1 with `error` set. */
+int pb_photo_group_frame_lines (const pb_template_t *t, GHashTable *images,
+                                const pb_story_t *story, pb_photo_group_t group, int span,
+                                int fixed_lines, GError **error);
+
 /* Grid lines the photo takes with its caption and the blank line under them, as pb_place_photo
  * sets it, without adding it to the page; -1 with `error` set. */
 int pb_photo_taken (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,

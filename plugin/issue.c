@@ -39,7 +39,7 @@ static const char *const issue_keys[] = {
 static const char *const masthead_keys[] = { "lines", "logo", "logo_color", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
-  "author", "filler", "jump_headline", "byline", "credit", NULL
+  "author", "filler", "jump_headline", "byline", "credit", "group_caption", NULL
 };
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
@@ -51,7 +51,7 @@ static const char *const item_keys[] = {
   "headline_vertical", "headline_style", "headline_scale", "box", "column_rules",
   "inset_photos", NULL
 };
-static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
+static const char *const item_photo_keys[] = { "span", "side", "lines", "group", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
 static const char *const guide_entry_keys[] = { "story", "title", NULL };
 
@@ -94,6 +94,7 @@ story_free (gpointer p)
   g_free (s->dateline);
   g_free (s->author);
   g_free (s->jump_headline);
+  g_free (s->group_caption);
   g_free (s->byline);
   g_free (s->credit);
   g_clear_pointer (&s->blocks, g_ptr_array_unref);
@@ -598,6 +599,7 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
          && pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, error)
          && pb_json_get_string (&o, "byline", FALSE, &s->byline, error)
          && pb_json_get_string (&o, "credit", FALSE, &s->credit, error)
+         && pb_json_get_string (&o, "group_caption", FALSE, &s->group_caption, error)
          && read_body (l, &o, s, error)
          && read_photos (l, &o, s, error);
 }

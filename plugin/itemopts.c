@@ -142,10 +142,43 @@ read_inset_photos (const pb_json_obj_t *o, int n_photos, pb_item_t *it, GError *
   return TRUE;
 }
 
+/* The item photo's "group": "row" or "grid" (the photo object itself is the loader's). */
+static gboolean
+read_group (const pb_json_obj_t *item, int n_photos, pb_item_t *it, GError **error)
+{
+  JsonNode *photo = pb_json_member (item, "photo");
+  if (!photo || !JSON_NODE_HOLDS_OBJECT (photo))
+    return TRUE;
+  pb_json_obj_t o = { item->d, photo, json_node_get_object (photo), item->what };
+  g_autofree char *group = NULL;
+  if (!pb_json_get_string (&o, "group", FALSE, &group, error))
+    return FALSE;
+  if (!group)
+    return TRUE;
+  JsonNode *n = pb_json_member (&o, "group");
+  if (strcmp (group, "row") != 0 && strcmp (group, "grid") != 0)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, n),
+                       "%s: photo \"group\" must be \"row\" or \"grid\", not \"%s\"", o.what,
+                       group);
+      return FALSE;
+    }
+  if (it->inset_photos)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, n),
+                       "%s: the photos are set as a group: give \"group\" or "
+                       "\"inset_photos\", not both", o.what);
+      return FALSE;
+    }
+  it->photo_group = n_photos > 1 ? (strcmp (group, "row") == 0 ? PB_GROUP_ROW : PB_GROUP_GRID)
+                                 : PB_GROUP_NONE;
+  return TRUE;
+}
+
 gboolean
 pb_read_item_options (const pb_json_obj_t *o, const pb_template_t *t, int n_photos,
                       pb_item_t *it, GError **error)
 {
   return read_box (o, t, it, error) && read_rules (o, it, error)
-         && read_inset_photos (o, n_photos, it, error);
+         && read_inset_photos (o, n_photos, it, error) && read_group (o, n_photos, it, error);
 }

@@ -246,6 +246,21 @@ place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_
   return *head ? heading : 0;
 }
 
+/* The story's photo `index` with its caption at grid line `top` (the item's photo group in
+ * place of its first photo, when the item sets them as one), on the page `pc` names. Returns
+ * the grid lines taken, or -1. */
+static int
+set_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+           const pb_item_t *item, int index, int first, int span, int top, int frame_lines,
+           GError **error)
+{
+  if (index == 0 && item->photo_group != PB_GROUP_NONE)
+    return pb_place_photo_group (pc, images, story, item->photo_group, first, span, top,
+                                 frame_lines, error);
+  return pb_place_photo (pc, images, story, story->photos->pdata[index], first, span, top,
+                         frame_lines, error);
+}
+
 /* The story's photo `index` and its caption at grid line `top`, kept when they fit the item.
  * Returns the grid lines taken (0 when left out), or -1. */
 static int
@@ -255,8 +270,8 @@ place_story_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t
 {
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
-  int lines = pb_place_photo (&scratch, images, story, story->photos->pdata[index], first, span,
-                              top, frame_lines, error);
+  int lines = set_photo (&scratch, images, story, item, index, first, span, top, frame_lines,
+                         error);
   if (lines < 0)
     {
       page_free (scratch.page);
@@ -300,8 +315,11 @@ plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
     return TRUE;
   pp->span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
   pp->first = item->photo_right ? item->column + span - pp->span : item->column;
-  pp->frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
-                                    pp->span, item->photo_lines, error);
+  pp->frame = item->photo_group != PB_GROUP_NONE
+              ? pb_photo_group_frame_lines (pc->grid.tmpl, mk->images, story, item->photo_group,
+                                            pp->span, item->photo_lines, error)
+              : pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
+                                      pp->span, item->photo_lines, error);
   return pp->frame > 0;
 }
 
@@ -327,9 +345,9 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
     {
       pb_page_ctx_t scratch = *ft->pc;
       scratch.page = page_new (ft->pc->page->plan);
-      photo_lines = pb_place_photo (&scratch, ft->mk->images, ft->story,
-                                    ft->story->photos->pdata[0], ft->photo.first, ft->photo.span,
-                                    item->top, ft->photo.frame + fit->photo_lines, error);
+      photo_lines = set_photo (&scratch, ft->mk->images, ft->story, item, 0, ft->photo.first,
+                               ft->photo.span, item->top, ft->photo.frame + fit->photo_lines,
+                               error);
       page_free (scratch.page);
       if (photo_lines < 0)
         return FALSE;
@@ -603,8 +621,8 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
       scratch.page = page_new (pc->page->plan);
       photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
       photo_first = item->photo_right ? item->span - photo_span : 0;
-      photo_lines = pb_place_photo (&scratch, mk->images, story, story->photos->pdata[0],
-                                    photo_first, photo_span, heading, item->photo_lines, error);
+      photo_lines = set_photo (&scratch, mk->images, story, item, 0, photo_first, photo_span,
+                               heading, item->photo_lines, error);
       page_free (scratch.page);
       if (photo_lines < 0)
         return -1;

@@ -191,6 +191,7 @@ typedef struct {
   char *jump_headline;   /* the continuation head (回头标题); NULL: the headline */
   char *byline;          /* 国务院总理 李强: its own line; NULL when absent */
   char *credit;          /* （记者王优玲、于佳欣）: after the body's last line; NULL when absent */
+  char *group_caption;   /* the caption under its photos set as a group; NULL when absent */
   pb_loc_t headline_loc; /* where the headline's value stands */
   GPtrArray *blocks;     /* of pb_block_t* */
   GPtrArray *photos;     /* of pb_photo_t* */
@@ -243,6 +244,10 @@ typedef struct {
   gboolean placed;       /* given in the issue; otherwise the layout picks the place */
 } pb_inset_photo_t;
 
+/* The story's photos set together under its headlines (组图), each with its caption, the
+ * group's caption under them: side by side in one row, or in a grid of rows. */
+typedef enum { PB_GROUP_NONE, PB_GROUP_ROW, PB_GROUP_GRID } pb_photo_group_t;
+
 /* An item's column rules (栏线): as its template says, drawn or not. */
 typedef enum { PB_RULES_TEMPLATE, PB_RULES_ON, PB_RULES_OFF } pb_rules_t;
 
@@ -269,6 +274,7 @@ typedef struct {
   gboolean auto_height;  /* set by the layout on the copy of an item sized to its text */
   pb_item_box_t box;     /* style PB_BOX_NONE: not boxed */
   pb_rules_t column_rules;
+  pb_photo_group_t photo_group;
   /* Where the story's photos after the first go (of pb_inset_photo_t, one a photo, the
    * second photo first); NULL: each inside the text where the layout picks. */
   GArray *inset_photos;

@@ -625,5 +625,8 @@ sed 's/"trim"/"spot_colors": { "红": { "cmyk": [0, 100, 100, 0] }, "大红": { 
 sed 's/"tmpl.json"/"tmpl-spot2.json"/' good.json > spot-twice.json
 expect_error "two spot colours with one alternate" spot-twice.json \
   'tmpl-spot2.json:3:55: template "bad-tests", spot colour "大红": its alternate shows as spot colour "红" does; give it another'
+sed 's/"height": 28/"height": 28, "photo": { "group": "column" }/; s/"caption": "图片说明"/"caption": "图片说明" }, { "file": "photo.jpg"/' good.json > group.json
+expect_error "an unknown photo group" group.json \
+  'group.json:32:45: page 1, item 1: photo "group" must be "row" or "grid", not "column"'
 
 echo "1..$n"

@@ -1,6 +1,7 @@
-/* The page elements of tests/layout/elements.json and logo.json, asserted on the layout result:
- * a boxed story's frame, inset, tint and reversed bar; photos inside the text with the text of
- * their columns flowing above and below them; column rules in the gutters; the masthead logo. */
+/* The page elements of tests/layout/elements.json, logo.json and photo-group.json, asserted on
+ * the layout result: a boxed story's frame, inset, tint and reversed bar; photos inside the
+ * text with the text of their columns flowing above and below them; column rules in the
+ * gutters; the masthead logo; photo groups in a row and a grid. */
 #include <math.h>
 #include <string.h>
 #include "fonts.h"
@@ -229,6 +230,62 @@ test_logo (void)
   laid_clear (&l);
 }
 
+/* The photo groups of photo-group.json: a row of three over the item's four columns, a grid of
+ * two by two over two; the cells share the width a gutter apart, a row's frames level, each
+ * caption under its photo, the group caption under them all across the group. */
+static void
+test_photo_group (void)
+{
+  laid_t l = lay_out ("photo-group.json");
+  const pb_page_layout_t *page = l.layout->pages->pdata[0];
+  const pb_template_t *t = page->tmpl;
+  struct { const char *story; int per_row, n; } groups[] = { { "row", 3, 3 }, { "grid", 2, 4 } };
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      const pb_placed_item_t *item = item_of (page, groups[g].story);
+      double w = (item->area.w - (groups[g].per_row - 1) * t->gutter) / groups[g].per_row;
+      const pb_image_t *cells[4];
+      int n = 0;
+      for (guint i = 0; i < page->images->len; i++)
+        if (g_strcmp0 (((const pb_image_t *) page->images->pdata[i])->story_id,
+                       groups[g].story) == 0)
+          cells[n++] = page->images->pdata[i];
+      g_assert_cmpint (n, ==, groups[g].n);
+      double last_caption = 0, group_caption = 0;
+      for (int k = 0; k < n; k++)
+        {
+          const pb_rect_t *f = &cells[k]->frame;
+          int row = k / groups[g].per_row, col = k % groups[g].per_row;
+          g_assert_cmpfloat_with_epsilon (f->w, w, EPS);
+          g_assert_cmpfloat_with_epsilon (f->x, item->area.x + col * (w + t->gutter), EPS);
+          g_assert_cmpfloat_with_epsilon (f->y, cells[row * groups[g].per_row]->frame.y, EPS);
+          if (row > 0)
+            g_assert_cmpfloat (f->y, >, cells[0]->frame.y + cells[0]->frame.h + t->leading);
+        }
+      for (guint i = 0; i < page->lines->len; i++)
+        {
+          const pb_line_t *line = page->lines->pdata[i];
+          if (line->role != PB_ROLE_CAPTION || g_strcmp0 (line->story_id, groups[g].story))
+            continue;
+          if (g_str_has_prefix (line->text, "测试用组图"))
+            {
+              group_caption = line->baseline;
+              g_assert_cmpfloat_with_epsilon (line->measure, item->area.w, EPS);
+              continue;
+            }
+          /* Under its own photo, as wide. */
+          int k = 0;
+          while (k < n && fabs (cells[k]->frame.x - line->x) > EPS)
+            k++;
+          g_assert_cmpint (k, <, n);
+          g_assert_cmpfloat_with_epsilon (line->measure, w, EPS);
+          last_caption = MAX (last_caption, line->baseline);
+        }
+      g_assert_cmpfloat (group_caption, >, last_caption + t->leading);
+    }
+  laid_clear (&l);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,6 +297,7 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/inset-photos", test_inset_photos);
   g_test_add_func ("/elements/column-rules", test_column_rules);
   g_test_add_func ("/elements/logo", test_logo);
+  g_test_add_func ("/elements/photo-group", test_photo_group);
   int rc = g_test_run ();
   pb_fonts_unref (fonts);
   return rc;
