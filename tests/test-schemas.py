@@ -126,7 +126,7 @@ def validator(schema):
 
 issues = validator(issue_schema)
 templates = validator(template_schema)
-for example in ("front-page", "full-issue"):
+for example in ("front-page", "full-issue", "desk"):
     doc = load("examples", example, "issue.json")
     errors = list(issues.iter_errors(doc))
     check(f"examples/{example} is valid", not errors)
@@ -135,6 +135,10 @@ for example in ("front-page", "full-issue"):
 for name in sorted(os.listdir(os.path.join(root, "layouts"))):
     errors = list(templates.iter_errors(load("layouts", name)))
     check(f"layouts/{name} is valid", not errors)
+errors = list(templates.iter_errors(load("examples", "desk", "desk.json")))
+check("examples/desk/desk.json is valid", not errors)
+for e in errors[:3]:
+    print(f"# {e.message}")
 
 doc = load("examples", "front-page", "issue.json")
 bad = copy.deepcopy(doc)
