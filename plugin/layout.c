@@ -846,6 +846,8 @@ resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
           g_ptr_array_free (items, TRUE);
           return NULL;
         }
+      if (copy->auto_height && item->kind == PB_ITEM_STORY)
+        need += 2 * item->box.inset; /* a box's inset lines above and below the story */
       if (!find_place (copy, items, t, avail, need))
         {
           pb_set_error_at (error, PB_ERROR_LAYOUT, item->loc,
