@@ -39,18 +39,6 @@ pb_tint_rgb (guint32 rgb, double tint, double out[3])
     }
 }
 
-const pb_spot_t *
-pb_template_spot_of (const pb_template_t *t, guint32 rgb)
-{
-  for (guint i = 0; t && t->spots && i < t->spots->len; i++)
-    {
-      const pb_spot_t *spot = t->spots->pdata[i];
-      if (spot->rgb == rgb)
-        return spot;
-    }
-  return NULL;
-}
-
 static const pb_spot_t *
 spot_named (const pb_template_t *t, const char *name)
 {

@@ -199,7 +199,7 @@ place_logo (const pb_page_ctx_t *pc, GError **error)
   double px_w = cairo_image_surface_get_width (surface);
   double px_h = cairo_image_surface_get_height (surface);
   double box_w = pb_columns_width (t) * PB_MASTHEAD_TITLE_SHARE;
-  double box_h = (t->masthead_lines - 1) * t->leading;
+  double box_h = MAX (t->masthead_lines - 1, 1) * t->leading;
   double scale = MIN (box_w / px_w, box_h / px_h);
   pb_image_t *image = g_new0 (pb_image_t, 1);
   image->frame = (pb_rect_t) { pb_column_x (t, 0),

@@ -87,7 +87,12 @@ pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
       int fixed = given ? g_array_index (item->inset_photos, pb_inset_photo_t, k).lines : 0;
       inset_place (item, span, k, body_top, 0, &column, &pspan, &top);
       if (pspan <= 0)
-        continue; /* in the columns of a vertical headline */
+        {
+          /* In the columns of a vertical headline: left out. */
+          pb_inset_t out_of_text = { i, column, 0, top, 0, 0 };
+          g_array_append_val (out, out_of_text);
+          continue;
+        }
       int frame = pb_photo_frame_lines (t, images, story->photos->pdata[i], pspan, fixed,
                                         error);
       int taken = frame < 0 ? -1 : pb_photo_taken (pc, images, story, story->photos->pdata[i], column, pspan, fixed, error);

@@ -9,6 +9,8 @@
 #define PB_BOX_DEFAULT_INSET 1
 #define PB_BOX_MAX_INSET 4
 #define PB_TINT_PERCENT 100.0
+/* The lowest boxed item: a line of story between the inset lines. */
+#define PB_BOX_MIN_HEIGHT 3
 
 const char *const pb_box_style_names[] = {
   [PB_BOX_NONE] = "none",
@@ -49,13 +51,21 @@ read_box (const pb_json_obj_t *item, const pb_template_t *t, pb_item_t *it, GErr
     return TRUE;
   pb_item_box_t *box = &it->box;
   *box = (pb_item_box_t) { PB_BOX_SINGLE, PB_BOX_DEFAULT_INSET, 0, 0, FALSE };
+  if (it->height > 0 && it->height < PB_BOX_MIN_HEIGHT)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (item->d, n),
+                       "%s: a box needs an item of %d grid lines or more (its inset above and "
+                       "below the story)", item->what, PB_BOX_MIN_HEIGHT);
+      return FALSE;
+    }
   if (pb_json_is_string (n))
     return box_style (item, n, json_node_get_string (n), &box->style, error);
   g_autofree char *what = g_strdup_printf ("%s, box", item->what);
   g_autofree char *style = NULL;
   pb_json_obj_t o;
   double tint = 0;
-  int max_inset = MIN (PB_BOX_MAX_INSET, it->height > 0 ? (it->height - 1) / 2 : PB_BOX_MAX_INSET);
+  int max_inset = it->height > 0 ? MIN (PB_BOX_MAX_INSET, (it->height - 1) / 2)
+                                  : PB_BOX_MAX_INSET;
   g_autofree char *hint = g_strdup_printf ("at most %d, leaving the story a line", max_inset);
   if (!JSON_NODE_HOLDS_OBJECT (n))
     return pb_json_wrong_type (item, "box", n, "a box style or an object", error);

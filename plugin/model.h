@@ -139,9 +139,6 @@ typedef struct {
   guint32 rule_color;
 } pb_template_t;
 
-/* The spot colour whose alternate is `rgb`, or NULL. */
-const pb_spot_t *pb_template_spot_of (const pb_template_t *t, guint32 rgb);
-
 /* Inline markup over a byte range of a block's text. */
 enum { PB_SPAN_BOLD = 1 << 0, PB_SPAN_EMPH = 1 << 1 };
 typedef struct {

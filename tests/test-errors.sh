@@ -601,6 +601,9 @@ expect_error "an unknown box style" box-style.json \
 sed 's/"height": 28/"height": 28, "box": { "style": "double", "inset": 20 }/' good.json > box-inset.json
 expect_error "a box inset that leaves the story no line" box-inset.json \
   'box-inset.json:32:62: page 1, item 1, box: "inset" must be an integer from 1 to 4 (at most 4, leaving the story a line)'
+sed 's/"height": 28/"height": 2, "box": "single"/' good.json > box-low.json
+expect_error "a box on an item too low for its inset" box-low.json \
+  'box-low.json:32:31: page 1, item 1: a box needs an item of 3 grid lines or more (its inset above and below the story)'
 sed 's/"height": 28/"height": 28, "box": { "color": "朱红" }/' good.json > box-color.json
 expect_error "a box colour that is neither #RRGGBB nor a spot colour" box-color.json \
   'box-color.json:32:43: page 1, item 1, box: "color" must be "#RRGGBB" or a spot colour of template "bad-tests", not "朱红"'
