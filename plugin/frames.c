@@ -22,13 +22,13 @@ text_top (int c, int body_top, const pb_photo_plan_t *pp, int photo_lines)
  * has a frame above it and one under it. */
 void
 pb_item_regions (const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
-              int photo_lines, const GArray *insets, int part, GArray *into)
+                 int photo_lines, const GArray *insets, int part, GArray *into)
 {
   int bottom = item->top + item->height;
   for (int c = item->column; c < item->column + span; c++)
     {
       int top = text_top (c, body_top, pp, photo_lines);
-      /* Insets are planned top to bottom within a column (plan_insets). */
+      /* Insets are planned top to bottom within a column (pb_plan_insets). */
       for (guint i = 0; insets && i < insets->len; i++)
         {
           const pb_inset_t *in = &g_array_index (insets, pb_inset_t, i);
@@ -69,13 +69,13 @@ inset_place (const pb_item_t *item, int span, int k, int text_from, int taken, i
   *top = text_from + MAX (PB_INSET_SPACE, (bottom - text_from - taken) / 2);
 }
 
-/* The places of the story's photos after its first, inside the text of the item's first
- * `span` columns (in `out`, of pb_inset_t, top to bottom in each column). A photo that does not
- * fit under the text's top in its columns and above the item's foot is left out (taken 0). */
+/* pb_plan_insets: a photo starts under the text's top in its columns and under the photos
+ * placed before it there, so that the places in each column run top to bottom (a given place
+ * above an earlier photo of its columns is left out). */
 gboolean
 pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
-             const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
-             int photo_lines, GArray *out, GError **error)
+                const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
+                int photo_lines, GArray *out, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int bottom = item->top + item->height;
@@ -95,7 +95,9 @@ pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
         }
       int frame = pb_photo_frame_lines (t, images, story->photos->pdata[i], pspan, fixed,
                                         error);
-      int taken = frame < 0 ? -1 : pb_photo_taken (pc, images, story, story->photos->pdata[i], column, pspan, fixed, error);
+      int taken = frame < 0 ? -1
+                            : pb_photo_taken (pc, images, story, story->photos->pdata[i],
+                                              column, pspan, fixed, error);
       if (taken < 0)
         return FALSE;
       int text_from = body_top;
@@ -129,7 +131,7 @@ pb_wants_column_rules (const pb_item_t *item, const pb_template_t *t)
  * photo over both columns, none in the blank line at the item's foot. */
 void
 pb_add_column_rules (const pb_page_ctx_t *pc, const pb_item_t *item, int span,
-                  const GArray *regions, guint from)
+                     const GArray *regions, guint from)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int bottom = item->top + item->height;
