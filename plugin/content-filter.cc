@@ -78,6 +78,18 @@ mcid (std::vector<Token const *> const &args)
   return std::strtol (args[3]->getValue ().c_str (), nullptr, 10);
 }
 
+// The spot colour `rgb` stands for, or null.
+pb_filter_spot_t const *
+spot_of (double const rgb[3], pb_filter_spot_t const *spots, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (std::fabs (rgb[0] - spots[i].rgb[0]) < PB_FILTER_SPOT_MATCH
+        && std::fabs (rgb[1] - spots[i].rgb[1]) < PB_FILTER_SPOT_MATCH
+        && std::fabs (rgb[2] - spots[i].rgb[2]) < PB_FILTER_SPOT_MATCH)
+      return &spots[i];
+  return nullptr;
+}
+
 class Filter
 {
 public:
@@ -118,7 +130,16 @@ public:
     double rgb[3];
     for (int i = 0; i < 3; i++)
       rgb[i] = std::strtod (args[i]->getValue ().c_str (), nullptr);
-    out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
+    pb_filter_spot_t const *spot = spot_of (rgb, options_.spots, options_.n_spots);
+    if (spot)
+      {
+        if (counts_)
+          counts_->spot++;
+        out_ += std::string (spot->space) + (name == "RG" ? " CS " : " cs ") + number (spot->tint)
+                + (name == "RG" ? " SCN" : " scn");
+      }
+    else
+      out_ += replacement (rgb[0], rgb[1], rgb[2], name == "RG", counts_);
     pending_.clear ();
   }
 
@@ -244,6 +265,14 @@ extern "C" char *
 pb_filter_content (const char *data, size_t len, size_t *out_len, pb_filter_counts_t *counts,
                    char **error)
 {
-  pb_filter_options_t colours = { 1, nullptr, 0 };
+  return pb_filter_content_spots (data, len, out_len, nullptr, 0, counts, error);
+}
+
+extern "C" char *
+pb_filter_content_spots (const char *data, size_t len, size_t *out_len,
+                         const pb_filter_spot_t *spots, size_t n_spots,
+                         pb_filter_counts_t *counts, char **error)
+{
+  pb_filter_options_t colours = { 1, nullptr, 0, spots, n_spots };
   return pb_filter_content_with (data, len, out_len, &colours, counts, error);
 }

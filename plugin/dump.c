@@ -249,6 +249,8 @@ dump_item (dump_t *d, const pb_placed_item_t *item, int depth)
     g_string_append_printf (d->out, " copyfit=photo%+d,heading%+d,subheads%+d",
                             item->fit.photo_lines, item->fit.heading_lines,
                             item->fit.subhead_lines);
+  if (item->inset > 0)
+    g_string_append_printf (d->out, " inset=%d", item->inset);
   g_string_append_c (d->out, '\n');
 }
 
@@ -272,6 +274,8 @@ dump_image (dump_t *d, const pb_image_t *image, int depth)
   g_autofree char *name = image->photo ? g_path_get_basename (image->photo->file) : NULL;
   g_string_append (d->out, " file=");
   append_quoted (d->out, name ? name : "");
+  if (image->mask)
+    g_string_append_printf (d->out, " color=#%06X", image->color);
   g_string_append_c (d->out, '\n');
 }
 
@@ -284,15 +288,27 @@ dump_rule (dump_t *d, const pb_rule_t *rule, int depth)
   append_numbers (d->out, v, G_N_ELEMENTS (v));
   g_string_append (d->out, " width=");
   append_number (d->out, rule->width);
+  if (rule->color)
+    g_string_append_printf (d->out, " color=#%06X", rule->color);
   g_string_append_c (d->out, '\n');
 }
 
+/* A guide box's frame as its rectangle; a story's box with its style, inset, colour, tint and
+ * reversed bar. */
 static void
-dump_box (dump_t *d, const pb_rect_t *box, int depth)
+dump_box (dump_t *d, const pb_box_t *box, int depth)
 {
   indent (d, depth);
   g_string_append (d->out, "box");
-  append_rect (d->out, box);
+  append_rect (d->out, &box->rect);
+  if (box->inset > 0)
+    {
+      g_string_append_printf (d->out, " style=%s inset=%d color=#%06X tint=",
+                              pb_box_style_names[box->style], box->inset, box->color);
+      append_number (d->out, box->tint);
+      if (box->bar.w > 0)
+        append_rect_field (d->out, "bar", &box->bar);
+    }
   g_string_append_c (d->out, '\n');
 }
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "colors.h"
 #include "fonts.h"
 #include "heads.h"
 #include "image.h"
@@ -23,6 +24,11 @@
 #define PB_MASTHEAD_RULE_RISE 1.5
 #define PB_MASTHEAD_HAIRLINE_WIDTH 0.5
 #define PB_MASTHEAD_HAIRLINE_DROP 1.0
+/* Luma weights (Rec. 601, × 1000): the darkness of a logo without transparency. */
+#define PB_LUMA_R 299
+#define PB_LUMA_G 587
+#define PB_LUMA_B 114
+#define PB_LUMA_SUM 1000
 /* The rule under the folio. */
 #define PB_FOLIO_RULE_WIDTH 0.75
 /* Space between a stacked story's rule and its first headline line, × that line's size. */
@@ -118,7 +124,7 @@ static void
 add_rule (pb_page_layout_t *page, double x0, double y, double x1, double width)
 {
   pb_rule_t *rule = g_new (pb_rule_t, 1);
-  *rule = (pb_rule_t) { x0, y, x1, y, width };
+  *rule = (pb_rule_t) { x0, y, x1, y, width, 0 };
   g_ptr_array_add (page->rules, rule);
 }
 
@@ -220,6 +226,77 @@ place_masthead_lines (const pb_page_ctx_t *pc, double x, double width, int *left
   return ok;
 }
 
+/* The coverage of a one-colour logo: its alpha where it has transparency, else its darkness
+ * (a black logo on white). Returns a new A8 surface. */
+static cairo_surface_t *
+logo_mask (cairo_surface_t *image)
+{
+  int w = cairo_image_surface_get_width (image), h = cairo_image_surface_get_height (image);
+  cairo_surface_t *mask = cairo_image_surface_create (CAIRO_FORMAT_A8, w, h);
+  cairo_surface_flush (image);
+  const guint8 *src = cairo_image_surface_get_data (image);
+  guint8 *dst = cairo_image_surface_get_data (mask);
+  int ss = cairo_image_surface_get_stride (image), ds = cairo_image_surface_get_stride (mask);
+  gboolean alpha = cairo_image_surface_get_format (image) == CAIRO_FORMAT_ARGB32;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (src + y * ss + 4 * x);
+        int a = alpha ? (int) (px >> 24) : 255;
+        int r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, b = px & 0xFF;
+        /* Rec. 601 luma of the (premultiplied) colour over white. */
+        int luma = (PB_LUMA_R * r + PB_LUMA_G * g + PB_LUMA_B * b) / PB_LUMA_SUM + (255 - a);
+        dst[y * ds + x] = alpha && a < 255 ? a : (guint8) (255 - MIN (luma, 255));
+      }
+  cairo_surface_mark_dirty (mask);
+  return mask;
+}
+
+/* The masthead's logo in place of the paper's name: as high as the masthead's lines but the
+ * last (the rules'), no wider than the name's share, centred in those lines; in its colour when
+ * the issue gives one. */
+static gboolean
+place_logo (const pb_page_ctx_t *pc, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_issue_t *issue = pc->issue;
+  guint32 color = 0;
+  if (issue->logo_color && !pb_color_parse (issue->logo_color, t, &color))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, issue->logo_color_loc,
+                       "masthead: \"logo_color\" must be \"#RRGGBB\" or a spot colour of "
+                       "template \"%s\", not \"%s\"", t->name, issue->logo_color);
+      return FALSE;
+    }
+  GError *local = NULL;
+  cairo_surface_t *surface = pb_image_load_bytes (issue->logo->file, issue->logo->bytes,
+                                                 PB_IMAGE_MAX_PIXELS, &local);
+  if (!surface)
+    {
+      pb_set_error_at (error, PB_ERROR_IMAGE, issue->logo->loc, "masthead logo: %s",
+                       local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  double px_w = cairo_image_surface_get_width (surface);
+  double px_h = cairo_image_surface_get_height (surface);
+  double box_w = pb_columns_width (t) * PB_MASTHEAD_TITLE_SHARE;
+  double box_h = MAX (t->masthead_lines - 1, 1) * t->leading;
+  double scale = MIN (box_w / px_w, box_h / px_h);
+  pb_image_t *image = g_new0 (pb_image_t, 1);
+  image->frame = (pb_rect_t) { pb_column_x (t, 0),
+                               pc->page->grid_top + (box_h - px_h * scale) / 2,
+                               px_w * scale, px_h * scale };
+  image->photo = issue->logo;
+  image->src = (pb_rect_t) { 0, 0, px_w, px_h };
+  image->mask = issue->logo_color != NULL;
+  image->color = color;
+  image->surface = image->mask ? logo_mask (surface) : cairo_surface_reference (surface);
+  cairo_surface_destroy (surface);
+  g_ptr_array_add (pc->page->images, image);
+  return TRUE;
+}
+
 gboolean
 pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
 {
@@ -230,14 +307,18 @@ pb_place_masthead (const pb_page_ctx_t *pc, GError **error)
   double top = pc->page->grid_top, height = t->masthead_lines * t->leading;
   pb_loc_t loc = { issue->path, 0, 0 };
 
-  pb_para_t *name = pb_shape_text (pc->fonts, issue->paper, NULL, 0, title, loc, error);
-  if (!name)
+  if (issue->logo && !place_logo (pc, error))
+    return FALSE;
+  pb_para_t *name = issue->logo ? NULL : pb_shape_text (pc->fonts, issue->paper, NULL, 0, title,
+                                                        loc, error);
+  if (!issue->logo && !name)
     return FALSE;
   /* The name's em box centred in the masthead's lines but the last (the rules'). */
   double title_base = top + (height - t->leading - title->size) / 2 + PB_EM_ASCENT * title->size;
   g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
-  pb_set_display (scratch, t, name, title, left, title_base, width * PB_MASTHEAD_TITLE_SHARE,
-                  PB_ROLE_MASTHEAD_TITLE, NULL);
+  if (name)
+    pb_set_display (scratch, t, name, title, left, title_base, width * PB_MASTHEAD_TITLE_SHARE,
+                    PB_ROLE_MASTHEAD_TITLE, NULL);
   pb_para_free (name);
   int left_out = keep_lines_above (pc->page->lines, scratch, top + height - t->leading);
   gboolean ok = place_masthead_lines (pc, left + width * PB_MASTHEAD_TITLE_SHARE,
@@ -578,14 +659,20 @@ place_caption (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_photo_
   return caption_lines;
 }
 
+/* Grid lines of a photo frame `w` wide at the image's own aspect. */
+static int
+aspect_lines_at (const pb_template_t *t, cairo_surface_t *surface, double w)
+{
+  double px_w, px_h;
+  pb_image_size (surface, &px_w, &px_h); /* upright, as the EXIF orientation turns it */
+  return MAX (PB_PHOTO_MIN_LINES, (int) lround (w * px_h / px_w / t->leading));
+}
+
 /* Grid lines of a photo frame `span` columns wide at the image's own aspect. */
 static int
 aspect_lines (const pb_template_t *t, cairo_surface_t *surface, int span)
 {
-  double px_w = cairo_image_surface_get_width (surface);
-  double px_h = cairo_image_surface_get_height (surface);
-  return MAX (PB_PHOTO_MIN_LINES,
-              (int) lround (pb_span_width (t, span) * px_h / px_w / t->leading));
+  return aspect_lines_at (t, surface, pb_span_width (t, span));
 }
 
 int
@@ -597,7 +684,8 @@ pb_photo_max_lines (const pb_template_t *t, GHashTable *images, const pb_photo_t
     return -1;
   /* A frame taller than the image's aspect shows its whole height: the resolution falls with
    * the frame's height alone. */
-  double px_h = cairo_image_surface_get_height (surface);
+  double px_w, px_h;
+  pb_image_size (surface, &px_w, &px_h);
   cairo_surface_destroy (surface);
   return (int) floor (px_h * PB_PT_PER_INCH / PB_MIN_PPI / t->leading);
 }
@@ -616,10 +704,13 @@ pb_photo_frame_lines (const pb_template_t *t, GHashTable *images, const pb_photo
   return lines;
 }
 
-int
-pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
-                const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
-                GError **error)
+/* The photo's frame at (x, grid line `top`), `w` wide and `fixed_lines` high (0: from its
+ * aspect), cropped to fill it about its focal point, and its caption under it (its lines in
+ * page column `column` when `span` is 1). Returns the frame's and caption's lines, or -1. */
+static int
+place_framed (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+              const pb_photo_t *photo, double x, double w, int column, int span, int top,
+              int fixed_lines, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   cairo_surface_t *surface = photo_surface (images, photo, error);
@@ -627,8 +718,7 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
     return -1;
   double px_w, px_h;
   pb_image_size (surface, &px_w, &px_h);
-  double x = pb_column_x (t, column), w = pb_span_width (t, span);
-  int lines = fixed_lines > 0 ? fixed_lines : aspect_lines (t, surface, span);
+  int lines = fixed_lines > 0 ? fixed_lines : aspect_lines_at (t, surface, w);
   double h = lines * t->leading;
 
   pb_image_t *image = g_new0 (pb_image_t, 1);
@@ -640,9 +730,154 @@ pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   g_ptr_array_add (pc->page->images, image);
 
   int caption_lines = place_caption (pc, story, photo, x, w, column, span, top + lines, error);
-  if (caption_lines < 0)
+  return caption_lines < 0 ? -1 : lines + caption_lines;
+}
+
+int
+pb_place_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                const pb_photo_t *photo, int column, int span, int top, int fixed_lines,
+                GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int lines = place_framed (pc, images, story, photo, pb_column_x (t, column),
+                            pb_span_width (t, span), column, span, top, fixed_lines, error);
+  return lines < 0 ? -1 : lines + 1;
+}
+
+/* Photos a row of a group holds: all of them in a row, about the square root in a grid. */
+static int
+group_per_row (pb_photo_group_t group, int n)
+{
+  return group == PB_GROUP_ROW ? n : (int) ceil (sqrt (n));
+}
+
+/* The width of a group's cells over `span` columns. */
+static double
+group_cell_width (const pb_template_t *t, int per_row, int span)
+{
+  return (pb_span_width (t, span) - (per_row - 1) * t->gutter) / per_row;
+}
+
+int
+pb_photo_group_frame_lines (const pb_template_t *t, GHashTable *images,
+                            const pb_story_t *story, pb_photo_group_t group, int span,
+                            int fixed_lines, GError **error)
+{
+  if (fixed_lines > 0)
+    return fixed_lines;
+  cairo_surface_t *s = photo_surface (images, story->photos->pdata[0], error);
+  if (!s)
     return -1;
-  return lines + caption_lines + 1;
+  int lines = aspect_lines_at (t, s,
+                               group_cell_width (t, group_per_row (group, story->photos->len),
+                                                 span));
+  cairo_surface_destroy (s);
+  return lines;
+}
+
+int
+pb_place_photo_group (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                      pb_photo_group_t group, int column, int span, int top, int fixed_lines,
+                      GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int n = story->photos->len, per_row = group_per_row (group, n), line = top;
+  double x = pb_column_x (t, column), width = pb_span_width (t, span);
+  /* The cells share the width, a gutter apart; a row's frames are as high as its first
+   * photo's aspect asks at that width. */
+  double w = group_cell_width (t, per_row, span);
+  for (int first = 0; first < n; first += per_row)
+    {
+      int frame = fixed_lines;
+      if (frame <= 0)
+        {
+          cairo_surface_t *s = photo_surface (images, story->photos->pdata[first], error);
+          if (!s)
+            return -1;
+          frame = aspect_lines_at (t, s, w);
+          cairo_surface_destroy (s);
+        }
+      int row = 0;
+      for (int k = first; k < MIN (n, first + per_row); k++)
+        {
+          int lines = place_framed (pc, images, story, story->photos->pdata[k],
+                                    x + (k - first) * (w + t->gutter), w, column, 0, line, frame,
+                                    error);
+          if (lines < 0)
+            return -1;
+          row = MAX (row, lines);
+        }
+      line += row + 1;
+    }
+  if (story->group_caption)
+    {
+      pb_photo_t caption = { .caption = story->group_caption, .loc = story->loc };
+      int lines = place_caption (pc, story, &caption, x, width, column, span, line, error);
+      if (lines < 0)
+        return -1;
+      line += lines + 1;
+    }
+  return line - top;
+}
+
+/* ---- a story's box ---- */
+
+/* White: the headlines reversed out of a box's bar. */
+#define PB_REVERSED_COLOR 0xFFFFFF
+
+pb_box_t *
+pb_place_item_box (const pb_page_ctx_t *pc, const pb_item_t *item)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_item_box_t *ib = &item->box;
+  double x = pb_column_x (t, item->column), w = pb_span_width (t, item->span);
+  /* The frame runs down the middle of the gutters beside the item, and through the middle of
+   * its first and last grid lines: the inset lines keep the story clear of it. */
+  double y0 = pb_grid_cell_top (&pc->grid, item->top) + t->leading / 2;
+  double y1 = pb_grid_cell_top (&pc->grid, item->top + item->height) - t->leading / 2;
+  pb_box_t *box = g_new0 (pb_box_t, 1);
+  box->rect = (pb_rect_t) { x - t->gutter / 2, y0, w + t->gutter, y1 - y0 };
+  box->style = ib->style;
+  box->color = ib->color;
+  box->tint = ib->tint;
+  box->inset = ib->inset;
+  g_ptr_array_add (pc->page->boxes, box);
+  return box;
+}
+
+void
+pb_reverse_heading (const pb_page_ctx_t *pc, pb_box_t *box, const pb_item_t *inner,
+                    int heading, GPtrArray *lines)
+{
+  if (heading <= 0)
+    return;
+  /* The bar fills the frame from its top down to the headlines' blank line. */
+  double bottom = pb_grid_cell_top (&pc->grid, inner->top + heading - 1);
+  box->bar = (pb_rect_t) { box->rect.x, box->rect.y, box->rect.w, bottom - box->rect.y };
+  for (guint i = 0; i < lines->len; i++)
+    ((pb_line_t *) lines->pdata[i])->color = PB_REVERSED_COLOR;
+}
+
+int
+pb_photo_taken (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                const pb_photo_t *photo, int column, int span, int fixed_lines, GError **error)
+{
+  /* Set on a scratch page that holds only what the photo adds. */
+  pb_page_layout_t scratch = *pc->page;
+  scratch.lines = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
+  scratch.images = g_ptr_array_new ();
+  pb_page_ctx_t sc = *pc;
+  sc.page = &scratch;
+  int lines = pb_place_photo (&sc, images, story, photo, column, span, 0, fixed_lines, error);
+  for (guint i = 0; i < scratch.images->len; i++)
+    {
+      pb_image_t *image = scratch.images->pdata[i];
+      cairo_surface_destroy (image->surface);
+      g_free (image);
+    }
+  g_ptr_array_free (scratch.images, TRUE);
+  g_ptr_array_free (scratch.lines, TRUE);
+  return lines;
 }
 
 /* ---- guide box ---- */
@@ -745,14 +980,15 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
   int line = item->top;
 
   /* The box: a frame around the item, a rule under the title. */
-  pb_rect_t *box = g_new (pb_rect_t, 1);
-  *box = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
-                       item->height * t->leading };
+  pb_box_t *box = g_new0 (pb_box_t, 1);
+  box->rect = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
+                            item->height * t->leading };
+  box->style = PB_BOX_SINGLE;
   g_ptr_array_add (pc->page->boxes, box);
 
   pb_placed_item_t *placed = g_new0 (pb_placed_item_t, 1);
   placed->kind = PB_ITEM_GUIDE;
-  placed->area = *box;
+  placed->area = box->rect;
   g_ptr_array_add (pc->page->items, placed);
   const char *title = item->guide_title ? item->guide_title : "导读";
   pb_para_t *p = pb_shape_text (pc->fonts, title, NULL, 0, title_s, item->loc, error);
@@ -764,7 +1000,8 @@ pb_place_guide (const pb_page_ctx_t *pc, GHashTable *story_pages, const pb_item_
   g_autoptr (GPtrArray) scratch = g_ptr_array_new ();
   pb_set_display (scratch, t, p, title_s, x + pad, base, inner, PB_ROLE_GUIDE_TITLE, NULL);
   pb_para_free (p);
-  placed->overset_chars = keep_lines_above (pc->page->lines, scratch, box->y + box->h);
+  placed->overset_chars = keep_lines_above (pc->page->lines, scratch,
+                                           box->rect.y + box->rect.h);
   line += PB_GUIDE_TITLE_LINES;
   int bottom = item->top + item->height;
   if (line <= bottom)

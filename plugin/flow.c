@@ -525,7 +525,7 @@ flow_quote (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
       for (guint i = 0; i < G_N_ELEMENTS (ys); i++)
         {
           pb_rule_t *rule = g_new (pb_rule_t, 1);
-          *rule = (pb_rule_t) { x, ys[i], x + t->column_width, ys[i], PB_QUOTE_RULE };
+          *rule = (pb_rule_t) { x, ys[i], x + t->column_width, ys[i], PB_QUOTE_RULE, 0 };
           g_ptr_array_add (f->out->rules[r->part], rule);
         }
     }

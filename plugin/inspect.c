@@ -291,8 +291,18 @@ fill_item (pb_cell_map_t *map, const pb_page_layout_t *page, const pb_placed_ite
   int hole = guide ? G_MAXINT : PB_HOLE_LINES;
   for (int c = fill.column; c < fill.column + fill.columns; c++)
     {
-      gboolean stacked = guide || item_starts_at (map, page, c, fill.top + fill.lines);
-      int foot = fill_column (map, c, fill.top, fill.lines, hole,
+      /* A box's inset lines at its top and foot are its own spacing; its story is measured
+       * inside them. */
+      int inset = MIN (item->inset, fill.lines / 2);
+      for (int k = 0; k < inset; k++)
+        {
+          guint8 *top = cell_at (map, c, fill.top + k);
+          guint8 *foot = cell_at (map, c, fill.top + fill.lines - 1 - k);
+          *top = uncovered (*top) ? PB_CELL_SPACING : *top;
+          *foot = uncovered (*foot) ? PB_CELL_SPACING : *foot;
+        }
+      gboolean stacked = guide || (!inset && item_starts_at (map, page, c, fill.top + fill.lines));
+      int foot = fill_column (map, c, fill.top + inset, fill.lines - 2 * inset, hole,
                               stacked ? PB_ITEM_SPACE_LINES : 0, &fill.underset_lines);
       g_array_append_val (fill.foot_lines, foot);
     }

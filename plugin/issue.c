@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "source.h"
 #include "template.h"
+#include "itemopts.h"
 
 #define MAX_BODY_BYTES (2 * PB_MIB)
 /* The text an issue's bodies hold together, read and set: each body file counts once however
@@ -40,10 +41,10 @@
 static const char *const issue_keys[] = {
   "$schema", "paper", "paper_en", "date", "masthead", "template", "stories", "pages", NULL
 };
-static const char *const masthead_keys[] = { "lines", NULL };
+static const char *const masthead_keys[] = { "lines", "logo", "logo_color", NULL };
 static const char *const story_keys[] = {
   "id", "kicker", "headline", "subtitle", "dateline", "body", "body_file", "photos",
-  "author", "filler", "briefs", "jump_headline", "byline", "credit", NULL
+  "author", "filler", "briefs", "jump_headline", "byline", "credit", "group_caption", NULL
 };
 static const char *const photo_keys[] = { "file", "caption", "credit", "focus", NULL };
 static const char *const page_keys[] = {
@@ -53,10 +54,11 @@ static const char *const page_keys[] = {
 };
 static const char *const item_keys[] = {
   "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
-  "headline_vertical", "headline_style", "headline_scale", NULL
+  "headline_vertical", "headline_style", "headline_scale", "box", "column_rules",
+  "inset_photos", NULL
 };
 static const char *const pool_keys[] = { "story", "spans", "top", NULL };
-static const char *const item_photo_keys[] = { "span", "side", "lines", NULL };
+static const char *const item_photo_keys[] = { "span", "side", "lines", "group", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
 static const char *const guide_entry_keys[] = { "story", "title", NULL };
 
@@ -69,6 +71,8 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "item", item_keys },
   { "item photo", item_photo_keys },
   { "pool entry", pool_keys },
+  { "item box", pb_item_box_keys },
+  { "inset photo", pb_inset_photo_keys },
   { "guide", guide_keys },
   { "guide entry", guide_entry_keys },
   { NULL, NULL },
@@ -98,6 +102,7 @@ story_free (gpointer p)
   g_free (s->dateline);
   g_free (s->author);
   g_free (s->jump_headline);
+  g_free (s->group_caption);
   g_free (s->byline);
   g_free (s->credit);
   g_clear_pointer (&s->blocks, g_ptr_array_unref);
@@ -121,6 +126,7 @@ item_free (gpointer p)
   g_free (it->story_id);
   g_free (it->guide_title);
   g_clear_pointer (&it->guide_entries, g_ptr_array_unref);
+  g_clear_pointer (&it->inset_photos, g_array_unref);
   g_free (it);
 }
 
@@ -164,6 +170,8 @@ pb_issue_free (pb_issue_t *issue)
   g_free (issue->paper_en);
   g_free (issue->date);
   g_clear_pointer (&issue->masthead_lines, g_ptr_array_unref);
+  g_clear_pointer (&issue->logo, photo_free);
+  g_free (issue->logo_color);
   g_clear_pointer (&issue->story_by_id, g_hash_table_unref);
   g_clear_pointer (&issue->stories, g_ptr_array_unref);
   g_clear_pointer (&issue->pages, g_ptr_array_unref);
@@ -677,6 +685,7 @@ read_story (loader_t *l, JsonNode *node, guint index, GError **error)
   step (l, pb_json_get_string (&o, "jump_headline", FALSE, &s->jump_headline, &e), &e);
   step (l, pb_json_get_string (&o, "byline", FALSE, &s->byline, &e), &e);
   step (l, pb_json_get_string (&o, "credit", FALSE, &s->credit, &e), &e);
+  step (l, pb_json_get_string (&o, "group_caption", FALSE, &s->group_caption, &e), &e);
   step (l, read_body (l, &o, s, &e), &e);
   step (l, read_photos (l, &o, s, &e), &e);
   return TRUE;
@@ -955,6 +964,8 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
       || !read_item_headline (&o, p, it, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
+  if (!pb_read_item_options (&o, p->tmpl, s->photos->len, it, error))
+    return FALSE;
   JsonNode *photo = pb_json_member (&o, "photo");
   if (photo && s->photos->len == 0)
     pb_add_warning (l->issue->warnings, pb_json_node_loc (o.d, photo),
@@ -1177,8 +1188,41 @@ read_date (const pb_json_obj_t *o, char **out, GError **error)
   return FALSE;
 }
 
+/* The masthead's logo: an image file beneath the issue's folder, read now and decoded once to
+ * refuse what is not a PNG or JPEG before any work. */
 static gboolean
-read_masthead (const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
+read_logo (loader_t *l, const pb_json_obj_t *o, pb_issue_t *issue, GError **error)
+{
+  JsonNode *file = pb_json_member (o, "logo");
+  if (!file)
+    return TRUE;
+  if (!pb_json_is_string (file))
+    return pb_json_wrong_type (o, "logo", file, "an image file name", error);
+  pb_photo_t *logo = issue->logo = g_new0 (pb_photo_t, 1);
+  logo->loc = pb_json_node_loc (o->d, file);
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!read_input (l, o, "logo", file, INPUT_PHOTO, &logo->file, &data, &len, error))
+    return FALSE;
+  logo->bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  GError *local = NULL;
+  cairo_surface_t *surface = pb_image_load_bytes (logo->file, logo->bytes, PB_IMAGE_MAX_PIXELS,
+                                                 &local);
+  if (!surface)
+    {
+      pb_set_error_at (error, PB_ERROR_IMAGE, logo->loc, "masthead logo: %s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  cairo_surface_destroy (surface);
+  JsonNode *color = pb_json_member (o, "logo_color");
+  if (color)
+    issue->logo_color_loc = pb_json_node_loc (o->d, color);
+  return pb_json_get_string (o, "logo_color", FALSE, &issue->logo_color, error);
+}
+
+static gboolean
+read_masthead (loader_t *l, const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
 {
   pb_json_obj_t o;
   JsonNode *lines;
@@ -1187,7 +1231,8 @@ read_masthead (const pb_json_obj_t *root, pb_issue_t *issue, GError **error)
   if (!o.node)
     return TRUE;
   o.what = "masthead";
-  if (!pb_json_get_array (&o, "lines", FALSE, &lines, error))
+  if (!pb_json_get_array (&o, "lines", FALSE, &lines, error)
+      || !read_logo (l, &o, issue, error))
     return FALSE;
   for (guint i = 0; lines && i < pb_json_array_length (lines); i++)
     {
@@ -1276,7 +1321,7 @@ read_issue (loader_t *l)
   step (l, pb_json_get_string (&o, "paper", TRUE, &issue->paper, &e), &e);
   step (l, pb_json_get_string (&o, "paper_en", FALSE, &issue->paper_en, &e), &e);
   step (l, read_date (&o, &issue->date, &e), &e);
-  step (l, read_masthead (&o, issue, &e), &e);
+  step (l, read_masthead (l, &o, issue, &e), &e);
   gboolean has_template = step (l, get_template (l, &o, TRUE, &l->tmpl, &e), &e);
   step (l, read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, &e), &e);
   if (has_template)

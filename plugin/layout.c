@@ -11,6 +11,7 @@
 #include "fillers.h"
 #include "elements.h"
 #include "flow.h"
+#include "frames.h"
 #include "fonts.h"
 #include "vertical.h"
 
@@ -182,7 +183,7 @@ add_rule_above (const pb_page_ctx_t *pc, const pb_item_t *item, double x, double
     return;
   pb_rule_t *rule = g_new (pb_rule_t, 1);
   double y = pb_grid_cell_top (&pc->grid, item->top);
-  *rule = (pb_rule_t) { x, y, x + width, y, PB_ITEM_RULE_WIDTH };
+  *rule = (pb_rule_t) { x, y, x + width, y, PB_ITEM_RULE_WIDTH, pc->grid.tmpl->rule_color };
   g_ptr_array_add (pc->page->rules, rule);
 }
 
@@ -250,17 +251,32 @@ place_story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_
   return *head ? heading : 0;
 }
 
-/* The story's first photo and its caption at grid line `top`, kept when they fit the item.
+/* The story's photo `index` with its caption at grid line `top` (the item's photo group in
+ * place of its first photo, when the item sets them as one), on the page `pc` names. Returns
+ * the grid lines taken, or -1. */
+static int
+set_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+           const pb_item_t *item, int index, int first, int span, int top, int frame_lines,
+           GError **error)
+{
+  if (index == 0 && item->photo_group != PB_GROUP_NONE)
+    return pb_place_photo_group (pc, images, story, item->photo_group, first, span, top,
+                                 frame_lines, error);
+  return pb_place_photo (pc, images, story, story->photos->pdata[index], first, span, top,
+                         frame_lines, error);
+}
+
+/* The story's photo `index` and its caption at grid line `top`, kept when they fit the item.
  * Returns the grid lines taken (0 when left out), or -1. */
 static int
 place_story_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
-                   const pb_item_t *item, int first, int span, int top, int frame_lines,
-                   int *overset, GError **error)
+                   const pb_item_t *item, int index, int first, int span, int top,
+                   int frame_lines, int *overset, GError **error)
 {
   pb_page_ctx_t scratch = *pc;
   scratch.page = page_new (pc->page->plan);
-  int lines = pb_place_photo (&scratch, images, story, story->photos->pdata[0], first, span, top,
-                              frame_lines, error);
+  int lines = set_photo (&scratch, images, story, item, index, first, span, top, frame_lines,
+                         error);
   if (lines < 0)
     {
       page_free (scratch.page);
@@ -284,11 +300,6 @@ check_continuation (const pb_page_ctx_t *pc, const pb_chain_t *chain, const pb_i
   return FALSE;
 }
 
-/* The story's photo on its first item: the columns under it and its frame's planned height. */
-typedef struct {
-  int first, span;          /* page columns; span 0 without a photo */
-  int frame;                /* grid lines of the frame as planned */
-} pb_photo_plan_t;
 
 /* Whether the story's next part, on `page`, continues it from another page: it then opens with
  * a continuation head. */
@@ -309,25 +320,12 @@ plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
     return TRUE;
   pp->span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
   pp->first = item->photo_right ? item->column + span - pp->span : item->column;
-  pp->frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
-                                    pp->span, item->photo_lines, error);
+  pp->frame = item->photo_group != PB_GROUP_NONE
+              ? pb_photo_group_frame_lines (pc->grid.tmpl, mk->images, story, item->photo_group,
+                                            pp->span, item->photo_lines, error)
+              : pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
+                                      pp->span, item->photo_lines, error);
   return pp->frame > 0;
-}
-
-/* The frames of the item's first `span` columns: under the headlines, and under the photo and
- * its caption in the photo's columns, down to the item's foot. */
-static void
-item_regions (const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
-              int photo_lines, int part, GArray *into)
-{
-  for (int c = item->column; c < item->column + span; c++)
-    {
-      gboolean under_photo = pp->span > 0 && c >= pp->first && c < pp->first + pp->span;
-      pb_region_t r = { c, body_top + (under_photo ? photo_lines : 0),
-                        item->top + item->height, part, FALSE };
-      if (r.top < r.bottom)
-        g_array_append_val (into, r);
-    }
 }
 
 /* What a copyfitting trial needs: the story in its one fixed item. */
@@ -352,16 +350,20 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
     {
       pb_page_ctx_t scratch = *ft->pc;
       scratch.page = page_new (ft->pc->page->plan);
-      photo_lines = pb_place_photo (&scratch, ft->mk->images, ft->story,
-                                    ft->story->photos->pdata[0], ft->photo.first, ft->photo.span,
-                                    item->top, ft->photo.frame + fit->photo_lines, error);
+      photo_lines = set_photo (&scratch, ft->mk->images, ft->story, item, 0, ft->photo.first,
+                               ft->photo.span, item->top, ft->photo.frame + fit->photo_lines,
+                               error);
       page_free (scratch.page);
       if (photo_lines < 0)
         return FALSE;
     }
+  int body_top = item->top + ft->heading + fit->heading_lines;
+  g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
+  if (!pb_plan_insets (ft->pc, ft->mk->images, ft->story, item, item->span, body_top, &ft->photo,
+                    photo_lines, insets, error))
+    return FALSE;
   g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
-  item_regions (item, item->span, item->top + ft->heading + fit->heading_lines, &ft->photo,
-                photo_lines, 0, regions);
+  pb_item_regions (item, item->span, body_top, &ft->photo, photo_lines, insets, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
                       &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
@@ -429,42 +431,117 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
   return pb_copyfit (&room, fit_trial, &ft, fit, error);
 }
 
-/* Places what a story item shows by itself (headlines and photo on the story's first item,
- * copyfitted to a fixed item; the continuation head on a part that continues it from another
- * page) and adds the item's column frames to the story's chain; the body flows once all pages
- * are made. */
+/* The item inside its box's inset: a copy the makeup owns, or the item itself when it is not
+ * boxed; NULL with `error` set when the inset leaves the story no line. */
+static const pb_item_t *
+inside_box (pb_makeup_t *mk, const pb_item_t *item, GError **error)
+{
+  if (item->box.style == PB_BOX_NONE)
+    return item;
+  if (item->height - 2 * item->box.inset < 1)
+    {
+      pb_set_error_at (error, PB_ERROR_LAYOUT, item->loc,
+                       "story \"%s\": its box's inset of %d lines leaves no line of its %d",
+                       item->story_id, item->box.inset, item->height);
+      return NULL;
+    }
+  pb_item_t *inner = g_memdup2 (item, sizeof *item);
+  inner->top += item->box.inset;
+  inner->height -= 2 * item->box.inset;
+  g_ptr_array_add (mk->owned_items, inner);
+  return inner;
+}
+
+/* The story's photos after its first inside the text of the item's first `span` columns, each
+ * kept when it fits (plan_insets); their places go to `insets`. */
 static gboolean
-place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
+place_insets (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+              const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
+              int photo_lines, GArray *insets, int *overset, GError **error)
+{
+  if (!pb_plan_insets (pc, mk->images, story, item, span, body_top, pp, photo_lines, insets, error))
+    return FALSE;
+  for (guint i = 0; i < insets->len; i++)
+    {
+      pb_inset_t *in = &g_array_index (insets, pb_inset_t, i);
+      if (in->taken == 0)
+        {
+          g_ptr_array_add (pc->warnings,
+                           g_strdup_printf ("%s:%d:%d: story \"%s\": its photo %d does not fit "
+                                            "inside the text of its item on page %d: left out",
+                                            item->loc.file, item->loc.line, item->loc.col,
+                                            story->id, in->photo + 1, pc->page->number));
+          continue;
+        }
+      int lines = place_story_photo (pc, mk->images, story, item, in->photo, in->column,
+                                     in->span, in->top, in->frame, overset, error);
+      if (lines < 0)
+        return FALSE;
+      in->taken = lines;
+    }
+  return TRUE;
+}
+
+/* The headlines of the item's part (set on the page, or kept in *head for a continuation),
+ * with the box's bar behind them when the item's box reverses them; returns their grid
+ * lines, or -1. */
+static int
+story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+               pb_box_t *box, gboolean first_part, gboolean continued, pb_page_layout_t **head,
+               int *overset, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
+  if (!first_part && !continued)
+    return 0;
+  int heading = place_story_heading (pc, story, item, continued, x, width, head, overset,
+                                     error);
+  if (heading > 0 && box && item->box.bar)
+    pb_reverse_heading (pc, box, item, heading, (*head)->lines);
+  if (first_part && *head)
+    scratch_commit (pc->page, g_steal_pointer (head));
+  return heading;
+}
+
+/* Places what a story item shows by itself (its box; headlines and photos on the story's first
+ * item, copyfitted to a fixed item; the continuation head on a part that continues it from
+ * another page) and adds the item's column frames to the story's chain (and the rules between
+ * them); the body flows once all pages are made. */
+static gboolean
+place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer,
              const GPtrArray *items, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
-  const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
+  const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, outer->story_id);
   pb_chain_t *chain = chain_for (mk, story);
   gboolean first_part = chain->parts->len == 0;
-  double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
-  if (!first_part && !check_continuation (pc, chain, item, error))
+  double x = pb_column_x (t, outer->column), width = pb_span_width (t, outer->span);
+  /* A boxed story is set inside its box's inset; the box replaces the rule above it. */
+  const pb_item_t *item = inside_box (mk, outer, error);
+  if (!item || (!first_part && !check_continuation (pc, chain, item, error)))
     return FALSE;
   pb_copyfit_t fit = { 0 };
   if (first_part && !fit_story (mk, pc, story, item, items, &fit, error))
     return FALSE;
-  add_rule_above (pc, item, x, width);
+  pb_box_t *box = item != outer ? pb_place_item_box (pc, outer) : NULL;
+  if (!box)
+    add_rule_above (pc, item, x, width);
   int overset = 0, heading = 0, strip = 0;
   pb_page_layout_t *head = NULL;
   /* The first part's headlines go to the page now; a continuation head once the text is known
    * to reach its part. */
   if (first_part && item->headline_vertical)
     strip = pb_place_vertical_heading (pc, story, item, &overset, error);
-  else if (first_part || continues_from_another_page (chain, pc->page))
-    heading = place_story_heading (pc, story, item, !first_part, x, width, &head, &overset,
-                                   error);
+  else
+    heading = story_heading (pc, story, item, box, first_part,
+                             !first_part && continues_from_another_page (chain, pc->page),
+                             &head, &overset, error);
   if (heading < 0 || strip < 0)
     return FALSE;
-  if (first_part && head)
-    scratch_commit (pc->page, g_steal_pointer (&head));
   if (heading > 0 && first_part)
     heading += fit.heading_lines;
 
-  /* The body and photo take the columns left of a vertical headline's strip. */
+  /* The body and photos take the columns left of a vertical headline's strip. */
   int span = item->span - strip;
   int body_top = item->top + heading, photo_lines = 0;
   pb_photo_plan_t pp = { -1, 0, 0 };
@@ -472,28 +549,36 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
     return FALSE;
   if (pp.span > 0)
     {
-      photo_lines = place_story_photo (pc, mk->images, story, item, pp.first, pp.span, body_top,
-                                       pp.frame + fit.photo_lines, &overset, error);
+      photo_lines = place_story_photo (pc, mk->images, story, item, 0, pp.first, pp.span,
+                                       body_top, pp.frame + fit.photo_lines, &overset, error);
       if (photo_lines < 0)
         return FALSE;
       if (photo_lines == 0)
         pp.span = 0;
     }
+  g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
+  if (first_part && !place_insets (mk, pc, story, item, span, body_top, &pp, photo_lines, insets,
+                                   &overset, error))
+    return FALSE;
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
   *part = (pb_part_t) { pc->page, pc->grid.offset, item, g_new0 (pb_placed_item_t, 1), -1, -1,
                         -1, head, FALSE };
   part->placed->kind = PB_ITEM_STORY;
   part->placed->story_id = story->id;
-  part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, item->top), width,
-                                     item->height * t->leading };
+  part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, outer->top), width,
+                                     outer->height * t->leading };
   part->placed->overset_chars = overset;
   part->placed->fit = fit;
+  part->placed->inset = box ? outer->box.inset : 0;
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   chain->subhead_space = MAX (chain->subhead_space, fit.subhead_lines);
-  item_regions (item, span, body_top, &pp, photo_lines, (int) chain->parts->len - 1,
+  guint from = chain->regions->len;
+  pb_item_regions (item, span, body_top, &pp, photo_lines, insets, (int) chain->parts->len - 1,
                 chain->regions);
+  if (pb_wants_column_rules (outer, t))
+    pb_add_column_rules (pc, item, span, chain->regions, from);
   return TRUE;
 }
 
@@ -541,8 +626,8 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
       scratch.page = page_new (pc->page->plan);
       photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
       photo_first = item->photo_right ? item->span - photo_span : 0;
-      photo_lines = pb_place_photo (&scratch, mk->images, story, story->photos->pdata[0],
-                                    photo_first, photo_span, heading, item->photo_lines, error);
+      photo_lines = set_photo (&scratch, mk->images, story, item, 0, photo_first, photo_span,
+                               heading, item->photo_lines, error);
       page_free (scratch.page);
       if (photo_lines < 0)
         return -1;
@@ -766,6 +851,8 @@ resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
           g_ptr_array_free (items, TRUE);
           return NULL;
         }
+      if (copy->auto_height && item->kind == PB_ITEM_STORY)
+        need += 2 * item->box.inset; /* a box's inset lines above and below the story */
       if (!find_place (copy, items, t, avail, need))
         {
           pb_set_error_at (error, PB_ERROR_LAYOUT, item->loc,

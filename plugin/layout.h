@@ -68,11 +68,30 @@ typedef struct {
   cairo_surface_t *surface;        /* decoded, with the file's MIME data attached */
   pb_rect_t src;                   /* the part of the image shown (pixels): crop to fill */
   const char *story_id;
+  /* A one-colour image (a logo in its colour): `surface` is an A8 mask painted in `color`. */
+  gboolean mask;
+  guint32 color;
 } pb_image_t;
 
 typedef struct {
   double x0, y0, x1, y1, width;
+  guint32 color;                   /* 0xRRGGBB */
 } pb_rule_t;
+
+/* The line width of a box's (thin) rules: the guide box's frame, a boxed story's. */
+#define PB_BOX_RULE_WIDTH 0.75
+
+/* A frame on the page: the guide box's, or a boxed story's (pb_item_box_t). It starts with
+ * its rectangle: where only that matters, the page's boxes read as pb_rect_t*. */
+typedef struct {
+  pb_rect_t rect;                  /* the frame's path (the middle of its rule) */
+  pb_box_style_t style;
+  guint32 color;                   /* of the frame and the bar */
+  double tint;                     /* 0..1 of `color` filling the frame, 0: none */
+  pb_rect_t bar;                   /* the reversed headlines' bar; w 0 when none */
+  int inset;                       /* grid lines inside the frame above and below the story
+                                    * (0 for the guide box) */
+} pb_box_t;
 
 /* The region an item occupies and the frames its text flowed through. */
 typedef struct {
@@ -81,6 +100,7 @@ typedef struct {
   pb_rect_t area;
   int overset_chars;               /* characters that did not fit */
   pb_copyfit_t fit;                    /* what copyfitting changed (all 0: nothing) */
+  int inset;                       /* grid lines a box keeps free inside its top and foot */
 } pb_placed_item_t;
 
 /* A story automatic makeup placed (or left out: place.span 0), and the grid lines its item was
@@ -109,7 +129,7 @@ typedef struct {
   GPtrArray *lines;                /* of pb_line_t* */
   GPtrArray *images;               /* of pb_image_t* */
   GPtrArray *rules;                /* of pb_rule_t* */
-  GPtrArray *boxes;                /* of pb_rect_t*: stroked frames (guide box) */
+  GPtrArray *boxes;                /* of pb_box_t*: frames (guide box, boxed stories) */
   GPtrArray *items;                /* of pb_placed_item_t* */
   pb_page_makeup_t *makeup;        /* NULL on a page without a pool */
 } pb_page_layout_t;

@@ -96,6 +96,16 @@ typedef enum {
   PB_BYLINE_BEFORE_BODY
 } pb_byline_position_t;
 
+/* A spot colour (专色) of a template's "spot_colors": printed on its own plate as a named
+ * Separation colour space whose alternate is its CMYK; proofs and screens show that alternate,
+ * as the RGB `rgb` (also what a style's or a box's colour holds when it names the spot). */
+typedef struct {
+  char *name;
+  double cmyk[4];        /* 0..1 */
+  guint32 rgb;           /* 0xRRGGBB of the alternate */
+  pb_loc_t loc;
+} pb_spot_t;
+
 /* The extra space per gap between characters, in em, that a justified line may take before it
  * counts as letterspaced, when the template names none. */
 #define PB_STRETCH_LIMIT_EM 0.25
@@ -134,6 +144,11 @@ typedef struct {
    * holds the paper's made characters (造字) in the Private Use Area (NULL: none). */
   GPtrArray *font_dirs;
   char *private_use_font;
+  /* Spot colours (of pb_spot_t*, in the template's order); rules between the columns of a
+   * story item by default; the colour of those rules and of the rules between stacked items. */
+  GPtrArray *spots;
+  gboolean column_rules;
+  guint32 rule_color;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
@@ -202,6 +217,7 @@ typedef struct {
   char *jump_headline;   /* the continuation head (回头标题); NULL: the headline */
   char *byline;          /* 国务院总理 李强: its own line; NULL when absent */
   char *credit;          /* （记者王优玲、于佳欣）: after the body's last line; NULL when absent */
+  char *group_caption;   /* the caption under its photos set as a group; NULL when absent */
   pb_loc_t headline_loc; /* where the headline's value stands */
   GPtrArray *blocks;     /* of pb_block_t* */
   GPtrArray *photos;     /* of pb_photo_t* */
@@ -221,6 +237,47 @@ typedef enum {
   PB_ITEM_STORY,
   PB_ITEM_GUIDE
 } pb_item_kind_t;
+
+/* The frame of a boxed item (加框): plain, double, a thick rule outside a thin one, or one of
+ * the 花边 patterns (dots, a wave, a chain of diamonds) drawn as vector paths. */
+typedef enum {
+  PB_BOX_NONE,
+  PB_BOX_SINGLE,
+  PB_BOX_DOUBLE,
+  PB_BOX_THICK_THIN,
+  PB_BOX_DOTS,
+  PB_BOX_WAVE,
+  PB_BOX_DIAMONDS
+} pb_box_style_t;
+
+/* The box names in issues ("single" …), by pb_box_style_t, NULL-terminated. */
+extern const char *const pb_box_style_names[];
+
+/* An item's box: its frame, the grid lines kept free inside it above and below the story
+ * (`inset`; at the sides the frame stands in the gutters), a tint under it (底纹), and the
+ * headlines reversed out of a bar of the frame's colour (反白). */
+typedef struct {
+  pb_box_style_t style;
+  int inset;
+  guint32 color;
+  double tint;           /* 0..1 of `color` under the box; 0: none */
+  gboolean bar;
+} pb_item_box_t;
+
+/* A photo of the story set inside the text (图文互斥): at page column `column` (of the
+ * item's), grid line `line` of the item, over `span` columns, `lines` high (0: from its
+ * aspect); the columns' lines flow above and below it. */
+typedef struct {
+  int column, line, span, lines;
+  gboolean placed;       /* given in the issue; otherwise the layout picks the place */
+} pb_inset_photo_t;
+
+/* The story's photos set together under its headlines (组图), each with its caption, the
+ * group's caption under them: side by side in one row, or in a grid of rows. */
+typedef enum { PB_GROUP_NONE, PB_GROUP_ROW, PB_GROUP_GRID } pb_photo_group_t;
+
+/* An item's column rules (栏线): as its template says, drawn or not. */
+typedef enum { PB_RULES_TEMPLATE, PB_RULES_ON, PB_RULES_OFF } pb_rules_t;
 
 typedef struct {
   pb_item_kind_t kind;
@@ -243,6 +300,12 @@ typedef struct {
   int headline_vertical;
   gboolean auto_place;   /* no column/top given: the layout places it (height 0: as needed) */
   gboolean auto_height;  /* set by the layout on the copy of an item sized to its text */
+  pb_item_box_t box;     /* style PB_BOX_NONE: not boxed */
+  pb_rules_t column_rules;
+  pb_photo_group_t photo_group;
+  /* Where the story's photos after the first go (of pb_inset_photo_t, one a photo, the
+   * second photo first); NULL: each inside the text where the layout picks. */
+  GArray *inset_photos;
   /* guide items */
   char *guide_title;
   GPtrArray *guide_entries; /* of pb_guide_entry_t* */
@@ -283,6 +346,13 @@ typedef struct {
   char *dir;             /* its folder */
   char *paper, *paper_en, *date;
   GPtrArray *masthead_lines; /* of char* */
+  /* The masthead's logo (报头): an image printed in place of the paper's name, its file read
+   * at load like a photo's (caption unused); NULL: the name in type. Its colour (a spot colour
+   * of the front page's template or "#RRGGBB", NULL: the image's own) makes it a one-colour
+   * logo: the image's coverage (alpha, else darkness) in that colour. */
+  pb_photo_t *logo;
+  char *logo_color;
+  pb_loc_t logo_color_loc;
   GPtrArray *stories;    /* of pb_story_t* */
   GHashTable *story_by_id;   /* borrowed pointers */
   GPtrArray *pages;      /* of pb_page_t* */

@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <math.h>
 #include <unistd.h>
+#include "colors.h"
 #include "config.h"
 #include "fonts.h"
 #include "image.h"
 #include "inspect.h"
+#include "ornament.h"
 #include "outfile.h"
 #include "source.h"
 #include "tags.h"
@@ -20,8 +22,6 @@
 /* A layout of no pages still makes a PDF of one blank page: A4, in points. */
 #define EMPTY_PAGE_W 595
 #define EMPTY_PAGE_H 842
-/* Line width of the stroked frames of a page (the guide box). */
-#define BOX_LINE_WIDTH 0.75
 
 /* A run whose glyphs are turned 90° clockwise (Latin in a vertical line): drawn in a frame
  * turned about its first glyph's origin, where the glyphs' positions are measured along x. */
@@ -139,6 +139,47 @@ link_end (cairo_t *cr, const paint_mode_t *mode)
 }
 
 static void
+set_color (cairo_t *cr, guint32 rgb)
+{
+  cairo_set_source_rgb (cr, (rgb >> 16 & 0xFF) / 255.0, (rgb >> 8 & 0xFF) / 255.0,
+                        (rgb & 0xFF) / 255.0);
+}
+
+/* A new surface showing what `surface` shows, with its JPEG data (kept by a reference to it). */
+static cairo_surface_t *
+surface_copy (cairo_surface_t *surface)
+{
+  cairo_surface_t *copy = cairo_image_surface_create (
+      cairo_image_surface_get_format (surface), cairo_image_surface_get_width (surface),
+      cairo_image_surface_get_height (surface));
+  cairo_t *cr = cairo_create (copy);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  const unsigned char *data;
+  unsigned long len;
+  cairo_surface_get_mime_data (surface, CAIRO_MIME_TYPE_JPEG, &data, &len);
+  if (data)
+    cairo_surface_set_mime_data (copy, CAIRO_MIME_TYPE_JPEG, data, len,
+                                 (cairo_destroy_func_t) cairo_surface_destroy,
+                                 cairo_surface_reference (surface));
+  return copy;
+}
+
+/* The surface to draw `image` from: its own, or a copy when an image drawn before it on the
+ * page has the same (a photo shown twice): Cairo's PDF writer names one surface drawn twice on
+ * a page twice in the page's resources, which damages the file. Returns a reference. */
+static cairo_surface_t *
+page_surface (const pb_page_layout_t *page, const pb_image_t *image)
+{
+  for (guint i = 0; i < page->images->len && page->images->pdata[i] != image; i++)
+    if (((const pb_image_t *) page->images->pdata[i])->surface == image->surface)
+      return surface_copy (image->surface);
+  return cairo_surface_reference (image->surface);
+}
+
+static void
 paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
              const paint_mode_t *mode)
 {
@@ -155,12 +196,27 @@ paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
   cairo_matrix_t m;
   pb_image_orientation_matrix (image->surface, &m);
   cairo_matrix_translate (&m, s.x, s.y);
-  cairo_set_source_surface (cr, image->surface, 0, 0);
+  if (image->mask)
+    {
+      /* A one-colour logo: its colour through the image's coverage. */
+      set_color (cr, image->color);
+      cairo_pattern_t *mask = cairo_pattern_create_for_surface (image->surface);
+      cairo_pattern_set_matrix (mask, &m);
+      cairo_pattern_set_filter (mask, CAIRO_FILTER_GOOD);
+      cairo_mask (cr, mask);
+      cairo_pattern_destroy (mask);
+      cairo_restore (cr);
+      return;
+    }
+  cairo_surface_t *surface = page_surface (page, image);
+  cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_matrix (cairo_get_source (cr), &m);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
+  cairo_surface_destroy (surface);
   cairo_restore (cr);
 }
+
 
 /* ---- the proof overlay ---- */
 
@@ -520,22 +576,7 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
       paint_image (cr, page, page->images->pdata[i], mode);
     }
   mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-  for (guint i = 0; i < page->rules->len; i++)
-    {
-      const pb_rule_t *r = page->rules->pdata[i];
-      cairo_set_line_width (cr, r->width);
-      cairo_move_to (cr, r->x0, r->y0);
-      cairo_line_to (cr, r->x1, r->y1);
-      cairo_stroke (cr);
-    }
-  cairo_set_line_width (cr, BOX_LINE_WIDTH);
-  for (guint i = 0; i < page->boxes->len; i++)
-    {
-      const pb_rect_t *b = page->boxes->pdata[i];
-      cairo_rectangle (cr, b->x, b->y, b->w, b->h);
-      cairo_stroke (cr);
-    }
+  pb_paint_rules_and_boxes (cr, page);
   paint_lines (cr, layout, page, fonts, mode);
   cairo_restore (cr);
 }
@@ -797,6 +838,53 @@ print_pages (const pb_layout_t *layout, GArray *pages)
     }
 }
 
+static void
+add_tint (GArray *tints, double tint)
+{
+  for (guint i = 0; i < tints->len; i++)
+    if (g_array_index (tints, double, i) == tint)
+      return;
+  g_array_append_val (tints, tint);
+}
+
+/* The spot colours of the layout's templates, each solid and in the tints its boxes show. */
+static GArray *
+print_spots (const pb_layout_t *layout)
+{
+  GArray *spots = g_array_new (FALSE, FALSE, sizeof (pb_prepress_spot_t));
+  for (guint i = 0; layout->issue && i < layout->issue->templates->len; i++)
+    {
+      const pb_template_t *t = layout->issue->templates->pdata[i];
+      for (guint k = 0; t->spots && k < t->spots->len; k++)
+        {
+          const pb_spot_t *s = t->spots->pdata[k];
+          pb_prepress_spot_t p = { s->name, { s->cmyk[0], s->cmyk[1], s->cmyk[2], s->cmyk[3] },
+                                   s->rgb, g_array_new (FALSE, FALSE, sizeof (double)) };
+          add_tint (p.tints, 1.0);
+          for (guint n = 0; n < layout->pages->len; n++)
+            {
+              const pb_page_layout_t *page = layout->pages->pdata[n];
+              for (guint b = 0; page->tmpl == t && b < page->boxes->len; b++)
+                {
+                  const pb_box_t *box = page->boxes->pdata[b];
+                  if (box->tint > 0 && box->color == s->rgb)
+                    add_tint (p.tints, box->tint);
+                }
+            }
+          g_array_append_val (spots, p);
+        }
+    }
+  return spots;
+}
+
+static void
+spots_free (GArray *spots)
+{
+  for (guint i = 0; i < spots->len; i++)
+    g_array_free (g_array_index (spots, pb_prepress_spot_t, i).tints, TRUE);
+  g_array_free (spots, TRUE);
+}
+
 /* Cairo's file is post-processed into a second temporary file, which alone is staged: the print
  * file, or the proof with only its structure rewritten. */
 static gboolean
@@ -812,15 +900,19 @@ post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf
     }
   g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (pb_print_page_t));
   print_pages (layout, pages);
+  GArray *spots = print_spots (layout);
   pb_prepress_t pp = { info->title, info->author, info->epoch,
                        opt->cmyk_profile ? opt->cmyk_profile : PAIBAN_CMYK_PROFILE,
                        opt->rgb_profile ? opt->rgb_profile : PAIBAN_RGB_PROFILE,
-                       digest, (const pb_print_page_t *) pages->data, pages->len, tags };
+                       digest, (const pb_print_page_t *) pages->data, pages->len, tags,
+                       (const pb_prepress_spot_t *) spots->data, spots->len };
   g_autofree char *in = pb_outfile_name (raw);
   gint64 start = g_get_monotonic_time ();
   gboolean ok = opt->proof ? pb_prepress_proof (in, final, tags, error)
                            : pb_prepress_pdf (in, final, &pp, opt->stats, error);
-  if (!ok || !pb_outfile_finish (final, error))
+  ok = ok && pb_outfile_finish (final, error);
+  spots_free (spots);
+  if (!ok)
     {
       pb_outfile_discard (final);
       return FALSE;

@@ -1,5 +1,7 @@
 #include "prepress.h"
 
+#include "colors.h"
+
 #include <cairo.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
@@ -119,6 +121,9 @@ typedef struct {
   pb_prepress_stats_t *stats;
   qpdf_oh registration;          /* the /All separation colour space */
   qpdf_oh rgb_space;             /* [/ICCBased …] for RGB photos */
+  qpdf_oh *spot_spaces;          /* by spot: its Separation colour space */
+  GArray *spot_colours;          /* of pb_filter_spot_t: the RGB colours that stand for them */
+  GPtrArray *spot_names;         /* of char*: "/PBSpotN", by spot */
   char *problem;                 /* the first failure of our own */
 } pp_ctx_t;
 
@@ -221,7 +226,12 @@ filtered (pp_ctx_t *c, const unsigned char *data, size_t len, const pb_filter_op
 {
   char *why = NULL;
   pb_filter_counts_t counts = { 0 };
-  char *out = pb_filter_content_with ((const char *) data, len, out_len, opt, &counts, &why);
+  /* The spot colours go with the print's colours (the proof keeps its RGB). */
+  pb_filter_options_t spotted = *opt;
+  spotted.spots = (const pb_filter_spot_t *) c->spot_colours->data;
+  spotted.n_spots = c->spot_colours->len;
+  char *out = pb_filter_content_with ((const char *) data, len, out_len, &spotted, &counts,
+                                      &why);
   if (!out)
     {
       problem (c, g_strdup_printf ("a content stream cannot be read: %s", why));
@@ -230,6 +240,7 @@ filtered (pp_ctx_t *c, const unsigned char *data, size_t len, const pb_filter_op
     }
   c->stats->gray_colours += counts.gray;
   c->stats->cmyk_colours += counts.cmyk;
+  c->stats->spot_colours += counts.spot;
   if (marked)
     *marked = counts.marked;
   return out;
@@ -248,7 +259,7 @@ page_content (pp_ctx_t *c, qpdf_oh page, int index, gboolean colours, size_t *ou
   guint n = 0;
   g_autofree gboolean *artifacts = c->pp->tags ? pb_structure_artifacts (c->pp->tags, index, &n)
                                                : NULL;
-  pb_filter_options_t opt = { colours, artifacts, n };
+  pb_filter_options_t opt = { colours, artifacts, n, NULL, 0 };
   int marked = 0;
   char *body = filtered (c, data, len, &opt, out_len, &marked);
   free (data);
@@ -274,6 +285,17 @@ dict_key (qpdf_data q, qpdf_oh dict, const char *key)
   return v;
 }
 
+/* The spot colours' Separation spaces in a resource dictionary, for the filtered content. */
+static void
+add_spot_spaces (pp_ctx_t *c, qpdf_oh res)
+{
+  if (c->pp->n_spots == 0)
+    return;
+  qpdf_oh spaces = dict_key (c->q, res, "/ColorSpace");
+  for (int i = 0; i < c->pp->n_spots; i++)
+    qpdf_oh_replace_key (c->q, spaces, c->spot_names->pdata[i], c->spot_spaces[i]);
+}
+
 static void
 fix_page (pp_ctx_t *c, int index)
 {
@@ -290,6 +312,7 @@ fix_page (pp_ctx_t *c, int index)
   qpdf_oh_remove_key (q, page, "/Group");
   qpdf_oh res = dict_key (q, page, "/Resources");
   qpdf_oh_replace_key (q, dict_key (q, res, "/ColorSpace"), "/PBAll", c->registration);
+  add_spot_spaces (c, res);
 
   size_t flen = 0;
   char *body = page_content (c, page, index, TRUE, &flen);
@@ -382,13 +405,14 @@ fix_form (pp_ctx_t *c, qpdf_oh stream)
   if (decoded)
     {
       size_t flen = 0;
-      static const pb_filter_options_t colours = { TRUE, NULL, 0 };
+      static const pb_filter_options_t colours = { TRUE, NULL, 0, NULL, 0 };
       char *body = filtered (c, data, len, &colours, &flen, NULL);
       if (body)
         {
           set_deflated (q, stream, body, flen);
           free (body);
         }
+      add_spot_spaces (c, dict_key (q, qpdf_oh_get_dict (q, stream), "/Resources"));
     }
   else
     problem (c, g_strdup ("a form XObject's content cannot be decoded"));
@@ -541,6 +565,39 @@ set_catalog (pp_ctx_t *c, GBytes *cmyk, const char *description, const char *xmp
   qpdf_oh_replace_key (q, root, "/Metadata", meta);
 }
 
+/* Each spot colour: [/Separation /NAME /DeviceCMYK { 0 → none, 1 → its CMYK }], and the RGB
+ * colours of its tints on the pages, which the content filter turns into it. */
+static void
+make_spot_spaces (pp_ctx_t *c)
+{
+  qpdf_data q = c->q;
+  char v[4][G_ASCII_DTOSTR_BUF_SIZE];
+  c->spot_spaces = g_new (qpdf_oh, MAX (c->pp->n_spots, 1));
+  for (int i = 0; i < c->pp->n_spots; i++)
+    {
+      const pb_prepress_spot_t *spot = &c->pp->spots[i];
+      g_autofree char *fn = g_strdup_printf (
+          "<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [%s %s %s %s] /N 1 >>",
+          num (v[0], spot->cmyk[0]), num (v[1], spot->cmyk[1]), num (v[2], spot->cmyk[2]),
+          num (v[3], spot->cmyk[3]));
+      g_autofree char *name = g_strconcat ("/", spot->name, NULL);
+      qpdf_oh space = qpdf_oh_new_array (q);
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/Separation"));
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, name));
+      qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/DeviceCMYK"));
+      qpdf_oh_append_item (q, space, qpdf_oh_parse (q, fn));
+      c->spot_spaces[i] = qpdf_make_indirect_object (q, space);
+      g_ptr_array_add (c->spot_names, g_strdup_printf ("/PBSpot%d", i));
+      for (guint k = 0; k < spot->tints->len; k++)
+        {
+          pb_filter_spot_t f = { { 0 }, c->spot_names->pdata[i],
+                                 g_array_index (spot->tints, double, k) };
+          pb_tint_rgb (spot->rgb, f.tint, f.rgb);
+          g_array_append_val (c->spot_colours, f);
+        }
+    }
+}
+
 /* The shared colour spaces: registration (all plates) for the marks, ICC-based RGB. */
 static void
 make_spaces (pp_ctx_t *c, GBytes *rgb)
@@ -557,6 +614,7 @@ make_spaces (pp_ctx_t *c, GBytes *rgb)
   qpdf_oh_append_item (q, space, qpdf_oh_new_name (q, "/ICCBased"));
   qpdf_oh_append_item (q, space, icc);
   c->rgb_space = qpdf_make_indirect_object (q, space);
+  make_spot_spaces (c);
 }
 
 /* qpdf's first error or warning, or NULL: a warning on Cairo's file means damage, and the print
@@ -645,6 +703,8 @@ post_process (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
   pb_prepress_stats_t unused = { 0 };
   pp_ctx_t c = { 0 };
   c.pp = pp;
+  c.spot_colours = g_array_new (FALSE, FALSE, sizeof (pb_filter_spot_t));
+  c.spot_names = g_ptr_array_new_with_free_func (g_free);
   c.stats = stats ? stats : &unused;
   c.q = qpdf_init ();
   /* The plugin prints nothing: qpdf's messages are collected, not written to stderr. */
@@ -662,6 +722,9 @@ post_process (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
     ok = pb_outfile_write (out, qpdf_get_buffer (c.q), qpdf_get_buffer_length (c.q), error);
   qpdf_cleanup (&c.q);
   g_free (c.problem);
+  g_free (c.spot_spaces);
+  g_array_free (c.spot_colours, TRUE);
+  g_ptr_array_free (c.spot_names, TRUE);
   return ok;
 }
 

@@ -3,10 +3,10 @@
  *
  * - Print geometry: the media around the trim holds the bleed and the crop marks.
  * - The post-process (libqpdf): TrimBox and BleedBox on every page, crop marks in registration
- *   colour, K-only black, no page transparency group, PDF/X-4 output intent, Info and XMP
- *   metadata, /Decode for Adobe CMYK JPEGs, ICC-based RGB photos, a deterministic /ID, the
- *   structure tree in reading order with the artifacts marked (structure.h; the proof PDF gets
- *   only this).
+ *   colour, K-only black, spot colours on their own plates (Separation colour spaces), no page
+ *   transparency group, PDF/X-4 output intent, Info and XMP metadata, /Decode for Adobe CMYK
+ *   JPEGs, ICC-based RGB photos, a deterministic /ID, the structure tree in reading order with
+ *   the artifacts marked (structure.h; the proof PDF gets only this).
  * - Photo placement for print (the bleed). */
 #pragma once
 
@@ -36,6 +36,16 @@ typedef struct {
   double margin;
 } pb_print_page_t;
 
+/* A spot colour as the print file holds it: a Separation colour space named `name` with its
+ * CMYK alternate; the pages were painted with its alternate as `rgb` and with the tints of
+ * it in `tints` (1: solid), which become tints of the spot. */
+typedef struct {
+  const char *name;
+  double cmyk[4];
+  guint32 rgb;
+  GArray *tints;                 /* of double */
+} pb_prepress_spot_t;
+
 typedef struct {
   const char *title;
   const char *author;            /* may be NULL */
@@ -48,6 +58,8 @@ typedef struct {
   /* The structure Cairo's file was marked with (tags.h): the structure tree is written in
    * reading order and the artifacts marked as such; NULL: the file's own is kept. */
   const pb_tags_t *tags;
+  const pb_prepress_spot_t *spots;
+  int n_spots;
 } pb_prepress_t;
 
 /* What the post-process changed, for the report and the tests. */
@@ -56,6 +68,7 @@ typedef struct {
   int icc_images, decode_images;    /* RGB photos made ICC-based, CMYK JPEGs given /Decode */
   char *profile_name;               /* the output intent's description (g_free) */
   double seconds;                   /* time the post-process took */
+  int spot_colours;                 /* colour operators made tints of a spot colour */
 } pb_prepress_stats_t;
 
 /* Reads the PDF `in` (as Cairo wrote it, pages of the sizes in `pp`) and writes the print file

@@ -260,7 +260,7 @@ static void
 add_rule (GPtrArray *rules, double x0, double x1, double y, double width)
 {
   pb_rule_t *rule = g_new (pb_rule_t, 1);
-  *rule = (pb_rule_t) { x0, y, x1, y, width };
+  *rule = (pb_rule_t) { x0, y, x1, y, width, 0 };
   g_ptr_array_add (rules, rule);
 }
 

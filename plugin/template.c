@@ -1,6 +1,8 @@
 /* Templates (template.h). */
 #include "template.h"
 
+#include "colors.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -61,7 +63,8 @@ static const char *const template_keys[] = {
   "$schema", "name", "trim", "bleed", "margins", "columns", "body_size", "leading",
   "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation",
   "headline_shape", "subhead_layout", "styles", "headline_styles", "jump_headline_style",
-  "byline_position", "fonts", "private_use_font", NULL
+  "byline_position", "fonts", "private_use_font", "spot_colors", "column_rules", "rule_color",
+  NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
 static const char *const margin_keys[] = { "top", "bottom", NULL };
@@ -82,30 +85,9 @@ const pb_known_keys_t pb_template_known_keys[] = {
   { "styles", pb_role_names },
   { "style", style_keys },
   { "headline style", headline_style_keys },
+  { "spot colour", pb_spot_keys },
   { NULL, NULL },
 };
-
-/* "#RRGGBB" */
-static gboolean
-get_color (const pb_json_obj_t *o, guint32 *out, GError **error)
-{
-  g_autofree char *s = NULL;
-  if (!pb_json_get_string (o, "color", FALSE, &s, error))
-    return FALSE;
-  if (!s)
-    return TRUE;
-  char *end = NULL;
-  guint64 v = g_ascii_strtoull (s + 1, &end, 16);
-  if (s[0] != '#' || strlen (s) != 7 || *end)
-    {
-      JsonNode *n = pb_json_member (o, "color");
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
-                       "%s: \"color\" must be \"#RRGGBB\", not \"%s\"", o->what, s);
-      return FALSE;
-    }
-  *out = (guint32) v;
-  return TRUE;
-}
 
 typedef struct {
   const char *name;
@@ -251,7 +233,7 @@ read_style_keys (const pb_json_obj_t *o, pb_template_t *t, pb_role_t role, GErro
          && pb_json_get_int (o, "space_after", FALSE, 0, MAX_SPACE_LINES, 0, NULL,
                              &st->space_after, error)
          && pb_json_get_int (o, "lines", FALSE, 0, max_lines, 0, lines_hint, &st->lines, error)
-         && get_color (o, &st->color, error);
+         && pb_color_get (o, "color", t, &st->color, error);
 }
 
 /* "fallback": ["HanaMinB", …], family names without commas (Pango reads "A,B" as a list). */
@@ -639,6 +621,9 @@ read_template (pb_json_doc_t *d, pb_template_t *t, GError **error)
                                 &t->letterspacing_limit, error)
          && pb_json_get_bool (&o, "hanging_punctuation", FALSE, &t->hanging_punctuation, error)
          && read_layout_choices (&o, t, error)
+         && pb_spots_read (&o, t, error)
+         && pb_json_get_bool (&o, "column_rules", FALSE, &t->column_rules, error)
+         && pb_color_get (&o, "rule_color", t, &t->rule_color, error)
          && read_styles (&o, t, error)
          && read_headline_styles (&o, t, error)
          && read_heading_options (&o, t, error)
@@ -694,5 +679,6 @@ pb_template_free (pb_template_t *tmpl)
   g_clear_pointer (&tmpl->headline_styles, g_ptr_array_unref);
   g_clear_pointer (&tmpl->font_dirs, g_ptr_array_unref);
   g_free (tmpl->private_use_font);
+  g_clear_pointer (&tmpl->spots, g_ptr_array_unref);
   g_free (tmpl);
 }

@@ -774,4 +774,42 @@ else
   not_ok "a font from the folder beside the template: the headline set in it, its file in the report" "exit $rc" "$(grep -v warning "$work/err")"
 fi
 
+# The page elements (boxes, inset photos, the masthead logo, spot colours).
+sed 's/"height": 28/"height": 28, "box": "zigzag"/' good.json > box-style.json
+expect_error "an unknown box style" box-style.json \
+  'box-style.json:32:32: page 1, item 1: no box style "zigzag" (the styles: "single", "double", "thick-thin", "dots", "wave", "diamonds")'
+sed 's/"height": 28/"height": 28, "box": { "style": "double", "inset": 20 }/' good.json > box-inset.json
+expect_error "a box inset that leaves the story no line" box-inset.json \
+  'box-inset.json:32:62: page 1, item 1, box: "inset" must be an integer from 1 to 4 (at most 4, leaving the story a line)'
+sed 's/"height": 28/"height": 2, "box": "single"/' good.json > box-low.json
+expect_error "a box on an item too low for its inset" box-low.json \
+  'box-low.json:32:31: page 1, item 1: a box needs an item of 3 grid lines or more (its inset above and below the story)'
+sed 's/"height": 28/"height": 28, "box": { "color": "朱红" }/' good.json > box-color.json
+expect_error "a box colour that is neither #RRGGBB nor a spot colour" box-color.json \
+  'box-color.json:32:43: page 1, item 1, box: "color" must be "#RRGGBB" or a spot colour of template "bad-tests", not "朱红"'
+sed 's/"height": 28/"height": 28, "inset_photos": [ { "column": 1, "line": 10 } ]/' good.json > inset-extra.json
+expect_error "an inset photo the story does not have" inset-extra.json \
+  'inset-extra.json:32:41: page 1, item 1: "inset_photos" places 1 photo; the story has 0 after its first'
+sed 's/"date": "2024-02-19",/"date": "2024-02-19", "masthead": { "logo": "body.md" },/' good.json > logo-text.json
+expect_error "a masthead logo that is not an image" logo-text.json \
+  'logo-text.json:3:47: masthead logo: body.md: not a JPEG or PNG file'
+sed 's/"date": "2024-02-19",/"date": "2024-02-19", "masthead": { "logo": "photo.jpg", "logo_color": "朱红" },/; s/"number": 1,/"number": 1, "masthead": true,/' good.json > logo-color.json
+expect_error "a logo colour that is neither #RRGGBB nor a spot colour" logo-color.json \
+  'logo-color.json:3:74: masthead: "logo_color" must be "#RRGGBB" or a spot colour of template "bad-tests", not "朱红"'
+sed 's/"trim"/"spot_colors": { "报头红": { } }, "trim"/' tmpl.json > tmpl-spot.json
+sed 's/"tmpl.json"/"tmpl-spot.json"/' good.json > spot-alternate.json
+expect_error "a spot colour without its CMYK alternate" spot-alternate.json \
+  'tmpl-spot.json:3:20: template "bad-tests", spot colour "报头红": a spot colour needs its CMYK alternate ("cmyk": [C, M, Y, K] in percent) for proofs and presses without its plate'
+sed 's/"trim"/"spot_colors": { "报头红": { "cmyk": [0, 100, 100] } }, "trim"/' tmpl.json > tmpl-spot3.json
+sed 's/"tmpl.json"/"tmpl-spot3.json"/' good.json > spot-cmyk.json
+expect_error "a spot colour's alternate of three numbers" spot-cmyk.json \
+  'tmpl-spot3.json:3:38: template "bad-tests", spot colour "报头红": "cmyk" must be four numbers from 0 to 100 (C, M, Y, K in percent)'
+sed 's/"trim"/"spot_colors": { "红": { "cmyk": [0, 100, 100, 0] }, "大红": { "cmyk": [0, 100, 100, 0] } }, "trim"/' tmpl.json > tmpl-spot2.json
+sed 's/"tmpl.json"/"tmpl-spot2.json"/' good.json > spot-twice.json
+expect_error "two spot colours with one alternate" spot-twice.json \
+  'tmpl-spot2.json:3:55: template "bad-tests", spot colour "大红": its alternate shows as spot colour "红" does; give it another'
+sed 's/"height": 28/"height": 28, "photo": { "group": "column" }/; s/"caption": "图片说明"/"caption": "图片说明" }, { "file": "photo.jpg"/' good.json > group.json
+expect_error "an unknown photo group" group.json \
+  'group.json:32:45: page 1, item 1: photo "group" must be "row" or "grid", not "column"'
+
 echo "1..$n"

@@ -134,7 +134,7 @@ static void
 add_item (pb_page_layout_t *page, pb_item_kind_t kind, const char *story, double y, int overset)
 {
   pb_placed_item_t *item = g_new0 (pb_placed_item_t, 1);
-  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset, { 0, 0, 0 } };
+  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset, { 0, 0, 0 }, 0 };
   g_ptr_array_add (page->items, item);
 }
 
@@ -199,7 +199,7 @@ fixture_init (fixture_t *f)
   g_ptr_array_add (one->images, fine);
   add_column (one->lines, "b", 1, 32, 43);
   pb_rule_t *rule = g_new (pb_rule_t, 1);
-  *rule = (pb_rule_t) { 10, 320, 210, 320, 0.5 };
+  *rule = (pb_rule_t) { 10, 320, 210, 320, 0.5, 0 };
   g_ptr_array_add (one->rules, rule);
   fill_column (one->lines, 2, 26, GRID_LINES - 1, 50, 2);
   fill_column (one->lines, 3, 0, GRID_LINES - 1, 5, 5);
@@ -412,7 +412,7 @@ test_report (void)
                                                    "by 12 characters on page 1"));
   g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (pb_diag_free);
   g_ptr_array_add (errors, pb_diag_new ("overset", "12 characters are overset (strict mode)"));
-  pb_prepress_stats_t print = { 1, 2, 3, 4, "Artifex CMYK SWOP", 0.5 };
+  pb_prepress_stats_t print = { 1, 2, 3, 4, "Artifex CMYK SWOP", 0.5, 0 };
   pb_job_figures_t job = { TRUE, "12 characters are overset (strict mode)", errors, warnings,
                            &print, { 0.25, 1.5, 2, 0.125, 3, 0.75 }, NULL, NULL };
   g_autofree char *report = pb_report_json (found, &job);

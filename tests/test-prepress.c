@@ -90,7 +90,7 @@ test_filter_artifacts (void)
                    "/P << /MCID 1 >> BDC\nBT <0001> Tj ET\nEMC\n"
                    "/Link <</MCID 2>> BDC 1 0 0 RG EMC /OC /L1 BDC EMC";
   const gboolean artifacts[] = { TRUE, FALSE, TRUE };
-  pb_filter_options_t opt = { 0, artifacts, G_N_ELEMENTS (artifacts) };
+  pb_filter_options_t opt = { 0, artifacts, G_N_ELEMENTS (artifacts), NULL, 0 };
   pb_filter_counts_t counts = { 0 };
   size_t len = 0;
   char *why = NULL;

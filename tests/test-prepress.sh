@@ -626,6 +626,40 @@ cmyk_ops=$(grep -a -c -E '(^| )[0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ k( |$)' plainqdf.
 check "no overlay colours in the print PDF (one CMYK colour: the masthead)" test "$cmyk_ops" -eq 1
 check "proof PDF passes qpdf --check" quiet qpdf --check proof.pdf
 
+# Spot colours: the boxed story's frame, tint and bar, the column rules and the logo of the
+# cases elements and logo print on the plate of a Separation colour space named 报头红 with
+# its CMYK alternate (0 100 100 10 %) in the pages' colour spaces; black stays K only; the
+# proof PDF shows the alternate (RGB) and names no spot.
+"$paiban" render "$root/tests/layout/elements.json" -o spot.pdf --proof-pdf spot-proof.pdf 2>/dev/null
+check "a page with spot colours renders" test $? -eq 0
+check "the spot colour page passes qpdf --check" quiet qpdf --check spot.pdf
+qpdf --qdf --object-streams=disable spot.pdf spotqdf.pdf 2>/dev/null
+findings python3 - spotqdf.pdf <<'PY'
+import re, sys
+pdf = open(sys.argv[1], "rb").read()
+name = "/" + "".join("#%02x" % b for b in "报头红".encode())
+space = re.search(rb"/Separation\s+" + re.escape(name.encode()) + rb"\s+/DeviceCMYK\s+<<(.*?)>>", pdf, re.S)
+if not space:
+    print("no Separation colour space named 报头红")
+elif [float(v) for v in re.search(rb"/C1 \[(.*?)\]", space.group(1), re.S).group(1).split()] != [0, 1, 1, 0.1]:
+    print("the alternate is not C0 M100 Y100 K10:", space.group(1))
+if not re.search(rb"/ColorSpace\s*<<[^>]*/PBSpot0\s+\d+ 0 R", pdf):
+    print("the spot's colour space is not in a page's resources")
+for op, what in ((rb"/PBSpot0 cs 0.12 scn", "the box's 12% tint"), (rb"/PBSpot0 cs 1 scn", "the bar"),
+                 (rb"/PBSpot0 CS 1 SCN", "the column rules")):
+    if op not in pdf:
+        print(what, "not in the spot colour:", op)
+if re.search(rb"(^|\s)0 0 0 1 k", pdf):
+    print("black as CMYK: not K only")
+PY
+check_out "spot colour: a Separation space with its CMYK alternate, used by the box, its tint, bar and rules" found
+check "the proof PDF shows the spot in its alternate and names no spot" \
+  bash -c '! qpdf --qdf --object-streams=disable spot-proof.pdf - 2>/dev/null | grep -aq Separation'
+"$paiban" render "$root/tests/layout/logo.json" -o logo.pdf 2>/dev/null
+check "the masthead logo in a spot colour passes qpdf --check" quiet qpdf --check logo.pdf
+check "the masthead logo is painted in the spot colour" \
+  bash -c 'qpdf --qdf --object-streams=disable logo.pdf - 2>/dev/null | grep -aq "/PBSpot0 cs 1 scn"'
+
 # proofcheck, the shared PDF proofreader, honours the TrimBox: the print PDF still passes.
 proofcheck=$root/../shared/tools/proofcheck
 if [ -x "$proofcheck" ]; then

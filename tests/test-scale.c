@@ -333,7 +333,10 @@ test_pixel_budget (void)
   pb_photo_t photo = { .file = file, .caption = "", .loc = { "issue.json", 7, 9 },
                        .bytes = bytes };
   pb_story_t story = { .id = "s" };
+  /* The photo is refused before anything is placed: a column of the grid is all it needs. */
+  pb_template_t tmpl = { .columns = 1, .column_width = 100, .gutter = 10, .leading = 15 };
   pb_page_ctx_t pc = { 0 };
+  pc.grid.tmpl = &tmpl;
   GError *error = NULL;
   g_assert_cmpint (pb_place_photo (&pc, images, &story, &photo, 0, 1, 0, 0, &error), ==, -1);
   g_assert_error (error, PB_ERROR, PB_ERROR_IMAGE);

@@ -43,6 +43,8 @@ schema_of_kind = {
         "item": "/$defs/item",
         "item photo": "/$defs/item/properties/photo",
         "pool entry": "/$defs/page/properties/pool/items/oneOf/1",
+        "item box": "/$defs/item/properties/box/oneOf/1",
+        "inset photo": "/$defs/item/properties/inset_photos/items",
         "guide": "/$defs/guide",
         "guide entry": "/$defs/guide/properties/entries/items",
     },
@@ -54,6 +56,7 @@ schema_of_kind = {
         "styles": "/properties/styles",
         "style": "/$defs/style",
         "headline style": "/$defs/headlineStyle",
+        "spot colour": "/properties/spot_colors/additionalProperties",
     },
 }
 schemas = {"issue": issue_schema, "template": template_schema}
@@ -124,7 +127,7 @@ def validator(schema):
 
 issues = validator(issue_schema)
 templates = validator(template_schema)
-for example in ("front-page", "full-issue"):
+for example in ("front-page", "full-issue", "desk"):
     doc = load("examples", example, "issue.json")
     errors = list(issues.iter_errors(doc))
     check(f"examples/{example} is valid", not errors)
@@ -133,6 +136,10 @@ for example in ("front-page", "full-issue"):
 for name in sorted(os.listdir(os.path.join(root, "layouts"))):
     errors = list(templates.iter_errors(load("layouts", name)))
     check(f"layouts/{name} is valid", not errors)
+errors = list(templates.iter_errors(load("examples", "desk", "desk.json")))
+check("examples/desk/desk.json is valid", not errors)
+for e in errors[:3]:
+    print(f"# {e.message}")
 
 doc = load("examples", "front-page", "issue.json")
 bad = copy.deepcopy(doc)

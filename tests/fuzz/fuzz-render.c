@@ -112,9 +112,18 @@ gen_story (fz_bytes_t *b, GString *j, int index)
   gen_body (b, j);
   int photo = take (b, 3);
   if (photo)
-    g_string_append_printf (j, ", \"photos\": [ { \"file\": \"%s\", \"caption\": \"图片说明\"%s } ]",
-                            photo == 1 ? "photo.jpg" : "photo.png",
-                            take (b, 2) ? ", \"credit\": \"记者摄\"" : "");
+    {
+      g_string_append_printf (j, ", \"photos\": [ { \"file\": \"%s\", \"caption\": \"图片说明\"%s }",
+                              photo == 1 ? "photo.jpg" : "photo.png",
+                              take (b, 2) ? ", \"credit\": \"记者摄\"" : "");
+      /* Photos after the first: inside the text or in a group (the page elements). */
+      for (int k = take (b, 4); k > 0; k--)
+        g_string_append_printf (j, ", { \"file\": \"%s\", \"caption\": \"说明\" }",
+                                take (b, 2) ? "photo.jpg" : "photo.png");
+      g_string_append (j, " ]");
+      if (take (b, 2))
+        g_string_append (j, ", \"group_caption\": \"组图说明\"");
+    }
   g_string_append (j, " }");
 }
 
@@ -136,6 +145,29 @@ gen_place (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int *span)
   int height = 1 + take (b, MAX (avail - top, 1));
   g_string_append_printf (j, ", \"column\": %d, \"span\": %d, \"top\": %d, \"height\": %d",
                           column, *span, top, height);
+}
+
+/* The page elements of a story item: a box, column rules, a photo inside the text, a group. */
+static void
+gen_elements (fz_bytes_t *b, GString *j, int span)
+{
+  static const char *const boxes[] = { "single", "double", "thick-thin", "dots", "wave",
+                                       "diamonds" };
+  int box = take (b, 2 * G_N_ELEMENTS (boxes));
+  if (box > 0 && box <= (int) G_N_ELEMENTS (boxes))
+    g_string_append_printf (j, ", \"box\": { \"style\": \"%s\", \"inset\": %d, \"tint\": %d, "
+                            "\"bar\": %s, \"color\": \"#C00000\" }", boxes[box - 1],
+                            1 + take (b, 2), take (b, 30), take (b, 2) ? "true" : "false");
+  if (take (b, 3) == 1)
+    g_string_append_printf (j, ", \"column_rules\": %s", take (b, 2) ? "true" : "false");
+  int inset = take (b, 4);
+  if (inset == 1)
+    g_string_append_printf (j, ", \"inset_photos\": [ { \"column\": %d, \"line\": %d, "
+                            "\"span\": %d } ]", 1 + take (b, span), take (b, 40),
+                            1 + take (b, span));
+  else if (inset == 2)
+    g_string_append_printf (j, ", \"photo\": { \"group\": \"%s\" }",
+                            take (b, 2) ? "row" : "grid");
 }
 
 static void
@@ -162,6 +194,7 @@ gen_item (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int stories,
                                 1 + take (b, span), take (b, 2) ? "left" : "right");
       if (take (b, 4) == 0)
         g_string_append_printf (j, ", \"headline_size\": %d", 8 + take (b, 60));
+      gen_elements (b, j, span);
     }
   g_string_append (j, " }");
 }
