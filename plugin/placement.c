@@ -1,0 +1,538 @@
+/* Automatic placement: the items a page gives without coordinates, measured by setting their
+ * stories (an exact height, not an estimate) and placed at the highest free rectangle; a page's
+ * pool arranged by the makeup search; fillers in what the items leave at the page's foot. */
+#include "placement.h"
+
+#include <math.h>
+#include "fillers.h"
+#include "fonts.h"
+#include "makeup.h"
+#include "pages.h"
+#include "vertical.h"
+
+/* Items placed automatically are at least this many grid lines high. */
+#define PB_MIN_ITEM_LINES 3
+/* Without a set height, a photo is assumed in the 3:2 of most news photos (height : width),
+ * with two caption lines and a blank line under it. */
+#define PB_ASSUMED_PHOTO_H 2
+#define PB_ASSUMED_PHOTO_W 3
+#define PB_ASSUMED_CAPTION_LINES 3
+/* A photo placed by the layout is as wide as its story up to this many columns. */
+#define PB_AUTO_PHOTO_FULL 3
+/* Fillers are set at most this many columns wide. */
+#define PB_FILLER_MAX_SPAN 3
+
+int
+pb_set_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+              const pb_item_t *item, int index, int first, int span, int top, int frame_lines,
+              GError **error)
+{
+  if (index == 0 && item->photo_group != PB_GROUP_NONE)
+    return pb_place_photo_group (pc, images, story, item->photo_group, first, span, top,
+                                 frame_lines, error);
+  return pb_place_photo (pc, images, story, story->photos->pdata[index], first, span, top,
+                         frame_lines, error);
+}
+
+gboolean
+pb_continues_from_another_page (const pb_chain_t *chain, const pb_page_layout_t *page)
+{
+  const pb_part_t *last = chain->parts->len ? chain->parts->pdata[chain->parts->len - 1] : NULL;
+  return last && last->page != page;
+}
+
+/* ---- automatic placement ---- */
+
+/* Grid lines the body of `story` takes at template `t`, from the paragraphs set ahead where
+ * they were set for its measure (subheads at their minimum, its byline and credit a line
+ * each), or -1 with `error` set. */
+static int
+body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_template_t *t,
+                   GError **error)
+{
+  int body = pb_bodies_own_lines (story, t);
+  pb_measure_t m = pb_body_measure (t);
+  for (guint i = 0; i < story->blocks->len; i++)
+    {
+      const pb_block_t *block = story->blocks->pdata[i];
+      if (block->kind == PB_BLOCK_SUBHEAD)
+        {
+          if (!pb_bodies_runs_in (story, i, t)) /* a run-in subhead takes no line */
+            body += MAX (2, t->styles[PB_ROLE_SUBHEAD].lines);
+          continue;
+        }
+      int n = pb_bodies_block_lines (mk->bodies, story, i, t, &m, error);
+      if (n < 0)
+        return -1;
+      body += n;
+    }
+  return body;
+}
+
+/* Grid lines an item holding the whole story needs, found by setting it: its headlines
+ * (`heading` lines), its photo and caption as they will be set, and its body flowed into the
+ * item's columns as deep as the page and levelled there, then a blank line under it. */
+static int
+whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                   const pb_item_t *item, int heading, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  int photo_first = -1, photo_span = 0, photo_lines = 0;
+  if (story->photos->len > 0)
+    {
+      pb_page_ctx_t scratch = *pc;
+      scratch.page = pb_page_new (pc->page->plan);
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      photo_first = item->photo_right ? item->span - photo_span : 0;
+      photo_lines = pb_set_photo (&scratch, mk->images, story, item, 0, photo_first, photo_span,
+                               heading, item->photo_lines, error);
+      pb_page_free (scratch.page);
+      if (photo_lines < 0)
+        return -1;
+    }
+  g_autofree pb_region_t *regions = g_new (pb_region_t, item->span);
+  for (int c = 0; c < item->span; c++)
+    {
+      gboolean under_photo = c >= photo_first && c < photo_first + photo_span;
+      regions[c] = (pb_region_t) { c, heading + (under_photo ? photo_lines : 0),
+                                   MAX (avail, heading + photo_lines + 1), 0, FALSE };
+    }
+  pb_grid_t grid = pc->grid;
+  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE, 0, FALSE };
+  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
+  if (!out)
+    return -1;
+  int depth = heading + photo_lines;
+  for (int c = 0; c < out->n_regions; c++)
+    depth = MAX (depth, out->ends[c]);
+  pb_flow_out_free (out);
+  return depth + 1;
+}
+
+/* Grid lines a continuation item needs, found by flowing the story dry through the frames of
+ * its earlier items and this item's columns under its continuation head (`head` lines) as deep
+ * as the page, with the jump lines they will take: as deep as the text reaches in this item,
+ * levelled, and a blank line under it. */
+static int
+continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_chain_t *chain,
+                    const pb_item_t *item, int head, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  int n_parts = chain->parts->len + 1;
+  g_autoptr (GArray) regions = g_array_copy (chain->regions);
+  for (int c = 0; c < item->span; c++)
+    {
+      pb_region_t r = { c, head, avail, n_parts - 1, FALSE };
+      g_array_append_val (regions, r);
+    }
+  g_autofree pb_grid_t *grids = g_new (pb_grid_t, n_parts);
+  for (int k = 0; k + 1 < n_parts; k++)
+    {
+      const pb_part_t *part = chain->parts->pdata[k];
+      grids[k] = pb_grid_of (part->page, part->grid_offset);
+    }
+  grids[n_parts - 1] = pc->grid;
+  g_autofree const pb_page_layout_t **pages = g_new (const pb_page_layout_t *, n_parts);
+  for (int k = 0; k + 1 < n_parts; k++)
+    pages[k] = ((const pb_part_t *) chain->parts->pdata[k])->page;
+  pages[n_parts - 1] = pc->page;
+  pb_region_t *r = (pb_region_t *) regions->data;
+  for (guint i = 0; i + 1 < regions->len; i++)
+    if (r[i].part != r[i + 1].part && pages[r[i].part] != pages[r[i + 1].part])
+      r[i].bottom--, r[i + 1].top++; /* 下转 and 上接 lines, as reserve_jump_lines sets them */
+  pb_flow_in_t in = { chain->story, r, (int) regions->len, grids, n_parts, TRUE,
+                      chain->subhead_space, FALSE };
+  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
+  if (!out)
+    return -1;
+  int depth = 0;
+  for (int i = 0; i < out->n_regions; i++)
+    if (out->regions[i].part == n_parts - 1)
+      depth = MAX (depth, out->ends[i]);
+  pb_flow_out_free (out);
+  return depth + 1;
+}
+
+static int lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                                const pb_story_t *story, const pb_item_t *item,
+                                gboolean first_part, int heading, GError **error);
+
+/* Grid lines an item with a vertical headline needs: its body and photo in the columns left of
+ * the strip, and as many as the strip needs for the headlines' lines; for a strip of as many
+ * columns as its lines need, the width that makes the item lowest. */
+static int
+vertical_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                      const pb_item_t *item, GError **error)
+{
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  gboolean given = item->headline_vertical > 0;
+  int best = G_MAXINT;
+  for (int c = given ? item->headline_vertical : 1;
+       c <= (given ? item->headline_vertical : item->span - 1); c++)
+    {
+      pb_item_t body = *item;
+      body.span = item->span - c;
+      body.headline_vertical = 0;
+      int lines = lines_under_heading (mk, pc, story, &body, TRUE, 0, error);
+      int strip = lines < 0 ? -1 : pb_vertical_heading_lines (pc, story, item, c, avail, error);
+      if (strip < 0)
+        return -1;
+      best = MIN (best, MAX (lines, strip));
+    }
+  return MIN (best, avail);
+}
+
+/* Grid lines a story item needs at its span: its headlines, its photo and caption, and its
+ * body set at the column width, plus a line of slack per column for widow control. */
+static int
+story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
+                    gboolean first_part, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, item->story_id);
+  int overset = 0;
+  if (!first_part)
+    {
+      /* Under the continuation head, when the part opens one. */
+      pb_chain_t *chain = g_hash_table_lookup (mk->chains, story->id);
+      int overset = 0;
+      int head = pb_continues_from_another_page (chain, pc->page)
+                 ? pb_place_jump_heading (pc, story, item, 0, pb_span_width (t, item->span),
+                                          TRUE, &overset, error)
+                 : 0;
+      return head < 0 ? -1 : continuation_lines (mk, pc, chain, item, head, error);
+    }
+  if (item->headline_vertical)
+    return vertical_story_lines (mk, pc, story, item, error);
+  int heading = first_part ? pb_place_heading (pc, story, item, 0,
+                                               pb_span_width (t, item->span), TRUE, &overset,
+                                               error)
+                           : 1;
+  if (heading < 0)
+    return -1;
+  return lines_under_heading (mk, pc, story, item, first_part, heading, error);
+}
+
+/* Grid lines a story item needs under `heading` lines of headlines (or the 上接 line). */
+static int
+lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                     const pb_item_t *item, gboolean first_part, int heading, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  if (first_part
+      && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
+    return whole_story_lines (mk, pc, story, item, heading, error);
+  int body = body_lines_needed (mk, story, t, error);
+  if (body < 0)
+    return -1;
+  int photo = 0, photo_span = 0;
+  if (first_part && story->photos->len > 0)
+    {
+      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      photo = (item->photo_lines > 0
+                 ? item->photo_lines
+                 : (int) ceil (pb_span_width (t, photo_span) * PB_ASSUMED_PHOTO_H
+                               / PB_ASSUMED_PHOTO_W / t->leading))
+              + PB_ASSUMED_CAPTION_LINES;
+    }
+  int per_column = (body + photo_span * photo + item->span - 1) / item->span;
+  return heading + per_column + 1;
+}
+
+static gboolean
+area_free (GPtrArray *placed, int column, int span, int top, int height)
+{
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const pb_item_t *q = placed->pdata[i];
+      if (column < q->column + q->span && q->column < column + span && top < q->top + q->height
+          && q->top < top + height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Puts `copy` at the highest, then leftmost, free rectangle of its span among `items`, `need`
+ * lines high or what is left of the page. */
+static gboolean
+find_place (pb_item_t *copy, GPtrArray *items, const pb_template_t *t, int avail, int need)
+{
+  for (int top = 0; top < avail; top++)
+    for (int col = 0; col + copy->span <= t->columns; col++)
+      {
+        int height = MIN (need, avail - top);
+        if (height >= PB_MIN_ITEM_LINES && area_free (items, col, copy->span, top, height))
+          {
+            copy->column = col;
+            copy->top = top;
+            copy->height = height;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+/* Places items given without coordinates: each at the highest, then leftmost, free rectangle of
+ * its span, as tall as its text needs (or what is left of the page). Returns the page's items
+ * with every position set (a new array of borrowed items); the copies of auto-placed items go
+ * to the makeup's owned items. */
+GPtrArray *
+pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
+{
+  const pb_page_t *plan = pc->page->plan;
+  const pb_template_t *t = plan->tmpl;
+  int avail = t->lines - pb_page_head_lines (plan);
+  GPtrArray *items = g_ptr_array_new ();
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      const pb_item_t *item = plan->items->pdata[i];
+      if (!item->auto_place)
+        g_ptr_array_add (items, (gpointer) item);
+    }
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      const pb_item_t *item = plan->items->pdata[i];
+      if (!item->auto_place)
+        continue;
+      pb_item_t *copy = g_memdup2 (item, sizeof *item);
+      g_ptr_array_add (mk->owned_items, copy);
+      int need = item->height;
+      copy->auto_height = need <= 0;
+      if (need <= 0)
+        need = item->kind == PB_ITEM_GUIDE
+               ? pb_guide_lines_needed (item)
+               : story_lines_needed (mk, pc, item,
+                                     !g_hash_table_contains (mk->chains, item->story_id), error);
+      if (need < 0)
+        {
+          g_ptr_array_free (items, TRUE);
+          return NULL;
+        }
+      if (copy->auto_height && item->kind == PB_ITEM_STORY)
+        need += 2 * item->box.inset; /* a box's inset lines above and below the story */
+      if (!find_place (copy, items, t, avail, need))
+        {
+          pb_set_error_at (error, PB_ERROR_LAYOUT, item->loc,
+                           "page %d has no free area of %d columns for this item", plan->number,
+                           item->span);
+          g_ptr_array_free (items, TRUE);
+          return NULL;
+        }
+      g_ptr_array_add (items, copy);
+    }
+  return items;
+}
+
+/* The photo of a story the layout places itself: as wide as the story up to
+ * PB_AUTO_PHOTO_FULL columns, two thirds of it beyond, the text beside it. */
+static int
+auto_photo_span (int span)
+{
+  return span <= PB_AUTO_PHOTO_FULL ? span : (2 * span + 2) / 3;
+}
+
+/* Grid lines a story takes set whole in an automatic item `span` columns wide (a filler, a
+ * story of a pool), or -1. */
+static int
+story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                int span, GError **error)
+{
+  pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
+                      .photo_span = auto_photo_span (span), .auto_place = TRUE,
+                      .auto_height = TRUE, .loc = story->loc };
+  int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
+                                  TRUE, &(int) { 0 }, error);
+  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
+}
+
+/* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
+ * the lines they leave are shared out among them, each copyfitted to its share. */
+static gboolean
+fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
+           GPtrArray *items, GError **error)
+{
+  int n = mk->fillers->len;
+  g_autofree int *heights = g_new0 (int, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    if ((heights[i] = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
+      return FALSE;
+  /* Each height holds the blank line under the filler; at the foot of the type area the last
+   * one's falls outside it. */
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  int room = area->height + (area->top + area->height == avail);
+  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, room);
+  g_autoptr (GPtrArray) used = g_ptr_array_new ();
+  int spare = room, top = area->top, count = chosen->len;
+  for (int k = 0; k < count; k++)
+    spare -= heights[g_array_index (chosen, int, k)];
+  for (int k = 0; k < count; k++)
+    {
+      int i = g_array_index (chosen, int, k);
+      const pb_story_t *story = mk->fillers->pdata[i];
+      /* What the fillers leave is shared out among them, each copyfitted to its share. */
+      int extra = spare * (k + 1) / count - spare * k / count;
+      pb_item_t *it = g_new0 (pb_item_t, 1);
+      *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
+                          .photo_span = auto_photo_span (area->span), .top = top,
+                          .story_id = story->id, .auto_place = TRUE,
+                          .auto_height = extra == 0, .loc = story->loc };
+      it->height = MIN (heights[i] + extra, area->top + area->height - top);
+      top += it->height;
+      g_ptr_array_add (mk->owned_items, it);
+      g_ptr_array_add (items, it);
+      g_ptr_array_add (used, (gpointer) story);
+      g_hash_table_insert (mk->story_items, story->id, GINT_TO_POINTER (1));
+      g_hash_table_insert (mk->story_pages, story->id, GINT_TO_POINTER (pc->page->number));
+    }
+  for (guint k = 0; k < used->len; k++)
+    g_ptr_array_remove (mk->fillers, used->pdata[k]);
+  return TRUE;
+}
+
+/* What the page's items leave free at its foot, filled with the pool's fillers. */
+gboolean
+pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  if (mk->fillers->len == 0)
+    return TRUE;
+  g_autoptr (GArray) areas = pb_free_areas (items, t->columns, avail, PB_MIN_ITEM_LINES);
+  for (guint a = 0; a < areas->len; a++)
+    {
+      /* A wide area takes fillers side by side, as briefs are set. */
+      pb_free_area_t area = g_array_index (areas, pb_free_area_t, a);
+      int parts = (area.span + PB_FILLER_MAX_SPAN - 1) / PB_FILLER_MAX_SPAN;
+      for (int k = 0, column = area.column; k < parts; k++)
+        {
+          pb_free_area_t part = area;
+          part.column = column;
+          part.span = (area.span - (column - area.column)) / (parts - k);
+          column += part.span;
+          if (!fill_area (mk, pc, &part, items, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---- automatic makeup ---- */
+
+/* Partial arrangements the makeup search keeps at each story. */
+#define PB_MAKEUP_BEAM 2000
+
+/* Where the page's fixed items leave the pool room: in each column, from under those that
+ * start on the first line down to the top of the next. */
+static void
+pool_room (const GPtrArray *items, int columns, int avail, int *from, int *depth)
+{
+  for (int c = 0; c < columns; c++)
+    from[c] = 0, depth[c] = avail;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < items->len; i++)
+      {
+        const pb_item_t *it = items->pdata[i];
+        for (int c = it->column; c < MIN (columns, it->column + it->span); c++)
+          if (it->top <= from[c])
+            from[c] = MAX (from[c], it->top + it->height);
+          else if (pass == 1)
+            depth[c] = MIN (depth[c], it->top);
+      }
+}
+
+/* The pool's stories as the search sees them: their exact heights at each span allowed. */
+static gboolean
+pool_stories (const pb_makeup_t *mk, const pb_page_ctx_t *pc, int columns,
+              pb_makeup_story_t *stories, GError **error)
+{
+  const GPtrArray *pool = pc->page->plan->pool;
+  for (guint i = 0; i < pool->len; i++)
+    {
+      const pb_pool_entry_t *e = pool->pdata[i];
+      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
+      pb_makeup_story_t *ms = &stories[i];
+      *ms = (pb_makeup_story_t) { .on_top = e->on_top, .photo = story->photos->len > 0 };
+      int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
+      for (int span = lo; span <= MIN (hi, columns); span++)
+        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, error)) < 0)
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* A story that ends a little above the foot of its columns (too little for a filler) is made
+ * as tall as the columns, to be copyfitted to them. Returns the lines added. */
+static int
+extend_to_foot (const pb_makeup_place_t *places, int n, int k, const int *depth,
+                pb_item_t *it)
+{
+  const pb_makeup_place_t *p = &places[k];
+  int bottom = p->top + p->height, foot = depth[p->column];
+  for (int c = p->column; c < p->column + p->span; c++)
+    if (depth[c] != foot)
+      return 0;
+  for (int j = 0; j < n; j++)
+    if (j != k && places[j].span > 0 && places[j].top >= bottom
+        && places[j].column < p->column + p->span && p->column < places[j].column + places[j].span)
+      return 0;
+  int extra = foot - bottom;
+  if (extra <= 0 || extra >= PB_MAKEUP_FILLABLE)
+    return 0;
+  it->height += extra;
+  it->auto_height = FALSE;
+  return extra;
+}
+
+/* The page's pool arranged by the makeup search: an automatic item for each story placed, a
+ * warning for each left out; what the search chose goes to the page for the report. */
+gboolean
+pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
+{
+  const pb_page_t *plan = pc->page->plan;
+  const pb_template_t *t = plan->tmpl;
+  int n = plan->pool->len, columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
+  int avail = t->lines - pb_page_head_lines (plan);
+  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS];
+  pool_room (items, columns, avail, from, depth);
+  g_autofree pb_makeup_story_t *stories = g_new0 (pb_makeup_story_t, n);
+  g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, n);
+  if (!pool_stories (mk, pc, columns, stories, error))
+    return FALSE;
+  pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
+  made->score = pb_makeup_arrange (stories, n, columns, from, depth, mk->fillers->len > 0,
+                                   PB_MAKEUP_BEAM, places);
+  made->choices = g_array_new (FALSE, FALSE, sizeof (pb_makeup_choice_t));
+  pc->page->makeup = made;
+  for (int k = 0; k < n; k++)
+    {
+      const pb_pool_entry_t *e = plan->pool->pdata[k];
+      pb_makeup_choice_t choice = { e->story_id, places[k], 0, TRUE };
+      for (int span = 1; span <= columns; span++)
+        choice.too_tall &= stories[k].heights[span] <= 0 || stories[k].heights[span] > avail;
+      if (places[k].span > 0)
+        {
+          pb_item_t *it = g_new0 (pb_item_t, 1);
+          *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = places[k].column,
+                              .span = places[k].span, .top = places[k].top,
+                              .height = places[k].height, .story_id = e->story_id,
+                              .photo_span = auto_photo_span (places[k].span),
+                              .auto_place = TRUE, .auto_height = TRUE, .loc = e->loc };
+          choice.extended = extend_to_foot (places, n, k, depth, it);
+          g_ptr_array_add (mk->owned_items, it);
+          g_ptr_array_add (items, it);
+        }
+      else
+        g_ptr_array_add (mk->warnings,
+                         g_strdup_printf ("%s:%d:%d: page %d: story \"%s\" of the pool is left "
+                                          "out: %s", e->loc.file, e->loc.line, e->loc.col,
+                                          plan->number, e->story_id,
+                                          choice.too_tall ? "it is taller than the page at every "
+                                                            "span it may take"
+                                                          : "the page cannot hold it with the "
+                                                            "pool's other stories"));
+      g_array_append_val (made->choices, choice);
+    }
+  return TRUE;
+}

@@ -1,0 +1,69 @@
+/* Automatic placement (placement.c): items given without coordinates placed on the page,
+ * a page's pool arranged by the makeup search (makeup.c), fillers in what is left. Also the
+ * state the page makeup's phases share (layout.c), which placement reads. */
+#pragma once
+
+#include "bodies.h"
+#include "elements.h"
+#include "flow.h"
+
+/* One item of a story on one page; a story placed on several pages continues through them. */
+typedef struct {
+  pb_page_layout_t *page;
+  int grid_offset;
+  const pb_item_t *item;
+  pb_placed_item_t *placed;
+  int jump_in_line;         /* grid line of 上接第X版, -1 when none */
+  int jump_out_column, jump_out_line; /* where 下转第X版 goes, -1 when none */
+  pb_page_layout_t *head;   /* its continuation head (回头标题), set on a scratch page until
+                             * the text is known to reach it; NULL when none */
+  gboolean reached;         /* text flowed into it */
+} pb_part_t;
+
+/* The frames a story's body flows through, across its items and pages, in order. */
+typedef struct {
+  const pb_story_t *story;
+  GPtrArray *parts;         /* of pb_part_t* */
+  GArray *regions;          /* of pb_region_t */
+  int subhead_space;        /* subheads given a line more of space (copyfitting) */
+} pb_chain_t;
+
+/* What the phases share while an issue is laid out; passed to each, kept by none. */
+typedef struct {
+  const pb_issue_t *issue;
+  pb_fonts_t *fonts;
+  pb_styles_t *styles;      /* derived styles (bold body …) */
+  pb_bodies_t *bodies;      /* body paragraphs set ahead */
+  GHashTable *story_pages;  /* story id → the page number it starts on */
+  GHashTable *story_items;  /* story id → how many items made here carry it */
+  GPtrArray *warnings;      /* the layout's */
+  GHashTable *chains;       /* story id → pb_chain_t* */
+  GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
+  GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
+  GHashTable *images;       /* photo file → decoded cairo_surface_t* */
+  GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
+} pb_makeup_t;
+
+/* Places the page's items given without coordinates, each at the highest, then leftmost, free
+ * rectangle of its span, as tall as its text needs (or what is left of the page). Returns the
+ * page's items with every position set (a new array of borrowed items; the copies of
+ * auto-placed items go to the makeup's owned items), or NULL with `error` set. */
+GPtrArray *pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error);
+/* The page's pool arranged by the makeup search: an automatic item added to `items` for each
+ * story placed, a warning for each left out; what the search chose goes to the page. */
+gboolean pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,
+                          GError **error);
+/* What the page's items leave free at its foot, filled with the pool's fillers (added to
+ * `items`). */
+gboolean pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,
+                         GError **error);
+/* Whether the story's next part, on `page`, continues it from another page: it then opens with
+ * a continuation head. */
+gboolean pb_continues_from_another_page (const pb_chain_t *chain,
+                                         const pb_page_layout_t *page);
+/* The story's photo `index` with its caption at grid line `top` (the item's photo group in
+ * place of its first photo, when the item sets them as one), on the page `pc` names. Returns
+ * the grid lines taken, or -1. */
+int pb_set_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *story,
+                  const pb_item_t *item, int index, int first, int span, int top,
+                  int frame_lines, GError **error);
