@@ -9,6 +9,10 @@
 #define MAX_STRETCH_EM 0.5  /* beyond this a line is only taken when nothing else fits */
 /* Lengths closer than this (pt) count as equal when a line is measured. */
 #define FIT_EPSILON 0.001
+/* Display lines are balanced up to this many lines, over at most this many candidate lengths
+ * of the longest line (each costs a search of the breaks). */
+#define PB_BALANCE_MAX_LINES 8
+#define PB_BALANCE_MAX_WIDTHS 512
 /* Badness: stretching by r em per gap costs STRETCH_COST·(r/STRETCH_UNIT_EM)³; pushing in
  * punctuation costs SQUEEZE_COST·(need/(SQUEEZE_UNIT_EM em))², less for the same amount, so
  * compression comes first (clreq: reduce before expand); a ragged (unjustified) line costs
@@ -472,6 +476,15 @@ candidate_widths (const pb_para_t *para, const pb_measure_t *m, int lines)
                      > g_array_index (widths, double, kept - 1) + FIT_EPSILON)
       g_array_index (widths, double, kept++) = g_array_index (widths, double, k);
   g_array_set_size (widths, kept);
+  /* Beyond PB_BALANCE_MAX_WIDTHS lengths, as many spread evenly over them, the measure last. */
+  if (widths->len > PB_BALANCE_MAX_WIDTHS)
+    {
+      for (guint k = 0; k < PB_BALANCE_MAX_WIDTHS; k++)
+        g_array_index (widths, double, k)
+          = g_array_index (widths, double, (guint64) k * (widths->len - 1)
+                                               / (PB_BALANCE_MAX_WIDTHS - 1));
+      g_array_set_size (widths, PB_BALANCE_MAX_WIDTHS);
+    }
   return widths;
 }
 
@@ -483,7 +496,9 @@ display_breaks (pb_para_t *para, const pb_measure_t *m, GArray *ends)
 {
   double total = fit_breaks (para, m, 0, ends);
   int lines = ends->len;
-  if (lines < 2 || total >= EMERGENCY)
+  /* Display text of more lines than a headline takes is a block: filled, not balanced (the
+   * balancing tries a measure per candidate length, too many for long text). */
+  if (lines < 2 || lines > PB_BALANCE_MAX_LINES || total >= EMERGENCY)
     return total;
   GArray *widths = candidate_widths (para, m, lines);
   GArray *trial = g_array_new (FALSE, FALSE, sizeof (int));
