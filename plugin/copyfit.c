@@ -4,9 +4,7 @@
 
 #include <stdlib.h>
 
-/* The photo changes by at most this many grid lines, and keeps at least this share of its
- * planned height. */
-#define PB_FIT_PHOTO_MAX 4
+/* The photo keeps at least this share of its planned height. */
 #define PB_FIT_PHOTO_KEEP 0.75
 /* At most this many grid lines of extra space under the headlines. */
 #define PB_FIT_HEADING_MAX 1
@@ -47,7 +45,7 @@ candidates (const pb_copyfit_room_t *room, int need)
 {
   GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_copyfit_cand_t));
   int sign = need > 0 ? 1 : -1;
-  int photo_max = room->photo_span > 0 ? PB_FIT_PHOTO_MAX : 0;
+  int photo_max = room->photo_span > 0 ? PB_COPYFIT_PHOTO_MAX : 0;
   photo_max = MIN (photo_max, sign > 0 ? room->photo_grow
                                        : (int) (room->photo_lines * (1 - PB_FIT_PHOTO_KEEP)));
   int heading_max = sign > 0 ? PB_FIT_HEADING_MAX : 0;

@@ -8,6 +8,9 @@
 
 #include <glib.h>
 
+/* The photo changes by at most this many grid lines. */
+#define PB_COPYFIT_PHOTO_MAX 4
+
 /* The changes of one trial, each in whole grid lines (0: as planned). */
 typedef struct {
   int photo_lines;          /* added to the photo frame's height (negative: taken off) */

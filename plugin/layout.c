@@ -194,33 +194,39 @@ typedef struct {
   int heading;
   pb_photo_plan_t photo;
   guint64 stacked;          /* by page column: an item starts right under this one */
+  /* By photo change + PB_COPYFIT_PHOTO_MAX: the lines the photo and its caption take, set by
+   * the first trial that asks (0: not yet), so the caption is set once, not once a trial. */
+  int photo_lines[2 * PB_COPYFIT_PHOTO_MAX + 1];
 } pb_fit_trial_t;
 
 /* pb_copyfit_trial_fn: the story set dry in its item with the changes of `fit`. */
 static gboolean
 fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError **error)
 {
-  const pb_fit_trial_t *ft = data;
+  pb_fit_trial_t *ft = data;
   const pb_item_t *item = ft->item;
-  int photo_lines = 0;
-  if (ft->photo.span > 0)
+  int *photo_lines = &ft->photo_lines[fit->photo_lines + PB_COPYFIT_PHOTO_MAX];
+  if (ft->photo.span > 0 && *photo_lines == 0)
     {
       pb_page_ctx_t scratch = *ft->pc;
       scratch.page = pb_page_new (ft->pc->page->plan);
-      photo_lines = pb_set_photo (&scratch, ft->mk->images, ft->story, item, 0, ft->photo.first,
-                               ft->photo.span, item->top, ft->photo.frame + fit->photo_lines,
-                               error);
+      *photo_lines = pb_set_photo (&scratch, ft->mk->images, ft->story, item, 0,
+                                   ft->photo.first, ft->photo.span, item->top,
+                                   ft->photo.frame + fit->photo_lines, error);
       pb_page_free (scratch.page);
-      if (photo_lines < 0)
-        return FALSE;
+      if (*photo_lines < 0)
+        {
+          *photo_lines = 0;
+          return FALSE;
+        }
     }
   int body_top = item->top + ft->heading + fit->heading_lines;
   g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
   if (!pb_plan_insets (ft->pc, ft->mk->images, ft->story, item, item->span, body_top, &ft->photo,
-                    photo_lines, insets, error))
+                       *photo_lines, insets, error))
     return FALSE;
   g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
-  pb_item_regions (item, item->span, body_top, &ft->photo, photo_lines, insets, 0, regions);
+  pb_item_regions (item, item->span, body_top, &ft->photo, *photo_lines, insets, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
                       &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
@@ -260,7 +266,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
       || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
     return TRUE;
   const pb_template_t *t = pc->grid.tmpl;
-  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0 };
+  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0, { 0 } };
   for (guint i = 0; i < items->len; i++)
     {
       const pb_item_t *q = items->pdata[i];
