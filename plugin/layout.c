@@ -262,11 +262,15 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
 {
   *fit = (pb_copyfit_t) { 0 };
   /* A vertical headline's strip is as high as the item: nothing to fit there. */
-  if (item->auto_height || item->headline_vertical
+  if (item->headline_vertical
       || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
     return TRUE;
   const pb_template_t *t = pc->grid.tmpl;
   pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0, { 0 } };
+  /* An automatic item is as deep as its text set with a stair, and a blank line: its columns
+   * are fitted to end level on the stair's deepest line, the blank line kept as spacing. */
+  if (item->auto_height)
+    ft.stacked = ~G_GUINT64_CONSTANT (0);
   for (guint i = 0; i < items->len; i++)
     {
       const pb_item_t *q = items->pdata[i];
