@@ -127,7 +127,7 @@ def validator(schema):
 
 issues = validator(issue_schema)
 templates = validator(template_schema)
-for example in ("front-page", "full-issue", "desk"):
+for example in ("front-page", "full-issue", "desk", "auto-makeup"):
     doc = load("examples", example, "issue.json")
     errors = list(issues.iter_errors(doc))
     check(f"examples/{example} is valid", not errors)

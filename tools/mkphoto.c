@@ -13,7 +13,13 @@
  * An optional second argument also writes a PNG copy (for viewing):
  *   /tmp/mkphoto examples/front-page/photo.jpg /tmp/photo.png
  *
- * Output: 1800 x 1200 px, 3 components (RGB), baseline, quality 85.
+ * --crop X,Y,W,H writes only that rectangle of the same picture, so the
+ * examples get photos of other shapes (a wide strip, an upright view) without
+ * a second scene; examples/auto-makeup/SOURCES.md lists the crops it uses:
+ *   /tmp/mkphoto --crop 0,230,1800,720 examples/auto-makeup/photo-wide.jpg
+ *
+ * Output: 1800 x 1200 px (or the crop), 3 components (RGB), baseline,
+ * quality 85.
  */
 #include <cairo.h>
 #include <math.h>
@@ -21,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jpeglib.h> /* after stdio.h: it needs FILE and size_t */
 
@@ -533,8 +540,14 @@ add_grain (cairo_surface_t *s)
   cairo_surface_mark_dirty (s);
 }
 
+/* The part of the picture written out: all of it unless --crop names one. */
+typedef struct
+{
+  int x, y, w, h;
+} rect_t;
+
 static int
-write_jpeg (cairo_surface_t *s, const char *path)
+write_jpeg (cairo_surface_t *s, const char *path, rect_t r)
 {
   FILE *f = fopen (path, "wb");
   if (!f)
@@ -547,8 +560,8 @@ write_jpeg (cairo_surface_t *s, const char *path)
   cinfo.err = jpeg_std_error (&jerr);
   jpeg_create_compress (&cinfo);
   jpeg_stdio_dest (&cinfo, f);
-  cinfo.image_width = W;
-  cinfo.image_height = H;
+  cinfo.image_width = r.w;
+  cinfo.image_height = r.h;
   cinfo.input_components = 3;
   cinfo.in_color_space = JCS_RGB;
   jpeg_set_defaults (&cinfo);
@@ -559,13 +572,14 @@ write_jpeg (cairo_surface_t *s, const char *path)
   cinfo.Y_density = 300;
   jpeg_start_compress (&cinfo, TRUE);
 
-  unsigned char *line = malloc (W * 3);
+  unsigned char *line = malloc ((size_t) r.w * 3);
   unsigned char *data = cairo_image_surface_get_data (s);
   int stride = cairo_image_surface_get_stride (s);
   while (cinfo.next_scanline < cinfo.image_height)
     {
-      const uint32_t *row = (const uint32_t *) (data + (size_t) cinfo.next_scanline * stride);
-      for (int x = 0; x < W; x++)
+      const uint32_t *row = (const uint32_t *) (data + (size_t) (r.y + cinfo.next_scanline) * stride)
+                            + r.x;
+      for (int x = 0; x < r.w; x++)
         {
           line[3 * x] = (row[x] >> 16) & 255;
           line[3 * x + 1] = (row[x] >> 8) & 255;
@@ -585,12 +599,34 @@ write_jpeg (cairo_surface_t *s, const char *path)
   return 0;
 }
 
+/* Reads "X,Y,W,H" into *r; false unless it names a rectangle inside the picture. */
+static int
+parse_crop (const char *arg, rect_t *r)
+{
+  char tail;
+  if (sscanf (arg, "%d,%d,%d,%d%c", &r->x, &r->y, &r->w, &r->h, &tail) != 4)
+    return 0;
+  return r->x >= 0 && r->y >= 0 && r->w > 0 && r->h > 0 && r->x + r->w <= W && r->y + r->h <= H;
+}
+
 int
 main (int argc, char **argv)
 {
+  const char *prog = argv[0];
+  rect_t crop = { 0, 0, W, H };
+  if (argc >= 3 && strcmp (argv[1], "--crop") == 0)
+    {
+      if (!parse_crop (argv[2], &crop))
+        {
+          fprintf (stderr, "%s: --crop wants X,Y,W,H inside %dx%d\n", argv[2], W, H);
+          return 2;
+        }
+      argc -= 2;
+      argv += 2;
+    }
   if (argc < 2 || argc > 3)
     {
-      fprintf (stderr, "usage: %s OUT.jpg [COPY.png]\n", argv[0]);
+      fprintf (stderr, "usage: %s [--crop X,Y,W,H] OUT.jpg [COPY.png]\n", prog);
       return 2;
     }
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
@@ -602,7 +638,7 @@ main (int argc, char **argv)
   cairo_destroy (cr);
   add_grain (s);
 
-  int rc = write_jpeg (s, argv[1]);
+  int rc = write_jpeg (s, argv[1], crop);
   if (rc == 0 && argc == 3 && cairo_surface_write_to_png (s, argv[2]) != CAIRO_STATUS_SUCCESS)
     {
       fprintf (stderr, "%s: cannot write PNG\n", argv[2]);
