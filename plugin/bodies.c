@@ -27,6 +27,7 @@ struct pb_bodies {
   pb_fonts_t *fonts;
   pb_styles_t *styles;
   GHashTable *stories;      /* story id → GPtrArray of pb_prep_t*, by block (NULL: subhead) */
+  GPtrArray *box_templates; /* of pb_template_t*: the measures of boxed items' text */
 };
 
 /* Paragraphs a worker thread takes at the least (pb_parallel_for): fewer are not worth one. */
@@ -66,6 +67,7 @@ pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles)
   bodies->styles = styles;
   bodies->stories = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_ptr_array_unref);
+  bodies->box_templates = g_ptr_array_new_with_free_func (g_free);
   return bodies;
 }
 
@@ -81,6 +83,7 @@ pb_bodies_free (pb_bodies_t *bodies)
   if (!bodies)
     return;
   g_hash_table_destroy (bodies->stories);
+  g_ptr_array_free (bodies->box_templates, TRUE);
   g_free (bodies);
 }
 
@@ -263,8 +266,14 @@ pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue)
                                                                     item->story_id))
             continue;
           const pb_story_t *story = g_hash_table_lookup (issue->story_by_id, item->story_id);
-          g_hash_table_insert (bodies->stories, story->id,
-                               story_preps (bodies, plan->tmpl, story, all));
+          const pb_template_t *t = plan->tmpl;
+          if (item->box.style != PB_BOX_NONE)
+            {
+              /* A boxed item's text is set at the narrower measure inside its box. */
+              t = pb_template_in_box (t, item->column, item->span, item->box.inset);
+              g_ptr_array_add (bodies->box_templates, (gpointer) t);
+            }
+          g_hash_table_insert (bodies->stories, story->id, story_preps (bodies, t, story, all));
         }
       for (guint k = 0; !plan->elsewhere && k < plan->pool->len; k++)
         {

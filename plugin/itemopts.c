@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "colors.h"
+#include "setting.h"
 
 /* Inner margin of a box, in grid lines above and below the story, when the issue gives none;
  * and the most it may take. */
@@ -11,6 +12,8 @@
 #define PB_TINT_PERCENT 100.0
 /* The lowest boxed item: a line of story between the inset lines. */
 #define PB_BOX_MIN_HEIGHT 3
+/* The fewest body characters a line inside a box holds (its sides narrow the text). */
+#define PB_BOX_MIN_CHARS 4
 
 const char *const pb_box_style_names[] = {
   [PB_BOX_NONE] = "none",
@@ -39,6 +42,23 @@ box_style (const pb_json_obj_t *o, JsonNode *n, const char *name, pb_box_style_t
   g_autofree char *names = g_strjoinv ("\", \"", (char **) pb_box_style_names + PB_BOX_SINGLE);
   pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
                    "%s: no box style \"%s\" (the styles: \"%s\")", o->what, name, names);
+  return FALSE;
+}
+
+/* Whether the box's sides, its inset inside them, leave its columns PB_BOX_MIN_CHARS body
+ * characters. */
+static gboolean
+box_leaves_text (const pb_json_obj_t *o, const pb_template_t *t, const pb_item_t *it,
+                 GError **error)
+{
+  double width = pb_box_text_width (t, it->span, it->box.inset);
+  if (width >= PB_BOX_MIN_CHARS * t->body_size)
+    return TRUE;
+  JsonNode *n = pb_json_member (o, "inset");
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n ? n : o->node),
+                   "%s: an inset of %d grid lines inside the box's sides leaves its columns "
+                   "%d characters a line (at least %d)", o->what, it->box.inset,
+                   (int) (width / t->body_size), PB_BOX_MIN_CHARS);
   return FALSE;
 }
 
@@ -86,7 +106,7 @@ read_box (const pb_json_obj_t *item, const pb_template_t *t, pb_item_t *it, GErr
       return FALSE;
     }
   box->tint = tint / PB_TINT_PERCENT;
-  return TRUE;
+  return box_leaves_text (&o, t, it, error);
 }
 
 static gboolean

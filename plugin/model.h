@@ -149,6 +149,9 @@ typedef struct {
   GPtrArray *spots;
   gboolean column_rules;
   guint32 rule_color;
+  /* Moves the column block off the trim's centre (pt): 0 in a loaded template; a boxed item's
+   * text is set in a copy whose narrower columns stand inside the box (pb_template_in_box). */
+  double columns_offset;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
