@@ -163,11 +163,19 @@ run_in_text (const pb_block_t *subhead, gboolean brief)
                       stop ? "" : PB_RUN_IN_SPACE, NULL);
 }
 
+/* Whether the briefs of `story` open with PB_BRIEF_MARK (not when template `t` parts them with
+ * rules). */
+static gboolean
+brief_mark (const pb_story_t *story, const pb_template_t *t)
+{
+  return story->briefs && !t->brief_rules;
+}
+
 /* The byte offset in a paragraph's text of `offset` in its run-in subhead's. */
 static int
-run_in_offset (const pb_story_t *story)
+run_in_offset (const pb_story_t *story, const pb_template_t *t)
 {
-  return story->briefs ? (int) strlen (PB_BRIEF_MARK) : 0;
+  return brief_mark (story, t) ? (int) strlen (PB_BRIEF_MARK) : 0;
 }
 
 /* The text and style runs of body block `index` of `story`: the subhead before it run in when
@@ -181,12 +189,12 @@ prep_new (const pb_bodies_t *bodies, const pb_template_t *t, const pb_story_t *s
   prep->fonts = bodies->fonts;
   if (index > 0 && pb_bodies_runs_in (story, index - 1, t))
     prep->run_in = story->blocks->pdata[index - 1];
-  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in, story->briefs)
+  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in, brief_mark (story, t))
                                           : g_strdup ("");
   int dl = dateline ? strlen (dateline) : 0;
   prep->text = g_strconcat (run_in, dateline ? dateline : "", block->text, NULL);
   prep->run_in_len = strlen (run_in);
-  prep->run_in_shift = prep->run_in ? run_in_offset (story) : 0;
+  prep->run_in_shift = prep->run_in ? run_in_offset (story, t) : 0;
   prep->runs = body_runs (bodies->styles, t, block,
                           story->briefs ? PB_ROLE_BRIEF_HEAD : PB_ROLE_SUBHEAD,
                           prep->run_in_len, dl);

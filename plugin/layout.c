@@ -228,7 +228,8 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
   g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
   pb_item_regions (item, item->span, body_top, &ft->photo, *photo_lines, insets, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
-                      &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE };
+                      &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE,
+                      pb_lifted_quotes (item) };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
   if (!out)
     return FALSE;
@@ -315,8 +316,27 @@ inside_box (pb_makeup_t *mk, const pb_item_t *item, GError **error)
   return inner;
 }
 
-/* The story's photos after its first inside the text of the item's first `span` columns, each
- * kept when it fits (plan_insets); their places go to `insets`. */
+/* A pull quote set inside the text (pb_place_quote); one that does not fit there is left out
+ * with a warning, its characters overset. */
+static gboolean
+place_quote (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+             const pb_inset_t *in, int *overset, GError **error)
+{
+  if (in->taken > 0)
+    return pb_place_quote (pc, story, item, in, error);
+  if (in->block >= 0)
+    *overset += pb_count_chars (((const pb_block_t *) story->blocks->pdata[in->block])->text);
+  g_ptr_array_add (pc->warnings,
+                   g_strdup_printf ("%s:%d:%d: story \"%s\": its pull quote %d does not fit "
+                                    "inside the text of its item on page %d: left out",
+                                    item->loc.file, item->loc.line, item->loc.col, story->id,
+                                    in->quote + 1, pc->page->number));
+  return TRUE;
+}
+
+/* The story's photos after its first and the pull quotes the item lifts out of the flow,
+ * inside the text of the item's first `span` columns, each kept when it fits (plan_insets);
+ * their places go to `insets`. */
 static gboolean
 place_insets (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
               const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
@@ -327,6 +347,12 @@ place_insets (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *
   for (guint i = 0; i < insets->len; i++)
     {
       pb_inset_t *in = &g_array_index (insets, pb_inset_t, i);
+      if (in->photo < 0)
+        {
+          if (!place_quote (pc, story, item, in, overset, error))
+            return FALSE;
+          continue;
+        }
       if (in->taken == 0)
         {
           g_ptr_array_add (pc->warnings,
@@ -457,6 +483,8 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *out
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   chain->subhead_space = MAX (chain->subhead_space, fit.subhead_lines);
+  if (first_part)
+    chain->lifted_quotes = pb_lifted_quotes (item);
   guint from = chain->regions->len;
   pb_item_regions (item, span, body_top, &pp, photo_lines, insets, (int) chain->parts->len - 1,
                 chain->regions);
@@ -599,7 +627,7 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
     }
   pb_flow_in_t in = { chain->story, (const pb_region_t *) chain->regions->data,
                       (int) chain->regions->len, grids, n_parts, FALSE, chain->subhead_space,
-                      TRUE };
+                      TRUE, chain->lifted_quotes };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return FALSE;

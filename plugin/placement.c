@@ -101,7 +101,7 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
   pb_item_regions (at, at->span, heading, pp, photo_lines, insets, 0, regions);
   pb_grid_t grid = pc->grid;
   pb_flow_in_t in = { story, (const pb_region_t *) regions->data, (int) regions->len, &grid, 1,
-                      TRUE, 0, FALSE };
+                      TRUE, 0, FALSE, pb_lifted_quotes (at) };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;
@@ -197,7 +197,7 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
     if (r[i].part != r[i + 1].part && pages[r[i].part] != pages[r[i + 1].part])
       r[i].bottom--, r[i + 1].top++; /* 下转 and 上接 lines, as reserve_jump_lines sets them */
   pb_flow_in_t in = { chain->story, r, (int) regions->len, grids, n_parts, TRUE,
-                      chain->subhead_space, FALSE };
+                      chain->subhead_space, FALSE, chain->lifted_quotes };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;

@@ -27,6 +27,7 @@ typedef struct {
   GPtrArray *parts;         /* of pb_part_t* */
   GArray *regions;          /* of pb_region_t */
   int subhead_space;        /* subheads given a line more of space (copyfitting) */
+  int lifted_quotes;        /* its first pull quotes, set inside the text by its first item */
 } pb_chain_t;
 
 /* What the phases share while an issue is laid out; passed to each, kept by none. */
