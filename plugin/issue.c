@@ -73,6 +73,7 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "pool entry", pool_keys },
   { "item box", pb_item_box_keys },
   { "inset photo", pb_inset_photo_keys },
+  { "pull quote", pb_pull_quote_keys },
   { "guide", guide_keys },
   { "guide entry", guide_entry_keys },
   { NULL, NULL },
