@@ -59,7 +59,7 @@ box_leaves_text (const pb_json_obj_t *o, const pb_template_t *t, const pb_item_t
   pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n ? n : o->node),
                    "%s: an inset of %d grid lines inside the box's sides leaves its columns "
                    "%d characters a line (at least %d)", o->what, it->box.inset,
-                   (int) (width / t->body_size), PB_BOX_MIN_CHARS);
+                   MAX (0, (int) (width / t->body_size)), PB_BOX_MIN_CHARS);
   return FALSE;
 }
 

@@ -1,6 +1,7 @@
 /* The options of a story item that frame and arrange it on the page (docs/format.md): its box
  * ("box"), its column rules ("column_rules"), where its story's further photos go inside the
- * text ("inset_photos") and which pull quotes go there too ("pull_quotes"). Read by the issue loader into the item. */
+ * text ("inset_photos") and which pull quotes go there too ("pull_quotes"). Read by the issue
+ * loader into the item. */
 #pragma once
 
 #include "jsondoc.h"

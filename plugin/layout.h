@@ -84,8 +84,8 @@ typedef struct {
 /* What a frame on the page holds. */
 typedef enum { PB_FRAME_ITEM, PB_FRAME_QUOTE } pb_frame_kind_t;
 
-/* A frame on the page: the guide box's, a boxed story's (pb_item_box_t) or a pull quote's. It starts with
- * its rectangle: where only that matters, the page's boxes read as pb_rect_t*. */
+/* A frame on the page: the guide box's, a boxed story's (pb_item_box_t) or a pull quote's. It
+ * starts with its rectangle: where only that matters, the page's boxes read as pb_rect_t*. */
 typedef struct {
   pb_rect_t rect;                  /* the frame's path (the middle of its rule) */
   pb_box_style_t style;
