@@ -27,6 +27,7 @@ struct pb_bodies {
   pb_fonts_t *fonts;
   pb_styles_t *styles;
   GHashTable *stories;      /* story id → GPtrArray of pb_prep_t*, by block (NULL: subhead) */
+  GPtrArray *box_templates; /* of pb_template_t*: the measures of boxed items' text */
 };
 
 /* Paragraphs a worker thread takes at the least (pb_parallel_for): fewer are not worth one. */
@@ -66,6 +67,7 @@ pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles)
   bodies->styles = styles;
   bodies->stories = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_ptr_array_unref);
+  bodies->box_templates = g_ptr_array_new_with_free_func (g_free);
   return bodies;
 }
 
@@ -81,6 +83,7 @@ pb_bodies_free (pb_bodies_t *bodies)
   if (!bodies)
     return;
   g_hash_table_destroy (bodies->stories);
+  g_ptr_array_free (bodies->box_templates, TRUE);
   g_free (bodies);
 }
 
@@ -160,11 +163,19 @@ run_in_text (const pb_block_t *subhead, gboolean brief)
                       stop ? "" : PB_RUN_IN_SPACE, NULL);
 }
 
+/* Whether the briefs of `story` open with PB_BRIEF_MARK (not when template `t` parts them with
+ * rules). */
+static gboolean
+brief_mark (const pb_story_t *story, const pb_template_t *t)
+{
+  return story->briefs && !t->brief_rules;
+}
+
 /* The byte offset in a paragraph's text of `offset` in its run-in subhead's. */
 static int
-run_in_offset (const pb_story_t *story)
+run_in_offset (const pb_story_t *story, const pb_template_t *t)
 {
-  return story->briefs ? (int) strlen (PB_BRIEF_MARK) : 0;
+  return brief_mark (story, t) ? (int) strlen (PB_BRIEF_MARK) : 0;
 }
 
 /* The text and style runs of body block `index` of `story`: the subhead before it run in when
@@ -178,12 +189,12 @@ prep_new (const pb_bodies_t *bodies, const pb_template_t *t, const pb_story_t *s
   prep->fonts = bodies->fonts;
   if (index > 0 && pb_bodies_runs_in (story, index - 1, t))
     prep->run_in = story->blocks->pdata[index - 1];
-  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in, story->briefs)
+  g_autofree char *run_in = prep->run_in ? run_in_text (prep->run_in, brief_mark (story, t))
                                           : g_strdup ("");
   int dl = dateline ? strlen (dateline) : 0;
   prep->text = g_strconcat (run_in, dateline ? dateline : "", block->text, NULL);
   prep->run_in_len = strlen (run_in);
-  prep->run_in_shift = prep->run_in ? run_in_offset (story) : 0;
+  prep->run_in_shift = prep->run_in ? run_in_offset (story, t) : 0;
   prep->runs = body_runs (bodies->styles, t, block,
                           story->briefs ? PB_ROLE_BRIEF_HEAD : PB_ROLE_SUBHEAD,
                           prep->run_in_len, dl);
@@ -263,8 +274,14 @@ pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue)
                                                                     item->story_id))
             continue;
           const pb_story_t *story = g_hash_table_lookup (issue->story_by_id, item->story_id);
-          g_hash_table_insert (bodies->stories, story->id,
-                               story_preps (bodies, plan->tmpl, story, all));
+          const pb_template_t *t = plan->tmpl;
+          if (item->box.style != PB_BOX_NONE)
+            {
+              /* A boxed item's text is set at the narrower measure inside its box. */
+              t = pb_template_in_box (t, item->column, item->span, item->box.inset);
+              g_ptr_array_add (bodies->box_templates, (gpointer) t);
+            }
+          g_hash_table_insert (bodies->stories, story->id, story_preps (bodies, t, story, all));
         }
       for (guint k = 0; !plan->elsewhere && k < plan->pool->len; k++)
         {

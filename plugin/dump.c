@@ -293,15 +293,15 @@ dump_rule (dump_t *d, const pb_rule_t *rule, int depth)
   g_string_append_c (d->out, '\n');
 }
 
-/* A guide box's frame as its rectangle; a story's box with its style, inset, colour, tint and
- * reversed bar. */
+/* A guide box's frame as its rectangle; a story's box and a pull quote's with its style,
+ * inset, colour, tint and reversed bar. */
 static void
 dump_box (dump_t *d, const pb_box_t *box, int depth)
 {
   indent (d, depth);
   g_string_append (d->out, "box");
   append_rect (d->out, &box->rect);
-  if (box->inset > 0)
+  if (box->inset > 0 || box->kind == PB_FRAME_QUOTE)
     {
       g_string_append_printf (d->out, " style=%s inset=%d color=#%06X tint=",
                               pb_box_style_names[box->style], box->inset, box->color);

@@ -807,7 +807,10 @@ pb_place_photo_group (const pb_page_ctx_t *pc, GHashTable *images, const pb_stor
             return -1;
           row = MAX (row, lines);
         }
-      line += row + 1;
+      /* A blank line under each row; the group's caption follows the last row's captions
+       * right under them, as the last line of the group's captions. */
+      gboolean last = first + per_row >= n;
+      line += row + (last && story->group_caption ? 0 : 1);
     }
   if (story->group_caption)
     {

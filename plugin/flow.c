@@ -25,7 +25,7 @@
 /* A story's credit never stands alone at the top of a column: where it does not fit under the
  * body's last line, this many last lines of the body go over with it. */
 #define PB_CREDIT_KEEP_LINES 2
-/* The thin rules above and under a pull quote (pt). */
+/* The thin rules above and under a pull quote, and between briefs (pt). */
 #define PB_QUOTE_RULE 0.5
 
 /* Where a story's text has got to in its frames. */
@@ -577,9 +577,49 @@ avoid_lone_lines (pb_flow_t *f, pb_body_para_t *p, int n, const pb_measure_t *m)
   return n;
 }
 
+/* Whether body block `index` opens a brief after another of a story of briefs whose template
+ * parts them with rules. */
+static gboolean
+ruled_brief (const pb_flow_t *f, guint index)
+{
+  const pb_story_t *story = f->in->story;
+  return story->briefs && flow_tmpl (f)->brief_rules && index >= 2
+         && pb_bodies_runs_in (story, index - 1, flow_tmpl (f));
+}
+
+/* A thin rule across the column in the middle of a grid line of its own, between two briefs;
+ * none at the top of a frame, nor at its foot (the brief then opens the next frame). The
+ * paragraph before is placed for good: the rule stands under it. */
+static void
+flow_brief_rule (pb_flow_t *f)
+{
+  flow_commit (f);
+  if (f->region >= f->n_regions || f->line == f->tops[f->region])
+    return;
+  if (flow_room (f) < 2)
+    {
+      flow_next_region (f);
+      return;
+    }
+  if (!f->dry)
+    {
+      const pb_region_t *r = &f->regions[f->region];
+      const pb_grid_t *grid = flow_grid (f);
+      const pb_template_t *t = grid->tmpl;
+      double x = pb_column_x (t, r->column);
+      double y = pb_grid_cell_top (grid, f->line) + t->leading / 2;
+      pb_rule_t *rule = g_new (pb_rule_t, 1);
+      *rule = (pb_rule_t) { x, y, x + t->column_width, y, PB_QUOTE_RULE, t->rule_color };
+      g_ptr_array_add (f->out->rules[r->part], rule);
+    }
+  f->line++;
+}
+
 static gboolean
 flow_paragraph (pb_flow_t *f, int index, const char *dateline, GError **error)
 {
+  if (ruled_brief (f, index))
+    flow_brief_rule (f);
   const pb_template_t *t = flow_tmpl (f);
   pb_body_para_t p;
   if (!pb_bodies_take (f->bodies, f->in->story, index, dateline, t, &p, error))
@@ -689,6 +729,7 @@ flow_blocks (pb_flow_t *f, GError **error)
 {
   const pb_story_t *story = f->in->story;
   gboolean first_para = TRUE;
+  int quotes = 0;
   if (story->byline && flow_tmpl (f)->byline_position == PB_BYLINE_BEFORE_BODY
       && !flow_own_lines (f, story->byline, PB_ROLE_BYLINE, FALSE, error))
     return FALSE;
@@ -701,7 +742,7 @@ flow_blocks (pb_flow_t *f, GError **error)
       else if (block->kind == PB_BLOCK_SUBHEAD)
         ok = flow_subhead (f, block, i, error);
       else if (block->kind == PB_BLOCK_QUOTE)
-        ok = flow_quote (f, block, i, error);
+        ok = quotes++ < f->in->lifted_quotes || flow_quote (f, block, i, error);
       else if (block->kind == PB_BLOCK_TABLE)
         ok = flow_table (f, block, i, error);
       else

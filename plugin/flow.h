@@ -29,6 +29,8 @@ typedef struct {
   gboolean fill;            /* the last part's frames are its item's: where the text is a little
                              * short of them, paragraphs are set longer to fill them before the
                              * columns end level higher (not when measuring how deep it goes) */
+  int lifted_quotes;        /* the story's first this many pull quotes are set inside the text
+                             * by its item (frames.h), not in the flow */
 } pb_flow_in_t;
 
 /* What the flow set. */

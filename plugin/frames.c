@@ -5,8 +5,14 @@
 #include <string.h>
 #include "elements.h"
 
-/* The column rules' width. */
+/* The column rules' width, and the thin rules over and under a pull quote set inside the
+ * text. */
 #define PB_COLUMN_RULE_WIDTH 0.5
+#define PB_QUOTE_RULE_WIDTH 0.5
+/* A boxed pull quote takes this many grid lines more than its text, for the frame's room. */
+#define PB_QUOTE_BOX_LINES 1
+/* A boxed pull quote's text stands this many body ems inside the box's sides. */
+#define PB_QUOTE_BOX_MARGIN_EM 1
 
 /* Where the text of page column `c` of the item starts: under the headlines, and under the
  * photo and its caption in the photo's columns. */
@@ -69,6 +75,146 @@ inset_place (const pb_item_t *item, int span, int k, int text_from, int taken, i
   *top = text_from + MAX (PB_INSET_SPACE, (bottom - text_from - taken) / 2);
 }
 
+/* Where the text starts in columns [column, column + span) of the item: under the headlines,
+ * the first photo in its columns and the insets of `out` planned before there. */
+static int
+text_from (int column, int span, int body_top, const pb_photo_plan_t *pp, int photo_lines,
+           const GArray *out)
+{
+  int from = body_top;
+  for (int c = column; c < column + span; c++)
+    from = MAX (from, text_top (c, body_top, pp, photo_lines));
+  for (guint j = 0; j < out->len; j++)
+    {
+      const pb_inset_t *o = &g_array_index (out, pb_inset_t, j);
+      if (o->taken > 0 && column < o->column + o->span && o->column < column + span)
+        from = MAX (from, o->top + o->taken);
+    }
+  return from;
+}
+
+int
+pb_lifted_quotes (const pb_item_t *item)
+{
+  return item->pull_quotes ? (int) item->pull_quotes->len : 0;
+}
+
+/* The pull quote's text broken at its words and balanced at the measure of `span` columns
+ * (less the box's margins when boxed); its lines in *n, its width in *measure and the grid
+ * lines it takes between its rules or inside its box in *lines. NULL with `error` set. */
+static pb_display_t *
+quote_text (const pb_page_ctx_t *pc, const pb_block_t *block, const pb_pull_quote_t *q,
+            int span, int *n, double *measure, int *lines, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *s = &t->styles[PB_ROLE_PULLQUOTE];
+  pb_display_t *text = pb_display_new_block (pc->fonts, block, s, error);
+  if (!text)
+    return NULL;
+  *measure = pb_span_width (t, span)
+             - (q->box != PB_BOX_NONE ? 2 * PB_QUOTE_BOX_MARGIN_EM * t->body_size : 0);
+  pb_measure_t m = pb_display_measure (t, s, PB_ROLE_PULLQUOTE, *measure);
+  *n = pb_display_break (text, &m);
+  double height = (*n - 1) * pb_style_leading (s) + s->size;
+  *lines = MAX (s->lines, pb_lines_for (t, height + t->leading - t->body_size))
+           + (q->box != PB_BOX_NONE ? PB_QUOTE_BOX_LINES : 0);
+  return text;
+}
+
+/* The block of the story's `k`-th pull quote; -1 when it has fewer. */
+static int
+quote_block (const pb_story_t *story, int k)
+{
+  for (guint b = 0; b < story->blocks->len; b++)
+    if (((const pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_QUOTE && k-- == 0)
+      return b;
+  return -1;
+}
+
+/* The places of the pull quotes the item lifts out of the flow (after the photos in `out`). */
+static gboolean
+plan_quotes (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+             int span, int body_top, const pb_photo_plan_t *pp, int photo_lines, GArray *out,
+             GError **error)
+{
+  int bottom = item->top + item->height;
+  for (int k = 0; k < pb_lifted_quotes (item); k++)
+    {
+      const pb_pull_quote_t *q = &g_array_index (item->pull_quotes, pb_pull_quote_t, k);
+      pb_inset_t in = { -1, 0, MIN (q->span, span - q->column), 0, 0, 0, k,
+                        quote_block (story, k) };
+      in.column = item->column + (q->placed ? q->column : MAX (0, (span - in.span) / 2));
+      if (in.span <= 0 || in.block < 0)
+        {
+          /* In the columns of a vertical headline: left out. */
+          g_array_append_val (out, in);
+          continue;
+        }
+      int n;
+      double measure;
+      pb_display_t *text = quote_text (pc, story->blocks->pdata[in.block], q, in.span, &n,
+                                       &measure, &in.frame, error);
+      if (!text)
+        return FALSE;
+      pb_display_free (text);
+      int taken = in.frame + 1; /* a blank line under it */
+      int from = text_from (in.column, in.span, body_top, pp, photo_lines, out);
+      in.top = q->placed ? item->top + q->line
+                         : from + MAX (PB_INSET_SPACE, (bottom - from - taken) / 2);
+      in.taken = in.top < from || in.top + taken > bottom ? 0 : taken;
+      g_array_append_val (out, in);
+    }
+  return TRUE;
+}
+
+gboolean
+pb_place_quote (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+                const pb_inset_t *in, GError **error)
+{
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_style_t *s = &t->styles[PB_ROLE_PULLQUOTE];
+  const pb_pull_quote_t *q = &g_array_index (item->pull_quotes, pb_pull_quote_t, in->quote);
+  int n, lines;
+  double measure;
+  pb_display_t *text = quote_text (pc, story->blocks->pdata[in->block], q, in->span, &n,
+                                   &measure, &lines, error);
+  if (!text)
+    return FALSE;
+  double x = pb_column_x (t, in->column), w = pb_span_width (t, in->span);
+  double top = pb_grid_cell_top (&pc->grid, in->top);
+  double bottom = pb_grid_cell_top (&pc->grid, in->top + lines);
+  double height = (n - 1) * pb_style_leading (s) + s->size;
+  double base = top + (bottom - top - height) / 2 + PB_EM_ASCENT * s->size;
+  GPtrArray *into = pc->page->lines;
+  pb_display_emit (into, t, text, s, x + (w - measure) / 2, base, measure, PB_ROLE_PULLQUOTE,
+                   story->id);
+  for (guint i = into->len - n; i < into->len; i++)
+    {
+      pb_line_t *line = into->pdata[i];
+      line->block = in->block;
+      line->column = in->span == 1 ? in->column : -1;
+    }
+  pb_display_free (text);
+  if (q->box != PB_BOX_NONE)
+    {
+      pb_box_t *box = g_new0 (pb_box_t, 1);
+      box->rect = (pb_rect_t) { x, top, w, bottom - top };
+      box->style = q->box;
+      box->color = t->rule_color;
+      box->kind = PB_FRAME_QUOTE;
+      g_ptr_array_add (pc->page->boxes, box);
+      return TRUE;
+    }
+  const double ys[] = { top, bottom };
+  for (guint i = 0; i < G_N_ELEMENTS (ys); i++)
+    {
+      pb_rule_t *rule = g_new (pb_rule_t, 1);
+      *rule = (pb_rule_t) { x, ys[i], x + w, ys[i], PB_QUOTE_RULE_WIDTH, t->rule_color };
+      g_ptr_array_add (pc->page->rules, rule);
+    }
+  return TRUE;
+}
+
 /* pb_plan_insets: a photo starts under the text's top in its columns and under the photos
  * placed before it there, so that the places in each column run top to bottom (a given place
  * above an earlier photo of its columns is left out). */
@@ -89,7 +235,7 @@ pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
       if (pspan <= 0)
         {
           /* In the columns of a vertical headline: left out. */
-          pb_inset_t out_of_text = { i, column, 0, top, 0, 0 };
+          pb_inset_t out_of_text = { i, column, 0, top, 0, 0, 0, 0 };
           g_array_append_val (out, out_of_text);
           continue;
         }
@@ -100,22 +246,14 @@ pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
                                               column, pspan, fixed, error);
       if (taken < 0)
         return FALSE;
-      int text_from = body_top;
-      for (int c = column; c < column + pspan; c++)
-        text_from = MAX (text_from, text_top (c, body_top, pp, photo_lines));
-      for (guint j = 0; j < out->len; j++)
-        {
-          const pb_inset_t *o = &g_array_index (out, pb_inset_t, j);
-          if (o->taken > 0 && column < o->column + o->span && o->column < column + pspan)
-            text_from = MAX (text_from, o->top + o->taken);
-        }
-      inset_place (item, span, k, text_from, taken, &column, &pspan, &top);
-      pb_inset_t in = { i, column, pspan, top, frame, taken };
-      if (top < text_from || top + taken > bottom)
+      int from = text_from (column, pspan, body_top, pp, photo_lines, out);
+      inset_place (item, span, k, from, taken, &column, &pspan, &top);
+      pb_inset_t in = { i, column, pspan, top, frame, taken, 0, 0 };
+      if (top < from || top + taken > bottom)
         in.taken = 0;
       g_array_append_val (out, in);
     }
-  return TRUE;
+  return plan_quotes (pc, story, item, span, body_top, pp, photo_lines, out, error);
 }
 
 /* Whether the item's columns are parted by rules: its own choice, else its template's. */

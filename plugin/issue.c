@@ -55,7 +55,7 @@ static const char *const page_keys[] = {
 static const char *const item_keys[] = {
   "story", "guide", "photo", "column", "span", "top", "height", "headline_size",
   "headline_vertical", "headline_style", "headline_scale", "box", "column_rules",
-  "inset_photos", NULL
+  "inset_photos", "pull_quotes", NULL
 };
 static const char *const pool_keys[] = { "story", "spans", "top", NULL };
 static const char *const item_photo_keys[] = { "span", "side", "lines", "group", NULL };
@@ -73,6 +73,7 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "pool entry", pool_keys },
   { "item box", pb_item_box_keys },
   { "inset photo", pb_inset_photo_keys },
+  { "pull quote", pb_pull_quote_keys },
   { "guide", guide_keys },
   { "guide entry", guide_entry_keys },
   { NULL, NULL },
@@ -127,6 +128,7 @@ item_free (gpointer p)
   g_free (it->guide_title);
   g_clear_pointer (&it->guide_entries, g_ptr_array_unref);
   g_clear_pointer (&it->inset_photos, g_array_unref);
+  g_clear_pointer (&it->pull_quotes, g_array_unref);
   g_free (it);
 }
 
@@ -964,7 +966,7 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
       || !read_item_headline (&o, p, it, error))
     return FALSE;
   const pb_story_t *s = g_hash_table_lookup (l->issue->story_by_id, it->story_id);
-  if (!pb_read_item_options (&o, p->tmpl, s->photos->len, it, error))
+  if (!pb_read_item_options (&o, p->tmpl, s, it, error))
     return FALSE;
   JsonNode *photo = pb_json_member (&o, "photo");
   if (photo && s->photos->len == 0)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "colors.h"
+#include "setting.h"
 
 /* Inner margin of a box, in grid lines above and below the story, when the issue gives none;
  * and the most it may take. */
@@ -11,6 +12,8 @@
 #define PB_TINT_PERCENT 100.0
 /* The lowest boxed item: a line of story between the inset lines. */
 #define PB_BOX_MIN_HEIGHT 3
+/* The fewest body characters a line inside a box holds (its sides narrow the text). */
+#define PB_BOX_MIN_CHARS 4
 
 const char *const pb_box_style_names[] = {
   [PB_BOX_NONE] = "none",
@@ -25,6 +28,7 @@ const char *const pb_box_style_names[] = {
 
 const char *const pb_item_box_keys[] = { "style", "inset", "color", "tint", "bar", NULL };
 const char *const pb_inset_photo_keys[] = { "column", "line", "span", "lines", NULL };
+const char *const pb_pull_quote_keys[] = { "column", "line", "span", "box", NULL };
 
 static gboolean
 box_style (const pb_json_obj_t *o, JsonNode *n, const char *name, pb_box_style_t *out,
@@ -39,6 +43,23 @@ box_style (const pb_json_obj_t *o, JsonNode *n, const char *name, pb_box_style_t
   g_autofree char *names = g_strjoinv ("\", \"", (char **) pb_box_style_names + PB_BOX_SINGLE);
   pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n),
                    "%s: no box style \"%s\" (the styles: \"%s\")", o->what, name, names);
+  return FALSE;
+}
+
+/* Whether the box's sides, its inset inside them, leave its columns PB_BOX_MIN_CHARS body
+ * characters. */
+static gboolean
+box_leaves_text (const pb_json_obj_t *o, const pb_template_t *t, const pb_item_t *it,
+                 GError **error)
+{
+  double width = pb_box_text_width (t, it->span, it->box.inset);
+  if (width >= PB_BOX_MIN_CHARS * t->body_size)
+    return TRUE;
+  JsonNode *n = pb_json_member (o, "inset");
+  pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, n ? n : o->node),
+                   "%s: an inset of %d grid lines inside the box's sides leaves its columns "
+                   "%d characters a line (at least %d)", o->what, it->box.inset,
+                   MAX (0, (int) (width / t->body_size)), PB_BOX_MIN_CHARS);
   return FALSE;
 }
 
@@ -86,7 +107,7 @@ read_box (const pb_json_obj_t *item, const pb_template_t *t, pb_item_t *it, GErr
       return FALSE;
     }
   box->tint = tint / PB_TINT_PERCENT;
-  return TRUE;
+  return box_leaves_text (&o, t, it, error);
 }
 
 static gboolean
@@ -185,10 +206,77 @@ read_group (const pb_json_obj_t *item, int n_photos, pb_item_t *it, GError **err
   return TRUE;
 }
 
+static gboolean
+read_pull_quote (const pb_json_obj_t *item, JsonNode *n, guint index, pb_item_t *it,
+                 GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s, pull quote %u", item->what, index + 1);
+  pb_json_obj_t o;
+  pb_pull_quote_t q = { 0, 0, 1, FALSE, PB_BOX_NONE };
+  if (!pb_json_open_object (item->d, n, what, "pull quote", pb_pull_quote_keys, &o, error))
+    return FALSE;
+  gboolean has_column = pb_json_member (&o, "column") != NULL;
+  if (has_column != (pb_json_member (&o, "line") != NULL))
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, n),
+                       "%s: give both \"column\" and \"line\", or neither (the layout places "
+                       "it)", what);
+      return FALSE;
+    }
+  g_autofree char *col_hint = g_strdup_printf ("the item has %d columns", it->span);
+  int column = 1, max_line = it->height > 0 ? it->height - 1 : G_MAXINT;
+  g_autofree char *box = NULL;
+  if (!pb_json_get_int (&o, "column", FALSE, 1, it->span, 1, col_hint, &column, error)
+      || !pb_json_get_int (&o, "line", FALSE, 0, max_line, 0, "a grid line of the item",
+                           &q.line, error)
+      || !pb_json_get_string (&o, "box", FALSE, &box, error)
+      || (box && !box_style (&o, pb_json_member (&o, "box"), box, &q.box, error)))
+    return FALSE;
+  q.column = column - 1;
+  q.placed = has_column;
+  g_autofree char *span_hint = g_strdup_printf ("from column %d of the item's %d", column,
+                                                it->span);
+  if (!pb_json_get_int (&o, "span", FALSE, 1, it->span - q.column, 1, span_hint, &q.span,
+                        error))
+    return FALSE;
+  g_array_append_val (it->pull_quotes, q);
+  return TRUE;
+}
+
+/* "pull_quotes": how the story's first pull quotes are set inside the text, one an entry. */
+static gboolean
+read_pull_quotes (const pb_json_obj_t *o, const pb_story_t *story, pb_item_t *it,
+                  GError **error)
+{
+  JsonNode *arr = NULL;
+  if (!pb_json_get_array (o, "pull_quotes", FALSE, &arr, error))
+    return FALSE;
+  if (!arr)
+    return TRUE;
+  int quotes = 0;
+  for (guint b = 0; b < story->blocks->len; b++)
+    quotes += ((const pb_block_t *) story->blocks->pdata[b])->kind == PB_BLOCK_QUOTE;
+  guint n = pb_json_array_length (arr);
+  if ((int) n > quotes)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: \"pull_quotes\" sets %u pull quote%s; the story's body has %d (> "
+                       "paragraphs)", o->what, n, n == 1 ? "" : "s", quotes);
+      return FALSE;
+    }
+  it->pull_quotes = g_array_new (FALSE, FALSE, sizeof (pb_pull_quote_t));
+  for (guint i = 0; i < n; i++)
+    if (!read_pull_quote (o, pb_json_element (arr, i), i, it, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
-pb_read_item_options (const pb_json_obj_t *o, const pb_template_t *t, int n_photos,
+pb_read_item_options (const pb_json_obj_t *o, const pb_template_t *t, const pb_story_t *story,
                       pb_item_t *it, GError **error)
 {
+  int n_photos = story->photos->len;
   return read_box (o, t, it, error) && read_rules (o, it, error)
-         && read_inset_photos (o, n_photos, it, error) && read_group (o, n_photos, it, error);
+         && read_inset_photos (o, n_photos, it, error) && read_group (o, n_photos, it, error)
+         && read_pull_quotes (o, story, it, error);
 }

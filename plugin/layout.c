@@ -157,7 +157,7 @@ check_continuation (const pb_page_ctx_t *pc, const pb_chain_t *chain, const pb_i
                     GError **error)
 {
   const pb_part_t *head = chain->parts->pdata[0];
-  if (fabs (head->page->tmpl->column_width - pc->grid.tmpl->column_width) <= PB_SAME_WIDTH)
+  if (fabs (head->tmpl->column_width - pc->grid.tmpl->column_width) <= PB_SAME_WIDTH)
     return TRUE;
   pb_set_error_at (error, PB_ERROR_INVALID, item->loc,
                    "story \"%s\" continues on page %d in columns of another width than on "
@@ -228,7 +228,8 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
   g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
   pb_item_regions (item, item->span, body_top, &ft->photo, *photo_lines, insets, 0, regions);
   pb_flow_in_t in = { ft->story, (const pb_region_t *) regions->data, (int) regions->len,
-                      &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE };
+                      &ft->pc->grid, 1, TRUE, fit->subhead_lines, TRUE,
+                      pb_lifted_quotes (item) };
   pb_flow_out_t *out = pb_flow_story (&in, ft->mk->bodies, ft->mk->fonts, error);
   if (!out)
     return FALSE;
@@ -319,8 +320,27 @@ inside_box (pb_makeup_t *mk, const pb_item_t *item, GError **error)
   return inner;
 }
 
-/* The story's photos after its first inside the text of the item's first `span` columns, each
- * kept when it fits (plan_insets); their places go to `insets`. */
+/* A pull quote set inside the text (pb_place_quote); one that does not fit there is left out
+ * with a warning, its characters overset. */
+static gboolean
+place_quote (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t *item,
+             const pb_inset_t *in, int *overset, GError **error)
+{
+  if (in->taken > 0)
+    return pb_place_quote (pc, story, item, in, error);
+  if (in->block >= 0)
+    *overset += pb_count_chars (((const pb_block_t *) story->blocks->pdata[in->block])->text);
+  g_ptr_array_add (pc->warnings,
+                   g_strdup_printf ("%s:%d:%d: story \"%s\": its pull quote %d does not fit "
+                                    "inside the text of its item on page %d: left out",
+                                    item->loc.file, item->loc.line, item->loc.col, story->id,
+                                    in->quote + 1, pc->page->number));
+  return TRUE;
+}
+
+/* The story's photos after its first and the pull quotes the item lifts out of the flow,
+ * inside the text of the item's first `span` columns, each kept when it fits (plan_insets);
+ * their places go to `insets`. */
 static gboolean
 place_insets (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
               const pb_item_t *item, int span, int body_top, const pb_photo_plan_t *pp,
@@ -331,6 +351,12 @@ place_insets (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *
   for (guint i = 0; i < insets->len; i++)
     {
       pb_inset_t *in = &g_array_index (insets, pb_inset_t, i);
+      if (in->photo < 0)
+        {
+          if (!place_quote (pc, story, item, in, overset, error))
+            return FALSE;
+          continue;
+        }
       if (in->taken == 0)
         {
           g_ptr_array_add (pc->warnings,
@@ -374,23 +400,41 @@ story_heading (const pb_page_ctx_t *pc, const pb_story_t *story, const pb_item_t
  * item, copyfitted to a fixed item; the continuation head on a part that continues it from
  * another page) and adds the item's column frames to the story's chain (and the rules between
  * them); the body flows once all pages are made. */
+/* The page as a boxed item's text sees it: the page's grid in a template whose columns stand
+ * inside the box (pb_template_in_box), owned by the makeup. */
+static pb_page_ctx_t
+inside_box_ctx (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer)
+{
+  pb_page_ctx_t in = *pc;
+  pb_template_t *t = pb_template_in_box (pc->grid.tmpl, outer->column, outer->span,
+                                         outer->box.inset);
+  g_ptr_array_add (mk->box_templates, t);
+  in.grid.tmpl = t;
+  return in;
+}
+
 static gboolean
-place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer,
+place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *outer,
              const GPtrArray *items, GError **error)
 {
-  const pb_template_t *t = pc->grid.tmpl;
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, outer->story_id);
   pb_chain_t *chain = chain_for (mk, story);
   gboolean first_part = chain->parts->len == 0;
-  double x = pb_column_x (t, outer->column), width = pb_span_width (t, outer->span);
-  /* A boxed story is set inside its box's inset; the box replaces the rule above it. */
+  /* A boxed story is set inside its box's inset, in narrower columns; the box replaces the
+   * rule above it. */
   const pb_item_t *item = inside_box (mk, outer, error);
-  if (!item || (!first_part && !check_continuation (pc, chain, item, error)))
+  if (!item)
+    return FALSE;
+  pb_page_ctx_t boxed = item != outer ? inside_box_ctx (mk, page_pc, outer) : *page_pc;
+  const pb_page_ctx_t *pc = &boxed;
+  const pb_template_t *t = pc->grid.tmpl;
+  double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
+  if (!first_part && !check_continuation (pc, chain, item, error))
     return FALSE;
   pb_copyfit_t fit = { 0 };
   if (first_part && !fit_story (mk, pc, story, item, items, &fit, error))
     return FALSE;
-  pb_box_t *box = item != outer ? pb_place_item_box (pc, outer) : NULL;
+  pb_box_t *box = item != outer ? pb_place_item_box (page_pc, outer) : NULL;
   if (!box)
     add_rule_above (pc, item, x, width);
   int overset = 0, heading = 0, strip = 0;
@@ -429,11 +473,13 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer,
     return FALSE;
 
   pb_part_t *part = g_new0 (pb_part_t, 1);
-  *part = (pb_part_t) { pc->page, pc->grid.offset, item, g_new0 (pb_placed_item_t, 1), -1, -1,
-                        -1, head, FALSE };
+  *part = (pb_part_t) { pc->page, pc->grid.offset, t, item, g_new0 (pb_placed_item_t, 1), -1,
+                        -1, -1, head, FALSE };
   part->placed->kind = PB_ITEM_STORY;
   part->placed->story_id = story->id;
-  part->placed->area = (pb_rect_t) { x, pb_grid_cell_top (&pc->grid, outer->top), width,
+  part->placed->area = (pb_rect_t) { pb_column_x (page_pc->grid.tmpl, outer->column),
+                                     pb_grid_cell_top (&pc->grid, outer->top),
+                                     pb_span_width (page_pc->grid.tmpl, outer->span),
                                      outer->height * t->leading };
   part->placed->overset_chars = overset;
   part->placed->fit = fit;
@@ -441,6 +487,8 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer,
   g_ptr_array_add (pc->page->items, part->placed);
   g_ptr_array_add (chain->parts, part);
   chain->subhead_space = MAX (chain->subhead_space, fit.subhead_lines);
+  if (first_part)
+    chain->lifted_quotes = pb_lifted_quotes (item);
   guint from = chain->regions->len;
   pb_item_regions (item, span, body_top, &pp, photo_lines, insets, (int) chain->parts->len - 1,
                 chain->regions);
@@ -498,7 +546,7 @@ place_jump_line (const pb_makeup_t *mk, const pb_story_t *story, const pb_part_t
                  int column, int line, const char *fmt, int number, pb_align_t align,
                  GError **error)
 {
-  pb_grid_t grid = pb_grid_of (part->page, part->grid_offset);
+  pb_grid_t grid = pb_part_grid (part);
   const pb_template_t *t = grid.tmpl;
   pb_style_t style = t->styles[PB_ROLE_JUMP];
   style.align = align;
@@ -579,12 +627,11 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
   g_autofree pb_grid_t *grids = g_new (pb_grid_t, n_parts);
   for (int k = 0; k < n_parts; k++)
     {
-      const pb_part_t *part = chain->parts->pdata[k];
-      grids[k] = pb_grid_of (part->page, part->grid_offset);
+      grids[k] = pb_part_grid (chain->parts->pdata[k]);
     }
   pb_flow_in_t in = { chain->story, (const pb_region_t *) chain->regions->data,
                       (int) chain->regions->len, grids, n_parts, FALSE, chain->subhead_space,
-                      TRUE };
+                      TRUE, chain->lifted_quotes };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return FALSE;
@@ -681,6 +728,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->chains = g_hash_table_new (g_str_hash, g_str_equal);
   mk->chain_order = g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free);
   mk->owned_items = g_ptr_array_new_with_free_func (g_free);
+  mk->box_templates = g_ptr_array_new_with_free_func (g_free);
   mk->images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) cairo_surface_destroy);
   mk->fillers = g_ptr_array_new ();
@@ -702,6 +750,7 @@ makeup_clear (pb_makeup_t *mk)
   g_hash_table_destroy (mk->chains);
   g_ptr_array_free (mk->chain_order, TRUE);
   g_ptr_array_free (mk->owned_items, TRUE);
+  g_ptr_array_free (mk->box_templates, TRUE);
   g_hash_table_destroy (mk->images);
   g_ptr_array_free (mk->fillers, TRUE);
 }

@@ -81,8 +81,11 @@ typedef struct {
 /* The line width of a box's (thin) rules: the guide box's frame, a boxed story's. */
 #define PB_BOX_RULE_WIDTH 0.75
 
-/* A frame on the page: the guide box's, or a boxed story's (pb_item_box_t). It starts with
- * its rectangle: where only that matters, the page's boxes read as pb_rect_t*. */
+/* What a frame on the page holds. */
+typedef enum { PB_FRAME_ITEM, PB_FRAME_QUOTE } pb_frame_kind_t;
+
+/* A frame on the page: the guide box's, a boxed story's (pb_item_box_t) or a pull quote's. It
+ * starts with its rectangle: where only that matters, the page's boxes read as pb_rect_t*. */
 typedef struct {
   pb_rect_t rect;                  /* the frame's path (the middle of its rule) */
   pb_box_style_t style;
@@ -90,7 +93,8 @@ typedef struct {
   double tint;                     /* 0..1 of `color` filling the frame, 0: none */
   pb_rect_t bar;                   /* the reversed headlines' bar; w 0 when none */
   int inset;                       /* grid lines inside the frame above and below the story
-                                    * (0 for the guide box) */
+                                    * (0 for the guide box and a pull quote's) */
+  pb_frame_kind_t kind;
 } pb_box_t;
 
 /* The region an item occupies and the frames its text flowed through. */

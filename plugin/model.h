@@ -134,6 +134,9 @@ typedef struct {
    * subhead runs in at the start of the paragraph after it instead of taking lines. */
   pb_shape_t headline_shape;
   gboolean subhead_run_in;
+  /* The briefs of a story of briefs parted by thin rules (template "brief_separator": "rule")
+   * instead of a ● before each head. */
+  gboolean brief_rules;
   /* The named headline styles, in the template's order (of pb_headline_style_t*), the one a
    * continuation head takes (NULL: the default of its item's span), and where bylines go. */
   GPtrArray *headline_styles;
@@ -149,6 +152,9 @@ typedef struct {
   GPtrArray *spots;
   gboolean column_rules;
   guint32 rule_color;
+  /* Moves the column block off the trim's centre (pt): 0 in a loaded template; a boxed item's
+   * text is set in a copy whose narrower columns stand inside the box (pb_template_in_box). */
+  double columns_offset;
 } pb_template_t;
 
 /* Inline markup over a byte range of a block's text. */
@@ -272,6 +278,15 @@ typedef struct {
   gboolean placed;       /* given in the issue; otherwise the layout picks the place */
 } pb_inset_photo_t;
 
+/* A pull quote of the story set inside the text (like an inset photo) across `span` columns:
+ * at the item's column `column` and grid line `line` when `placed`, else where the layout
+ * picks; between two thin rules, or framed in a box of style `box` (not PB_BOX_NONE). */
+typedef struct {
+  int column, line, span;
+  gboolean placed;
+  pb_box_style_t box;
+} pb_pull_quote_t;
+
 /* The story's photos set together under its headlines (组图), each with its caption, the
  * group's caption under them: side by side in one row, or in a grid of rows. */
 typedef enum { PB_GROUP_NONE, PB_GROUP_ROW, PB_GROUP_GRID } pb_photo_group_t;
@@ -306,6 +321,9 @@ typedef struct {
   /* Where the story's photos after the first go (of pb_inset_photo_t, one a photo, the
    * second photo first); NULL: each inside the text where the layout picks. */
   GArray *inset_photos;
+  /* The story's first pull quotes (of pb_pull_quote_t, one a quote, in order) set inside the
+   * text; NULL: all in the flow, a column wide. */
+  GArray *pull_quotes;
   /* guide items */
   char *guide_title;
   GPtrArray *guide_entries; /* of pb_guide_entry_t* */

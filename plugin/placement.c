@@ -6,6 +6,7 @@
 #include <math.h>
 #include "fillers.h"
 #include "fonts.h"
+#include "frames.h"
 #include "makeup.h"
 #include "pages.h"
 #include "vertical.h"
@@ -32,6 +33,14 @@ pb_set_photo (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *sto
                                  frame_lines, error);
   return pb_place_photo (pc, images, story, story->photos->pdata[index], first, span, top,
                          frame_lines, error);
+}
+
+pb_grid_t
+pb_part_grid (const pb_part_t *part)
+{
+  pb_grid_t grid = pb_grid_of (part->page, part->grid_offset);
+  grid.tmpl = part->tmpl;
+  return grid;
 }
 
 gboolean
@@ -69,45 +78,91 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
   return body;
 }
 
+/* The automatic item of a whole story is measured at most this many times with its inset
+ * photos placed in the middle of its text: each place depends on the height found before. */
+#define PB_INSET_MEASURES 4
+
+/* How deep the story's text goes in the columns of `at` (an item at column 0 and line 0, as
+ * deep as the page) under `heading` lines and its first photo (`pp`, `photo_lines`), its
+ * further photos set inside the text as in an item `height` lines high (0: none); the grid
+ * line under its last line, or -1. */
+static int
+text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+            const pb_item_t *at, int heading, const pb_photo_plan_t *pp, int photo_lines,
+            int height, GError **error)
+{
+  g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
+  pb_item_t planned = *at;
+  planned.height = height;
+  if (height > 0 && !pb_plan_insets (pc, mk->images, story, &planned, at->span, heading, pp,
+                                     photo_lines, insets, error))
+    return -1;
+  g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (pb_region_t));
+  pb_item_regions (at, at->span, heading, pp, photo_lines, insets, 0, regions);
+  pb_grid_t grid = pc->grid;
+  pb_flow_in_t in = { story, (const pb_region_t *) regions->data, (int) regions->len, &grid, 1,
+                      TRUE, 0, FALSE, pb_lifted_quotes (at) };
+  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
+  if (!out)
+    return -1;
+  int depth = heading + photo_lines;
+  for (int i = 0; i < out->n_regions; i++)
+    depth = MAX (depth, out->ends[i]);
+  /* An inset photo under the text's end still takes its lines. */
+  for (guint i = 0; i < insets->len; i++)
+    {
+      const pb_inset_t *p = &g_array_index (insets, pb_inset_t, i);
+      if (p->taken > 0)
+        depth = MAX (depth, p->top + p->taken - 1);
+    }
+  pb_flow_out_free (out);
+  return depth;
+}
+
 /* Grid lines an item holding the whole story needs, found by setting it: its headlines
- * (`heading` lines), its photo and caption as they will be set, and its body flowed into the
- * item's columns as deep as the page and levelled there, then a blank line under it. */
+ * (`heading` lines), its photo and caption (or its photos as a group) as they will be set, its
+ * further photos inside the text, and its body flowed into the item's columns as deep as the
+ * page and levelled there, then a blank line under it. */
 static int
 whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                    const pb_item_t *item, int heading, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
-  int photo_first = -1, photo_span = 0, photo_lines = 0;
+  pb_photo_plan_t pp = { -1, 0, 0 };
+  int photo_lines = 0;
   if (story->photos->len > 0)
     {
       pb_page_ctx_t scratch = *pc;
       scratch.page = pb_page_new (pc->page->plan);
-      photo_span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
-      photo_first = item->photo_right ? item->span - photo_span : 0;
-      photo_lines = pb_set_photo (&scratch, mk->images, story, item, 0, photo_first, photo_span,
-                               heading, item->photo_lines, error);
+      pp.span = item->photo_span > 0 ? MIN (item->photo_span, item->span) : item->span;
+      pp.first = item->photo_right ? item->span - pp.span : 0;
+      photo_lines = pb_set_photo (&scratch, mk->images, story, item, 0, pp.first, pp.span,
+                                  heading, item->photo_lines, error);
       pb_page_free (scratch.page);
       if (photo_lines < 0)
         return -1;
     }
-  g_autofree pb_region_t *regions = g_new (pb_region_t, item->span);
-  for (int c = 0; c < item->span; c++)
+  pb_item_t at = *item;
+  at.column = 0;
+  at.top = 0;
+  at.height = MAX (avail, heading + photo_lines + 1);
+  int depth = text_depth (mk, pc, story, &at, heading, &pp, photo_lines, 0, error);
+  gboolean insets = story->photos->len > 1 && item->photo_group == PB_GROUP_NONE;
+  /* The photos inside the text go in the middle of it: placed in an item as high as the text
+   * was found, they move the text down, and the item is measured again. */
+  for (int k = 0; insets && depth >= 0 && k < PB_INSET_MEASURES; k++)
     {
-      gboolean under_photo = c >= photo_first && c < photo_first + photo_span;
-      regions[c] = (pb_region_t) { c, heading + (under_photo ? photo_lines : 0),
-                                   MAX (avail, heading + photo_lines + 1), 0, FALSE };
+      int deeper = text_depth (mk, pc, story, &at, heading, &pp, photo_lines,
+                               MIN (depth + 1, avail), error);
+      if (deeper <= depth)
+        {
+          depth = deeper < 0 ? -1 : depth;
+          break;
+        }
+      depth = deeper;
     }
-  pb_grid_t grid = pc->grid;
-  pb_flow_in_t in = { story, regions, item->span, &grid, 1, TRUE, 0, FALSE };
-  pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
-  if (!out)
-    return -1;
-  int depth = heading + photo_lines;
-  for (int c = 0; c < out->n_regions; c++)
-    depth = MAX (depth, out->ends[c]);
-  pb_flow_out_free (out);
-  return depth + 1;
+  return depth < 0 ? -1 : depth + 1;
 }
 
 /* Grid lines a continuation item needs, found by flowing the story dry through the frames of
@@ -130,8 +185,7 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
   g_autofree pb_grid_t *grids = g_new (pb_grid_t, n_parts);
   for (int k = 0; k + 1 < n_parts; k++)
     {
-      const pb_part_t *part = chain->parts->pdata[k];
-      grids[k] = pb_grid_of (part->page, part->grid_offset);
+      grids[k] = pb_part_grid (chain->parts->pdata[k]);
     }
   grids[n_parts - 1] = pc->grid;
   g_autofree const pb_page_layout_t **pages = g_new (const pb_page_layout_t *, n_parts);
@@ -143,7 +197,7 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
     if (r[i].part != r[i + 1].part && pages[r[i].part] != pages[r[i + 1].part])
       r[i].bottom--, r[i + 1].top++; /* 下转 and 上接 lines, as reserve_jump_lines sets them */
   pb_flow_in_t in = { chain->story, r, (int) regions->len, grids, n_parts, TRUE,
-                      chain->subhead_space, FALSE };
+                      chain->subhead_space, FALSE, chain->lifted_quotes };
   pb_flow_out_t *out = pb_flow_story (&in, mk->bodies, mk->fonts, error);
   if (!out)
     return -1;
@@ -241,6 +295,22 @@ lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_st
   return heading + per_column + 1;
 }
 
+/* story_lines_needed for an item whose box narrows its columns: measured in the columns inside
+ * the box (the box's inset lines are the caller's). */
+static int
+boxed_story_lines_needed (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *item,
+                          gboolean first_part, GError **error)
+{
+  if (item->box.style == PB_BOX_NONE)
+    return story_lines_needed (mk, pc, item, first_part, error);
+  pb_page_ctx_t inside = *pc;
+  pb_template_t *t = pb_template_in_box (pc->grid.tmpl, item->column, item->span,
+                                         item->box.inset);
+  g_ptr_array_add (mk->box_templates, t);
+  inside.grid.tmpl = t;
+  return story_lines_needed (mk, &inside, item, first_part, error);
+}
+
 static gboolean
 area_free (GPtrArray *placed, int column, int span, int top, int height)
 {
@@ -300,11 +370,12 @@ pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
       g_ptr_array_add (mk->owned_items, copy);
       int need = item->height;
       copy->auto_height = need <= 0;
-      if (need <= 0)
-        need = item->kind == PB_ITEM_GUIDE
-               ? pb_guide_lines_needed (item)
-               : story_lines_needed (mk, pc, item,
-                                     !g_hash_table_contains (mk->chains, item->story_id), error);
+      if (need <= 0 && item->kind == PB_ITEM_GUIDE)
+        need = pb_guide_lines_needed (item);
+      else if (need <= 0)
+        need = boxed_story_lines_needed (mk, pc, item,
+                                         !g_hash_table_contains (mk->chains, item->story_id),
+                                         error);
       if (need < 0)
         {
           g_ptr_array_free (items, TRUE);

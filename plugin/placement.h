@@ -11,6 +11,7 @@
 typedef struct {
   pb_page_layout_t *page;
   int grid_offset;
+  const pb_template_t *tmpl; /* its text's: the page's, or a boxed item's narrower columns */
   const pb_item_t *item;
   pb_placed_item_t *placed;
   int jump_in_line;         /* grid line of 上接第X版, -1 when none */
@@ -26,6 +27,7 @@ typedef struct {
   GPtrArray *parts;         /* of pb_part_t* */
   GArray *regions;          /* of pb_region_t */
   int subhead_space;        /* subheads given a line more of space (copyfitting) */
+  int lifted_quotes;        /* its first pull quotes, set inside the text by its first item */
 } pb_chain_t;
 
 /* What the phases share while an issue is laid out; passed to each, kept by none. */
@@ -40,9 +42,13 @@ typedef struct {
   GHashTable *chains;       /* story id → pb_chain_t* */
   GPtrArray *chain_order;   /* of pb_chain_t*, by first appearance */
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
+  GPtrArray *box_templates; /* of pb_template_t*: the columns inside boxed items */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
   GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
 } pb_makeup_t;
+
+/* The grid a part's text is set on: its page's, in the part's template. */
+pb_grid_t pb_part_grid (const pb_part_t *part);
 
 /* Places the page's items given without coordinates, each at the highest, then leftmost, free
  * rectangle of its span, as tall as its text needs (or what is left of the page). Returns the

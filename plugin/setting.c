@@ -22,7 +22,31 @@ pb_span_width (const pb_template_t *t, int span)
 double
 pb_column_x (const pb_template_t *t, int column)
 {
-  return (t->trim_w - pb_columns_width (t)) / 2 + column * (t->column_width + t->gutter);
+  return (t->trim_w - pb_columns_width (t)) / 2 + t->columns_offset
+         + column * (t->column_width + t->gutter);
+}
+
+double
+pb_box_text_width (const pb_template_t *t, int span, int inset)
+{
+  /* The box's sides stand in the middle of the gutters beside the item's columns. */
+  double inner = span * (t->column_width + t->gutter) - 2 * inset * t->leading;
+  double column = (inner - (span - 1) * t->gutter) / span;
+  return floor (column / t->body_size + PB_BOX_WIDTH_SLACK) * t->body_size;
+}
+
+pb_template_t *
+pb_template_in_box (const pb_template_t *t, int column, int span, int inset)
+{
+  pb_template_t *in = g_memdup2 (t, sizeof *t);
+  double box_left = pb_column_x (t, column) - t->gutter / 2;
+  double box_width = span * (t->column_width + t->gutter);
+  in->column_width = pb_box_text_width (t, span, inset);
+  /* The narrower columns keep the gutters between them and stand in the middle of the box. */
+  double text_left = box_left + (box_width - pb_span_width (in, span)) / 2;
+  in->columns_offset = 0;
+  in->columns_offset = text_left - pb_column_x (in, column);
+  return in;
 }
 
 double

@@ -29,6 +29,15 @@ double pb_grid_body_baseline (const pb_grid_t *grid, int line);
 /* Width of `span` columns with the gutters between them, and of all the page's columns. */
 double pb_span_width (const pb_template_t *t, int span);
 double pb_columns_width (const pb_template_t *t);
+/* A boxed item's text (docs/format.md, "Boxes"): its columns narrowed so that the text stands
+ * at least `inset` grid lines' worth of points inside the box's sides, to whole body
+ * characters, the gutters between them kept. The width of such a column over `span` columns,
+ * and a template whose columns are those, centred in the box of the item at page column
+ * `column`: a shallow copy of `t` (its strings and arrays borrowed; release with g_free, while
+ * `t` lives). */
+#define PB_BOX_WIDTH_SLACK 1e-6
+double pb_box_text_width (const pb_template_t *t, int span, int inset);
+pb_template_t *pb_template_in_box (const pb_template_t *t, int column, int span, int inset);
 /* Whole grid lines of the type area. */
 int pb_page_grid_lines (const pb_template_t *t);
 /* Grid lines that `height` points take, rounded up. */

@@ -64,6 +64,7 @@ static const char *const template_keys[] = {
   "masthead_lines", "latin_space", "letterspacing_limit", "hanging_punctuation",
   "headline_shape", "subhead_layout", "styles", "headline_styles", "jump_headline_style",
   "byline_position", "fonts", "private_use_font", "spot_colors", "column_rules", "rule_color",
+  "brief_separator",
   NULL
 };
 static const char *const trim_keys[] = { "width", "height", NULL };
@@ -111,6 +112,7 @@ static const name_value_t shapes[] = {
 
 /* "block": a subhead takes lines of its own; "run-in": it opens the paragraph after it. */
 static const name_value_t subhead_layouts[] = { { "block", FALSE }, { "run-in", TRUE } };
+static const name_value_t brief_separators[] = { { "dot", FALSE }, { "rule", TRUE } };
 
 static gboolean
 lookup_name (const name_value_t *table, gsize n, const char *name, int *out)
@@ -527,13 +529,16 @@ read_grid (const pb_json_obj_t *root, pb_template_t *t, GError **error)
 static gboolean
 read_layout_choices (const pb_json_obj_t *root, pb_template_t *t, GError **error)
 {
-  int shape = PB_SHAPE_BALANCED, run_in = FALSE;
+  int shape = PB_SHAPE_BALANCED, run_in = FALSE, rules = FALSE;
   if (!get_choice (root, "headline_shape", shapes, G_N_ELEMENTS (shapes), &shape, error)
       || !get_choice (root, "subhead_layout", subhead_layouts, G_N_ELEMENTS (subhead_layouts),
-                      &run_in, error))
+                      &run_in, error)
+      || !get_choice (root, "brief_separator", brief_separators,
+                      G_N_ELEMENTS (brief_separators), &rules, error))
     return FALSE;
   t->headline_shape = shape;
   t->subhead_run_in = run_in;
+  t->brief_rules = rules;
   return TRUE;
 }
 

@@ -790,6 +790,12 @@ expect_error "a box colour that is neither #RRGGBB nor a spot colour" box-color.
 sed 's/"height": 28/"height": 28, "inset_photos": [ { "column": 1, "line": 10 } ]/' good.json > inset-extra.json
 expect_error "an inset photo the story does not have" inset-extra.json \
   'inset-extra.json:32:41: page 1, item 1: "inset_photos" places 1 photo; the story has 0 after its first'
+sed 's/"height": 28/"height": 28, "pull_quotes": [ { "span": 2 } ]/' good.json > quote-extra.json
+expect_error "a pull quote the story does not have" quote-extra.json \
+  'quote-extra.json:32:40: page 1, item 1: "pull_quotes" sets 1 pull quote; the story'"'"'s body has 0 (> paragraphs)'
+sed '0,/"span": 3/s//"span": 1/; s/"height": 28/"height": 28, "box": { "inset": 4 }/' good.json > box-narrow.json
+expect_error "a box inset that leaves its columns too narrow" box-narrow.json \
+  'box-narrow.json:32:43: page 1, item 1, box: an inset of 4 grid lines inside the box'"'"'s sides leaves its columns 0 characters a line (at least 4)'
 sed 's/"date": "2024-02-19",/"date": "2024-02-19", "masthead": { "logo": "body.md" },/' good.json > logo-text.json
 expect_error "a masthead logo that is not an image" logo-text.json \
   'logo-text.json:3:47: masthead logo: body.md: not a JPEG or PNG file'

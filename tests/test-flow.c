@@ -105,7 +105,7 @@ test_overset_counted (void)
                             { 2, 2, 12, 1, FALSE } };
   pb_region_t copy[G_N_ELEMENTS (regions)];
   memcpy (copy, regions, sizeof regions);
-  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0, FALSE };
+  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -135,7 +135,7 @@ test_balanced_and_repeatable (void)
   const pb_story_t *s = story ("villages");
   pb_region_t regions[] = { { 0, 0, 60, 0, FALSE }, { 1, 0, 60, 0, FALSE },
                             { 2, 0, 60, 0, FALSE } };
-  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 1, FALSE, 0, FALSE };
+  pb_flow_in_t in = { s, regions, G_N_ELEMENTS (regions), fx.grids, 1, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *a = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -184,7 +184,7 @@ test_no_frames (void)
   fixture_t fx;
   fixture_init (&fx);
   const pb_story_t *s = story ("villages");
-  pb_flow_in_t in = { s, NULL, 0, fx.grids, 1, FALSE, 0, FALSE };
+  pb_flow_in_t in = { s, NULL, 0, fx.grids, 1, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -200,7 +200,7 @@ static int
 lines_in_one_frame (fixture_t *fx, const pb_story_t *s)
 {
   pb_region_t deep[] = { { 0, 0, 200, 0, FALSE } };
-  pb_flow_in_t in = { s, deep, 1, fx->grids, 1, FALSE, 0, FALSE };
+  pb_flow_in_t in = { s, deep, 1, fx->grids, 1, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx->bodies, fonts, &error);
   g_assert_no_error (error);
@@ -237,7 +237,7 @@ test_credit_kept_with_body (void)
   int lines = lines_in_one_frame (&fx, &s);
   s.credit = "（记者刘丽莎）";
   pb_region_t regions[] = { { 0, 0, lines, 0, FALSE }, { 1, 0, 60, 1, FALSE } };
-  pb_flow_in_t in = { &s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0, FALSE };
+  pb_flow_in_t in = { &s, regions, G_N_ELEMENTS (regions), fx.grids, 2, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);
@@ -282,7 +282,7 @@ test_byline_before_body (void)
   t.byline_position = PB_BYLINE_BEFORE_BODY;
   pb_grid_t grids[] = { { &t, t.margin_top, 0 } };
   pb_region_t regions[] = { { 0, 4, 200, 0, FALSE } };
-  pb_flow_in_t in = { &s, regions, 1, grids, 1, FALSE, 0, FALSE };
+  pb_flow_in_t in = { &s, regions, 1, grids, 1, FALSE, 0, FALSE, 0 };
   GError *error = NULL;
   pb_flow_out_t *out = pb_flow_story (&in, fx.bodies, fonts, &error);
   g_assert_no_error (error);

@@ -66,7 +66,7 @@ is_heading (pb_role_t role)
 
 /* The box of story "boxed": double, in the gutters beside its two columns and through the
  * middle of its first and last grid lines, 12% of the spot colour, the headlines white on a
- * bar of it; the body inside the inset. */
+ * bar of it; the body inside the inset, above and below and at the sides. */
 static void
 test_box (void)
 {
@@ -91,6 +91,7 @@ test_box (void)
   g_assert_cmpfloat_with_epsilon (box->bar.y, r->y, EPS);
   g_assert_cmpfloat_with_epsilon (box->bar.w, r->w, EPS);
   int headings = 0, body = 0;
+  double left = G_MAXDOUBLE, right = 0;
   for (guint i = 0; i < page->lines->len; i++)
     {
       const pb_line_t *line = page->lines->pdata[i];
@@ -111,12 +112,19 @@ test_box (void)
           g_assert_cmpfloat (em.y, >=, box->bar.y + box->bar.h - EPS);
           g_assert_cmpfloat (em.y, >=, a->y + item->inset * t->leading - EPS);
           g_assert_cmpfloat (em.y + em.h, <=, a->y + a->h - item->inset * t->leading + EPS);
-          g_assert_cmpfloat (em.x, >=, r->x + t->gutter / 2 - EPS);
-          g_assert_cmpfloat (em.x + em.w, <=, r->x + r->w - t->gutter / 2 + EPS);
+          /* Its sides narrow the text: the lines a grid line's width of points inside them, in
+           * columns of whole characters (11 of the template's 12), centred in the box. */
+          g_assert_cmpfloat (em.x, >=, r->x + item->inset * t->leading - EPS);
+          g_assert_cmpfloat (em.x + em.w, <=, r->x + r->w - item->inset * t->leading + EPS);
+          g_assert_cmpfloat_with_epsilon (line->measure, 11 * t->body_size, EPS);
+          left = MIN (left, line->x);
+          right = MAX (right, line->x + line->measure);
         }
     }
   g_assert_cmpint (headings, ==, 3);
   g_assert_cmpint (body, >, 20);
+  g_assert_cmpfloat_with_epsilon (left - r->x, r->x + r->w - right, EPS);
+  g_assert_cmpfloat_with_epsilon (right - left, 2 * 11 * t->body_size + t->gutter, EPS);
   laid_clear (&l);
 }
 
@@ -232,7 +240,7 @@ test_logo (void)
 
 /* The photo groups of photo-group.json: a row of three over the item's four columns, a grid of
  * two by two over two; the cells share the width a gutter apart, a row's frames level, each
- * caption under its photo, the group caption under them all across the group. */
+ * caption under its photo, the group caption right under them all across the group. */
 static void
 test_photo_group (void)
 {
@@ -281,7 +289,8 @@ test_photo_group (void)
           g_assert_cmpfloat_with_epsilon (line->measure, w, EPS);
           last_caption = MAX (last_caption, line->baseline);
         }
-      g_assert_cmpfloat (group_caption, >, last_caption + t->leading);
+      /* The group's caption on the grid line under the last row's captions. */
+      g_assert_cmpfloat_with_epsilon (group_caption, last_caption + t->leading, EPS);
     }
   laid_clear (&l);
 }

@@ -45,6 +45,7 @@ schema_of_kind = {
         "pool entry": "/$defs/page/properties/pool/items/oneOf/1",
         "item box": "/$defs/item/properties/box/oneOf/1",
         "inset photo": "/$defs/item/properties/inset_photos/items",
+        "pull quote": "/$defs/item/properties/pull_quotes/items",
         "guide": "/$defs/guide",
         "guide entry": "/$defs/guide/properties/entries/items",
     },
