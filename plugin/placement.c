@@ -71,10 +71,11 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
 
 /* Grid lines an item holding the whole story needs, found by setting it: its headlines
  * (`heading` lines), its photo and caption as they will be set, and its body flowed into the
- * item's columns as deep as the page and levelled there, then a blank line under it. */
+ * item's columns as deep as the page and levelled there, then a blank line under it. The
+ * column-lines its columns leave empty above that line go to *empty (may be NULL). */
 static int
 whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                   const pb_item_t *item, int heading, GError **error)
+                   const pb_item_t *item, int heading, int *empty, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
@@ -106,6 +107,8 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
   int depth = heading + photo_lines;
   for (int c = 0; c < out->n_regions; c++)
     depth = MAX (depth, out->ends[c]);
+  for (int c = 0; empty && c < out->n_regions; c++)
+    *empty += depth - MAX (out->ends[c], out->regions[c].top);
   pb_flow_out_free (out);
   return depth + 1;
 }
@@ -223,7 +226,7 @@ lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_st
   const pb_template_t *t = pc->grid.tmpl;
   if (first_part
       && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
-    return whole_story_lines (mk, pc, story, item, heading, error);
+    return whole_story_lines (mk, pc, story, item, heading, NULL, error);
   int body = body_lines_needed (mk, story, t, error);
   if (body < 0)
     return -1;
@@ -334,17 +337,17 @@ auto_photo_span (int span)
 }
 
 /* Grid lines a story takes set whole in an automatic item `span` columns wide (a filler, a
- * story of a pool), or -1. */
+ * story of a pool), or -1; the column-lines it leaves empty are added to *empty (may be NULL). */
 static int
 story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                int span, GError **error)
+                int span, int *empty, GError **error)
 {
   pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
                       .photo_span = auto_photo_span (span), .auto_place = TRUE,
                       .auto_height = TRUE, .loc = story->loc };
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
                                   TRUE, &(int) { 0 }, error);
-  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
+  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, empty, error);
 }
 
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
@@ -354,31 +357,33 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
            GPtrArray *items, GError **error)
 {
   int n = mk->fillers->len;
-  g_autofree int *heights = g_new0 (int, MAX (n, 1));
+  g_autofree pb_filler_size_t *sizes = g_new0 (pb_filler_size_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
-    if ((heights[i] = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
+    if ((sizes[i].lines = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span,
+                                          &sizes[i].empty, error)) < 0)
       return FALSE;
   /* Each height holds the blank line under the filler; at the foot of the type area the last
    * one's falls outside it. */
   int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
   int room = area->height + (area->top + area->height == avail);
-  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, room);
+  g_autoptr (GArray) chosen = pb_fill_choose (sizes, n, room);
   g_autoptr (GPtrArray) used = g_ptr_array_new ();
   int spare = room, top = area->top, count = chosen->len;
   for (int k = 0; k < count; k++)
-    spare -= heights[g_array_index (chosen, int, k)];
+    spare -= g_array_index (chosen, pb_fill_choice_t, k).lines;
   for (int k = 0; k < count; k++)
     {
-      int i = g_array_index (chosen, int, k);
-      const pb_story_t *story = mk->fillers->pdata[i];
+      const pb_fill_choice_t *c = &g_array_index (chosen, pb_fill_choice_t, k);
+      const pb_story_t *story = mk->fillers->pdata[c->index];
       /* What the fillers leave is shared out among them, each copyfitted to its share. */
       int extra = spare * (k + 1) / count - spare * k / count;
       pb_item_t *it = g_new0 (pb_item_t, 1);
       *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
                           .photo_span = auto_photo_span (area->span), .top = top,
                           .story_id = story->id, .auto_place = TRUE,
-                          .auto_height = extra == 0, .loc = story->loc };
-      it->height = MIN (heights[i] + extra, area->top + area->height - top);
+                          .auto_height = extra == 0 && c->lines == sizes[c->index].lines,
+                          .loc = story->loc };
+      it->height = MIN (c->lines + extra, area->top + area->height - top);
       top += it->height;
       g_ptr_array_add (mk->owned_items, it);
       g_ptr_array_add (items, it);
@@ -456,7 +461,7 @@ pool_stories (const pb_makeup_t *mk, const pb_page_ctx_t *pc, int columns,
       *ms = (pb_makeup_story_t) { .on_top = e->on_top, .photo = story->photos->len > 0 };
       int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
       for (int span = lo; span <= MIN (hi, columns); span++)
-        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, error)) < 0)
+        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, NULL, error)) < 0)
           return FALSE;
     }
   return TRUE;
