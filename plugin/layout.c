@@ -745,6 +745,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) cairo_surface_destroy);
   mk->fillers = g_ptr_array_new ();
+  mk->filler_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -765,6 +766,7 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->owned_items, TRUE);
   g_hash_table_destroy (mk->images);
   g_ptr_array_free (mk->fillers, TRUE);
+  g_hash_table_destroy (mk->filler_sizes);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */

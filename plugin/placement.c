@@ -350,6 +350,29 @@ story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t
   return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, empty, error);
 }
 
+/* The filler measured at `span` columns on the page (story_lines_at), once for each span, page
+ * depth and template: the same filler is weighed for every free area of every page. FALSE with
+ * `error` set when setting it fails. */
+static gboolean
+filler_size (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int span,
+             pb_filler_size_t *size, GError **error)
+{
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  g_autofree char *key = g_strdup_printf ("%s %d %d %p", story->id, span, avail,
+                                          (const void *) pc->grid.tmpl);
+  const pb_filler_size_t *known = g_hash_table_lookup (mk->filler_sizes, key);
+  if (known)
+    {
+      *size = *known;
+      return TRUE;
+    }
+  *size = (pb_filler_size_t) { 0 };
+  if ((size->lines = story_lines_at (mk, pc, story, span, &size->empty, error)) < 0)
+    return FALSE;
+  g_hash_table_insert (mk->filler_sizes, g_steal_pointer (&key), g_memdup2 (size, sizeof *size));
+  return TRUE;
+}
+
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
  * the lines they leave are shared out among them, each copyfitted to its share. */
 static gboolean
@@ -359,8 +382,7 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
   int n = mk->fillers->len;
   g_autofree pb_filler_size_t *sizes = g_new0 (pb_filler_size_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
-    if ((sizes[i].lines = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span,
-                                          &sizes[i].empty, error)) < 0)
+    if (!filler_size (mk, pc, mk->fillers->pdata[i], area->span, &sizes[i], error))
       return FALSE;
   /* Each height holds the blank line under the filler; at the foot of the type area the last
    * one's falls outside it. */

@@ -42,6 +42,8 @@ typedef struct {
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
   GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
+  GHashTable *filler_sizes; /* "story span avail template" → pb_filler_size_t*: each filler
+                             * measured once at a span on pages alike */
 } pb_makeup_t;
 
 /* Places the page's items given without coordinates, each at the highest, then leftmost, free
