@@ -5,6 +5,13 @@
 #include "clreq.h"
 #include "parallel.h"
 
+/* The costs of setting a paragraph this many lines longer or shorter are kept once asked:
+ * levelling and copyfitting ask them in every trial. */
+#define PB_LOOSER_KEPT 3
+
+/* What pb_bodies_looser_cost found for a number of lines more or less. */
+typedef enum { PB_LOOSER_UNKNOWN, PB_LOOSER_CAN, PB_LOOSER_CANNOT } pb_looser_t;
+
 /* One paragraph's text and style runs, and the result of setting them. */
 typedef struct {
   pb_fonts_t *fonts;
@@ -21,6 +28,9 @@ typedef struct {
   GError *error;
   int bad_offset;           /* in `text`, of a character no font has */
   int run_in_shift;         /* bytes before the run-in subhead's text (a brief's mark) */
+  /* By lines more + PB_LOOSER_KEPT: whether the paragraph can be set so, and the cost. */
+  pb_looser_t looser[2 * PB_LOOSER_KEPT + 1];
+  double looser_cost[2 * PB_LOOSER_KEPT + 1];
 } pb_prep_t;
 
 struct pb_bodies {
@@ -431,6 +441,13 @@ pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index
   pb_measure_t m = pb_body_measure (t);
   if (!prep || !prep->set || !pb_same_measure (&prep->measure, &m))
     return FALSE;
+  gboolean kept = ABS (more) <= PB_LOOSER_KEPT;
+  pb_looser_t *known = kept ? &prep->looser[more + PB_LOOSER_KEPT] : NULL;
+  if (known && *known != PB_LOOSER_UNKNOWN)
+    {
+      *cost = prep->looser_cost[more + PB_LOOSER_KEPT];
+      return *known == PB_LOOSER_CAN;
+    }
   /* The prepared breaks are the best of any number of lines: their demerits are the least
    * for prep->n lines. */
   double now = pb_para_demerits (prep->para), looser = 0;
@@ -438,5 +455,10 @@ pb_bodies_looser_cost (pb_bodies_t *bodies, const pb_story_t *story, guint index
   if (ok)
     pb_para_break (prep->para, &prep->measure);
   *cost = looser - now;
+  if (known)
+    {
+      *known = ok ? PB_LOOSER_CAN : PB_LOOSER_CANNOT;
+      prep->looser_cost[more + PB_LOOSER_KEPT] = *cost;
+    }
   return ok;
 }

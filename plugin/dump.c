@@ -246,9 +246,10 @@ dump_item (dump_t *d, const pb_placed_item_t *item, int depth)
   g_string_append_printf (d->out, " story=%s overset=%d", or_dash (item->story_id),
                           item->overset_chars);
   if (pb_copyfit_changed (&item->fit))
-    g_string_append_printf (d->out, " copyfit=photo%+d,heading%+d,subheads%+d",
-                            item->fit.photo_lines, item->fit.heading_lines,
-                            item->fit.subhead_lines);
+    g_string_append_printf (d->out, " copyfit=photo%+d,headline%+dpt,heading%+d,subheads%+d",
+                            item->fit.photo_lines,
+                            item->fit.headline_steps * PB_COPYFIT_HEADLINE_STEP,
+                            item->fit.heading_lines, item->fit.subhead_lines);
   if (item->inset > 0)
     g_string_append_printf (d->out, " inset=%d", item->inset);
   g_string_append_c (d->out, '\n');

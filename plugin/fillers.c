@@ -27,32 +27,50 @@ pb_free_areas (const GPtrArray *items, int columns, int lines, int min_lines)
   return areas;
 }
 
+/* A way to fill a number of lines exactly: the choices, and the column-lines they leave
+ * empty. */
+typedef struct {
+  GArray *chosen;           /* of pb_fill_choice_t; NULL: the lines cannot be filled */
+  int empty;
+} pb_reach_t;
+
 GArray *
-pb_fill_choose (const int *heights, int n, int height)
+pb_fill_choose (const pb_filler_size_t *sizes, int n, int height)
 {
-  /* reach[h]: the candidates that fill h lines exactly, found first in candidate order (so the
-   * earliest candidates win among equal fills); NULL: h cannot be filled. */
-  GArray **reach = g_new0 (GArray *, height + 1);
-  reach[0] = g_array_new (FALSE, FALSE, sizeof (int));
+  /* reach[h]: the candidates that fill h lines exactly with the fewest empty column-lines,
+   * found first in candidate order among equals (so the earliest candidates win). Each
+   * candidate is one more item of a 0/1 knapsack with one or two sizes: going down from the
+   * top, reach[at - lines] still holds the sets made without it. */
+  pb_reach_t *reach = g_new0 (pb_reach_t, height + 1);
+  reach[0].chosen = g_array_new (FALSE, FALSE, sizeof (pb_fill_choice_t));
   for (int i = 0; i < n; i++)
     {
-      int h = heights[i];
-      if (h <= 0 || h > height)
-        continue;
-      for (int at = height; at >= h; at--)
-        if (!reach[at] && reach[at - h])
+      const pb_filler_size_t *sz = &sizes[i];
+      int options = sz->empty == 0 ? 2 : 1;
+      for (int at = height; at >= 1; at--)
+        for (int o = 0; o < options; o++)
           {
-            reach[at] = g_array_copy (reach[at - h]);
-            g_array_append_val (reach[at], i);
+            int lines = sz->lines + o;
+            if (sz->lines <= 0 || lines > at || !reach[at - lines].chosen)
+              continue;
+            int empty = reach[at - lines].empty + sz->empty;
+            if (reach[at].chosen && empty >= reach[at].empty)
+              continue;
+            if (reach[at].chosen)
+              g_array_unref (reach[at].chosen);
+            reach[at].chosen = g_array_copy (reach[at - lines].chosen);
+            reach[at].empty = empty;
+            pb_fill_choice_t c = { i, lines };
+            g_array_append_val (reach[at].chosen, c);
           }
     }
   int best = height;
-  while (!reach[best])
+  while (!reach[best].chosen)
     best--;
-  GArray *chosen = g_array_ref (reach[best]);
+  GArray *chosen = g_array_ref (reach[best].chosen);
   for (int h = 0; h <= height; h++)
-    if (reach[h])
-      g_array_unref (reach[h]);
+    if (reach[h].chosen)
+      g_array_unref (reach[h].chosen);
   g_free (reach);
   return chosen;
 }

@@ -18,8 +18,24 @@ typedef struct {
  * array of pb_free_area_t, left to right (g_array_unref). */
 GArray *pb_free_areas (const GPtrArray *items, int columns, int lines, int min_lines);
 
-/* Of `n` candidates `heights` grid lines high (0 or less: cannot be used), the set that fills
- * the most of `height` lines without going over; among sets that fill alike, the one that
- * takes the earliest candidates (the plan's order of preference). Returns a new array of the
- * chosen indexes (int), in increasing order; empty when none fits. */
-GArray *pb_fill_choose (const int *heights, int n, int height);
+/* A filler measured at an area's span: set as tall as its text, the grid lines it takes (the
+ * blank line under it included; 0 or less: it cannot be used) and the column-lines its
+ * columns leave empty at their foot. */
+typedef struct {
+  int lines;
+  int empty;
+} pb_filler_size_t;
+
+/* A filler chosen: its index and the grid lines it is given. */
+typedef struct {
+  int index;
+  int lines;
+} pb_fill_choice_t;
+
+/* Of `n` candidates measured as `sizes`, the set that fills the most of `height` lines without
+ * going over; among sets that fill alike, the one whose columns leave the fewest column-lines
+ * empty, then the one that takes the earliest candidates (the plan's order of preference). A
+ * filler whose text fills its columns exactly may be given a line more (copyfitting sets it
+ * under its headlines). Returns a new array of pb_fill_choice_t, by increasing index; empty
+ * when none fits. */
+GArray *pb_fill_choose (const pb_filler_size_t *sizes, int n, int height);

@@ -896,6 +896,23 @@ by_cost (gconstpointer a, gconstpointer b)
   return x->block < y->block ? -1 : x->block > y->block;
 }
 
+/* Whether block `b` has lines in the last part as `trial` set it: it starts there, or it
+ * starts before and the next block starts there (a paragraph continued into the part: set a
+ * line longer or shorter, the part before stays full and the change shows in this one). */
+static gboolean
+reaches_last_part (const pb_flow_in_t *in, const pb_last_part_t *lp, const pb_flow_out_t *trial,
+                   guint b)
+{
+  guint n_blocks = in->story->blocks->len;
+  int at = trial->block_regions[b];
+  if (at >= in->n_regions)
+    return FALSE;
+  if (at >= lp->first)
+    return TRUE;
+  int next = b + 1 < n_blocks ? trial->block_regions[b + 1] : in->n_regions;
+  return next >= lp->first && (b + 1 < n_blocks || trial->ends[lp->first] > in->regions[lp->first].top);
+}
+
 /* The story's paragraphs that start in its last part (as `trial` set them) and can be set
  * longer (`step` 1) or shorter (-1): a candidate for each line more or less, cheapest first by
  * what that line adds to its demerits; a paragraph at most PB_MAX_LOOSENESS lines and never
@@ -904,7 +921,8 @@ by_cost (gconstpointer a, gconstpointer b)
  * candidates are found. */
 static GArray *
 paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
-                      const pb_flow_out_t *trial, int step, int want, pb_bodies_t *bodies)
+                      const pb_flow_out_t *trial, const gint8 *base, int step, int want,
+                      pb_bodies_t *bodies)
 {
   GArray *c = g_array_new (FALSE, FALSE, sizeof (pb_candidate_t));
   const pb_template_t *t = in->grids[0].tmpl;
@@ -912,7 +930,7 @@ paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
   g_autofree double *spent = g_new0 (double, MAX (n_blocks, 1));
   g_autofree gboolean *open = g_new0 (gboolean, MAX (n_blocks, 1));
   for (guint b = 0; b < n_blocks; b++)
-    open[b] = trial->block_regions[b] >= lp->first && trial->block_regions[b] < in->n_regions
+    open[b] = reaches_last_part (in, lp, trial, b) && !(base && base[b] != 0)
               && ((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_PARA;
   for (int k = 1; k <= PB_MAX_LOOSENESS && (k == 1 || (int) c->len < want); k++)
     for (guint b = 0; b < n_blocks; b++)
@@ -938,10 +956,11 @@ paragraph_candidates (const pb_flow_in_t *in, const pb_last_part_t *lp,
  * lines than *best_empty without overset: then its line changes replace *best. */
 static void
 try_changes (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
-             const GArray *cands, int from, int k, pb_bodies_t *bodies, pb_fonts_t *fonts,
-             gint8 **best, int *best_empty)
+             const gint8 *base, const GArray *cands, int from, int k, pb_bodies_t *bodies,
+             pb_fonts_t *fonts, gint8 **best, int *best_empty)
 {
-  gint8 *loose = g_new0 (gint8, in->story->blocks->len);
+  guint n_blocks = in->story->blocks->len;
+  gint8 *loose = base ? g_memdup2 (base, n_blocks) : g_new0 (gint8, n_blocks);
   for (int j = from; j < from + k; j++)
     {
       const pb_candidate_t *c = &g_array_index (cands, pb_candidate_t, j);
@@ -964,15 +983,16 @@ try_changes (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t 
  * in *best the choice that leaves the fewest empty lines without overset. */
 static void
 change_lines (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
-              const pb_flow_out_t *trial, int step, int need, pb_bodies_t *bodies,
-              pb_fonts_t *fonts, gint8 **best, int *best_empty)
+              const pb_flow_out_t *trial, const gint8 *base, int step, int need,
+              pb_bodies_t *bodies, pb_fonts_t *fonts, gint8 **best, int *best_empty)
 {
   const int counts[] = { need, need + 1, need - 1 };
-  GArray *cands = paragraph_candidates (in, lp, trial, step, need + 1, bodies);
+  GArray *cands = paragraph_candidates (in, lp, trial, base, step, need + 1, bodies);
   for (guint c = 0; c < G_N_ELEMENTS (counts) && *best_empty > 0; c++)
     for (int from = 0; from < PB_LEVEL_TRIES && *best_empty > 0; from++)
       if (counts[c] > 0 && from + counts[c] <= (int) cands->len)
-        try_changes (in, regions, lp, cands, from, counts[c], bodies, fonts, best, best_empty);
+        try_changes (in, regions, lp, base, cands, from, counts[c], bodies, fonts, best,
+                     best_empty);
   g_array_free (cands, TRUE);
 }
 
@@ -1007,6 +1027,26 @@ stair_last_part (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom,
   return FALSE;
 }
 
+/* Where the paragraphs set shorter (*tighter) to take a text in leave its last lines short,
+ * other paragraphs set a line longer on top of them fill the foot (one paragraph shorter to
+ * end a column well, another longer to fill the last): *tighter replaced when that leaves
+ * fewer lines empty. */
+static void
+fill_after_tightening (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t *lp,
+                       pb_bodies_t *bodies, pb_fonts_t *fonts, gint8 **tighter, int *empty)
+{
+  pb_flow_out_t *now = run_flow (in, regions, *tighter, TRUE, bodies, fonts, NULL);
+  gint8 *filled = NULL;
+  if (now)
+    change_lines (in, regions, lp, now, *tighter, 1, *empty, bodies, fonts, &filled, empty);
+  pb_flow_out_free (now);
+  if (filled)
+    {
+      g_free (*tighter);
+      *tighter = filled;
+    }
+}
+
 /* Ends the last part's columns level where the trial at `bottom` left them short: first by
  * setting paragraphs longer to fill them; failing that, by cutting the frames a line higher
  * and setting paragraphs shorter to make the text fit there. `regions` ends cut where the
@@ -1017,22 +1057,25 @@ level_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_
 {
   gint8 *best = NULL;
   int best_empty = shortfall (trial, lp);
-  change_lines (in, regions, lp, trial, 1, best_empty, bodies, fonts, &best, &best_empty);
+  change_lines (in, regions, lp, trial, NULL, 1, best_empty, bodies, fonts, &best, &best_empty);
   if (best_empty == 0 || bottom - 1 <= lp->lowest)
     return best;
   gint8 *tighter = NULL;
-  int tighter_empty = best_empty;
+  int tighter_empty = G_MAXINT;
   cut_last_part (in, lp, bottom - 1, regions);
   pb_flow_out_t *over = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
   if (over)
-    change_lines (in, regions, lp, over, -1, over->overset_chars, bodies, fonts, &tighter,
+    change_lines (in, regions, lp, over, NULL, -1, over->overset_chars, bodies, fonts, &tighter,
                   &tighter_empty);
   pb_flow_out_free (over);
-  if (tighter)
+  if (tighter && tighter_empty > 0)
+    fill_after_tightening (in, regions, lp, bodies, fonts, &tighter, &tighter_empty);
+  if (tighter && tighter_empty < best_empty)
     {
       g_free (best);
       return tighter;
     }
+  g_free (tighter);
   if (stair_last_part (in, lp, bottom, regions, bodies, fonts, best_empty))
     {
       g_free (best);
@@ -1097,7 +1140,7 @@ tighten_to_fit (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodie
   gint8 *best = NULL;
   int best_empty = G_MAXINT;
   if (trial && trial->overset_chars > 0 && trial->overset_chars <= PB_MAX_TIGHTEN)
-    change_lines (in, regions, &lp, trial, -1, trial->overset_chars, bodies, fonts, &best,
+    change_lines (in, regions, &lp, trial, NULL, -1, trial->overset_chars, bodies, fonts, &best,
                   &best_empty);
   pb_flow_out_free (trial);
   return best;
@@ -1117,7 +1160,7 @@ fill_frames (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *regi
   gint8 *best = NULL;
   int best_empty = trial && trial->overset_chars == 0 ? shortfall (trial, lp) : 0;
   if (best_empty > 0)
-    change_lines (in, full, lp, trial, 1, best_empty, bodies, fonts, &best, &best_empty);
+    change_lines (in, full, lp, trial, NULL, 1, best_empty, bodies, fonts, &best, &best_empty);
   pb_flow_out_free (trial);
   if (best && best_empty == 0)
     {

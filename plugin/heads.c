@@ -19,6 +19,24 @@ pb_heading_style_of (const pb_template_t *t, const pb_item_t *item, gboolean con
   return best;
 }
 
+/* Sizes within this much (pt) of a bound are within it: rounding only. */
+#define PB_SIZE_SLACK 1e-6
+
+double
+pb_heading_step_size (const pb_template_t *t, const pb_item_t *item, int steps, double step)
+{
+  const pb_headline_style_t *hs = pb_heading_style_of (t, item, FALSE);
+  if (!hs)
+    return 0;
+  double scale = item->headline_scale > 0 ? item->headline_scale : 1;
+  double top = hs->headline * scale, least = hs->headline_min * scale;
+  double planned = item->headline_size > 0 ? item->headline_size : top;
+  double size = planned + steps * step;
+  if (size < MIN (least, planned) - PB_SIZE_SLACK || size > MAX (top, planned) + PB_SIZE_SLACK)
+    return 0;
+  return size;
+}
+
 pb_style_t
 pb_style_at_size (const pb_style_t *role, double size)
 {

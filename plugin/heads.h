@@ -26,6 +26,13 @@ const pb_headline_style_t *pb_heading_style_of (const pb_template_t *t, const pb
 pb_heading_sizes_t pb_heading_sizes (const pb_template_t *t, const pb_item_t *item,
                                      gboolean continuation);
 
+/* The 主题's size `steps` steps of `step` pt from the one the item plans (its `headline_size`,
+ * else the top of its headline style's range, scaled as the item asks), when that stays within
+ * the style's range (widened to hold the planned size); 0 when it does not or when no headline
+ * style applies (copyfitting has no bounds to move in then). */
+double pb_heading_step_size (const pb_template_t *t, const pb_item_t *item, int steps,
+                             double step);
+
 /* Sets the 主题 of `h` at `size` (fit chose it), kicker and subtitle no bigger. */
 void pb_heading_set_size (pb_heading_sizes_t *h, double size);
 

@@ -12,6 +12,7 @@
 #include "elements.h"
 #include "flow.h"
 #include "frames.h"
+#include "heads.h"
 #include "fonts.h"
 #include "pages.h"
 #include "placement.h"
@@ -191,7 +192,9 @@ typedef struct {
   const pb_page_ctx_t *pc;
   const pb_story_t *story;
   const pb_item_t *item;
-  int heading;
+  /* By headline size step + PB_COPYFIT_HEADLINE_STEPS: the grid lines the headlines take at
+   * that size, set when first asked (0: not yet; PB_COPYFIT_NO_STEP: the step is not allowed). */
+  int heading[2 * PB_COPYFIT_HEADLINE_STEPS + 1];
   pb_photo_plan_t photo;
   guint64 stacked;          /* by page column: an item starts right under this one */
   /* By photo change + PB_COPYFIT_PHOTO_MAX: the lines the photo and its caption take, set by
@@ -220,7 +223,8 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
           return FALSE;
         }
     }
-  int body_top = item->top + ft->heading + fit->heading_lines;
+  int body_top = item->top + ft->heading[fit->headline_steps + PB_COPYFIT_HEADLINE_STEPS]
+                 + fit->heading_lines;
   g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
   if (!pb_plan_insets (ft->pc, ft->mk->images, ft->story, item, item->span, body_top, &ft->photo,
                        *photo_lines, insets, error))
@@ -246,6 +250,55 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
   return TRUE;
 }
 
+/* The item with its 主题 `steps` size steps from the planned size (heads.c), copied into
+ * `copy`; FALSE when the template's bounds do not allow the step. */
+static gboolean
+item_at_step (const pb_template_t *t, const pb_item_t *item, int steps, pb_item_t *copy)
+{
+  *copy = *item;
+  if (steps == 0)
+    return TRUE;
+  copy->headline_size = pb_heading_step_size (t, item, steps, PB_COPYFIT_HEADLINE_STEP);
+  return copy->headline_size > 0;
+}
+
+/* The grid lines the story's headlines take on the item with the 主题 `steps` size steps from
+ * the planned size, measured once (dry); PB_COPYFIT_NO_STEP when the step is out of bounds or
+ * sets the 主题 over its style's lines. */
+static gboolean
+heading_at_step (pb_fit_trial_t *ft, int steps, int *lines, GError **error)
+{
+  int *at = &ft->heading[steps + PB_COPYFIT_HEADLINE_STEPS];
+  if (*at == 0)
+    {
+      const pb_template_t *t = ft->pc->grid.tmpl;
+      pb_item_t item;
+      int overset = 0;
+      if (!item_at_step (t, ft->item, steps, &item))
+        *at = PB_COPYFIT_NO_STEP;
+      else if ((*at = pb_place_heading (ft->pc, ft->story, &item, 0,
+                                        pb_span_width (t, item.span), TRUE, &overset,
+                                        error)) < 0)
+        return FALSE;
+      else if (overset > 0 && steps != 0)
+        *at = PB_COPYFIT_NO_STEP;
+    }
+  *lines = *at;
+  return TRUE;
+}
+
+/* pb_copyfit_room_t.heading_delta: the headlines' change in grid lines at a size step. */
+static gboolean
+heading_delta (void *data, int steps, int *delta, GError **error)
+{
+  pb_fit_trial_t *ft = data;
+  int base = 0, lines = 0;
+  if (!heading_at_step (ft, 0, &base, error) || !heading_at_step (ft, steps, &lines, error))
+    return FALSE;
+  *delta = lines == PB_COPYFIT_NO_STEP ? lines : lines - base;
+  return TRUE;
+}
+
 static int
 count_subheads (const pb_story_t *story)
 {
@@ -267,7 +320,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
       || GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) != 1)
     return TRUE;
   const pb_template_t *t = pc->grid.tmpl;
-  pb_fit_trial_t ft = { mk, pc, story, item, 0, { -1, 0, 0 }, 0, { 0 } };
+  pb_fit_trial_t ft = { mk, pc, story, item, { 0 }, { -1, 0, 0 }, 0, { 0 } };
   /* An automatic item is as deep as its text set with a stair, and a blank line: its columns
    * are fitted to end level on the stair's deepest line, the blank line kept as spacing. */
   if (item->auto_height)
@@ -280,11 +333,11 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
              c < MIN (q->column + q->span, item->column + item->span); c++)
           ft.stacked |= G_GUINT64_CONSTANT (1) << c;
     }
-  ft.heading = pb_place_heading (pc, story, item, 0, pb_span_width (t, item->span), TRUE,
-                                 &(int) { 0 }, error);
-  if (ft.heading < 0 || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
+  int heading = 0;
+  if (!heading_at_step (&ft, 0, &heading, error)
+      || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
     return FALSE;
-  if (ft.heading >= item->height)
+  if (heading >= item->height)
     return TRUE;
   int grow = 0;
   if (ft.photo.span > 0)
@@ -295,7 +348,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
       grow = MAX (0, tallest - ft.photo.frame);
     }
   pb_copyfit_room_t room = { item->span, ft.photo.span, ft.photo.frame, grow,
-                             count_subheads (story) };
+                             count_subheads (story), heading_delta };
   return pb_copyfit (&room, fit_trial, &ft, fit, error);
 }
 
@@ -318,6 +371,16 @@ inside_box (pb_makeup_t *mk, const pb_item_t *item, GError **error)
   inner->height -= 2 * item->box.inset;
   g_ptr_array_add (mk->owned_items, inner);
   return inner;
+}
+
+/* The item with its 主题 at the size copyfitting chose: a copy the makeup owns. */
+static const pb_item_t *
+at_fitted_size (pb_makeup_t *mk, const pb_template_t *t, const pb_item_t *item, int steps)
+{
+  pb_item_t *copy = g_new (pb_item_t, 1);
+  item_at_step (t, item, steps, copy);
+  g_ptr_array_add (mk->owned_items, copy);
+  return copy;
 }
 
 /* A pull quote set inside the text (pb_place_quote); one that does not fit there is left out
@@ -434,6 +497,8 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *out
   pb_copyfit_t fit = { 0 };
   if (first_part && !fit_story (mk, pc, story, item, items, &fit, error))
     return FALSE;
+  if (fit.headline_steps != 0)
+    item = at_fitted_size (mk, t, item, fit.headline_steps);
   pb_box_t *box = item != outer ? pb_place_item_box (page_pc, outer) : NULL;
   if (!box)
     add_rule_above (pc, item, x, width);
@@ -732,6 +797,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) cairo_surface_destroy);
   mk->fillers = g_ptr_array_new ();
+  mk->filler_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -753,6 +819,7 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->box_templates, TRUE);
   g_hash_table_destroy (mk->images);
   g_ptr_array_free (mk->fillers, TRUE);
+  g_hash_table_destroy (mk->filler_sizes);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */

@@ -82,6 +82,23 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
  * photos placed in the middle of its text: each place depends on the height found before. */
 #define PB_INSET_MEASURES 4
 
+/* The column-lines the text of `out` leaves empty above grid line `depth` in its `span`
+ * columns: under each column's deepest end. */
+static int
+column_lines_left (const pb_flow_out_t *out, int span, int depth)
+{
+  int empty = 0;
+  for (int c = 0; c < span; c++)
+    {
+      int end = -1;
+      for (int i = 0; i < out->n_regions; i++)
+        if (out->regions[i].column == c)
+          end = MAX (end, MAX (out->ends[i], out->regions[i].top));
+      empty += end < 0 ? 0 : depth - end;
+    }
+  return empty;
+}
+
 /* How deep the story's text goes in the columns of `at` (an item at column 0 and line 0, as
  * deep as the page) under `heading` lines and its first photo (`pp`, `photo_lines`), its
  * further photos set inside the text as in an item `height` lines high (0: none); the grid
@@ -89,7 +106,7 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
 static int
 text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
             const pb_item_t *at, int heading, const pb_photo_plan_t *pp, int photo_lines,
-            int height, GError **error)
+            int height, int *empty, GError **error)
 {
   g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
   pb_item_t planned = *at;
@@ -115,6 +132,8 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
       if (p->taken > 0)
         depth = MAX (depth, p->top + p->taken - 1);
     }
+  if (empty)
+    *empty = column_lines_left (out, at->span, depth);
   pb_flow_out_free (out);
   return depth;
 }
@@ -122,10 +141,11 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
 /* Grid lines an item holding the whole story needs, found by setting it: its headlines
  * (`heading` lines), its photo and caption (or its photos as a group) as they will be set, its
  * further photos inside the text, and its body flowed into the item's columns as deep as the
- * page and levelled there, then a blank line under it. */
+ * page and levelled there, then a blank line under it. The column-lines its columns leave
+ * empty above that line go to *empty (may be NULL). */
 static int
 whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                   const pb_item_t *item, int heading, GError **error)
+                   const pb_item_t *item, int heading, int *empty, GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
@@ -147,21 +167,26 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
   at.column = 0;
   at.top = 0;
   at.height = MAX (avail, heading + photo_lines + 1);
-  int depth = text_depth (mk, pc, story, &at, heading, &pp, photo_lines, 0, error);
+  int left = 0;
+  int depth = text_depth (mk, pc, story, &at, heading, &pp, photo_lines, 0, &left, error);
   gboolean insets = story->photos->len > 1 && item->photo_group == PB_GROUP_NONE;
   /* The photos inside the text go in the middle of it: placed in an item as high as the text
    * was found, they move the text down, and the item is measured again. */
   for (int k = 0; insets && depth >= 0 && k < PB_INSET_MEASURES; k++)
     {
+      int left_deeper = 0;
       int deeper = text_depth (mk, pc, story, &at, heading, &pp, photo_lines,
-                               MIN (depth + 1, avail), error);
+                               MIN (depth + 1, avail), &left_deeper, error);
       if (deeper <= depth)
         {
           depth = deeper < 0 ? -1 : depth;
           break;
         }
       depth = deeper;
+      left = left_deeper;
     }
+  if (empty)
+    *empty += left;
   return depth < 0 ? -1 : depth + 1;
 }
 
@@ -277,7 +302,7 @@ lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_st
   const pb_template_t *t = pc->grid.tmpl;
   if (first_part
       && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
-    return whole_story_lines (mk, pc, story, item, heading, error);
+    return whole_story_lines (mk, pc, story, item, heading, NULL, error);
   int body = body_lines_needed (mk, story, t, error);
   if (body < 0)
     return -1;
@@ -405,17 +430,40 @@ auto_photo_span (int span)
 }
 
 /* Grid lines a story takes set whole in an automatic item `span` columns wide (a filler, a
- * story of a pool), or -1. */
+ * story of a pool), or -1; the column-lines it leaves empty are added to *empty (may be NULL). */
 static int
 story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                int span, GError **error)
+                int span, int *empty, GError **error)
 {
   pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
                       .photo_span = auto_photo_span (span), .auto_place = TRUE,
                       .auto_height = TRUE, .loc = story->loc };
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
                                   TRUE, &(int) { 0 }, error);
-  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
+  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, empty, error);
+}
+
+/* The filler measured at `span` columns on the page (story_lines_at), once for each span, page
+ * depth and template: the same filler is weighed for every free area of every page. FALSE with
+ * `error` set when setting it fails. */
+static gboolean
+filler_size (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int span,
+             pb_filler_size_t *size, GError **error)
+{
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  g_autofree char *key = g_strdup_printf ("%s %d %d %p", story->id, span, avail,
+                                          (const void *) pc->grid.tmpl);
+  const pb_filler_size_t *known = g_hash_table_lookup (mk->filler_sizes, key);
+  if (known)
+    {
+      *size = *known;
+      return TRUE;
+    }
+  *size = (pb_filler_size_t) { 0 };
+  if ((size->lines = story_lines_at (mk, pc, story, span, &size->empty, error)) < 0)
+    return FALSE;
+  g_hash_table_insert (mk->filler_sizes, g_steal_pointer (&key), g_memdup2 (size, sizeof *size));
+  return TRUE;
 }
 
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
@@ -425,31 +473,32 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
            GPtrArray *items, GError **error)
 {
   int n = mk->fillers->len;
-  g_autofree int *heights = g_new0 (int, MAX (n, 1));
+  g_autofree pb_filler_size_t *sizes = g_new0 (pb_filler_size_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
-    if ((heights[i] = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
+    if (!filler_size (mk, pc, mk->fillers->pdata[i], area->span, &sizes[i], error))
       return FALSE;
   /* Each height holds the blank line under the filler; at the foot of the type area the last
    * one's falls outside it. */
   int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
   int room = area->height + (area->top + area->height == avail);
-  g_autoptr (GArray) chosen = pb_fill_choose (heights, n, room);
+  g_autoptr (GArray) chosen = pb_fill_choose (sizes, n, room);
   g_autoptr (GPtrArray) used = g_ptr_array_new ();
   int spare = room, top = area->top, count = chosen->len;
   for (int k = 0; k < count; k++)
-    spare -= heights[g_array_index (chosen, int, k)];
+    spare -= g_array_index (chosen, pb_fill_choice_t, k).lines;
   for (int k = 0; k < count; k++)
     {
-      int i = g_array_index (chosen, int, k);
-      const pb_story_t *story = mk->fillers->pdata[i];
+      const pb_fill_choice_t *c = &g_array_index (chosen, pb_fill_choice_t, k);
+      const pb_story_t *story = mk->fillers->pdata[c->index];
       /* What the fillers leave is shared out among them, each copyfitted to its share. */
       int extra = spare * (k + 1) / count - spare * k / count;
       pb_item_t *it = g_new0 (pb_item_t, 1);
       *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
                           .photo_span = auto_photo_span (area->span), .top = top,
                           .story_id = story->id, .auto_place = TRUE,
-                          .auto_height = extra == 0, .loc = story->loc };
-      it->height = MIN (heights[i] + extra, area->top + area->height - top);
+                          .auto_height = extra == 0 && c->lines == sizes[c->index].lines,
+                          .loc = story->loc };
+      it->height = MIN (c->lines + extra, area->top + area->height - top);
       top += it->height;
       g_ptr_array_add (mk->owned_items, it);
       g_ptr_array_add (items, it);
@@ -527,7 +576,7 @@ pool_stories (const pb_makeup_t *mk, const pb_page_ctx_t *pc, int columns,
       *ms = (pb_makeup_story_t) { .on_top = e->on_top, .photo = story->photos->len > 0 };
       int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
       for (int span = lo; span <= MIN (hi, columns); span++)
-        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, error)) < 0)
+        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, NULL, error)) < 0)
           return FALSE;
     }
   return TRUE;

@@ -45,6 +45,8 @@ typedef struct {
   GPtrArray *box_templates; /* of pb_template_t*: the columns inside boxed items */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
   GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
+  GHashTable *filler_sizes; /* "story span avail template" → pb_filler_size_t*: each filler
+                             * measured once at a span on pages alike */
 } pb_makeup_t;
 
 /* The grid a part's text is set on: its page's, in the part's template. */

@@ -96,6 +96,7 @@ report_item (JsonBuilder *b, const pb_item_fill_t *fill)
       json_builder_set_member_name (b, "copyfit");
       json_builder_begin_object (b);
       add_member_int (b, "photo_lines", item->fit.photo_lines);
+      add_member_int (b, "headline_pt", item->fit.headline_steps * PB_COPYFIT_HEADLINE_STEP);
       add_member_int (b, "heading_space_lines", item->fit.heading_lines);
       add_member_int (b, "subheads_spaced", item->fit.subhead_lines);
       json_builder_end_object (b);

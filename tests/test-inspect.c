@@ -134,7 +134,7 @@ static void
 add_item (pb_page_layout_t *page, pb_item_kind_t kind, const char *story, double y, int overset)
 {
   pb_placed_item_t *item = g_new0 (pb_placed_item_t, 1);
-  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset, { 0, 0, 0 }, 0 };
+  *item = (pb_placed_item_t) { kind, story, { 10, y, 200.5, 150.25 }, overset, { 0, 0, 0, 0 }, 0 };
   g_ptr_array_add (page->items, item);
 }
 
@@ -188,7 +188,7 @@ fixture_init (fixture_t *f)
   add_item (one, PB_ITEM_GUIDE, NULL, 180, 0);
   add_item (one, PB_ITEM_STORY, "b", 340, 1);
   /* Copyfitted: its photo 2 lines lower, a line more under its headlines. */
-  ((pb_placed_item_t *) one->items->pdata[2])->fit = (pb_copyfit_t) { -2, 1, 0 };
+  ((pb_placed_item_t *) one->items->pdata[2])->fit = (pb_copyfit_t) { -2, 1, 0, 1 };
   add_line (one->lines, "a", 0, 0, 0, 0, TRUE);
   pb_image_t *low = square_crop (&f->photo, 10, 20);
   low->frame.w = low->frame.h = 251; /* 143.43 ppi */

@@ -128,10 +128,12 @@ def validator(schema):
 
 issues = validator(issue_schema)
 templates = validator(template_schema)
-for example in ("front-page", "full-issue", "desk", "auto-makeup"):
-    doc = load("examples", example, "issue.json")
+for example, plan in (("front-page", "issue.json"), ("front-page", "broadsheet.json"),
+                      ("full-issue", "issue.json"), ("desk", "issue.json"),
+                      ("auto-makeup", "issue.json")):
+    doc = load("examples", example, plan)
     errors = list(issues.iter_errors(doc))
-    check(f"examples/{example} is valid", not errors)
+    check(f"examples/{example}/{plan} is valid", not errors)
     for e in errors[:3]:
         print(f"# {e.message}")
 for name in sorted(os.listdir(os.path.join(root, "layouts"))):
