@@ -384,13 +384,14 @@ add_rule (GPtrArray *rules, double x0, double x1, double y, double width)
   g_ptr_array_add (rules, rule);
 }
 
-void
+pb_rect_t
 pb_table_emit (const pb_table_t *tb, const pb_grid_t *grid, int column, int line,
                const char *story_id, int block, GPtrArray *lines, GPtrArray *rules)
 {
   const pb_template_t *t = grid->tmpl;
   double x = pb_column_x (t, column), width = pb_span_width (t, tb->span);
-  add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THICK_RULE);
+  double top = pb_grid_cell_top (grid, line);
+  add_rule (rules, x, x + width, top, PB_TABLE_THICK_RULE);
   for (int r = 0; r < tb->rows; r++)
     {
       for (int c = 0; c < tb->cols; c++)
@@ -411,5 +412,47 @@ pb_table_emit (const pb_table_t *tb, const pb_grid_t *grid, int column, int line
       if (r == 0)
         add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THIN_RULE);
     }
-  add_rule (rules, x, x + width, pb_grid_cell_top (grid, line), PB_TABLE_THICK_RULE);
+  double bottom = pb_grid_cell_top (grid, line);
+  add_rule (rules, x, x + width, bottom, PB_TABLE_THICK_RULE);
+  return (pb_rect_t) { x, top, width, bottom - top };
+}
+
+/* Rule `r` (vertical) with the part from y0 to y1 cut out: its part above stays in `r`, the
+ * part below is returned (NULL when there is none). */
+static pb_rule_t *
+cut_rule (pb_rule_t *r, double y0, double y1)
+{
+  pb_rule_t *below = NULL;
+  double top = MIN (r->y0, r->y1), end = MAX (r->y0, r->y1);
+  if (end > y1)
+    {
+      below = g_memdup2 (r, sizeof *r);
+      below->y0 = y1;
+      below->y1 = end;
+    }
+  r->y0 = top;
+  r->y1 = MIN (end, y0);
+  return below;
+}
+
+void
+pb_tables_cut_rules (GPtrArray *rules, const GArray *areas)
+{
+  for (guint a = 0; a < areas->len; a++)
+    {
+      const pb_rect_t *t = &g_array_index (areas, pb_rect_t, a);
+      for (guint i = 0; i < rules->len; i++)
+        {
+          pb_rule_t *r = rules->pdata[i];
+          double top = MIN (r->y0, r->y1), end = MAX (r->y0, r->y1);
+          if (r->x0 != r->x1 || r->x0 <= t->x || r->x0 >= t->x + t->w || end <= t->y
+              || top >= t->y + t->h)
+            continue;
+          pb_rule_t *below = cut_rule (r, t->y, t->y + t->h);
+          if (below)
+            g_ptr_array_add (rules, below);
+          if (r->y1 <= r->y0)
+            g_ptr_array_remove_index (rules, i--);
+        }
+    }
 }
