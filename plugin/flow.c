@@ -458,7 +458,8 @@ table_frame (const pb_flow_t *f, int span, int lines, int skip)
 static gboolean
 table_ahead (const pb_flow_t *f, int index)
 {
-  return f->looseness && f->looseness[index] < 0;
+  const pb_block_t *block = f->in->story->blocks->pdata[index];
+  return block->kind == PB_BLOCK_TABLE && f->looseness && f->looseness[index] < 0;
 }
 
 /* A table goes where the flow is when it takes one column and fits under the text there (a
@@ -1089,12 +1090,44 @@ better_level (const pb_flow_out_t *trial, int bottom, const pb_flow_out_t *best,
   return bottom < at || (bottom == at && shortfall (trial, lp) < shortfall (best, lp));
 }
 
+/* The lowest level with the tables at `places` (by block, as pb_flow_t's looseness; taken),
+ * kept in `regions`, *trial, *at and lp->tables when it is better_level than the best so far.
+ * FALSE on an error. */
+static gboolean
+try_places (const pb_flow_in_t *in, pb_last_part_t *lp, gint8 *places, pb_region_t *regions,
+            pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
+            GError **error)
+{
+  gint8 *was = lp->tables;
+  g_autofree pb_region_t *alt = g_memdup2 (in->regions, sizeof (pb_region_t)
+                                                          * MAX (in->n_regions, 1));
+  pb_flow_out_t *out = NULL;
+  int bottom = 0;
+  lp->tables = places;
+  gboolean ok = lowest_level (in, lp, alt, bodies, fonts, &out, &bottom, error);
+  if (ok && better_level (out, bottom, *trial, *at, lp))
+    {
+      g_free (was);
+      pb_flow_out_free (*trial);
+      *trial = g_steal_pointer (&out);
+      *at = bottom;
+      memcpy (regions, alt, sizeof (pb_region_t) * in->n_regions);
+    }
+  else
+    {
+      g_free (places);
+      lp->tables = was;
+    }
+  pb_flow_out_free (out);
+  return ok;
+}
+
 /* The lowest level (lowest_level) with the story's tables where the flow puts them, then with
- * each table (of the first PB_TABLE_MOVES) set ahead of the text (-1) or at the top of a later
- * run of frames that holds it, up to PB_TABLE_MAX_SKIP runs on: a table is a block of whole grid lines the text cannot
- * flow through, so where it stands decides how level the columns can end. The best is kept:
- * `regions`, *trial, *at and lp->tables (the frames each table passes over). FALSE on an
- * error. */
+ * its first PB_TABLE_MOVES tables all set ahead of the text (-1), then with each of them ahead
+ * or at the top of a later run of frames that holds it, up to PB_TABLE_MAX_SKIP runs on: a
+ * table is a block of whole grid lines the text cannot flow through, so where it stands
+ * decides how level the columns can end. The best is kept: `regions`, *trial, *at and
+ * lp->tables (the frames each table passes over). FALSE on an error. */
 static gboolean
 place_tables (const pb_flow_in_t *in, pb_last_part_t *lp, pb_region_t *regions,
               pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
@@ -1102,42 +1135,26 @@ place_tables (const pb_flow_in_t *in, pb_last_part_t *lp, pb_region_t *regions,
 {
   if (!lowest_level (in, lp, regions, bodies, fonts, trial, at, error))
     return FALSE;
-  guint n_blocks = in->story->blocks->len;
-  g_autofree pb_region_t *alt = g_new (pb_region_t, MAX (in->n_regions, 1));
-  for (guint b = 0, moves = 0; b < n_blocks && moves < PB_TABLE_MOVES; b++)
-    {
-      if (((const pb_block_t *) in->story->blocks->pdata[b])->kind != PB_BLOCK_TABLE)
-        continue;
-      moves++;
-      for (int skip = -1; skip <= PB_TABLE_MAX_SKIP; skip += skip == -1 ? 2 : 1)
-        {
-          gint8 *was = lp->tables;
-          lp->tables = was ? g_memdup2 (was, n_blocks) : g_new0 (gint8, n_blocks);
-          lp->tables[b] = skip;
-          memcpy (alt, in->regions, sizeof (pb_region_t) * in->n_regions);
-          pb_flow_out_t *out = NULL;
-          int bottom = 0;
-          if (!lowest_level (in, lp, alt, bodies, fonts, &out, &bottom, error))
-            {
-              g_free (was);
-              return FALSE;
-            }
-          if (better_level (out, bottom, *trial, *at, lp))
-            {
-              g_free (was);
-              pb_flow_out_free (*trial);
-              *trial = out;
-              *at = bottom;
-              memcpy (regions, alt, sizeof (pb_region_t) * in->n_regions);
-            }
-          else
-            {
-              g_free (lp->tables);
-              lp->tables = was;
-              pb_flow_out_free (out);
-            }
-        }
-    }
+  guint n_blocks = in->story->blocks->len, n = 0;
+  guint movable[PB_TABLE_MOVES];
+  for (guint b = 0; b < n_blocks && n < PB_TABLE_MOVES; b++)
+    if (((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_TABLE)
+      movable[n++] = b;
+  if (n == 0)
+    return TRUE;
+  gint8 *ahead = g_new0 (gint8, n_blocks);
+  for (guint k = 0; k < n; k++)
+    ahead[movable[k]] = -1;
+  if (!try_places (in, lp, ahead, regions, bodies, fonts, trial, at, error))
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    for (int skip = -1; skip <= PB_TABLE_MAX_SKIP; skip += skip == -1 ? 2 : 1)
+      {
+        gint8 *places = lp->tables ? g_memdup2 (lp->tables, n_blocks) : g_new0 (gint8, n_blocks);
+        places[movable[k]] = skip;
+        if (!try_places (in, lp, places, regions, bodies, fonts, trial, at, error))
+          return FALSE;
+      }
   return TRUE;
 }
 
