@@ -453,6 +453,22 @@ table_frame (const pb_flow_t *f, int span, int lines, int skip)
   return -1;
 }
 
+/* Table block `index` set for the current template, as wide as the story's widest run of
+ * frames allows: made once and kept with the story's paragraphs for every trial of the flow.
+ * Returns it (borrowed), or NULL with `error` set. */
+static pb_table_t *
+flow_table_set (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+{
+  const pb_template_t *t = flow_tmpl (f);
+  int span = widest_run (f->in);
+  g_autofree char *key = g_strdup_printf ("table %s %d %p %d", f->in->story->id, index,
+                                          (const void *) t, span);
+  pb_table_t *tb = pb_bodies_kept (f->bodies, key);
+  if (!tb && (tb = pb_table_new (f->fonts, pb_bodies_styles (f->bodies), t, block, span, error)))
+    pb_bodies_keep (f->bodies, key, tb, (GDestroyNotify) pb_table_free);
+  return tb;
+}
+
 /* Whether table block `index` is set ahead of the text (the levelling's choice, a negative
  * looseness): at the top of the story's first frames that hold it, before its first line. */
 static gboolean
@@ -471,8 +487,7 @@ flow_table (pb_flow_t *f, const pb_block_t *block, int index, gboolean ahead, GE
 {
   if (table_ahead (f, index) && !ahead)
     return TRUE;
-  pb_table_t *tb = pb_table_new (f->fonts, pb_bodies_styles (f->bodies), flow_tmpl (f), block,
-                                 widest_run (f->in), error);
+  pb_table_t *tb = flow_table_set (f, block, index, error);
   if (!tb)
     return FALSE;
   int span = pb_table_span (tb), lines = pb_table_lines (tb);
@@ -507,7 +522,6 @@ flow_table (pb_flow_t *f, const pb_block_t *block, int index, gboolean ahead, GE
       if (r == f->region)
         f->line = line + lines;
     }
-  pb_table_free (tb);
   return TRUE;
 }
 
@@ -1092,11 +1106,11 @@ better_level (const pb_flow_out_t *trial, int bottom, const pb_flow_out_t *best,
 
 /* The lowest level with the tables at `places` (by block, as pb_flow_t's looseness; taken),
  * kept in `regions`, *trial, *at and lp->tables when it is better_level than the best so far.
- * FALSE on an error. */
+ * *fits says whether the text fits at all so. FALSE on an error. */
 static gboolean
 try_places (const pb_flow_in_t *in, pb_last_part_t *lp, gint8 *places, pb_region_t *regions,
             pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
-            GError **error)
+            gboolean *fits, GError **error)
 {
   gint8 *was = lp->tables;
   g_autofree pb_region_t *alt = g_memdup2 (in->regions, sizeof (pb_region_t)
@@ -1105,6 +1119,7 @@ try_places (const pb_flow_in_t *in, pb_last_part_t *lp, gint8 *places, pb_region
   int bottom = 0;
   lp->tables = places;
   gboolean ok = lowest_level (in, lp, alt, bodies, fonts, &out, &bottom, error);
+  *fits = out != NULL;
   if (ok && better_level (out, bottom, *trial, *at, lp))
     {
       g_free (was);
@@ -1145,14 +1160,17 @@ place_tables (const pb_flow_in_t *in, pb_last_part_t *lp, pb_region_t *regions,
   gint8 *ahead = g_new0 (gint8, n_blocks);
   for (guint k = 0; k < n; k++)
     ahead[movable[k]] = -1;
-  if (!try_places (in, lp, ahead, regions, bodies, fonts, trial, at, error))
+  gboolean fits = TRUE;
+  if (!try_places (in, lp, ahead, regions, bodies, fonts, trial, at, &fits, error))
     return FALSE;
+  /* Past a run of frames where the text found no level, a table is not moved further: a
+   * later run only has fewer runs after it. */
   for (guint k = 0; k < n; k++)
-    for (int skip = -1; skip <= PB_TABLE_MAX_SKIP; skip += skip == -1 ? 2 : 1)
+    for (int skip = -1; skip <= PB_TABLE_MAX_SKIP && (fits || skip <= 1); skip += skip == -1 ? 2 : 1)
       {
         gint8 *places = lp->tables ? g_memdup2 (lp->tables, n_blocks) : g_new0 (gint8, n_blocks);
         places[movable[k]] = skip;
-        if (!try_places (in, lp, places, regions, bodies, fonts, trial, at, error))
+        if (!try_places (in, lp, places, regions, bodies, fonts, trial, at, &fits, error))
           return FALSE;
       }
   return TRUE;
