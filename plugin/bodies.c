@@ -38,7 +38,20 @@ struct pb_bodies {
   pb_styles_t *styles;
   GHashTable *stories;      /* story id → GPtrArray of pb_prep_t*, by block (NULL: subhead) */
   GPtrArray *box_templates; /* of pb_template_t*: the measures of boxed items' text */
+  GHashTable *kept;         /* key → pb_kept_t*: what the flow keeps (pb_bodies_keep) */
 };
+
+typedef struct {
+  gpointer data;
+  GDestroyNotify free_data;
+} pb_kept_t;
+
+static void
+kept_free (pb_kept_t *k)
+{
+  k->free_data (k->data);
+  g_free (k);
+}
 
 /* Paragraphs a worker thread takes at the least (pb_parallel_for): fewer are not worth one. */
 #define PB_PREP_BATCH 16
@@ -78,6 +91,8 @@ pb_bodies_new (pb_fonts_t *fonts, pb_styles_t *styles)
   bodies->stories = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_ptr_array_unref);
   bodies->box_templates = g_ptr_array_new_with_free_func (g_free);
+  bodies->kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) kept_free);
   return bodies;
 }
 
@@ -94,7 +109,23 @@ pb_bodies_free (pb_bodies_t *bodies)
     return;
   g_hash_table_destroy (bodies->stories);
   g_ptr_array_free (bodies->box_templates, TRUE);
+  g_hash_table_destroy (bodies->kept);
   g_free (bodies);
+}
+
+gpointer
+pb_bodies_kept (const pb_bodies_t *bodies, const char *key)
+{
+  const pb_kept_t *k = g_hash_table_lookup (bodies->kept, key);
+  return k ? k->data : NULL;
+}
+
+void
+pb_bodies_keep (pb_bodies_t *bodies, const char *key, gpointer data, GDestroyNotify free_data)
+{
+  pb_kept_t *k = g_new (pb_kept_t, 1);
+  *k = (pb_kept_t) { data, free_data };
+  g_hash_table_replace (bodies->kept, g_strdup (key), k);
 }
 
 static void

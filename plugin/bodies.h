@@ -25,6 +25,14 @@ pb_styles_t *pb_bodies_styles (pb_bodies_t *bodies);
  * number of threads. Errors are kept and reported when the flow takes the paragraph. */
 void pb_bodies_prepare (pb_bodies_t *bodies, const pb_issue_t *issue);
 
+/* What the flow sets once for a block of a story and keeps for all its trials (a table, set
+ * for a template and a number of columns), under `key`, a string that names the story, the
+ * block and what it was set for: the data, or NULL when none is kept under it. */
+gpointer pb_bodies_kept (const pb_bodies_t *bodies, const char *key);
+/* Keeps `data` under `key` until the set is freed, then releases it with `free_data`. */
+void pb_bodies_keep (pb_bodies_t *bodies, const char *key, gpointer data,
+                     GDestroyNotify free_data);
+
 /* The style of a span with markup `flags` (PB_SPAN_…) inside text in style `base` of
  * template `t`: a style of `styles` or `base` itself. */
 const pb_style_t *pb_bodies_span_style (pb_styles_t *styles, const pb_template_t *t,

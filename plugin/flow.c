@@ -25,6 +25,10 @@
 /* A story's credit never stands alone at the top of a column: where it does not fit under the
  * body's last line, this many last lines of the body go over with it. */
 #define PB_CREDIT_KEEP_LINES 2
+/* The levelling moves a story's first this many tables, each at most this many runs of frames
+ * on from where the flow puts it. */
+#define PB_TABLE_MOVES 2
+#define PB_TABLE_MAX_SKIP 4
 /* The thin rules above and under a pull quote, and between briefs (pt). */
 #define PB_QUOTE_RULE 0.5
 
@@ -36,7 +40,11 @@ typedef struct {
   pb_region_t *regions;     /* the frames, levelled or as given */
   int n_regions;
   int *tops;                /* by frame: where its text starts (under a table set at its top) */
-  const gint8 *looseness;   /* by block: lines more than prepared; NULL for none */
+  /* By block (NULL: none): a paragraph's lines more (or fewer) than prepared; a table's frames
+   * passed over, so that it starts at the top of a later run of frames that holds it, or -1:
+   * set ahead of the text at the top of the first (the levelling moves tables so to end the
+   * columns level). */
+  const gint8 *looseness;
   gboolean dry;             /* only find where the text goes: no line is emitted, and the
                              * overset counts lines, not characters */
   int spaced;               /* subheads given the extra space of in->subhead_space so far */
@@ -59,11 +67,13 @@ out_new (int n_parts, const pb_region_t *regions, int n_regions, guint n_blocks)
   out->n_parts = n_parts;
   out->lines = g_new (GPtrArray *, MAX (n_parts, 1));
   out->rules = g_new (GPtrArray *, MAX (n_parts, 1));
+  out->tables = g_new (GArray *, MAX (n_parts, 1));
   out->reached = g_new0 (gboolean, MAX (n_parts, 1));
   for (int k = 0; k < n_parts; k++)
     {
       out->lines[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_line_free);
       out->rules[k] = g_ptr_array_new_with_free_func (g_free);
+      out->tables[k] = g_array_new (FALSE, FALSE, sizeof (pb_rect_t));
     }
   out->n_regions = n_regions;
   out->regions = g_new (pb_region_t, MAX (n_regions, 1));
@@ -88,9 +98,11 @@ pb_flow_out_free (pb_flow_out_t *out)
     {
       g_ptr_array_free (out->lines[k], TRUE);
       g_ptr_array_free (out->rules[k], TRUE);
+      g_array_free (out->tables[k], TRUE);
     }
   g_free (out->lines);
   g_free (out->rules);
+  g_free (out->tables);
   g_free (out->reached);
   g_free (out->regions);
   g_free (out->ends);
@@ -427,36 +439,65 @@ frames_hold (const pb_flow_t *f, int r, int span, int lines)
   return TRUE;
 }
 
-/* The first frame a table of `span` columns and `lines` lines starts at the top of, from the
- * current frame (when nothing is set in it yet) or the next on; -1 when none holds it. */
+/* The frame a table of `span` columns and `lines` lines starts at the top of: the first from
+ * the current frame (when nothing is set in it yet) or the next on that holds it, past `skip`
+ * such frames; -1 when none is left. */
 static int
-table_frame (const pb_flow_t *f, int span, int lines)
+table_frame (const pb_flow_t *f, int span, int lines, int skip)
 {
   int from = f->region < f->n_regions && f->line == f->tops[f->region] ? f->region
                                                                          : f->region + 1;
   for (int r = from; r < f->n_regions; r++)
-    if (frames_hold (f, r, span, lines))
+    if (frames_hold (f, r, span, lines) && skip-- == 0)
       return r;
   return -1;
 }
 
+/* Table block `index` set for the current template, as wide as the story's widest run of
+ * frames allows: made once and kept with the story's paragraphs for every trial of the flow.
+ * Returns it (borrowed), or NULL with `error` set. */
+static pb_table_t *
+flow_table_set (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+{
+  const pb_template_t *t = flow_tmpl (f);
+  int span = widest_run (f->in);
+  g_autofree char *key = g_strdup_printf ("table %s %d %p %d", f->in->story->id, index,
+                                          (const void *) t, span);
+  pb_table_t *tb = pb_bodies_kept (f->bodies, key);
+  if (!tb && (tb = pb_table_new (f->fonts, pb_bodies_styles (f->bodies), t, block, span, error)))
+    pb_bodies_keep (f->bodies, key, tb, (GDestroyNotify) pb_table_free);
+  return tb;
+}
+
+/* Whether table block `index` is set ahead of the text (the levelling's choice, a negative
+ * looseness): at the top of the story's first frames that hold it, before its first line. */
+static gboolean
+table_ahead (const pb_flow_t *f, int index)
+{
+  const pb_block_t *block = f->in->story->blocks->pdata[index];
+  return block->kind == PB_BLOCK_TABLE && f->looseness && f->looseness[index] < 0;
+}
+
 /* A table goes where the flow is when it takes one column and fits under the text there (a
  * blank line above it); else at the top of the next frames that hold it side by side (the
- * text goes on where it is, then under the table); where none do, it is overset. */
+ * text goes on where it is, then under the table), or of later ones where the levelling says
+ * so; where none do, it is overset. One set `ahead` goes before the text (flow_blocks). */
 static gboolean
-flow_table (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
+flow_table (pb_flow_t *f, const pb_block_t *block, int index, gboolean ahead, GError **error)
 {
-  pb_table_t *tb = pb_table_new (f->fonts, pb_bodies_styles (f->bodies), flow_tmpl (f), block,
-                                 widest_run (f->in), error);
+  if (table_ahead (f, index) && !ahead)
+    return TRUE;
+  pb_table_t *tb = flow_table_set (f, block, index, error);
   if (!tb)
     return FALSE;
   int span = pb_table_span (tb), lines = pb_table_lines (tb);
+  int skip = f->looseness ? MAX (0, f->looseness[index]) : 0;
   flow_commit (f);
   int r = -1, line = 0;
   gboolean at_top = f->region < f->n_regions && f->line == f->tops[f->region];
-  if (span == 1 && !at_top && flow_room (f) >= lines + 1)
+  if (span == 1 && !at_top && skip == 0 && flow_room (f) >= lines + 1)
     r = f->region, line = f->line + 1;
-  else if ((r = table_frame (f, span, lines)) >= 0)
+  else if ((r = table_frame (f, span, lines, skip)) >= 0)
     line = f->tops[r];
   if (r < 0)
     f->out->overset_chars += f->dry ? lines : pb_table_chars (tb);
@@ -464,8 +505,12 @@ flow_table (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
     {
       const pb_region_t *reg = &f->regions[r];
       if (!f->dry)
-        pb_table_emit (tb, &f->in->grids[reg->part], reg->column, line, f->in->story->id,
-                       index, f->out->lines[reg->part], f->out->rules[reg->part]);
+        {
+          const pb_grid_t *grid = &f->in->grids[reg->part];
+          pb_rect_t area = pb_table_emit (tb, grid, reg->column, line, f->in->story->id, index,
+                                          f->out->lines[reg->part], f->out->rules[reg->part]);
+          g_array_append_val (f->out->tables[reg->part], area);
+        }
       f->out->reached[reg->part] = TRUE;
       f->out->block_regions[index] = r;
       for (int k = r; k < r + span; k++)
@@ -477,7 +522,6 @@ flow_table (pb_flow_t *f, const pb_block_t *block, int index, GError **error)
       if (r == f->region)
         f->line = line + lines;
     }
-  pb_table_free (tb);
   return TRUE;
 }
 
@@ -730,6 +774,9 @@ flow_blocks (pb_flow_t *f, GError **error)
   const pb_story_t *story = f->in->story;
   gboolean first_para = TRUE;
   int quotes = 0;
+  for (guint i = 0; i < story->blocks->len; i++)
+    if (table_ahead (f, i) && !flow_table (f, story->blocks->pdata[i], i, TRUE, error))
+      return FALSE;
   if (story->byline && flow_tmpl (f)->byline_position == PB_BYLINE_BEFORE_BODY
       && !flow_own_lines (f, story->byline, PB_ROLE_BYLINE, FALSE, error))
     return FALSE;
@@ -744,7 +791,7 @@ flow_blocks (pb_flow_t *f, GError **error)
       else if (block->kind == PB_BLOCK_QUOTE)
         ok = quotes++ < f->in->lifted_quotes || flow_quote (f, block, i, error);
       else if (block->kind == PB_BLOCK_TABLE)
-        ok = flow_table (f, block, i, error);
+        ok = flow_table (f, block, i, FALSE, error);
       else
         {
           ok = flow_paragraph (f, i, first_para ? story->dateline : NULL, error);
@@ -799,6 +846,8 @@ typedef struct {
   int first;                /* its first frame */
   int rest;                 /* grid lines of text left for it (an estimate) */
   int lowest, highest;      /* the highest top and the lowest bottom of its frames */
+  gint8 *tables;            /* by block: the frames each table passes over (NULL: none), as
+                             * pb_flow_t's looseness; owned */
 } pb_last_part_t;
 
 static gboolean
@@ -807,6 +856,7 @@ last_part_of (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
 {
   /* Without paragraphs set ahead (total -1) the dry flow below finds the rest. */
   int total = pb_bodies_story_lines (bodies, in->story, in->grids[0].tmpl);
+  lp->tables = NULL;
   if (in->n_regions == 0)
     return FALSE;
   const pb_region_t *r = in->regions;
@@ -961,6 +1011,9 @@ try_changes (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_t 
 {
   guint n_blocks = in->story->blocks->len;
   gint8 *loose = base ? g_memdup2 (base, n_blocks) : g_new0 (gint8, n_blocks);
+  /* The tables' places the levelling chose come with the base, or are set here. */
+  if (!base && lp->tables)
+    memcpy (loose, lp->tables, n_blocks);
   for (int j = from; j < from + k; j++)
     {
       const pb_candidate_t *c = &g_array_index (cands, pb_candidate_t, j);
@@ -1017,7 +1070,7 @@ stair_last_part (const pb_flow_in_t *in, const pb_last_part_t *lp, int bottom,
   for (int k = 1; k < in->n_regions - lp->first; k++)
     {
       cut_stair (in, lp, bottom, k, regions);
-      pb_flow_out_t *out = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
+      pb_flow_out_t *out = run_flow (in, regions, lp->tables, TRUE, bodies, fonts, NULL);
       gboolean fits = out && out->overset_chars == 0;
       gboolean better = fits && shortfall (out, lp) < empty;
       pb_flow_out_free (out);
@@ -1063,7 +1116,7 @@ level_columns (const pb_flow_in_t *in, pb_region_t *regions, const pb_last_part_
   gint8 *tighter = NULL;
   int tighter_empty = G_MAXINT;
   cut_last_part (in, lp, bottom - 1, regions);
-  pb_flow_out_t *over = run_flow (in, regions, NULL, TRUE, bodies, fonts, NULL);
+  pb_flow_out_t *over = run_flow (in, regions, lp->tables, TRUE, bodies, fonts, NULL);
   if (over)
     change_lines (in, regions, lp, over, NULL, -1, over->overset_chars, bodies, fonts, &tighter,
                   &tighter_empty);
@@ -1100,7 +1153,7 @@ lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *reg
   for (; bottom > lp->lowest && bottom <= lp->highest; bottom += step)
     {
       cut_last_part (in, lp, bottom, regions);
-      pb_flow_out_t *out = run_flow (in, regions, NULL, TRUE, bodies, fonts, error);
+      pb_flow_out_t *out = run_flow (in, regions, lp->tables, TRUE, bodies, fonts, error);
       if (!out)
         return FALSE;
       gboolean fits = out->overset_chars == 0;
@@ -1123,6 +1176,91 @@ lowest_level (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *reg
   return TRUE;
 }
 
+/* Whether a trial that ends the columns at `bottom` is better than *best ending at *at: its
+ * columns end higher, or as high with fewer lines empty. */
+static gboolean
+better_level (const pb_flow_out_t *trial, int bottom, const pb_flow_out_t *best, int at,
+              const pb_last_part_t *lp)
+{
+  if (!trial)
+    return FALSE;
+  if (!best)
+    return TRUE;
+  return bottom < at || (bottom == at && shortfall (trial, lp) < shortfall (best, lp));
+}
+
+/* The lowest level with the tables at `places` (by block, as pb_flow_t's looseness; taken),
+ * kept in `regions`, *trial, *at and lp->tables when it is better_level than the best so far.
+ * *fits says whether the text fits at all so. FALSE on an error. */
+static gboolean
+try_places (const pb_flow_in_t *in, pb_last_part_t *lp, gint8 *places, pb_region_t *regions,
+            pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
+            gboolean *fits, GError **error)
+{
+  gint8 *was = lp->tables;
+  g_autofree pb_region_t *alt = g_memdup2 (in->regions, sizeof (pb_region_t)
+                                                          * MAX (in->n_regions, 1));
+  pb_flow_out_t *out = NULL;
+  int bottom = 0;
+  lp->tables = places;
+  gboolean ok = lowest_level (in, lp, alt, bodies, fonts, &out, &bottom, error);
+  *fits = out != NULL;
+  if (ok && better_level (out, bottom, *trial, *at, lp))
+    {
+      g_free (was);
+      pb_flow_out_free (*trial);
+      *trial = g_steal_pointer (&out);
+      *at = bottom;
+      memcpy (regions, alt, sizeof (pb_region_t) * in->n_regions);
+    }
+  else
+    {
+      g_free (places);
+      lp->tables = was;
+    }
+  pb_flow_out_free (out);
+  return ok;
+}
+
+/* The lowest level (lowest_level) with the story's tables where the flow puts them, then with
+ * its first PB_TABLE_MOVES tables all set ahead of the text (-1), then with each of them ahead
+ * or at the top of a later run of frames that holds it, up to PB_TABLE_MAX_SKIP runs on: a
+ * table is a block of whole grid lines the text cannot flow through, so where it stands
+ * decides how level the columns can end. The best is kept: `regions`, *trial, *at and
+ * lp->tables (the frames each table passes over). FALSE on an error. */
+static gboolean
+place_tables (const pb_flow_in_t *in, pb_last_part_t *lp, pb_region_t *regions,
+              pb_bodies_t *bodies, pb_fonts_t *fonts, pb_flow_out_t **trial, int *at,
+              GError **error)
+{
+  if (!lowest_level (in, lp, regions, bodies, fonts, trial, at, error))
+    return FALSE;
+  guint n_blocks = in->story->blocks->len, n = 0;
+  guint movable[PB_TABLE_MOVES];
+  for (guint b = 0; b < n_blocks && n < PB_TABLE_MOVES; b++)
+    if (((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_TABLE)
+      movable[n++] = b;
+  if (n == 0)
+    return TRUE;
+  gint8 *ahead = g_new0 (gint8, n_blocks);
+  for (guint k = 0; k < n; k++)
+    ahead[movable[k]] = -1;
+  gboolean fits = TRUE;
+  if (!try_places (in, lp, ahead, regions, bodies, fonts, trial, at, &fits, error))
+    return FALSE;
+  /* Past a run of frames where the text found no level, a table is not moved further: a
+   * later run only has fewer runs after it. */
+  for (guint k = 0; k < n; k++)
+    for (int skip = -1; skip <= PB_TABLE_MAX_SKIP && (fits || skip <= 1); skip += skip == -1 ? 2 : 1)
+      {
+        gint8 *places = lp->tables ? g_memdup2 (lp->tables, n_blocks) : g_new0 (gint8, n_blocks);
+        places[movable[k]] = skip;
+        if (!try_places (in, lp, places, regions, bodies, fonts, trial, at, &fits, error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
 /* Paragraphs of the last part set shorter (the tracking of whole paragraphs, within the
  * body's limits) so that a text over its frames by at most PB_MAX_TIGHTEN lines fits them.
  * Returns the line changes by block, or NULL when the text fits or cannot be made to. */
@@ -1130,7 +1268,7 @@ static gint8 *
 tighten_to_fit (const pb_flow_in_t *in, pb_region_t *regions, pb_bodies_t *bodies,
                 pb_fonts_t *fonts)
 {
-  pb_last_part_t lp = { -1, 0, 0, 0 };
+  pb_last_part_t lp = { -1, 0, 0, 0, NULL };
   for (int i = 0; i < in->n_regions && lp.first < 0; i++)
     if (in->regions[i].part == in->n_parts - 1)
       lp.first = i;
@@ -1156,7 +1294,7 @@ fill_frames (const pb_flow_in_t *in, const pb_last_part_t *lp, pb_region_t *regi
 {
   g_autofree pb_region_t *full = g_memdup2 (regions, sizeof (pb_region_t) * in->n_regions);
   cut_last_part (in, lp, lp->highest, full);
-  pb_flow_out_t *trial = run_flow (in, full, NULL, TRUE, bodies, fonts, NULL);
+  pb_flow_out_t *trial = run_flow (in, full, lp->tables, TRUE, bodies, fonts, NULL);
   gint8 *best = NULL;
   int best_empty = trial && trial->overset_chars == 0 ? shortfall (trial, lp) : 0;
   if (best_empty > 0)
@@ -1181,8 +1319,9 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
   gboolean level = last_part_of (in, bodies, fonts, &lp);
   pb_flow_out_t *trial = NULL;
   int bottom = 0;
-  if (level && !lowest_level (in, &lp, regions, bodies, fonts, &trial, &bottom, error))
+  if (level && !place_tables (in, &lp, regions, bodies, fonts, &trial, &bottom, error))
     {
+      g_free (lp.tables);
       g_free (regions);
       return NULL;
     }
@@ -1202,11 +1341,13 @@ pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts, G
       memcpy (regions, in->regions, in->n_regions * sizeof (pb_region_t));
       loose = tighten_to_fit (in, regions, bodies, fonts);
     }
-  pb_flow_out_t *out = run_flow (in, regions, loose, in->measure_only, bodies, fonts, error);
-  if (out && loose)
-    for (guint b = 0; b < in->story->blocks->len; b++)
+  pb_flow_out_t *out = run_flow (in, regions, loose ? loose : lp.tables, in->measure_only,
+                                 bodies, fonts, error);
+  for (guint b = 0; out && loose && b < in->story->blocks->len; b++)
+    if (((const pb_block_t *) in->story->blocks->pdata[b])->kind == PB_BLOCK_PARA)
       out->loosened += ABS (loose[b]);
   g_free (loose);
+  g_free (lp.tables);
   g_free (regions);
   return out;
 }

@@ -38,6 +38,8 @@ typedef struct {
   int n_parts;
   GPtrArray **lines;        /* by part: of pb_line_t*, in reading order, owned */
   GPtrArray **rules;        /* by part: of pb_rule_t* (tables, pull quotes), owned */
+  GArray **tables;          /* by part: of pb_rect_t, the tables set there (from their top
+                             * rule to their bottom one): no column rule crosses them */
   gboolean *reached;        /* by part: text flowed into it */
   int overset_chars;        /* characters that found no frame */
   int n_regions;

@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "frames.h"
 #include "heads.h"
+#include "tables.h"
 #include "fonts.h"
 #include "pages.h"
 #include "placement.h"
@@ -704,6 +705,7 @@ flow_chain (pb_makeup_t *mk, pb_chain_t *chain, GError **error)
     {
       pb_part_t *part = chain->parts->pdata[k];
       pb_move_all (part->page->lines, out->lines[k]);
+      pb_tables_cut_rules (part->page->rules, out->tables[k]);
       pb_move_all (part->page->rules, out->rules[k]);
       part->reached = out->reached[k];
     }

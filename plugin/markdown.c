@@ -313,21 +313,91 @@ row_cells (const pb_src_t *s, gsize off)
   return pipes + 1 - lead - trail;
 }
 
-/* md4c pads a short row and drops what a long one has beyond the header: both are refused. */
+/* md4c pads a short row and drops what a long one has beyond the header: both are refused.
+ * Its column count is the delimiter row's: a header of another count is named as such. md4c
+ * goes on after a refusal here, so the first one found stays. */
 static int
 table_row_end (md_t *m)
 {
+  if (m->bad)
+    return 1;
   if (m->row_first < 0)
     return 0;
   int n = row_cells (m->src, m->row_first);
   if (n == m->table->cols)
     return 0;
-  m->bad = n < m->table->cols ? "a table row with fewer cells than its header"
-                              : "a table row with more cells than its header";
+  gboolean header = m->table->cells->len <= (guint) m->table->cols;
+  if (header)
+    m->bad = n < m->table->cols ? "a table header with fewer cells than its delimiter row (|---|)"
+                                : "a table header with more cells than its delimiter row (|---|)";
+  else
+    m->bad = n < m->table->cols ? "a table row with fewer cells than its header"
+                                : "a table row with more cells than its header";
   m->bad_off = skip_blanks (m->src, pb_src_line_start (m->src,
                                                        pb_src_line_index (m->src,
                                                                           m->row_first)));
   return 1;
+}
+
+/* Whether the source line at `off` is a table's delimiter row: only | - : and blanks, with a
+ * - and a |. */
+static gboolean
+delimiter_row (const pb_src_t *s, gsize off)
+{
+  gsize end = next_line (s, off);
+  gboolean dash = FALSE, pipe = FALSE;
+  for (gsize i = off; i < end; i++)
+    {
+      char c = s->text[i];
+      if (!strchr ("|-: \t\r\n", c))
+        return FALSE;
+      dash = dash || c == '-';
+      pipe = pipe || c == '|';
+    }
+  return dash && pipe;
+}
+
+/* Whether the source line at `off` (past its blanks) is a table row: between pipes. */
+static gboolean
+pipe_row (const pb_src_t *s, gsize off)
+{
+  gsize end = next_line (s, off);
+  while (end > off && strchr (" \t\r\n", s->text[end - 1]))
+    end--;
+  return end > off + 1 && s->text[off] == '|' && s->text[end - 1] == '|';
+}
+
+/* A paragraph that is a pipe table md4c did not take for one: a delimiter row under a row of
+ * another number of cells, or rows between pipes with no delimiter row. Refused at the line
+ * that makes it so, like a ragged row, rather than set with its pipes as text. */
+static int
+table_as_paragraph (md_t *m)
+{
+  const pb_src_t *s = m->src;
+  if (m->first < 0 || m->quote > 0 || m->list > 0)
+    return 0;
+  int first = pb_src_line_index (s, m->first), last = pb_src_line_index (s, m->last_end - 1);
+  for (int i = first; i <= last; i++)
+    {
+      gsize at = skip_blanks (s, pb_src_line_start (s, i));
+      gsize above = skip_blanks (s, pb_src_line_start (s, MAX (i - 1, first)));
+      if (i > first && delimiter_row (s, at)
+          && memchr (s->text + above, '|', next_line (s, above) - above) != NULL)
+        {
+          int cells = row_cells (s, at), header = row_cells (s, above);
+          if (cells == header)
+            return md_reject (m, "a table with no blank line above it (a table's header "
+                                 "cannot go on a paragraph)", above);
+          return md_reject (m, cells > header
+                                 ? "a table delimiter row (|---|) with more cells than its header"
+                                 : "a table delimiter row (|---|) with fewer cells than its header",
+                            at);
+        }
+      if (i > first && pipe_row (s, at) && pipe_row (s, above))
+        return md_reject (m, "a table without its delimiter row (|---|---| under the header)",
+                          at);
+    }
+  return 0;
 }
 
 static void
@@ -438,6 +508,9 @@ md_leave_block (MD_BLOCKTYPE type, void *detail, void *data)
       m->list--;
       return 0;
     case MD_BLOCK_P:
+      if (table_as_paragraph (m))
+        return 1;
+      /* fall through */
     case MD_BLOCK_H:
     case MD_BLOCK_LI:
       if (m->in_block)

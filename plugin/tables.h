@@ -27,6 +27,11 @@ int pb_table_chars (const pb_table_t *table);
 
 /* Emits the table with its left edge at page column `column`'s and its first row on the items'
  * grid line `line` of `grid`: its cells' lines into `lines` (role table, block `block`), its
- * rules (pb_rule_t, g_free) into `rules`. */
-void pb_table_emit (const pb_table_t *table, const pb_grid_t *grid, int column, int line,
-                    const char *story_id, int block, GPtrArray *lines, GPtrArray *rules);
+ * rules (pb_rule_t, g_free) into `rules`. Returns its area, from its top rule to its bottom
+ * one. */
+pb_rect_t pb_table_emit (const pb_table_t *table, const pb_grid_t *grid, int column, int line,
+                         const char *story_id, int block, GPtrArray *lines, GPtrArray *rules);
+
+/* Cuts the column rules (the vertical ones of `rules`, pb_rule_t*) where they cross a table of
+ * `areas` (pb_rect_t): a table across columns is read across their gutters. */
+void pb_tables_cut_rules (GPtrArray *rules, const GArray *areas);

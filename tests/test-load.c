@@ -688,6 +688,12 @@ test_markdown_positions (void)
               "a table row with more cells than its header");
   body_fails ("段落。\\n\\n| 指标 | 2023年 |\\n|---|---:|\\n| 增长 |", 5, 1,
               "a table row with fewer cells than its header");
+  body_fails ("| 指标 | 2023年 |\\n|---|\\n| 增长 | 5.2% |", 1, 1,
+              "a table header with more cells than its delimiter row");
+  body_fails ("段落。\\n| 指标 | 2023年 |\\n|---|---:|", 2, 1,
+              "a table with no blank line above it");
+  body_fails ("段落。\\n\\n| 指标 | 2023年 |\\n| 增长 | 5.2% |", 4, 1,
+              "a table without its delimiter row");
   body_fails ("标题\\n===\\n* 列表", 3, 1, "a bulleted list");
   body_fails ("段落\\n<div>\\nx\\n</div>", 2, 1, "an HTML block");
   body_fails ("文字<b>粗</b>", 1, 3, "raw HTML");

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "fonts.h"
-#include "layout.h"
+#include "laid-out.h"
 #include "setting.h"
 
 static pb_fonts_t *fonts;
@@ -14,29 +14,12 @@ static const double EPS = 0.01;
 /* The spot colour 报头红 of the elements template (C0 M100 Y100 K10) as it shows on screens. */
 static const guint32 SPOT_RGB = 0xE60000;
 
-typedef struct {
-  pb_issue_t *issue;
-  pb_layout_t *layout;
-} laid_t;
-
+/* Case `name` of tests/layout. */
 static laid_t
 lay_out (const char *name)
 {
-  const char *datadir = g_getenv ("PAIBAN_DATADIR");
-  g_autofree char *path = g_build_filename (datadir, "tests", "layout", name, NULL);
-  GError *error = NULL;
-  laid_t l = { pb_issue_load_file (path, datadir, &error), NULL };
-  g_assert_no_error (error);
-  l.layout = pb_layout_issue (l.issue, fonts, &error);
-  g_assert_no_error (error);
-  return l;
-}
-
-static void
-laid_clear (laid_t *l)
-{
-  pb_layout_free (l->layout);
-  pb_issue_free (l->issue);
+  g_autofree char *path = g_build_filename ("tests", "layout", name, NULL);
+  return lay_out_file (fonts, path);
 }
 
 static const pb_placed_item_t *
