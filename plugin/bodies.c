@@ -257,6 +257,21 @@ pb_bodies_mark_dots (pb_para_t *para, const pb_block_t *block, int at)
     }
 }
 
+/* A run-in head is read as a heading: its lines break between its words where they can. Its
+ * boundaries come from the same word breaker as the headlines'; where that fails (ICU's data
+ * missing) the headlines have failed the layout already, and the head breaks as body text. */
+static void
+keep_head_words (pb_prep_t *prep)
+{
+  if (prep->run_in_len == 0)
+    return;
+  g_autofree char *head = g_strndup (prep->text, prep->run_in_len);
+  g_autoptr (GArray) bounds = pb_word_boundaries (head, NULL);
+  if (bounds)
+    pb_para_discourage_inside_words (prep->para, prep->run_in_len,
+                                     (const pb_boundary_t *) bounds->data, (int) bounds->len);
+}
+
 static void
 prep_run (pb_prep_t *prep)
 {
@@ -267,6 +282,7 @@ prep_run (pb_prep_t *prep)
       pb_para_mark_dateline (prep->para, prep->run_in_len,
                              prep->run_in_len + prep->dateline_len);
       pb_bodies_mark_dots (prep->para, prep->block, prep->run_in_len + prep->dateline_len);
+      keep_head_words (prep);
       prep->n = pb_para_break (prep->para, &prep->measure);
       prep->set = TRUE;
     }

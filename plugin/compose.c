@@ -747,6 +747,25 @@ pb_para_restrict_breaks (pb_para_t *para, const pb_boundary_t *bounds, int n)
 }
 
 void
+pb_para_discourage_inside_words (pb_para_t *para, int end, const pb_boundary_t *bounds, int n)
+{
+  int k = 0;
+  for (guint i = 0; i < para->units->len; i++)
+    {
+      pb_unit_t *u = &g_array_index (para->units, pb_unit_t, i);
+      int at = u->start + u->len;
+      if (at >= end)
+        break;
+      while (k < n && bounds[k].offset < at)
+        k++;
+      gboolean boundary = k < n && bounds[k].offset == at;
+      if (!boundary && u->break_after == PB_BREAK_ALLOWED)
+        u->break_after = PB_BREAK_DISCOURAGED;
+    }
+  g_clear_pointer (&para->exact, g_hash_table_destroy);
+}
+
+void
 pb_para_set_phrase_gap (pb_para_t *para, double gap)
 {
   for (guint i = 1; i + 1 < para->units->len; i++)

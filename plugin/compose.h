@@ -58,6 +58,11 @@ void pb_para_mark_dots (pb_para_t *para, int start, int end);
  * between a number and its unit, is taken only where no line could be made without it; a
  * last line of one word costs as much as a last line of one character. */
 void pb_para_restrict_breaks (pb_para_t *para, const pb_boundary_t *bounds, int n);
+/* Body text opening with a run-in head (a bold brief head, a run-in subhead): a break after
+ * any unit ending inside bytes (0, `end`) that is not one of the word boundaries `bounds`
+ * (n of them, in order; words.h) is discouraged, as a break inside a number is. */
+void pb_para_discourage_inside_words (pb_para_t *para, int end, const pb_boundary_t *bounds,
+                                      int n);
 /* Display text: every space between words (a phrase mark) is set `gap` points wide. */
 void pb_para_set_phrase_gap (pb_para_t *para, double gap);
 
