@@ -7,6 +7,13 @@
 #include "bodies.h"
 #include "setting.h"
 
+/* A paragraph is set at most this many lines longer or shorter to end columns level, never to
+ * a one-character last line (pb_para_break_exact refuses it), and not when that costs as
+ * much as one loose line (0.25 em more in every gap: the composer's demerits of
+ * (1 + 100·(0.25/0.1)³)²). */
+#define PB_MAX_LOOSENESS 3
+#define PB_LEVEL_MAX_COST 2.44e6
+
 /* A column frame of a chain: grid lines [top, bottom) of one page column. */
 typedef struct {
   int column;
@@ -50,12 +57,12 @@ typedef struct {
   int loosened;             /* lines paragraphs were set longer by, to end the columns level */
 } pb_flow_out_t;
 
-/* Flows the story's body. When the text leaves room in the chain's last part, that part's
- * columns are levelled: their frames end on the lowest grid line that holds the rest of the
- * text, and where the last column would still end short, the paragraphs that cost least are set
- * a line longer (within the body's stretch limits) to fill it. Otherwise the text flows into the
- * frames as given. Returns a new result (pb_flow_out_free), or NULL with `error` set when a
+/* One pass of the story's body through `regions` (`in`'s frames, or others: the levelling's),
+ * each paragraph set `looseness[block]` lines longer (or fewer; NULL: as prepared), a table
+ * passed over that many runs of frames (-1: set ahead of the text); `dry`: only where the text
+ * goes, no line set. Returns a new result (pb_flow_out_free), or NULL with `error` set when a
  * paragraph cannot be shaped. */
-pb_flow_out_t *pb_flow_story (const pb_flow_in_t *in, pb_bodies_t *bodies, pb_fonts_t *fonts,
-                              GError **error);
+pb_flow_out_t *pb_flow_run (const pb_flow_in_t *in, pb_region_t *regions, const gint8 *looseness,
+                            gboolean dry, pb_bodies_t *bodies, pb_fonts_t *fonts,
+                            GError **error);
 void pb_flow_out_free (pb_flow_out_t *out);

@@ -10,7 +10,7 @@
 #include "copyfit.h"
 #include "fillers.h"
 #include "elements.h"
-#include "flow.h"
+#include "level.h"
 #include "frames.h"
 #include "heads.h"
 #include "tables.h"

@@ -7,6 +7,7 @@
 #include "fillers.h"
 #include "fonts.h"
 #include "frames.h"
+#include "level.h"
 #include "makeup.h"
 #include "pages.h"
 #include "vertical.h"

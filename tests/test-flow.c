@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "bodies.h"
-#include "flow.h"
+#include "level.h"
 #include "fonts.h"
 
 static pb_fonts_t *fonts;
