@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include "elements.h"
+#include "photos.h"
 
 /* The column rules' width, and the thin rules over and under a pull quote set inside the
  * text. */

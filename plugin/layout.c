@@ -10,6 +10,7 @@
 #include "copyfit.h"
 #include "fillers.h"
 #include "elements.h"
+#include "photos.h"
 #include "level.h"
 #include "frames.h"
 #include "heads.h"

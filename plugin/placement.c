@@ -2,6 +2,7 @@
  * stories (an exact height, not an estimate) and placed at the highest free rectangle; a page's
  * pool arranged by the makeup search; fillers in what the items leave at the page's foot. */
 #include "placement.h"
+#include "photos.h"
 
 #include <math.h>
 #include "fillers.h"

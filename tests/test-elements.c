@@ -1,5 +1,6 @@
 /* The elements a page shows by itself (plugin/elements.h), apart from a whole layout. */
 #include "elements.h"
+#include "photos.h"
 #include "heads.h"
 #include "template.h"
 

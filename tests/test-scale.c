@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "elements.h"
+#include "photos.h"
 #include "fonts.h"
 #include "image.h"
 #include "jsondoc.h"
