@@ -1,0 +1,34 @@
+/* The pools of automatic makeup in an issue (docs/format.md, "Automatic makeup" and
+ * "Sections"): a page's or a section's pool entries with their constraints and overrides, and
+ * the issue's sections. Read by the issue loader into the model. */
+#pragma once
+
+#include "jsondoc.h"
+#include "model.h"
+
+/* The keys of a pool entry object, of its pin and of a section. */
+extern const char *const pb_pool_entry_keys[];
+extern const char *const pb_pin_keys[];
+extern const char *const pb_section_keys[];
+
+/* A story id at `n` (the value of `key` in `o`) that the issue's stories hold: *out a new
+ * string, or FALSE with an error naming the value. */
+gboolean pb_read_story_ref (const pb_issue_t *issue, const pb_json_obj_t *o, const char *key,
+                            JsonNode *n, char **out, GError **error);
+
+/* The entries of the pool array `arr` (of `o`, named `what` in messages) appended to `pool`
+ * (of pb_pool_entry_t*, freed with pb_pool_entry_free), checked against a template of
+ * `columns` columns and `lines` grid lines. `section`: the pool is a section's (its pages'
+ * numbers bound a pin's page; keep_with allowed); NULL for a page's. Stops at the first error;
+ * the entries read before it stay. */
+gboolean pb_read_pool (const pb_issue_t *issue, const pb_json_obj_t *o, JsonNode *arr,
+                       const char *what, int columns, int lines, const pb_section_t *section,
+                       GPtrArray *pool, GError **error);
+void pb_pool_entry_free (gpointer entry);
+
+/* Section `index` of the issue's "sections" at `node`: a new section (pb_section_free), its
+ * first page `next_page` unless it gives one, or NULL with `error` set. */
+pb_section_t *pb_read_section (const pb_issue_t *issue, pb_json_doc_t *d, JsonNode *node,
+                               guint index, int next_page, int columns, int lines,
+                               GError **error);
+void pb_section_free (gpointer section);
