@@ -6,8 +6,10 @@
 
 #include <math.h>
 #include <string.h>
+#include "arrange.h"
 #include "bodies.h"
 #include "copyfit.h"
+#include "distribute.h"
 #include "fillers.h"
 #include "elements.h"
 #include "flow.h"
@@ -173,7 +175,7 @@ plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
             const pb_item_t *item, int span, pb_photo_plan_t *pp, GError **error)
 {
   *pp = (pb_photo_plan_t) { -1, 0, 0 };
-  if (story->photos->len == 0)
+  if (story->photos->len == 0 || item->photo_off)
     return TRUE;
   pp->span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
   pp->first = item->photo_right ? item->column + span - pp->span : item->column;
@@ -402,7 +404,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_item_t *outer,
   if (heading < 0 || strip < 0)
     return FALSE;
   if (heading > 0 && first_part)
-    heading += fit.heading_lines;
+    heading += fit.heading_lines + item->heading_space;
 
   /* The body and photos take the columns left of a vertical headline's strip. */
   int span = item->span - strip;
@@ -454,8 +456,10 @@ make_page (pb_makeup_t *mk, const pb_page_t *plan, GError **error)
                        mk->warnings };
   gboolean ok = plan->masthead ? pb_place_masthead (&pc, error) : pb_place_folio (&pc, error);
   GPtrArray *items = ok ? pb_resolve_items (mk, &pc, error) : NULL;
-  ok = items != NULL && (plan->pool->len == 0 || pb_make_up_pool (mk, &pc, items, error))
+  ok = items != NULL && pb_make_up_pool (mk, &pc, items, error)
        && pb_add_fillers (mk, &pc, items, error);
+  if (ok)
+    pb_check_pool_filled (mk, &pc, items);
   for (guint i = 0; ok && i < items->len; i++)
     {
       const pb_item_t *item = items->pdata[i];
@@ -680,6 +684,8 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->images = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) cairo_surface_destroy);
   mk->fillers = g_ptr_array_new ();
+  mk->variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  mk->planned = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pb_page_makeup_free);
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -700,6 +706,8 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->owned_items, TRUE);
   g_hash_table_destroy (mk->images);
   g_ptr_array_free (mk->fillers, TRUE);
+  g_hash_table_destroy (mk->variants);
+  g_hash_table_destroy (mk->planned);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */
@@ -742,7 +750,8 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   pb_makeup_t mk;
   makeup_init (&mk, issue, fonts, layout->warnings);
   pb_bodies_prepare (mk.bodies, issue);
-  gboolean ok = make_pages (&mk, layout, error) && flow_stories (&mk, error);
+  gboolean ok = pb_distribute_sections (&mk, error) && make_pages (&mk, layout, error)
+                && flow_stories (&mk, error);
   makeup_clear (&mk);
   if (!ok)
     g_clear_pointer (&layout, pb_layout_free);

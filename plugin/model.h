@@ -289,6 +289,8 @@ typedef struct {
   int photo_span;        /* 0 = the item's span */
   gboolean photo_right;
   int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
+  gboolean photo_off;    /* set by automatic makeup: the story without its photos */
+  int heading_space;     /* set by automatic makeup: grid lines more under the headlines */
   /* The headline group's sizes: a named style of the template (NULL: the default of the
    * item's span), scaled by headline_scale (0: not scaled) or so that the 主题 is
    * headline_size pt (0: the style's). */

@@ -74,12 +74,13 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
  * item's columns as deep as the page and levelled there, then a blank line under it. */
 static int
 whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                   const pb_item_t *item, int heading, GError **error)
+                   const pb_item_t *item, int heading, pb_story_shape_t *shape,
+                   GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
   int photo_first = -1, photo_span = 0, photo_lines = 0;
-  if (story->photos->len > 0)
+  if (story->photos->len > 0 && !item->photo_off)
     {
       pb_page_ctx_t scratch = *pc;
       scratch.page = pb_page_new (pc->page->plan);
@@ -106,6 +107,12 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
   int depth = heading + photo_lines;
   for (int c = 0; c < out->n_regions; c++)
     depth = MAX (depth, out->ends[c]);
+  if (shape)
+    {
+      *shape = (pb_story_shape_t) { heading + photo_lines, 0 };
+      for (int c = 0; c < out->n_regions; c++)
+        shape->ragged += depth - MAX (out->ends[c], out->regions[c].top);
+    }
   pb_flow_out_free (out);
   return depth + 1;
 }
@@ -223,7 +230,7 @@ lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_st
   const pb_template_t *t = pc->grid.tmpl;
   if (first_part
       && GPOINTER_TO_INT (g_hash_table_lookup (mk->story_items, story->id)) == 1)
-    return whole_story_lines (mk, pc, story, item, heading, error);
+    return whole_story_lines (mk, pc, story, item, heading, NULL, error);
   int body = body_lines_needed (mk, story, t, error);
   if (body < 0)
     return -1;
@@ -325,26 +332,25 @@ pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
   return items;
 }
 
-/* The photo of a story the layout places itself: as wide as the story up to
- * PB_AUTO_PHOTO_FULL columns, two thirds of it beyond, the text beside it. */
-static int
-auto_photo_span (int span)
+int
+pb_auto_photo_span (int span)
 {
   return span <= PB_AUTO_PHOTO_FULL ? span : (2 * span + 2) / 3;
 }
 
-/* Grid lines a story takes set whole in an automatic item `span` columns wide (a filler, a
- * story of a pool), or -1. */
-static int
-story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                int span, GError **error)
+int
+pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                   int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
+                   GError **error)
 {
   pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
-                      .photo_span = auto_photo_span (span), .auto_place = TRUE,
-                      .auto_height = TRUE, .loc = story->loc };
+                      .photo_span = pb_auto_photo_span (span),
+                      .photo_lines = MAX (0, photo_lines), .photo_off = photo_lines == 0,
+                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
                                   TRUE, &(int) { 0 }, error);
-  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, error);
+  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading + heading_space,
+                                               shape, error);
 }
 
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;
@@ -356,7 +362,8 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
   int n = mk->fillers->len;
   g_autofree int *heights = g_new0 (int, MAX (n, 1));
   for (int i = 0; i < n; i++)
-    if ((heights[i] = story_lines_at (mk, pc, mk->fillers->pdata[i], area->span, error)) < 0)
+    if ((heights[i] = pb_story_lines_at (mk, pc, mk->fillers->pdata[i], area->span, -1, 0,
+                                         NULL, error)) < 0)
       return FALSE;
   /* Each height holds the blank line under the filler; at the foot of the type area the last
    * one's falls outside it. */
@@ -375,7 +382,7 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
       int extra = spare * (k + 1) / count - spare * k / count;
       pb_item_t *it = g_new0 (pb_item_t, 1);
       *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
-                          .photo_span = auto_photo_span (area->span), .top = top,
+                          .photo_span = pb_auto_photo_span (area->span), .top = top,
                           .story_id = story->id, .auto_place = TRUE,
                           .auto_height = extra == 0, .loc = story->loc };
       it->height = MIN (heights[i] + extra, area->top + area->height - top);
@@ -414,125 +421,6 @@ pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GErr
           if (!fill_area (mk, pc, &part, items, error))
             return FALSE;
         }
-    }
-  return TRUE;
-}
-
-/* ---- automatic makeup ---- */
-
-/* Partial arrangements the makeup search keeps at each story. */
-#define PB_MAKEUP_BEAM 2000
-
-/* Where the page's fixed items leave the pool room: in each column, from under those that
- * start on the first line down to the top of the next. */
-static void
-pool_room (const GPtrArray *items, int columns, int avail, int *from, int *depth)
-{
-  for (int c = 0; c < columns; c++)
-    from[c] = 0, depth[c] = avail;
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < items->len; i++)
-      {
-        const pb_item_t *it = items->pdata[i];
-        for (int c = it->column; c < MIN (columns, it->column + it->span); c++)
-          if (it->top <= from[c])
-            from[c] = MAX (from[c], it->top + it->height);
-          else if (pass == 1)
-            depth[c] = MIN (depth[c], it->top);
-      }
-}
-
-/* The pool's stories as the search sees them: their exact heights at each span allowed. */
-static gboolean
-pool_stories (const pb_makeup_t *mk, const pb_page_ctx_t *pc, int columns,
-              pb_makeup_story_t *stories, GError **error)
-{
-  const GPtrArray *pool = pc->page->plan->pool;
-  for (guint i = 0; i < pool->len; i++)
-    {
-      const pb_pool_entry_t *e = pool->pdata[i];
-      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
-      pb_makeup_story_t *ms = &stories[i];
-      *ms = (pb_makeup_story_t) { .on_top = e->on_top, .photo = story->photos->len > 0 };
-      int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
-      for (int span = lo; span <= MIN (hi, columns); span++)
-        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, error)) < 0)
-          return FALSE;
-    }
-  return TRUE;
-}
-
-/* A story that ends a little above the foot of its columns (too little for a filler) is made
- * as tall as the columns, to be copyfitted to them. Returns the lines added. */
-static int
-extend_to_foot (const pb_makeup_place_t *places, int n, int k, const int *depth,
-                pb_item_t *it)
-{
-  const pb_makeup_place_t *p = &places[k];
-  int bottom = p->top + p->height, foot = depth[p->column];
-  for (int c = p->column; c < p->column + p->span; c++)
-    if (depth[c] != foot)
-      return 0;
-  for (int j = 0; j < n; j++)
-    if (j != k && places[j].span > 0 && places[j].top >= bottom
-        && places[j].column < p->column + p->span && p->column < places[j].column + places[j].span)
-      return 0;
-  int extra = foot - bottom;
-  if (extra <= 0 || extra >= PB_MAKEUP_FILLABLE)
-    return 0;
-  it->height += extra;
-  it->auto_height = FALSE;
-  return extra;
-}
-
-/* The page's pool arranged by the makeup search: an automatic item for each story placed, a
- * warning for each left out; what the search chose goes to the page for the report. */
-gboolean
-pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
-{
-  const pb_page_t *plan = pc->page->plan;
-  const pb_template_t *t = plan->tmpl;
-  int n = plan->pool->len, columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
-  int avail = t->lines - pb_page_head_lines (plan);
-  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS];
-  pool_room (items, columns, avail, from, depth);
-  g_autofree pb_makeup_story_t *stories = g_new0 (pb_makeup_story_t, n);
-  g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, n);
-  if (!pool_stories (mk, pc, columns, stories, error))
-    return FALSE;
-  pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
-  made->score = pb_makeup_arrange (stories, n, columns, from, depth, mk->fillers->len > 0,
-                                   PB_MAKEUP_BEAM, places);
-  made->choices = g_array_new (FALSE, FALSE, sizeof (pb_makeup_choice_t));
-  pc->page->makeup = made;
-  for (int k = 0; k < n; k++)
-    {
-      const pb_pool_entry_t *e = plan->pool->pdata[k];
-      pb_makeup_choice_t choice = { e->story_id, places[k], 0, TRUE };
-      for (int span = 1; span <= columns; span++)
-        choice.too_tall &= stories[k].heights[span] <= 0 || stories[k].heights[span] > avail;
-      if (places[k].span > 0)
-        {
-          pb_item_t *it = g_new0 (pb_item_t, 1);
-          *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = places[k].column,
-                              .span = places[k].span, .top = places[k].top,
-                              .height = places[k].height, .story_id = e->story_id,
-                              .photo_span = auto_photo_span (places[k].span),
-                              .auto_place = TRUE, .auto_height = TRUE, .loc = e->loc };
-          choice.extended = extend_to_foot (places, n, k, depth, it);
-          g_ptr_array_add (mk->owned_items, it);
-          g_ptr_array_add (items, it);
-        }
-      else
-        g_ptr_array_add (mk->warnings,
-                         g_strdup_printf ("%s:%d:%d: page %d: story \"%s\" of the pool is left "
-                                          "out: %s", e->loc.file, e->loc.line, e->loc.col,
-                                          plan->number, e->story_id,
-                                          choice.too_tall ? "it is taller than the page at every "
-                                                            "span it may take"
-                                                          : "the page cannot hold it with the "
-                                                            "pool's other stories"));
-      g_array_append_val (made->choices, choice);
     }
   return TRUE;
 }

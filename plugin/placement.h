@@ -42,6 +42,10 @@ typedef struct {
   GPtrArray *owned_items;   /* of pb_item_t*: auto-placed items with their positions */
   GHashTable *images;       /* photo file → decoded cairo_surface_t* */
   GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
+  GHashTable *variants;     /* "story|template|lines|span|photo" → pb_makeup_variant_t*:
+                             * each shape of a pool story measured once (arrange.c) */
+  GHashTable *planned;      /* page number → pb_page_makeup_t*: a section's pages as the
+                             * distribution arranged them (distribute.c), taken by the page */
 } pb_makeup_t;
 
 /* Places the page's items given without coordinates, each at the highest, then leftmost, free
@@ -49,10 +53,22 @@ typedef struct {
  * page's items with every position set (a new array of borrowed items; the copies of
  * auto-placed items go to the makeup's owned items), or NULL with `error` set. */
 GPtrArray *pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error);
-/* The page's pool arranged by the makeup search: an automatic item added to `items` for each
- * story placed, a warning for each left out; what the search chose goes to the page. */
-gboolean pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,
-                          GError **error);
+/* What a story set whole shows of its shape besides its height. */
+typedef struct {
+  int photo_end;            /* the grid line its photo and caption end on, in the item */
+  int ragged;               /* grid lines its columns end short of the longest, together */
+} pb_story_shape_t;
+
+/* Grid lines `story` takes set whole in an automatic item `span` columns wide (a filler, a
+ * story of a pool), its first photo's frame `photo_lines` high (-1: at its aspect; 0: without
+ * its photos), `heading_space` grid lines more under its headlines, the blank line under it
+ * included; *shape (may be NULL) the rest of its shape. -1 with `error` set. */
+int pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                       int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
+                       GError **error);
+/* The photo of a story the layout places itself: as wide as the story up to 3 columns, two
+ * thirds of it beyond, the text beside it. */
+int pb_auto_photo_span (int span);
 /* What the page's items leave free at its foot, filled with the pool's fillers (added to
  * `items`). */
 gboolean pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,
