@@ -5,9 +5,14 @@
 #include "elements.h"
 #include "fillers.h"
 #include "pages.h"
+#include "pools.h"
 
 /* Partial arrangements the makeup search keeps at each story. */
 #define PB_MAKEUP_BEAM 2000
+/* Fillers the search may take besides the pool's stories: the next ones not yet placed, at
+ * most as wide as fillers are set. */
+#define PB_MAKEUP_FILLERS 8
+#define PB_MAKEUP_FILLER_SPAN 3
 /* Photo heights tried at a span when the pool gives a range: at most this many, spread. */
 #define PB_MAKEUP_PHOTO_STEPS 7
 /* Without a range, the photo at its aspect and this many grid lines shorter or taller, each
@@ -50,6 +55,22 @@ pb_page_makeup_free (pb_page_makeup_t *made)
     return;
   g_array_unref (made->choices);
   g_free (made);
+}
+
+void
+pb_take_filler (pb_makeup_t *mk, const char *story_id, int number)
+{
+  for (guint k = 0; k < mk->fillers->len; k++)
+    {
+      const pb_story_t *story = mk->fillers->pdata[k];
+      if (g_str_equal (story->id, story_id))
+        {
+          g_ptr_array_remove_index (mk->fillers, k);
+          g_hash_table_insert (mk->story_items, story->id, GINT_TO_POINTER (1));
+          g_hash_table_insert (mk->story_pages, story->id, GINT_TO_POINTER (number));
+          return;
+        }
+    }
 }
 
 /* One shape of the story measured by setting it, or found where it was measured before (the
@@ -248,6 +269,28 @@ explain (const story_variants_t *sv, const pb_makeup_best_t *best, double chosen
     }
 }
 
+/* The pool's entries and, after them, the next fillers as entries of the same kind (owned by
+ * the makeup): a new array of borrowed entries. */
+static GPtrArray *
+with_fillers (pb_makeup_t *mk, const GPtrArray *entries)
+{
+  GPtrArray *all = g_ptr_array_new ();
+  for (guint k = 0; k < entries->len; k++)
+    g_ptr_array_add (all, entries->pdata[k]);
+  for (guint k = 0; k < MIN (mk->fillers->len, PB_MAKEUP_FILLERS); k++)
+    {
+      const pb_story_t *story = mk->fillers->pdata[k];
+      pb_pool_entry_t *e = g_new0 (pb_pool_entry_t, 1);
+      *e = (pb_pool_entry_t) { .story_id = g_strdup (story->id), .min_span = 1,
+                               .max_span = PB_MAKEUP_FILLER_SPAN, .min_photo = -1,
+                               .max_photo = -1, .pin = { -1, -1, -1, -1, -1 },
+                               .loc = story->loc };
+      g_ptr_array_add (mk->filler_entries, e);
+      g_ptr_array_add (all, e);
+    }
+  return all;
+}
+
 /* The search over the stories not pinned to a place, with what they see of each other. */
 static void
 search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
@@ -263,7 +306,9 @@ search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
       if (sv[k].pinned >= 0)
         continue;
       stories[m] = (pb_makeup_story_t) { (const pb_makeup_variant_t *) sv[k].search->data,
-                                         sv[k].search->len, e->on_top, e->pin.column };
+                                         sv[k].search->len, e->on_top, e->pin.column,
+                                         g_array_index (made->choices, pb_makeup_choice_t,
+                                                        k).filler };
       best[m] = g_new0 (pb_makeup_best_t, MAX (sv[k].search->len, 1));
       which[m++] = k;
     }
@@ -283,8 +328,9 @@ search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
 
 pb_page_makeup_t *
 pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items,
-                 const GPtrArray *entries, GError **error)
+                 const GPtrArray *pool, GError **error)
 {
+  g_autoptr (GPtrArray) entries = with_fillers (mk, pool);
   const pb_template_t *t = pc->grid.tmpl;
   int n = entries->len, avail = t->lines - pb_page_head_lines (pc->page->plan);
   pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
@@ -300,7 +346,9 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
     {
       const pb_pool_entry_t *e = entries->pdata[k];
       pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
-      *c = (pb_makeup_choice_t) { .story_id = e->story_id, .entry = e, .photo_lines = -1 };
+      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
+      *c = (pb_makeup_choice_t) { .story_id = story->id, .entry = e, .photo_lines = -1,
+                                  .filler = (guint) k >= pool->len };
       ok = story_variants (mk, pc, e, made->columns, avail, &sv[k], error);
       if (ok && e->pin.top >= 0)
         pin_in_place (e, &sv[k], made->columns, avail, c, fixed, owned);
@@ -323,7 +371,8 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
           pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
           c->too_tall = s->pinned < 0 && s->search->len == 0;
         }
-      search (mk->fillers->len > 0, sv, entries, made);
+      /* The fillers are in the search: none is left to take a run of empty lines after it. */
+      search (FALSE, sv, entries, made);
       for (int k = 0; k < n; k++)
         if (sv[k].pinned >= 0)
           explain (&sv[k], NULL, made->score.total,
@@ -424,11 +473,13 @@ pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GEr
       pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
       if (c->place.span == 0)
         {
-          /* A section's story left out here went on to another page. */
-          if (!planned)
+          /* A section's story left out here went on to another page; a filler may stay out. */
+          if (!planned && !c->filler)
             g_ptr_array_add (mk->warnings, left_out_message (pc, made, c));
           continue;
         }
+      if (c->filler)
+        pb_take_filler (mk, c->story_id, plan->number);
       pb_item_t *it = g_new0 (pb_item_t, 1);
       *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = c->place.column,
                           .span = c->place.span, .top = c->place.top,

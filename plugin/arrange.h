@@ -12,6 +12,8 @@ pb_page_makeup_t *pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc,
                                    const GPtrArray *items, const GPtrArray *entries,
                                    GError **error);
 void pb_page_makeup_free (pb_page_makeup_t *made);
+/* The filler `story_id` placed on page `number`: no longer offered to other pages. */
+void pb_take_filler (pb_makeup_t *mk, const char *story_id, int number);
 
 /* The page's pool made up: its own, or what the distribution of its section planned for it
  * (mk->planned). An automatic item goes to `items` for each story placed, a warning for each

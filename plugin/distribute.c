@@ -105,6 +105,8 @@ plan_page (pb_makeup_t *mk, const pb_page_t *plan, GPtrArray *left, GError **err
       const pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
       if (c->place.span == 0)
         continue;
+      if (c->filler)
+        pb_take_filler (mk, c->story_id, plan->number);
       g_hash_table_insert (mk->story_pages, c->entry->story_id, GINT_TO_POINTER (plan->number));
       g_hash_table_insert (mk->story_items, c->entry->story_id, GINT_TO_POINTER (1));
       g_ptr_array_remove (left, (gpointer) c->entry);

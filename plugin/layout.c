@@ -17,6 +17,7 @@
 #include "fonts.h"
 #include "pages.h"
 #include "placement.h"
+#include "pools.h"
 #include "vertical.h"
 
 /* The hairline that parts a story from what stands above it. */
@@ -686,6 +687,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->fillers = g_ptr_array_new ();
   mk->variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   mk->planned = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pb_page_makeup_free);
+  mk->filler_entries = g_ptr_array_new_with_free_func (pb_pool_entry_free);
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -708,6 +710,7 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->fillers, TRUE);
   g_hash_table_destroy (mk->variants);
   g_hash_table_destroy (mk->planned);
+  g_ptr_array_free (mk->filler_entries, TRUE);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */

@@ -129,6 +129,7 @@ typedef struct {
   int heading_space;               /* of the variant placed: lines copyfitting adds */
   gboolean too_tall;               /* left out: taller than the page at every variant */
   gboolean pinned;                 /* placed where its override put it */
+  gboolean filler;                 /* a filler the search took to fill the page */
   int least_area, least_span, least_lines; /* its smallest variant, for the messages */
   GArray *variants;                /* of pb_variant_report_t */
 } pb_makeup_choice_t;

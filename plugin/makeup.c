@@ -33,6 +33,7 @@ typedef struct {
   int n, columns;
   const int *from, *depth;
   const int *rank;          /* by place in the search: the story's place in the pool */
+  int n_main;               /* stories that are not optional (fillers) */
   int *largest;             /* largest_areas () */
   gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
@@ -42,7 +43,9 @@ typedef struct {
 static double
 importance (const search_t *s, int i)
 {
-  double w = (double) (s->n - s->rank[i]) / s->n;
+  if (s->stories[i].optional)
+    return 0;
+  double w = (double) (s->n_main - s->rank[i]) / s->n_main;
   return w * w;
 }
 
@@ -203,9 +206,12 @@ expand (search_t *s, const state_t *st, int i, GArray *into)
   int least = G_MAXINT;
   for (int v = 0; v < story->n_variants; v++)
     least = MIN (least, story->variants[v].height * story->variants[v].span);
-  /* Leaving out an important story costs more than leaving out a brief. */
-  out.score.left_out += least == G_MAXINT ? 0 : least * (1 + 4 * importance (s, i));
-  out.score.left_out_stories++;
+  /* Leaving out an important story costs more than leaving out a brief; a filler, nothing. */
+  if (!story->optional)
+    {
+      out.score.left_out += least == G_MAXINT ? 0 : least * (1 + 4 * importance (s, i));
+      out.score.left_out_stories++;
+    }
   g_array_append_val (into, out);
 }
 
@@ -306,8 +312,11 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
-  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, NULL,
+  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, 0, NULL,
                  fillers, 0 };
+  for (int i = 0; i < n; i++)
+    s.n_main += !pool[i].optional;
+  s.n_main = MAX (s.n_main, 1);
   s.largest = largest_areas (&s);
   GArray *states = g_array_new (FALSE, TRUE, sizeof (state_t));
   state_t first = { .places = g_new0 (pb_makeup_place_t, MAX (n, 1)) };

@@ -32,6 +32,7 @@ typedef struct {
   int n_variants;
   gboolean on_top;          /* must start on the first line its columns leave free */
   int pin_column;           /* its first column when the editor pinned it; -1: any */
+  gboolean optional;        /* a filler: leaving it out costs nothing, nor where it goes */
 } pb_makeup_story_t;
 
 /* Where a story went: its rectangle and its variant; span 0 when it was left out. */

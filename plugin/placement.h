@@ -46,6 +46,7 @@ typedef struct {
                              * each shape of a pool story measured once (arrange.c) */
   GHashTable *planned;      /* page number → pb_page_makeup_t*: a section's pages as the
                              * distribution arranged them (distribute.c), taken by the page */
+  GPtrArray *filler_entries; /* of pb_pool_entry_t*: fillers as the pool search takes them */
 } pb_makeup_t;
 
 /* Places the page's items given without coordinates, each at the highest, then leftmost, free

@@ -161,7 +161,11 @@ report_choice (JsonBuilder *b, const pb_makeup_choice_t *c)
 {
   json_builder_begin_object (b);
   add_member_string (b, "story", c->story_id);
-  if (c->place.span == 0)
+  json_builder_set_member_name (b, "filler");
+  json_builder_add_boolean_value (b, c->filler);
+  if (c->place.span == 0 && c->filler)
+    add_member_string (b, "left_out", "a filler the arrangement did not need");
+  else if (c->place.span == 0)
     add_member_string (b, "left_out", c->too_tall ? "taller than the page at every span it "
                                                     "may take"
                                                   : "the page cannot hold it with the "
