@@ -94,9 +94,10 @@ measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int 
   if (height < 0)
     return FALSE;
   *out = (pb_makeup_variant_t) { span, story->photos->len ? photo_lines : -1, height, 0,
-                                 heading_space, 0, 0, shape.ragged };
+                                 heading_space, 0, 0, shape.ragged,
+                                 shape.heading_overset > 0 };
   /* No text under the photo: what stands under the story stands under the photo. */
-  if (photo_lines != 0 && story->photos->len > 0 && height - 1 <= shape.photo_end)
+  if (shape.photo_bare)
     out->photo_foot_span = pb_auto_photo_span (span);
   g_hash_table_insert (mk->variants, g_steal_pointer (&key), g_memdup2 (out, sizeof *out));
   return TRUE;
@@ -165,7 +166,7 @@ story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t 
                 return FALSE;
               v.photo_change = lines < 0 ? 0 : abs (lines - natural);
               g_array_append_val (sv->all, v);
-              if (v.height > room)
+              if (v.height > room || v.unfit)
                 continue;
               g_array_append_val (sv->search, v);
               g_array_append_val (sv->index, (int) { sv->all->len - 1 });
@@ -207,8 +208,10 @@ pin_in_place (const pb_pool_entry_t *e, story_variants_t *sv, int columns, int a
       const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, k);
       const pb_makeup_variant_t *b = best < 0 ? NULL
                                               : &g_array_index (sv->all, pb_makeup_variant_t, best);
-      if (column + v->span <= columns && e->pin.top + v->height <= avail + PB_ITEM_SPACE_LINES
-          && (!b || v->span > b->span || (v->span == b->span && v->photo_change < b->photo_change)))
+      gboolean fits = column + v->span <= columns && !v->unfit
+                      && e->pin.top + v->height <= avail + PB_ITEM_SPACE_LINES;
+      if (fits && (!b || v->span > b->span
+                   || (v->span == b->span && v->photo_change < b->photo_change)))
         best = k;
     }
   if (best < 0)
@@ -246,8 +249,10 @@ explain (const story_variants_t *sv, const pb_makeup_best_t *best, double chosen
   c->variants = g_array_new (FALSE, FALSE, sizeof (pb_variant_report_t));
   for (guint k = 0; k < sv->all->len; k++)
     {
-      pb_variant_report_t r = { g_array_index (sv->all, pb_makeup_variant_t, k),
-                                sv->pinned >= 0 ? PB_VARIANT_UNUSED : PB_VARIANT_TOO_TALL, 0 };
+      const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, k);
+      pb_variant_report_t r = { *v, sv->pinned >= 0 ? PB_VARIANT_UNUSED
+                                    : v->unfit     ? PB_VARIANT_HEADLINE
+                                                   : PB_VARIANT_TOO_TALL, 0 };
       g_array_append_val (c->variants, r);
     }
   for (guint s = 0; sv->pinned < 0 && s < sv->index->len; s++)
@@ -489,7 +494,8 @@ pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GEr
                           .photo_off = c->photo_lines == 0,
                           .heading_space = c->heading_space, .auto_place = TRUE,
                           .auto_height = TRUE, .loc = c->entry->loc };
-      c->extended = extend_to_foot (made, k, it);
+      /* A line already added under its headlines is all copyfitting would add there. */
+      c->extended = c->heading_space == 0 ? extend_to_foot (made, k, it) : 0;
       /* At the type area's foot the blank line under the story falls outside it. */
       it->height = MIN (it->height, avail - it->top);
       g_ptr_array_add (mk->owned_items, it);

@@ -282,6 +282,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
                                  &(int) { 0 }, error);
   if (ft.heading < 0 || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
     return FALSE;
+  ft.heading += item->heading_space;
   if (ft.heading >= item->height)
     return TRUE;
   int grow = 0;

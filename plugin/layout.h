@@ -107,6 +107,7 @@ typedef struct {
 typedef enum {
   PB_VARIANT_CHOSEN,
   PB_VARIANT_TOO_TALL,             /* taller than its columns are free */
+  PB_VARIANT_HEADLINE,             /* its headlines do not fit the span */
   PB_VARIANT_SCORE,                /* the best arrangement with it scored more */
   PB_VARIANT_PRUNED,               /* no arrangement kept to the end used it */
   PB_VARIANT_UNUSED                /* the story was pinned to a place in another shape */

@@ -3,8 +3,8 @@
  * the places so far; each story goes, in each of its variants, on a flat stretch of the skyline,
  * or is left out. The score weighs, as a makeup editor does: the page filled (hard), the most
  * important stories high and wide, no two headlines side by side at the same height (bumping
- * heads), no headline right under another story's photo, photos spread, photos at their own
- * aspect. */
+ * heads), photos spread, photos at their own aspect; and as rules: no headline right under
+ * another story's photo, the lead on top and no story wider than it. */
 #include "makeup.h"
 
 #include <math.h>
@@ -17,7 +17,6 @@
 #define PB_MK_IMPORTANCE_LOW 20.0      /* × importance × top / depth */
 #define PB_MK_IMPORTANCE_NARROW 10.0   /* × importance × columns not taken / columns */
 #define PB_MK_BUMPING 300.0
-#define PB_MK_UNDER_PHOTO 300.0
 #define PB_MK_PHOTOS 60.0
 #define PB_MK_PHOTO_CHANGE 2.0         /* a grid line of photo away from its aspect, or one
                                         * added under the headlines */
@@ -34,6 +33,7 @@ typedef struct {
   const int *from, *depth;
   const int *rank;          /* by place in the search: the story's place in the pool */
   int n_main;               /* stories that are not optional (fillers) */
+  int lead;                 /* where the pool's first story (the lead) is in the search */
   int *largest;             /* largest_areas () */
   gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
@@ -106,7 +106,7 @@ score_total (pb_makeup_score_t *sc)
 {
   sc->total = PB_MK_EMPTY * (sc->empty + sc->ragged) + PB_MK_LEFT_OUT * sc->left_out
               + sc->importance
-              + PB_MK_BUMPING * sc->bumping + PB_MK_UNDER_PHOTO * sc->under_photo
+              + PB_MK_BUMPING * sc->bumping
               + PB_MK_PHOTOS * sc->photos
               + PB_MK_PHOTO_CHANGE * (sc->photo_change + sc->heading_space);
 }
@@ -158,6 +158,22 @@ state_copy (const search_t *s, const state_t *from)
   return st;
 }
 
+/* The lead (the pool's first story) starts on the first free line of its columns, and no story
+ * is wider than it: a rule, not a preference, as a makeup editor keeps it. */
+static gboolean
+lead_rule (const search_t *s, const state_t *st, int i, int span, int top, int c)
+{
+  if (i == s->lead)
+    {
+      for (int k = 0; k < i; k++)
+        if (st->places[k].span > span)
+          return FALSE;
+      return top == s->from[c];
+    }
+  const pb_makeup_place_t *lead = &st->places[s->lead];
+  return s->lead > i || lead->span == 0 || span <= lead->span;
+}
+
 /* The child of `st` with story i in variant v at column c, when the skyline is flat there and
  * the story fits under it and obeys its constraints. */
 static void
@@ -172,10 +188,14 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
         return;
       room = MIN (room, s->depth[k]);
     }
-  if (top + var->height > room || (story->on_top && top > s->from[c]))
+  if (top + var->height > room || (story->on_top && top > s->from[c])
+      || !lead_rule (s, st, i, var->span, top, c))
+    return;
+  pb_makeup_place_t p = { c, var->span, top, var->height, v };
+  /* A headline right under another story's photo reads as its caption: never. */
+  if (under_photos (s, st, i, &p) > 0)
     return;
   state_t child = state_copy (s, st);
-  pb_makeup_place_t p = { c, var->span, top, var->height, v };
   child.places[i] = p;
   for (int k = c; k < c + var->span; k++)
     child.skyline[k] = top + var->height;
@@ -184,7 +204,6 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
                                  + PB_MK_IMPORTANCE_NARROW * (s->columns - var->span)
                                    / s->columns);
   child.score.bumping += bumps (&child, i, &p);
-  child.score.under_photo += under_photos (s, &child, i, &p);
   child.score.photos += photos_beside (s, &child, i, &p);
   child.score.photo_change += var->photo_change;
   child.score.heading_space += var->heading_space;
@@ -312,10 +331,14 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
-  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, 0, NULL,
+  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, 0, 0, NULL,
                  fillers, 0 };
   for (int i = 0; i < n; i++)
-    s.n_main += !pool[i].optional;
+    {
+      s.n_main += !pool[i].optional;
+      if (rank[i] == 0)
+        s.lead = i;
+    }
   s.n_main = MAX (s.n_main, 1);
   s.largest = largest_areas (&s);
   GArray *states = g_array_new (FALSE, TRUE, sizeof (state_t));

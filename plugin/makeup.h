@@ -24,6 +24,7 @@ typedef struct {
   /* Its photo reaches its foot (no text under it) over these columns of the story; 0: no. */
   int photo_first, photo_foot_span;
   int ragged;               /* grid lines its columns end short of its foot, together */
+  gboolean unfit;           /* its headlines do not fit the span: never placed */
 } pb_makeup_variant_t;
 
 /* A story of the pool as the search sees it. */
@@ -49,7 +50,6 @@ typedef struct {
   double left_out;          /* grid lines of the stories that found no place */
   double importance;        /* important stories low or narrow */
   double bumping;           /* headlines side by side at the same height */
-  double under_photo;       /* headlines right under another story's photo */
   double photos;            /* photos side by side */
   double photo_change;      /* photo heights away from their aspect */
   double heading_space;     /* lines added under headlines */

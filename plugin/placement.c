@@ -109,9 +109,14 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
     depth = MAX (depth, out->ends[c]);
   if (shape)
     {
-      *shape = (pb_story_shape_t) { heading + photo_lines, 0 };
+      *shape = (pb_story_shape_t) { heading + photo_lines, 0, FALSE, 0 };
       for (int c = 0; c < out->n_regions; c++)
-        shape->ragged += depth - MAX (out->ends[c], out->regions[c].top);
+        {
+          shape->ragged += depth - MAX (out->ends[c], out->regions[c].top);
+          gboolean under_photo = c >= photo_first && c < photo_first + photo_span;
+          shape->photo_bare |= photo_lines > 0 && under_photo
+                               && out->ends[c] <= out->regions[c].top;
+        }
     }
   pb_flow_out_free (out);
   return depth + 1;
@@ -347,10 +352,14 @@ pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
                       .photo_span = pb_auto_photo_span (span),
                       .photo_lines = MAX (0, photo_lines), .photo_off = photo_lines == 0,
                       .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+  int overset = 0;
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
-                                  TRUE, &(int) { 0 }, error);
-  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading + heading_space,
-                                               shape, error);
+                                  TRUE, &overset, error);
+  int lines = heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe,
+                                                    heading + heading_space, shape, error);
+  if (shape)
+    shape->heading_overset = overset;
+  return lines;
 }
 
 /* Fills one free area with the fillers that fill most of it, stacked in the pool's order;

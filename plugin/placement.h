@@ -58,6 +58,9 @@ GPtrArray *pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **
 typedef struct {
   int photo_end;            /* the grid line its photo and caption end on, in the item */
   int ragged;               /* grid lines its columns end short of the longest, together */
+  gboolean photo_bare;      /* a column under its photo has no text: the photo's foot is the
+                             * story's there */
+  int heading_overset;      /* characters of its headlines that do not fit the span */
 } pb_story_shape_t;
 
 /* Grid lines `story` takes set whole in an automatic item `span` columns wide (a filler, a

@@ -128,6 +128,7 @@ report_hole (JsonBuilder *b, const pb_page_layout_t *page, const pb_hole_t *hole
 static const char *const variant_fates[] = {
   [PB_VARIANT_CHOSEN] = "chosen",
   [PB_VARIANT_TOO_TALL] = "taller than the page",
+  [PB_VARIANT_HEADLINE] = "headline does not fit",
   [PB_VARIANT_SCORE] = "score",
   [PB_VARIANT_PRUNED] = "pruned",
   [PB_VARIANT_UNUSED] = "pinned in another shape",
@@ -209,7 +210,6 @@ report_makeup (JsonBuilder *b, const pb_page_makeup_t *made)
   add_member_double (b, "left_out_column_lines", rounded (sc->left_out));
   add_member_double (b, "importance", rounded (sc->importance));
   add_member_double (b, "bumping_heads", rounded (sc->bumping));
-  add_member_double (b, "headline_under_photo", rounded (sc->under_photo));
   add_member_double (b, "photos_side_by_side", rounded (sc->photos));
   add_member_double (b, "photo_change", rounded (sc->photo_change));
   add_member_double (b, "heading_space", rounded (sc->heading_space));
