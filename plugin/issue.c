@@ -970,19 +970,6 @@ mark_pool_placed (loader_t *l, const GPtrArray *pool)
     }
 }
 
-/* The section whose pages include page `number`, or NULL. */
-static const pb_section_t *
-section_of (const pb_issue_t *issue, int number)
-{
-  for (guint i = 0; issue->sections && i < issue->sections->len; i++)
-    {
-      const pb_section_t *s = issue->sections->pdata[i];
-      if (number >= s->first_page && number < s->first_page + s->pages)
-        return s;
-    }
-  return NULL;
-}
-
 /* The stories automatic makeup places on the page, in order of importance (pools.c). */
 static gboolean
 read_pool (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
@@ -1116,7 +1103,7 @@ read_page (loader_t *l, JsonNode *node, guint index, GError **error)
   what = g_strdup_printf ("page %d", p->number);
   o.what = what;
   l->page = p->number;
-  p->in_section = section_of (l->issue, p->number);
+  p->in_section = pb_section_of (l->issue, p->number);
   GError *e = NULL;
   step (l, pb_json_get_string (&o, "section", FALSE, &p->section, &e), &e);
   if (!p->section && p->in_section)
@@ -1258,42 +1245,17 @@ read_array_of (loader_t *l, const pb_json_obj_t *o, const char *key, guint min, 
   return TRUE;
 }
 
-/* The issue's sections (pools.c), each numbered on from the previous one's last page unless
- * it gives its first; their pages may not overlap. */
+/* The issue's sections (pools.c); each that fails is an error of its own. */
 static gboolean
 read_sections (loader_t *l, const pb_json_obj_t *o, GError **error)
 {
   JsonNode *arr = NULL;
   if (!pb_json_get_array (o, "sections", FALSE, &arr, error))
     return FALSE;
-  int next = 1, pages = 0;
-  for (guint i = 0; arr && i < pb_json_array_length (arr); i++)
-    {
-      GError *e = NULL;
-      pb_section_t *s = pb_read_section (l->issue, l->d, pb_json_element (arr, i), i, next,
-                                         l->tmpl->columns, l->tmpl->lines, &e);
-      if (!step (l, s != NULL, &e))
-        continue;
-      const pb_section_t *other = section_of (l->issue, s->first_page);
-      for (int n = s->first_page; !other && n < s->first_page + s->pages; n++)
-        other = section_of (l->issue, n);
-      pages += s->pages;
-      if (other || pages > MAX_PAGES)
-        {
-          if (other)
-            pb_set_error_at (&e, PB_ERROR_INVALID, s->loc, "section \"%s\": its pages overlap "
-                             "those of section \"%s\"", s->name, other->name);
-          else
-            pb_set_error_at (&e, PB_ERROR_INVALID, s->loc, "section \"%s\": the sections "
-                             "have more than %d pages", s->name, MAX_PAGES);
-          step (l, FALSE, &e);
-          pb_section_free (s);
-          continue;
-        }
-      next = s->first_page + s->pages;
-      g_ptr_array_add (l->issue->sections, s);
-      mark_pool_placed (l, s->pool);
-    }
+  if (arr)
+    pb_read_sections (l->issue, l->d, arr, l->tmpl, MAX_PAGES, l->errors);
+  for (guint i = 0; i < l->issue->sections->len; i++)
+    mark_pool_placed (l, ((const pb_section_t *) l->issue->sections->pdata[i])->pool);
   return TRUE;
 }
 

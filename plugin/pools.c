@@ -2,6 +2,7 @@
 #include "pools.h"
 
 #include "diag.h"
+#include "template.h"
 
 /* The most pages a section may have, as the issue. */
 #define PB_SECTION_MAX_PAGES 500
@@ -229,4 +230,55 @@ pb_read_section (const pb_issue_t *issue, pb_json_doc_t *d, JsonNode *node, guin
   if (!ok)
     g_clear_pointer (&s, pb_section_free);
   return s;
+}
+
+const pb_section_t *
+pb_section_of (const pb_issue_t *issue, int number)
+{
+  for (guint i = 0; issue->sections && i < issue->sections->len; i++)
+    {
+      const pb_section_t *s = issue->sections->pdata[i];
+      if (number >= s->first_page && number < s->first_page + s->pages)
+        return s;
+    }
+  return NULL;
+}
+
+/* The first section already read that has a page of `s`, or NULL. */
+static const pb_section_t *
+overlapping (const pb_issue_t *issue, const pb_section_t *s)
+{
+  const pb_section_t *other = NULL;
+  for (int n = s->first_page; !other && n < s->first_page + s->pages; n++)
+    other = pb_section_of (issue, n);
+  return other;
+}
+
+void
+pb_read_sections (pb_issue_t *issue, pb_json_doc_t *d, JsonNode *arr, const pb_template_t *t,
+                  int max_pages, GPtrArray *errors)
+{
+  int next = 1, pages = 0;
+  for (guint i = 0; i < pb_json_array_length (arr); i++)
+    {
+      GError *e = NULL;
+      pb_section_t *s = pb_read_section (issue, d, pb_json_element (arr, i), i, next,
+                                         t->columns, t->lines, &e);
+      const pb_section_t *other = s ? overlapping (issue, s) : NULL;
+      pages += s ? s->pages : 0;
+      if (other)
+        pb_set_error_at (&e, PB_ERROR_INVALID, s->loc, "section \"%s\": its pages overlap "
+                         "those of section \"%s\"", s->name, other->name);
+      else if (s && pages > max_pages)
+        pb_set_error_at (&e, PB_ERROR_INVALID, s->loc, "section \"%s\": the sections have "
+                         "more than %d pages", s->name, max_pages);
+      if (e)
+        {
+          pb_errors_take (errors, e, NULL, 0);
+          g_clear_pointer (&s, pb_section_free);
+          continue;
+        }
+      next = s->first_page + s->pages;
+      g_ptr_array_add (issue->sections, s);
+    }
 }

@@ -32,3 +32,12 @@ pb_section_t *pb_read_section (const pb_issue_t *issue, pb_json_doc_t *d, JsonNo
                                guint index, int next_page, int columns, int lines,
                                GError **error);
 void pb_section_free (gpointer section);
+
+/* The sections of the array `arr` (the issue's "sections", on template `t`) appended to
+ * issue->sections, each numbered on from the previous one's last page unless it gives its
+ * first; a section that fails (a bad key, pages that overlap another's, more than `max_pages`
+ * pages in all) is left out with its error in `errors` (pb_errors_take). */
+void pb_read_sections (pb_issue_t *issue, pb_json_doc_t *d, JsonNode *arr,
+                       const pb_template_t *t, int max_pages, GPtrArray *errors);
+/* The section whose pages include page `number`, or NULL. */
+const pb_section_t *pb_section_of (const pb_issue_t *issue, int number);

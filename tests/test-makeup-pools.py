@@ -12,6 +12,7 @@ fill its page. TAP output.
 Usage: test-makeup-pools.py PAIBAN SOURCE_ROOT"""
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -187,5 +188,38 @@ with tempfile.TemporaryDirectory() as work:
           said[0] if said else str(messages(report)))
     status = run(work, "too-little-strict", doc, "--strict")[0]
     check("too little text: --strict fails", status == 1)
+
+    # Bad plans: an error naming the place, exit status 1.
+    two = stories[:2]
+    ids = [s["id"] for s in two]
+    bad = [
+        ("sections whose pages overlap",
+         dict(sections=[{"name": "要闻", "pages": 2, "pool": ids[:1]},
+                        {"name": "经济", "pages": 1, "first_page": 2, "pool": ids[1:]}]),
+         "section \"经济\": its pages overlap those of section \"要闻\""),
+        ("a pin on a page outside the section",
+         dict(sections=[{"name": "要闻", "pages": 1,
+                         "pool": [{"story": ids[0], "pin": {"page": 3}}]}]),
+         "\"page\" must be an integer from 1 to 1"),
+        ("keep_with a story later in the pool",
+         dict(sections=[{"name": "要闻", "pages": 1,
+                         "pool": [{"story": ids[0], "keep_with": ids[1]}, ids[1]]}]),
+         f"\"keep_with\": story \"{ids[1]}\" is not earlier in the pool"),
+        ("a pool of its own on a page of a section",
+         dict(sections=[{"name": "要闻", "pages": 1, "pool": ids[:1]}],
+              pages=[{"number": 1, "pool": ids[1:]}]),
+         "takes its stories from the section's pool, not a \"pool\" of its own"),
+        ("a photo range backwards",
+         dict(pages=[{"number": 1, "pool": [{"story": ids[0], "photo_lines": [9, 3]}]}]),
+         "\"photo_lines\" must be a number or [least, most], from 0 to 400"),
+    ]
+    for name, plan, message in bad:
+        doc = pools.issue(two, **plan)
+        path = pools.write(root, work, "bad", doc)
+        r = subprocess.run([paiban, "check", path], capture_output=True, text=True)
+        errors = [l for l in r.stderr.splitlines() if l.startswith("paiban: error: ")]
+        check(f"bad plan, {name}: an error at its place", r.returncode == 1 and any(
+            message in l and re.search(r"bad\.json:\d+:\d+: ", l) for l in errors),
+            errors[0] if errors else r.stderr[-200:])
 
 print(f"1..{n}")
