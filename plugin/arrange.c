@@ -519,11 +519,18 @@ pb_check_pool_filled (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtr
       const pb_free_area_t *area = &g_array_index (areas, pb_free_area_t, a);
       empty += area->span * area->height;
     }
-  /* The blank line under the lowest stories falls outside the type area: it is no hole. */
+  gboolean left_out = FALSE;
+  for (guint k = 0; k < made->choices->len; k++)
+    {
+      const pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
+      left_out |= c->place.span == 0 && !c->filler;
+    }
   if (empty >= PB_MIN_ITEM_LINES)
     g_ptr_array_add (mk->warnings,
                      g_strdup_printf ("%s:%d:%d: page %d: the pool leaves %d grid lines of "
-                                      "columns empty (too little text for the page)",
-                                      pc->page->plan->loc.file, pc->page->plan->loc.line,
-                                      pc->page->plan->loc.col, pc->page->number, empty));
+                                      "columns empty (%s)", pc->page->plan->loc.file,
+                                      pc->page->plan->loc.line, pc->page->plan->loc.col,
+                                      pc->page->number, empty,
+                                      left_out ? "the stories left out do not fit what is free"
+                                               : "too little text for the page"));
 }

@@ -18,6 +18,8 @@
 #define PB_MK_IMPORTANCE_NARROW 10.0   /* × importance × columns not taken / columns */
 #define PB_MK_BUMPING 300.0
 #define PB_MK_PHOTOS 60.0
+/* Places a variant takes on a skyline, about (beam_for's estimate of the children). */
+#define PB_MAKEUP_PLACES_A_VARIANT 4
 #define PB_MK_PHOTO_CHANGE 2.0         /* a grid line of photo away from its aspect, or one
                                         * added under the headlines */
 
@@ -211,14 +213,26 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
   g_array_append_val (into, child);
 }
 
-/* Children of `st` for story i: each variant on each flat stretch, and leaving it out. */
+/* Whether a story `span` columns wide at column c stands against the left or the right edge of
+ * the stretch it sits on (or of the page): one placed inside a wider stretch would leave
+ * a gap on both sides, which no arrangement of whole rectangles fills better. */
+static gboolean
+at_an_edge (const search_t *s, const state_t *st, int c, int span)
+{
+  int top = st->skyline[c], end = c + span;
+  return c == 0 || st->skyline[c - 1] != top || end == s->columns || st->skyline[end] != top;
+}
+
+/* Children of `st` for story i: each variant at each edge of each flat stretch, and leaving
+ * it out. */
 static void
 expand (search_t *s, const state_t *st, int i, GArray *into)
 {
   const pb_makeup_story_t *story = &s->stories[i];
   for (int v = 0; v < story->n_variants; v++)
     for (int c = 0; c + story->variants[v].span <= s->columns; c++)
-      if (story->pin_column < 0 || c == story->pin_column)
+      if (story->pin_column < 0 ? at_an_edge (s, st, c, story->variants[v].span)
+                                : c == story->pin_column)
         place_child (s, st, i, v, c, into);
   state_t out = state_copy (s, st);
   out.places[i] = (pb_makeup_place_t) { 0, 0, 0, 0, -1 };
@@ -273,9 +287,8 @@ static guint
 beam_for (const search_t *s, int i, int beam)
 {
   const pb_makeup_story_t *story = &s->stories[i];
-  long children = 1;
-  for (int v = 0; v < story->n_variants; v++)
-    children += s->columns - story->variants[v].span + 1;
+  /* A variant goes at the two edges of a stretch, and a skyline has few stretches. */
+  long children = 1 + PB_MAKEUP_PLACES_A_VARIANT * story->n_variants;
   long left = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
   return (guint) CLAMP (left / children, 1, beam);
 }
@@ -304,7 +317,9 @@ static GArray *
 next_generation (search_t *s, GArray *states, int i, guint keep)
 {
   GArray *next = g_array_new (FALSE, TRUE, sizeof (state_t));
-  for (guint k = 0; k < MIN (keep, states->len); k++)
+  /* The best states first, while the budget's share for this story lasts (one at least). */
+  long share = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
+  for (guint k = 0; k < MIN (keep, states->len) && (k == 0 || (long) next->len < share); k++)
     expand (s, &g_array_index (states, state_t, k), i, next);
   free_states (states, 0);
   g_array_free (states, TRUE);

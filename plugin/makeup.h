@@ -12,7 +12,7 @@
 #define PB_MAKEUP_FILLABLE 6
 /* Arrangements (partial and whole) the search scores at most on a page: its budget, a count
  * and not a time, so that the same input makes the same page on any machine. */
-#define PB_MAKEUP_BUDGET 200000
+#define PB_MAKEUP_BUDGET 500000
 
 /* A shape a story may take, with the grid lines it is tall in that shape. */
 typedef struct {

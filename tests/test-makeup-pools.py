@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "mak
 import pools  # noqa: E402
 
 paiban, root = sys.argv[1], sys.argv[2]
-BUDGET = 200000          # PB_MAKEUP_BUDGET
+BUDGET = 500000          # PB_MAKEUP_BUDGET
 SLACK = 1.25             # a story's children past the budget when one arrangement is kept
 n = 0
 
