@@ -5,18 +5,6 @@
 #include "pages.h"
 #include "setting.h"
 
-static const pb_page_t *
-page_numbered (const pb_issue_t *issue, int number)
-{
-  for (guint i = 0; i < issue->pages->len; i++)
-    {
-      const pb_page_t *p = issue->pages->pdata[i];
-      if (p->number == number)
-        return p;
-    }
-  return NULL;
-}
-
 /* Whether entry `e` may go on page `number`: not pinned elsewhere, and the story it is kept
  * with (if any) on this page or among `candidates`. */
 static gboolean
@@ -82,22 +70,18 @@ drop_stray (const pb_page_makeup_t *made, GPtrArray *candidates)
   return FALSE;
 }
 
-/* Page `plan` arranged from the stories `left` of its section; those it places leave `left`. */
+/* The page `pc` of a section arranged from the stories `left` of it; those it places leave
+ * `left`. */
 static gboolean
-plan_page (pb_makeup_t *mk, const pb_page_t *plan, GPtrArray *left, GError **error)
+plan_page (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items, GPtrArray *left,
+           GError **error)
 {
-  pb_page_layout_t *page = pb_page_new (plan);
-  pb_page_ctx_t pc = { mk->issue, mk->fonts, page, pb_grid_of (page, pb_page_head_lines (plan)),
-                       mk->warnings };
+  const pb_page_t *plan = pc->page->plan;
   g_autoptr (GPtrArray) candidates = candidates_for (mk, left, plan->number);
-  GPtrArray *items = pb_resolve_items (mk, &pc, error);
   pb_page_makeup_t *made = NULL;
-  while (items && (made = pb_arrange_pool (mk, &pc, items, candidates, error))
+  while ((made = pb_arrange_pool (mk, pc, items, candidates, error))
          && drop_stray (made, candidates))
     g_clear_pointer (&made, pb_page_makeup_free);
-  if (items)
-    g_ptr_array_free (items, TRUE);
-  pb_page_free (page);
   if (!made)
     return FALSE;
   for (guint k = 0; k < made->choices->len; k++)
@@ -132,19 +116,23 @@ warn_left (pb_makeup_t *mk, const pb_section_t *s, const GPtrArray *left)
 }
 
 gboolean
-pb_distribute_sections (pb_makeup_t *mk, GError **error)
+pb_plan_section_page (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items,
+                      GError **error)
 {
-  for (guint i = 0; i < mk->issue->sections->len; i++)
+  const pb_page_t *plan = pc->page->plan;
+  const pb_section_t *s = plan->in_section;
+  GPtrArray *left = g_hash_table_lookup (mk->section_left, s);
+  if (!left)
     {
-      const pb_section_t *s = mk->issue->sections->pdata[i];
       /* Borrowed entries (a copy of the pool would free them with their free function). */
-      g_autoptr (GPtrArray) left = g_ptr_array_sized_new (s->pool->len);
+      left = g_ptr_array_sized_new (s->pool->len);
       for (guint k = 0; k < s->pool->len; k++)
         g_ptr_array_add (left, s->pool->pdata[k]);
-      for (int n = s->first_page; n < s->first_page + s->pages; n++)
-        if (!plan_page (mk, page_numbered (mk->issue, n), left, error))
-          return FALSE;
-      warn_left (mk, s, left);
+      g_hash_table_insert (mk->section_left, (gpointer) s, left);
     }
+  if (!plan_page (mk, pc, items, left, error))
+    return FALSE;
+  if (plan->number == s->first_page + s->pages - 1)
+    warn_left (mk, s, left);
   return TRUE;
 }

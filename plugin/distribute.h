@@ -1,5 +1,6 @@
 /* A whole issue's sections distributed over their pages (distribute.c): in order of
- * importance, page by page, each page arranged from the stories not yet placed. */
+ * importance, page by page as the pages are made, each arranged from the stories of its section
+ * not yet placed. */
 #pragma once
 
 #include "placement.h"
@@ -8,7 +9,9 @@
  * the next ones in the pool's order not yet placed. */
 #define PB_DISTRIBUTE_CANDIDATES 12
 
-/* Plans every section's pages: each page's arrangement goes to mk->planned (taken by the
- * page when it is made), where each story lands to mk->story_pages and mk->story_items; a
- * warning for each story no page of its section holds. FALSE with `error` set. */
-gboolean pb_distribute_sections (pb_makeup_t *mk, GError **error);
+/* The page `pc` of a section (its fixed `items` placed) arranged from the stories of its
+ * section not yet placed: the arrangement goes to mk->planned (taken by pb_make_up_pool), where
+ * each story lands to mk->story_pages and mk->story_items; on the section's last page a
+ * warning for each story none of its pages held. FALSE with `error` set. */
+gboolean pb_plan_section_page (pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                               const GPtrArray *items, GError **error);

@@ -458,13 +458,20 @@ make_page (pb_makeup_t *mk, const pb_page_t *plan, GError **error)
                        mk->warnings };
   gboolean ok = plan->masthead ? pb_place_masthead (&pc, error) : pb_place_folio (&pc, error);
   GPtrArray *items = ok ? pb_resolve_items (mk, &pc, error) : NULL;
-  ok = items != NULL && pb_make_up_pool (mk, &pc, items, error)
-       && pb_add_fillers (mk, &pc, items, error);
+  ok = items != NULL && (!plan->in_section || pb_plan_section_page (mk, &pc, items, error))
+       && pb_make_up_pool (mk, &pc, items, error) && pb_add_fillers (mk, &pc, items, error);
   if (ok)
     pb_check_pool_filled (mk, &pc, items);
   for (guint i = 0; ok && i < items->len; i++)
     {
       const pb_item_t *item = items->pdata[i];
+      if (item->kind == PB_ITEM_GUIDE && mk->issue->sections->len > 0)
+        {
+          pb_guide_later_t *later = g_new (pb_guide_later_t, 1);
+          *later = (pb_guide_later_t) { page, item };
+          g_ptr_array_add (mk->guides, later);
+          continue;
+        }
       ok = item->kind == PB_ITEM_STORY ? place_story (mk, &pc, item, items, error)
                                        : pb_place_guide (&pc, mk->story_pages, item, error);
     }
@@ -689,6 +696,9 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   mk->planned = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pb_page_makeup_free);
   mk->filler_entries = g_ptr_array_new_with_free_func (pb_pool_entry_free);
+  mk->section_left = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) g_ptr_array_unref);
+  mk->guides = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -712,6 +722,8 @@ makeup_clear (pb_makeup_t *mk)
   g_hash_table_destroy (mk->variants);
   g_hash_table_destroy (mk->planned);
   g_ptr_array_free (mk->filler_entries, TRUE);
+  g_hash_table_destroy (mk->section_left);
+  g_ptr_array_free (mk->guides, TRUE);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */
@@ -727,6 +739,22 @@ make_pages (pb_makeup_t *mk, pb_layout_t *layout, GError **error)
       if (!page)
         return FALSE;
       g_ptr_array_add (layout->pages, page);
+    }
+  return TRUE;
+}
+
+/* Phase, in an issue with sections: the guide boxes, now that every story has its page. */
+static gboolean
+place_guides (pb_makeup_t *mk, GError **error)
+{
+  for (guint i = 0; i < mk->guides->len; i++)
+    {
+      const pb_guide_later_t *later = mk->guides->pdata[i];
+      pb_page_ctx_t pc = { mk->issue, mk->fonts, later->page,
+                           pb_grid_of (later->page, pb_page_head_lines (later->page->plan)),
+                           mk->warnings };
+      if (!pb_place_guide (&pc, mk->story_pages, later->item, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -754,7 +782,7 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   pb_makeup_t mk;
   makeup_init (&mk, issue, fonts, layout->warnings);
   pb_bodies_prepare (mk.bodies, issue);
-  gboolean ok = pb_distribute_sections (&mk, error) && make_pages (&mk, layout, error)
+  gboolean ok = make_pages (&mk, layout, error) && place_guides (&mk, error)
                 && flow_stories (&mk, error);
   makeup_clear (&mk);
   if (!ok)

@@ -28,6 +28,12 @@ typedef struct {
   int subhead_space;        /* subheads given a line more of space (copyfitting) */
 } pb_chain_t;
 
+/* A guide box whose entries wait for the pages of all stories. */
+typedef struct {
+  pb_page_layout_t *page;
+  const pb_item_t *item;
+} pb_guide_later_t;
+
 /* What the phases share while an issue is laid out; passed to each, kept by none. */
 typedef struct {
   const pb_issue_t *issue;
@@ -47,6 +53,9 @@ typedef struct {
   GHashTable *planned;      /* page number → pb_page_makeup_t*: a section's pages as the
                              * distribution arranged them (distribute.c), taken by the page */
   GPtrArray *filler_entries; /* of pb_pool_entry_t*: fillers as the pool search takes them */
+  GHashTable *section_left; /* pb_section_t* → GPtrArray of its entries not yet placed */
+  GPtrArray *guides;        /* of pb_guide_later_t*: guide boxes placed once every page is
+                             * made (an issue with sections: page numbers come late) */
 } pb_makeup_t;
 
 /* Places the page's items given without coordinates, each at the highest, then leftmost, free
