@@ -140,6 +140,28 @@ photo_heights (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story
 
 /* Every variant of the pool story `e` on a page `columns` wide whose free columns are at most
  * `room` lines deep: each span allowed at each photo height. */
+/* The variants of the rest of a story begun on an earlier page: at each span its continuation
+ * head and its text flowed on from its earlier parts (measured on this page, its chain being
+ * the story's own). */
+static gboolean
+continuation_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                       int lo, int hi, int room, story_variants_t *sv, GError **error)
+{
+  for (int span = lo; span <= hi; span++)
+    {
+      int height = pb_continuation_lines_at (mk, pc, story, span, error);
+      if (height < 0)
+        return FALSE;
+      pb_makeup_variant_t v = { span, -1, height, 0, 0, 0, 0, 0, FALSE };
+      g_array_append_val (sv->all, v);
+      if (v.height > room)
+        continue;
+      g_array_append_val (sv->search, v);
+      g_array_append_val (sv->index, (int) { sv->all->len - 1 });
+    }
+  return TRUE;
+}
+
 static gboolean
 story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t *e,
                 int columns, int room, story_variants_t *sv, GError **error)
@@ -149,6 +171,8 @@ story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t 
                              g_array_new (FALSE, FALSE, sizeof (pb_makeup_variant_t)),
                              g_array_new (FALSE, FALSE, sizeof (int)), -1 };
   int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
+  if (g_hash_table_contains (mk->chains, story->id))
+    return continuation_variants (mk, pc, story, lo, MIN (hi, columns), room, sv, error);
   g_autoptr (GArray) heights = g_array_new (FALSE, FALSE, sizeof (int));
   for (int span = lo; span <= MIN (hi, columns); span++)
     {
@@ -353,7 +377,9 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
       pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
       const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
       *c = (pb_makeup_choice_t) { .story_id = story->id, .entry = e, .photo_lines = -1,
-                                  .filler = (guint) k >= pool->len };
+                                  .filler = (guint) k >= pool->len,
+                                  .continuation = g_hash_table_contains (mk->chains,
+                                                                         story->id) };
       ok = story_variants (mk, pc, e, made->columns, avail, &sv[k], error);
       if (ok && e->pin.top >= 0)
         pin_in_place (e, &sv[k], made->columns, avail, c, fixed, owned);
@@ -417,11 +443,9 @@ extend_to_foot (const pb_page_makeup_t *made, int k, pb_item_t *it)
   return extra;
 }
 
-/* The tallest free run `span` columns wide that the arrangement leaves, in grid lines. */
-static int
-most_free (const pb_page_makeup_t *made, int span)
+void
+pb_makeup_skyline (const pb_page_makeup_t *made, int *skyline)
 {
-  int skyline[PB_MAKEUP_MAX_COLUMNS], most = 0;
   for (int c = 0; c < made->columns; c++)
     skyline[c] = made->from[c];
   for (guint j = 0; j < made->choices->len; j++)
@@ -430,6 +454,14 @@ most_free (const pb_page_makeup_t *made, int span)
       for (int c = q->column; c < q->column + q->span; c++)
         skyline[c] = MAX (skyline[c], q->top + q->height);
     }
+}
+
+/* The tallest free run `span` columns wide that the arrangement leaves, in grid lines. */
+static int
+most_free (const pb_page_makeup_t *made, int span)
+{
+  int skyline[PB_MAKEUP_MAX_COLUMNS], most = 0;
+  pb_makeup_skyline (made, skyline);
   for (int c = 0; c + span <= made->columns; c++)
     {
       int run = G_MAXINT;
@@ -493,9 +525,10 @@ pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GEr
                           .photo_lines = MAX (0, c->photo_lines),
                           .photo_off = c->photo_lines == 0,
                           .heading_space = c->heading_space, .auto_place = TRUE,
-                          .auto_height = TRUE, .loc = c->entry->loc };
-      /* A line already added under its headlines is all copyfitting would add there. */
-      c->extended = c->heading_space == 0 ? extend_to_foot (made, k, it) : 0;
+                          .auto_height = !c->continued, .loc = c->entry->loc };
+      /* A line already added under its headlines is all copyfitting would add there; a first
+       * part ends where the page does. */
+      c->extended = c->heading_space == 0 && !c->continued ? extend_to_foot (made, k, it) : 0;
       /* At the type area's foot the blank line under the story falls outside it. */
       it->height = MIN (it->height, avail - it->top);
       g_ptr_array_add (mk->owned_items, it);

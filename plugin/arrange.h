@@ -12,6 +12,8 @@ pb_page_makeup_t *pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc,
                                    const GPtrArray *items, const GPtrArray *entries,
                                    GError **error);
 void pb_page_makeup_free (pb_page_makeup_t *made);
+/* The grid line each column is filled to by the fixed items and the stories `made` placed. */
+void pb_makeup_skyline (const pb_page_makeup_t *made, int *skyline);
 /* The filler `story_id` placed on page `number`: no longer offered to other pages. */
 void pb_take_filler (pb_makeup_t *mk, const char *story_id, int number);
 

@@ -699,6 +699,7 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
   mk->section_left = g_hash_table_new_full (NULL, NULL, NULL,
                                             (GDestroyNotify) g_ptr_array_unref);
   mk->guides = g_ptr_array_new_with_free_func (g_free);
+  mk->carried = g_ptr_array_new ();
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -724,6 +725,7 @@ makeup_clear (pb_makeup_t *mk)
   g_ptr_array_free (mk->filler_entries, TRUE);
   g_hash_table_destroy (mk->section_left);
   g_ptr_array_free (mk->guides, TRUE);
+  g_ptr_array_free (mk->carried, TRUE);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */

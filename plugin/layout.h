@@ -131,6 +131,9 @@ typedef struct {
   gboolean too_tall;               /* left out: taller than the page at every variant */
   gboolean pinned;                 /* placed where its override put it */
   gboolean filler;                 /* a filler the search took to fill the page */
+  gboolean continued;              /* its first part, fixed at the page's foot: it goes on
+                                    * on the next page of its section */
+  gboolean continuation;           /* the part of a story begun on an earlier page */
   int least_area, least_span, least_lines; /* its smallest variant, for the messages */
   GArray *variants;                /* of pb_variant_report_t */
 } pb_makeup_choice_t;

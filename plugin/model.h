@@ -337,6 +337,7 @@ typedef struct {
   gboolean on_top;
   int min_photo, max_photo;
   char *keep_with;
+  gboolean may_continue;  /* a section's story may start at a page's foot and go on */
   pb_pin_t pin;
   pb_loc_t loc;
 } pb_pool_entry_t;

@@ -227,6 +227,15 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
   return lines_under_heading (mk, pc, story, item, first_part, heading, error);
 }
 
+int
+pb_continuation_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                          const pb_story_t *story, int span, GError **error)
+{
+  pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
+                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+  return story_lines_needed (mk, pc, &probe, FALSE, error);
+}
+
 /* Grid lines a story item needs under `heading` lines of headlines (or the 上接 line). */
 static int
 lines_under_heading (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,

@@ -54,6 +54,8 @@ typedef struct {
                              * distribution arranged them (distribute.c), taken by the page */
   GPtrArray *filler_entries; /* of pb_pool_entry_t*: fillers as the pool search takes them */
   GHashTable *section_left; /* pb_section_t* → GPtrArray of its entries not yet placed */
+  GPtrArray *carried;       /* of pb_pool_entry_t*: stories begun at the foot of the page
+                             * made last, to go on on the next (distribute.c) */
   GPtrArray *guides;        /* of pb_guide_later_t*: guide boxes placed once every page is
                              * made (an issue with sections: page numbers come late) */
 } pb_makeup_t;
@@ -79,6 +81,11 @@ typedef struct {
 int pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                        int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
                        GError **error);
+/* Grid lines the next part of `story`, begun on an earlier page, takes in an automatic item
+ * `span` columns wide on the page `pc`: its continuation head and the rest of its text flowed
+ * through its earlier parts and this one, with the jump lines; -1 with `error` set. */
+int pb_continuation_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                              const pb_story_t *story, int span, GError **error);
 /* The photo of a story the layout places itself: as wide as the story up to 3 columns, two
  * thirds of it beyond, the text beside it. */
 int pb_auto_photo_span (int span);

@@ -11,7 +11,7 @@
 #define PB_POOL_MAX_PHOTO_LINES 400
 
 const char *const pb_pool_entry_keys[] = {
-  "story", "spans", "top", "photo_lines", "keep_with", "pin", NULL
+  "story", "spans", "top", "photo_lines", "keep_with", "continue", "pin", NULL
 };
 const char *const pb_pin_keys[] = { "page", "column", "top", "span", "photo_lines", NULL };
 const char *const pb_section_keys[] = { "name", "pages", "first_page", "pool", NULL };
@@ -174,11 +174,20 @@ read_entry (const pb_issue_t *issue, const pb_json_obj_t *parent, JsonNode *node
       || !pb_read_story_ref (issue, &o, "story", pb_json_member (&o, "story"), &e->story_id,
                              error)
       || !pb_json_get_bool (&o, "top", FALSE, &e->on_top, error)
+      || !pb_json_get_bool (&o, "continue", FALSE, &e->may_continue, error)
       || !read_range (&o, "spans", 1, columns, &e->min_span, &e->max_span, error)
       || !read_range (&o, "photo_lines", 0, PB_POOL_MAX_PHOTO_LINES, &e->min_photo,
                       &e->max_photo, error)
       || !read_keep_with (issue, &o, section, pool, e, error))
     return FALSE;
+  JsonNode *cont = pb_json_member (&o, "continue");
+  if (cont && !section)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, cont),
+                       "%s: \"continue\" is for a section's pool (a page's pool has no next "
+                       "page)", o.what);
+      return FALSE;
+    }
   return read_pin (&o, columns, lines, section, e, error);
 }
 

@@ -164,6 +164,10 @@ report_choice (JsonBuilder *b, const pb_makeup_choice_t *c)
   add_member_string (b, "story", c->story_id);
   json_builder_set_member_name (b, "filler");
   json_builder_add_boolean_value (b, c->filler);
+  json_builder_set_member_name (b, "continued");
+  json_builder_add_boolean_value (b, c->continued);
+  json_builder_set_member_name (b, "continuation");
+  json_builder_add_boolean_value (b, c->continuation);
   if (c->place.span == 0 && c->filler)
     add_member_string (b, "left_out", "a filler the arrangement did not need");
   else if (c->place.span == 0)

@@ -189,6 +189,23 @@ with tempfile.TemporaryDirectory() as work:
     status = run(work, "too-little-strict", doc, "--strict")[0]
     check("too little text: --strict fails", status == 1)
 
+    # A long story allowed to continue: begun at page 1's foot, ended on page 2, jump lines.
+    huge_next = {"id": "long", "headline": "经济总体回升向好",
+                 "body": "\n\n".join(pools.paragraphs(root, pools.DOCUMENTS[0]))}
+    doc = pools.issue(stories[:3] + [huge_next], sections=[
+        {"name": "要闻", "pages": 2,
+         "pool": [s["id"] for s in stories[:3]] + [{"story": "long", "continue": True}]}])
+    status, report, dump, _ = run(work, "continued", doc)
+    marks = [(p["number"], s.get("continued"), s.get("continuation"))
+             for p in report["pages"] for s in p.get("makeup", {}).get("stories", [])
+             if s["story"] == "long" and "column" in s]
+    check("a story that may continue: begun on page 1, its rest on page 2",
+          marks == [(1, True, False), (2, False, True)], str(marks))
+    check("a story that may continue: the jump lines name the pages",
+          "\"（下转第2版）\"" in dump and "\"（上接第1版）\"" in dump)
+    check("a story that may continue: nothing overset", report["overset_chars"] == 0,
+          str(report["overset_chars"]))
+
     # Bad plans: an error naming the place, exit status 1.
     two = stories[:2]
     ids = [s["id"] for s in two]
@@ -209,6 +226,9 @@ with tempfile.TemporaryDirectory() as work:
          dict(sections=[{"name": "要闻", "pages": 1, "pool": ids[:1]}],
               pages=[{"number": 1, "pool": ids[1:]}]),
          "takes its stories from the section's pool, not a \"pool\" of its own"),
+        ("continue in a page's pool",
+         dict(pages=[{"number": 1, "pool": [{"story": ids[0], "continue": True}]}]),
+         "\"continue\" is for a section's pool"),
         ("a photo range backwards",
          dict(pages=[{"number": 1, "pool": [{"story": ids[0], "photo_lines": [9, 3]}]}]),
          "\"photo_lines\" must be a number or [least, most], from 0 to 400"),

@@ -35,7 +35,7 @@ def paragraphs(root, name):
 
 
 def headline(paragraph):
-    text = re.sub(r"^(各位代表！|（[一二三四五六七八九十]+）|——)", "", paragraph)
+    text = re.sub(r"^(各位代表[！，]|（[一二三四五六七八九十]+）|——)", "", paragraph)
     clauses = [c for c in re.split(r"[，。：；！？]", text) if c.strip()]
     return clauses[0][:24]
 
