@@ -1349,6 +1349,7 @@ read_issue (loader_t *l)
     step (l, read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, &e), &e);
   if (has_template)
     add_section_pages (l);
+  pb_check_section_stories (l->issue, l->errors);
   check_guide_refs (l);
   if (l->errors->len == 0)
     warn_unplaced (l);

@@ -291,3 +291,67 @@ pb_read_sections (pb_issue_t *issue, pb_json_doc_t *d, JsonNode *arr, const pb_t
       g_ptr_array_add (issue->sections, s);
     }
 }
+
+/* Records where story `id` is planned (`what`), or an error when it was planned before. */
+static void
+plan_once (GHashTable *planned, const char *id, const char *what, pb_loc_t at,
+           GPtrArray *errors)
+{
+  const char *before = g_hash_table_lookup (planned, id);
+  if (!before)
+    {
+      g_hash_table_insert (planned, (gpointer) id, (gpointer) what);
+      return;
+    }
+  GError *e = NULL;
+  pb_set_error_at (&e, PB_ERROR_DUPLICATE, at, "story \"%s\" is in %s and in %s: a section's "
+                   "story is placed by its section alone", id, before, what);
+  pb_errors_take (errors, e, id, 0);
+}
+
+/* Whether story `id` is in a section's pool (what pages and items do with other stories is
+ * checked where they are read). */
+static gboolean
+in_a_section (GHashTable *planned, const char *id)
+{
+  const char *where = g_hash_table_lookup (planned, id);
+  return where && g_str_has_prefix (where, "the pool of section");
+}
+
+void
+pb_check_section_stories (const pb_issue_t *issue, GPtrArray *errors)
+{
+  if (issue->sections->len == 0)
+    return;
+  g_autoptr (GHashTable) planned = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < issue->sections->len; i++)
+    {
+      const pb_section_t *s = issue->sections->pdata[i];
+      char *what = g_strdup_printf ("the pool of section \"%s\"", s->name);
+      g_ptr_array_add (names, what);
+      for (guint k = 0; k < s->pool->len; k++)
+        {
+          const pb_pool_entry_t *e = s->pool->pdata[k];
+          plan_once (planned, e->story_id, what, e->loc, errors);
+        }
+    }
+  for (guint i = 0; i < issue->pages->len; i++)
+    {
+      const pb_page_t *p = issue->pages->pdata[i];
+      char *what = g_strdup_printf ("page %d", p->number);
+      g_ptr_array_add (names, what);
+      for (guint k = 0; k < p->pool->len; k++)
+        {
+          const pb_pool_entry_t *e = p->pool->pdata[k];
+          if (in_a_section (planned, e->story_id))
+            plan_once (planned, e->story_id, what, e->loc, errors);
+        }
+      for (guint k = 0; k < p->items->len; k++)
+        {
+          const pb_item_t *it = p->items->pdata[k];
+          if (it->kind == PB_ITEM_STORY && in_a_section (planned, it->story_id))
+            plan_once (planned, it->story_id, what, it->loc, errors);
+        }
+    }
+}

@@ -39,5 +39,8 @@ void pb_section_free (gpointer section);
  * pages in all) is left out with its error in `errors` (pb_errors_take). */
 void pb_read_sections (pb_issue_t *issue, pb_json_doc_t *d, JsonNode *arr,
                        const pb_template_t *t, int max_pages, GPtrArray *errors);
+/* A story of a section's pool named in another pool or by an item: an error in `errors` at
+ * the second place (a section places its stories alone). */
+void pb_check_section_stories (const pb_issue_t *issue, GPtrArray *errors);
 /* The section whose pages include page `number`, or NULL. */
 const pb_section_t *pb_section_of (const pb_issue_t *issue, int number);
