@@ -197,6 +197,7 @@ static const struct {
   { ": left out", "left-out" },
   { "does not reach its continuation", "continuation" },
   { "is placed on no page", "unplaced-story" },
+  { "grid lines of columns empty", "underset" },
   { "is set in the fallback font", "fallback-glyph" },
 };
 

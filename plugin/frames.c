@@ -227,7 +227,8 @@ pb_plan_insets (const pb_page_ctx_t *pc, GHashTable *images, const pb_story_t *s
   const pb_template_t *t = pc->grid.tmpl;
   int bottom = item->top + item->height;
   /* A group holds them all. */
-  for (guint i = 1; item->photo_group == PB_GROUP_NONE && i < story->photos->len; i++)
+  for (guint i = 1; item->photo_group == PB_GROUP_NONE && !item->photo_off
+                    && i < story->photos->len; i++)
     {
       int k = i - 1, column, pspan, top;
       gboolean given = item->inset_photos && k < (int) item->inset_photos->len;

@@ -20,6 +20,7 @@
 #include "source.h"
 #include "template.h"
 #include "itemopts.h"
+#include "pools.h"
 
 #define MAX_BODY_BYTES (2 * PB_MIB)
 /* The text an issue's bodies hold together, read and set: each body file counts once however
@@ -39,7 +40,8 @@
 
 /* The keys of each kind of object in an issue, as docs/issue.schema.json lists them. */
 static const char *const issue_keys[] = {
-  "$schema", "paper", "paper_en", "date", "masthead", "template", "stories", "pages", NULL
+  "$schema", "paper", "paper_en", "date", "masthead", "template", "stories", "pages",
+  "sections", NULL
 };
 static const char *const masthead_keys[] = { "lines", "logo", "logo_color", NULL };
 static const char *const story_keys[] = {
@@ -57,7 +59,6 @@ static const char *const item_keys[] = {
   "headline_vertical", "headline_style", "headline_scale", "box", "column_rules",
   "inset_photos", "pull_quotes", NULL
 };
-static const char *const pool_keys[] = { "story", "spans", "top", NULL };
 static const char *const item_photo_keys[] = { "span", "side", "lines", "group", NULL };
 static const char *const guide_keys[] = { "title", "entries", NULL };
 static const char *const guide_entry_keys[] = { "story", "title", NULL };
@@ -70,7 +71,9 @@ const pb_known_keys_t pb_issue_known_keys[] = {
   { "page", page_keys },
   { "item", item_keys },
   { "item photo", item_photo_keys },
-  { "pool entry", pool_keys },
+  { "pool entry", pb_pool_entry_keys },
+  { "pin", pb_pin_keys },
+  { "section", pb_section_keys },
   { "item box", pb_item_box_keys },
   { "inset photo", pb_inset_photo_keys },
   { "pull quote", pb_pull_quote_keys },
@@ -142,14 +145,6 @@ credit_free (gpointer p)
 }
 
 static void
-pool_entry_free (gpointer p)
-{
-  pb_pool_entry_t *e = p;
-  g_free (e->story_id);
-  g_free (e);
-}
-
-static void
 page_free (gpointer p)
 {
   pb_page_t *pg = p;
@@ -177,6 +172,7 @@ pb_issue_free (pb_issue_t *issue)
   g_clear_pointer (&issue->story_by_id, g_hash_table_unref);
   g_clear_pointer (&issue->stories, g_ptr_array_unref);
   g_clear_pointer (&issue->pages, g_ptr_array_unref);
+  g_clear_pointer (&issue->sections, g_ptr_array_unref);
   g_clear_pointer (&issue->templates, g_ptr_array_unref);
   g_clear_pointer (&issue->files, g_ptr_array_unref);
   g_clear_pointer (&issue->warnings, g_ptr_array_unref);
@@ -697,19 +693,7 @@ static gboolean
 story_ref (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n, char **out,
            GError **error)
 {
-  if (!n)
-    return pb_json_missing (o, key, error);
-  if (!pb_json_is_string (n))
-    return pb_json_wrong_type (o, key, n, "a story id (a string)", error);
-  const char *id = json_node_get_string (n);
-  if (!g_hash_table_contains (l->issue->story_by_id, id))
-    {
-      pb_set_error_at (error, PB_ERROR_UNKNOWN_STORY, pb_json_node_loc (o->d, n),
-                       "%s: no story \"%s\" in the pool", o->what, id);
-      return FALSE;
-    }
-  *out = g_strdup (id);
-  return TRUE;
+  return pb_read_story_ref (l->issue, o, key, n, out, error);
 }
 
 static gboolean
@@ -976,62 +960,38 @@ read_item (loader_t *l, pb_page_t *p, JsonNode *node, guint index, GError **erro
   return count_set_text (l, &o, s, error) && check_overlap (&o, p, it, error);
 }
 
-/* One story of a page's pool: its id, or an object with "story" and optionally "spans" (a
- * number, or [least, most]) and "top". */
-static gboolean
-read_pool_entry (loader_t *l, const pb_json_obj_t *page, pb_page_t *p, JsonNode *node, guint i,
-                 GError **error)
+/* A pool's stories land on a page: guide entries may name them. */
+static void
+mark_pool_placed (loader_t *l, const GPtrArray *pool)
 {
-  pb_pool_entry_t *e = g_new0 (pb_pool_entry_t, 1);
-  e->loc = pb_json_node_loc (page->d, node);
-  g_ptr_array_add (p->pool, e);
-  if (pb_json_is_string (node))
-    return story_ref (l, page, "pool", node, &e->story_id, error)
-           && (g_hash_table_add (l->placed, g_strdup (e->story_id)), TRUE);
-  g_autofree char *what = g_strdup_printf ("page %d, entry %u of \"pool\"", p->number, i + 1);
-  pb_json_obj_t o;
-  if (!pb_json_open_object (page->d, node, what, "pool entry", pool_keys, &o, error)
-      || !story_ref (l, &o, "story", pb_json_member (&o, "story"), &e->story_id, error)
-      || !pb_json_get_bool (&o, "top", FALSE, &e->on_top, error))
-    return FALSE;
-  g_hash_table_add (l->placed, g_strdup (e->story_id));
-  int columns = p->tmpl->columns;
-  JsonNode *spans = pb_json_member (&o, "spans");
-  if (!spans)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (spans))
+  for (guint i = 0; i < pool->len; i++)
     {
-      if (!pb_json_get_int (&o, "spans", FALSE, 1, columns, 0, NULL, &e->min_span, error))
-        return FALSE;
-      e->max_span = e->min_span;
-      return TRUE;
+      const pb_pool_entry_t *e = pool->pdata[i];
+      if (e->story_id)
+        g_hash_table_add (l->placed, g_strdup (e->story_id));
     }
-  double lo = 0, hi = 0;
-  if (pb_json_array_length (spans) != 2 || !pb_json_number (o.d, pb_json_element (spans, 0), &lo)
-      || !pb_json_number (o.d, pb_json_element (spans, 1), &hi) || lo != (int) lo
-      || hi != (int) hi || lo < 1 || hi < lo || hi > columns)
-    {
-      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o.d, spans),
-                       "%s: \"spans\" must be a number of columns or [least, most], from 1 to "
-                       "%d", what, columns);
-      return FALSE;
-    }
-  e->min_span = (int) lo;
-  e->max_span = (int) hi;
-  return TRUE;
 }
 
-/* The stories automatic makeup places on the page, in order of importance. */
+/* The stories automatic makeup places on the page, in order of importance (pools.c). */
 static gboolean
 read_pool (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
 {
   JsonNode *arr = NULL;
   if (!pb_json_get_array (o, "pool", FALSE, &arr, error))
     return FALSE;
-  for (guint i = 0; arr && i < pb_json_array_length (arr); i++)
-    if (!read_pool_entry (l, o, p, pb_json_element (arr, i), i, error))
+  if (!arr)
+    return TRUE;
+  if (p->in_section)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, pb_json_node_loc (o->d, arr),
+                       "%s: a page of section \"%s\" takes its stories from the section's "
+                       "pool, not a \"pool\" of its own", o->what, p->in_section->name);
       return FALSE;
-  return TRUE;
+    }
+  gboolean ok = pb_read_pool (l->issue, o, arr, o->what, p->tmpl->columns, p->tmpl->lines,
+                              NULL, p->pool, error);
+  mark_pool_placed (l, p->pool);
+  return ok;
 }
 
 static gboolean
@@ -1046,7 +1006,7 @@ read_items (loader_t *l, const pb_json_obj_t *o, pb_page_t *p, GError **error)
       return FALSE;
     }
   if (!read_pool (l, o, p, error)
-      || !pb_json_get_array (o, "items", p->pool->len == 0, &arr, error))
+      || !pb_json_get_array (o, "items", p->pool->len == 0 && !p->in_section, &arr, error))
     return FALSE;
   guint n = arr ? pb_json_array_length (arr) : 0;
   if (n > MAX_ITEMS)
@@ -1136,7 +1096,7 @@ read_page (loader_t *l, JsonNode *node, guint index, GError **error)
   p->credits = g_ptr_array_new_with_free_func (credit_free);
   p->story_ids = g_ptr_array_new_with_free_func (g_free);
   p->items = g_ptr_array_new_with_free_func (item_free);
-  p->pool = g_ptr_array_new_with_free_func (pool_entry_free);
+  p->pool = g_ptr_array_new_with_free_func (pb_pool_entry_free);
   p->loc = pb_json_node_loc (l->d, node);
   g_ptr_array_add (l->issue->pages, p);
   if (!read_page_number (l, &o, p, error))
@@ -1145,14 +1105,24 @@ read_page (loader_t *l, JsonNode *node, guint index, GError **error)
   what = g_strdup_printf ("page %d", p->number);
   o.what = what;
   l->page = p->number;
+  p->in_section = pb_section_of (l->issue, p->number);
   GError *e = NULL;
   step (l, pb_json_get_string (&o, "section", FALSE, &p->section, &e), &e);
+  if (!p->section && p->in_section)
+    p->section = g_strdup (p->in_section->name);
   /* The items are measured on the page's template: without it they cannot be checked. */
   if (!get_template (l, &o, FALSE, &p->tmpl, error))
     return FALSE;
   step (l, pb_json_get_bool (&o, "masthead", FALSE, &p->masthead, &e), &e);
   step (l, pb_json_get_bool (&o, "elsewhere", FALSE, &p->elsewhere, &e), &e);
   step (l, read_credits (&o, p, &e), &e);
+  if (p->elsewhere && p->in_section)
+    {
+      pb_set_error_at (error, PB_ERROR_INVALID, p->loc,
+                       "%s: a page of section \"%s\" is made here, not elsewhere", o.what,
+                       p->in_section->name);
+      return FALSE;
+    }
   return p->elsewhere ? read_elsewhere (l, &o, p, error) : read_items (l, &o, p, error);
 }
 
@@ -1277,6 +1247,54 @@ read_array_of (loader_t *l, const pb_json_obj_t *o, const char *key, guint min, 
   return TRUE;
 }
 
+/* The issue's sections (pools.c); each that fails is an error of its own. */
+static gboolean
+read_sections (loader_t *l, const pb_json_obj_t *o, GError **error)
+{
+  JsonNode *arr = NULL;
+  if (!pb_json_get_array (o, "sections", FALSE, &arr, error))
+    return FALSE;
+  if (arr)
+    pb_read_sections (l->issue, l->d, arr, l->tmpl, MAX_PAGES, l->errors);
+  for (guint i = 0; i < l->issue->sections->len; i++)
+    mark_pool_placed (l, ((const pb_section_t *) l->issue->sections->pdata[i])->pool);
+  return TRUE;
+}
+
+static int
+by_page_number (gconstpointer a, gconstpointer b)
+{
+  const pb_page_t *x = *(pb_page_t *const *) a, *y = *(pb_page_t *const *) b;
+  return (x->number > y->number) - (x->number < y->number);
+}
+
+/* The pages of the sections that "pages" does not give, made with the section's name and the
+ * issue's template; then the pages in the order of their numbers. */
+static void
+add_section_pages (loader_t *l)
+{
+  pb_issue_t *issue = l->issue;
+  for (guint i = 0; i < issue->sections->len; i++)
+    {
+      const pb_section_t *s = issue->sections->pdata[i];
+      for (int n = s->first_page; n < s->first_page + s->pages; n++)
+        {
+          if (g_hash_table_contains (l->page_first, GINT_TO_POINTER (n)))
+            continue;
+          pb_page_t *p = g_new0 (pb_page_t, 1);
+          *p = (pb_page_t) { .number = n, .section = g_strdup (s->name), .tmpl = l->tmpl,
+                             .in_section = s, .loc = s->loc };
+          p->credits = g_ptr_array_new_with_free_func (credit_free);
+          p->story_ids = g_ptr_array_new_with_free_func (g_free);
+          p->items = g_ptr_array_new_with_free_func (item_free);
+          p->pool = g_ptr_array_new_with_free_func (pb_pool_entry_free);
+          g_ptr_array_add (issue->pages, p);
+        }
+    }
+  if (issue->sections->len > 0)
+    g_ptr_array_sort (issue->pages, by_page_number);
+}
+
 /* A guide entry prints the number of the page its story lands on: it must land on one. */
 static void
 check_guide_refs (loader_t *l)
@@ -1327,7 +1345,13 @@ read_issue (loader_t *l)
   gboolean has_template = step (l, get_template (l, &o, TRUE, &l->tmpl, &e), &e);
   step (l, read_array_of (l, &o, "stories", 0, MAX_STORIES, read_story, &e), &e);
   if (has_template)
+    step (l, read_sections (l, &o, &e), &e);
+  /* With sections, "pages" gives only what stays fixed on some of them. */
+  if (has_template && (l->issue->sections->len == 0 || pb_json_member (&o, "pages")))
     step (l, read_array_of (l, &o, "pages", 1, MAX_PAGES, read_page, &e), &e);
+  if (has_template)
+    add_section_pages (l);
+  pb_check_section_stories (l->issue, l->errors);
   check_guide_refs (l);
   if (l->errors->len == 0)
     warn_unplaced (l);
@@ -1343,6 +1367,7 @@ issue_new (const char *name, const char *base_dir)
   issue->stories = g_ptr_array_new_with_free_func (story_free);
   issue->story_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   issue->pages = g_ptr_array_new_with_free_func (page_free);
+  issue->sections = g_ptr_array_new_with_free_func (pb_section_free);
   issue->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_template_free);
   issue->files = g_ptr_array_new_with_free_func (g_free);
   issue->warnings = g_ptr_array_new_with_free_func (g_free);

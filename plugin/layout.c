@@ -6,8 +6,10 @@
 
 #include <math.h>
 #include <string.h>
+#include "arrange.h"
 #include "bodies.h"
 #include "copyfit.h"
+#include "distribute.h"
 #include "fillers.h"
 #include "elements.h"
 #include "photos.h"
@@ -18,6 +20,7 @@
 #include "fonts.h"
 #include "pages.h"
 #include "placement.h"
+#include "pools.h"
 #include "vertical.h"
 
 /* The hairline that parts a story from what stands above it. */
@@ -176,7 +179,7 @@ plan_photo (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
             const pb_item_t *item, int span, pb_photo_plan_t *pp, GError **error)
 {
   *pp = (pb_photo_plan_t) { -1, 0, 0 };
-  if (story->photos->len == 0)
+  if (story->photos->len == 0 || item->photo_off)
     return TRUE;
   pp->span = item->photo_span > 0 ? MIN (item->photo_span, span) : span;
   pp->first = item->photo_right ? item->column + span - pp->span : item->column;
@@ -226,7 +229,7 @@ fit_trial (void *data, const pb_copyfit_t *fit, int *empty, int *overset, GError
         }
     }
   int body_top = item->top + ft->heading[fit->headline_steps + PB_COPYFIT_HEADLINE_STEPS]
-                 + fit->heading_lines;
+                 + fit->heading_lines + item->heading_space;
   g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
   if (!pb_plan_insets (ft->pc, ft->mk->images, ft->story, item, item->span, body_top, &ft->photo,
                        *photo_lines, insets, error))
@@ -339,7 +342,7 @@ fit_story (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *sto
   if (!heading_at_step (&ft, 0, &heading, error)
       || !plan_photo (mk, pc, story, item, item->span, &ft.photo, error))
     return FALSE;
-  if (heading >= item->height)
+  if (heading + item->heading_space >= item->height)
     return TRUE;
   int grow = 0;
   if (ft.photo.span > 0)
@@ -517,7 +520,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *out
   if (heading < 0 || strip < 0)
     return FALSE;
   if (heading > 0 && first_part)
-    heading += fit.heading_lines;
+    heading += fit.heading_lines + item->heading_space;
 
   /* The body and photos take the columns left of a vertical headline's strip. */
   int span = item->span - strip;
@@ -573,11 +576,20 @@ make_page (pb_makeup_t *mk, const pb_page_t *plan, GError **error)
                        mk->warnings };
   gboolean ok = plan->masthead ? pb_place_masthead (&pc, error) : pb_place_folio (&pc, error);
   GPtrArray *items = ok ? pb_resolve_items (mk, &pc, error) : NULL;
-  ok = items != NULL && (plan->pool->len == 0 || pb_make_up_pool (mk, &pc, items, error))
-       && pb_add_fillers (mk, &pc, items, error);
+  ok = items != NULL && (!plan->in_section || pb_plan_section_page (mk, &pc, items, error))
+       && pb_make_up_pool (mk, &pc, items, error) && pb_add_fillers (mk, &pc, items, error);
+  if (ok)
+    pb_check_pool_filled (mk, &pc, items);
   for (guint i = 0; ok && i < items->len; i++)
     {
       const pb_item_t *item = items->pdata[i];
+      if (item->kind == PB_ITEM_GUIDE && mk->issue->sections->len > 0)
+        {
+          pb_guide_later_t *later = g_new (pb_guide_later_t, 1);
+          *later = (pb_guide_later_t) { page, item };
+          g_ptr_array_add (mk->guides, later);
+          continue;
+        }
       ok = item->kind == PB_ITEM_STORY ? place_story (mk, &pc, item, items, error)
                                        : pb_place_guide (&pc, mk->story_pages, item, error);
     }
@@ -801,6 +813,13 @@ makeup_init (pb_makeup_t *mk, const pb_issue_t *issue, pb_fonts_t *fonts, GPtrAr
                                       (GDestroyNotify) cairo_surface_destroy);
   mk->fillers = g_ptr_array_new ();
   mk->filler_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  mk->variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  mk->planned = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pb_page_makeup_free);
+  mk->filler_entries = g_ptr_array_new_with_free_func (pb_pool_entry_free);
+  mk->section_left = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) g_ptr_array_unref);
+  mk->guides = g_ptr_array_new_with_free_func (g_free);
+  mk->carried = g_ptr_array_new ();
   for (guint i = 0; i < issue->stories->len; i++)
     {
       pb_story_t *story = issue->stories->pdata[i];
@@ -823,6 +842,12 @@ makeup_clear (pb_makeup_t *mk)
   g_hash_table_destroy (mk->images);
   g_ptr_array_free (mk->fillers, TRUE);
   g_hash_table_destroy (mk->filler_sizes);
+  g_hash_table_destroy (mk->variants);
+  g_hash_table_destroy (mk->planned);
+  g_ptr_array_free (mk->filler_entries, TRUE);
+  g_hash_table_destroy (mk->section_left);
+  g_ptr_array_free (mk->guides, TRUE);
+  g_ptr_array_free (mk->carried, TRUE);
 }
 
 /* Phase: what each page shows by itself, and the frames of its stories. */
@@ -838,6 +863,22 @@ make_pages (pb_makeup_t *mk, pb_layout_t *layout, GError **error)
       if (!page)
         return FALSE;
       g_ptr_array_add (layout->pages, page);
+    }
+  return TRUE;
+}
+
+/* Phase, in an issue with sections: the guide boxes, now that every story has its page. */
+static gboolean
+place_guides (pb_makeup_t *mk, GError **error)
+{
+  for (guint i = 0; i < mk->guides->len; i++)
+    {
+      const pb_guide_later_t *later = mk->guides->pdata[i];
+      pb_page_ctx_t pc = { mk->issue, mk->fonts, later->page,
+                           pb_grid_of (later->page, pb_page_head_lines (later->page->plan)),
+                           mk->warnings };
+      if (!pb_place_guide (&pc, mk->story_pages, later->item, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -865,7 +906,8 @@ pb_layout_issue (const pb_issue_t *issue, pb_fonts_t *fonts, GError **error)
   pb_makeup_t mk;
   makeup_init (&mk, issue, fonts, layout->warnings);
   pb_bodies_prepare (mk.bodies, issue);
-  gboolean ok = make_pages (&mk, layout, error) && flow_stories (&mk, error);
+  gboolean ok = make_pages (&mk, layout, error) && place_guides (&mk, error)
+                && flow_stories (&mk, error);
   makeup_clear (&mk);
   if (!ok)
     g_clear_pointer (&layout, pb_layout_free);

@@ -107,20 +107,48 @@ typedef struct {
   int inset;                       /* grid lines a box keeps free inside its top and foot */
 } pb_placed_item_t;
 
-/* A story automatic makeup placed (or left out: place.span 0), and the grid lines its item was
- * made taller to reach the foot (then copyfitted). */
+/* Why a variant of a pool story was or was not taken. */
+typedef enum {
+  PB_VARIANT_CHOSEN,
+  PB_VARIANT_TOO_TALL,             /* taller than its columns are free */
+  PB_VARIANT_HEADLINE,             /* its headlines do not fit the span */
+  PB_VARIANT_SCORE,                /* the best arrangement with it scored more */
+  PB_VARIANT_PRUNED,               /* no arrangement kept to the end used it */
+  PB_VARIANT_UNUSED                /* the story was pinned to a place in another shape */
+} pb_variant_fate_t;
+
+typedef struct {
+  pb_makeup_variant_t shape;
+  pb_variant_fate_t fate;
+  double score_difference;         /* PB_VARIANT_SCORE: above the chosen arrangement's */
+} pb_variant_report_t;
+
+/* A story automatic makeup placed (or left out: place.span 0), the grid lines its item was
+ * made taller to reach the foot (then copyfitted), and each of its variants. */
 typedef struct {
   const char *story_id;
+  const pb_pool_entry_t *entry;
   pb_makeup_place_t place;
   int extended;
-  gboolean too_tall;               /* left out: taller than the page at every span allowed */
+  int photo_lines;                 /* of the variant placed: -1 the story has no photo */
+  int heading_space;               /* of the variant placed: lines copyfitting adds */
+  gboolean too_tall;               /* left out: taller than the page at every variant */
+  gboolean pinned;                 /* placed where its override put it */
+  gboolean filler;                 /* a filler the search took to fill the page */
+  gboolean continued;              /* its first part, fixed at the page's foot: it goes on
+                                    * on the next page of its section */
+  gboolean continuation;           /* the part of a story begun on an earlier page */
+  int least_area, least_span, least_lines; /* its smallest variant, for the messages */
+  GArray *variants;                /* of pb_variant_report_t */
 } pb_makeup_choice_t;
 
 /* What automatic makeup did on a page: the score of the arrangement it chose and its parts, and
  * each story of the pool, in the pool's order. */
 typedef struct {
   pb_makeup_score_t score;
-  GArray *choices;                 /* of pb_makeup_choice_t */
+  GArray *choices;                 /* of pb_makeup_choice_t (their variants freed with them) */
+  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS]; /* the room the pool had */
+  int columns;
 } pb_page_makeup_t;
 
 typedef struct {

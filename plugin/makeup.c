@@ -1,11 +1,13 @@
 /* Automatic page makeup: a beam search over the stories in order of importance. A partial
  * arrangement is the skyline of what is placed (the grid line each column is filled to) and
- * the places so far; each story goes on a flat stretch of the skyline at each span it may take,
+ * the places so far; each story goes, in each of its variants, on a flat stretch of the skyline,
  * or is left out. The score weighs, as a makeup editor does: the page filled (hard), the most
  * important stories high and wide, no two headlines side by side at the same height (bumping
- * heads), photos spread. */
+ * heads), photos spread, photos at their own aspect; and as rules: no headline right under
+ * another story's photo, the lead on top and no story wider than it. */
 #include "makeup.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Weights of the score's parts, per grid line or per case. A line left empty in a column
@@ -16,6 +18,10 @@
 #define PB_MK_IMPORTANCE_NARROW 10.0   /* × importance × columns not taken / columns */
 #define PB_MK_BUMPING 300.0
 #define PB_MK_PHOTOS 60.0
+/* Places a variant takes on a skyline, about (beam_for's estimate of the children). */
+#define PB_MAKEUP_PLACES_A_VARIANT 4
+#define PB_MK_PHOTO_CHANGE 2.0         /* a grid line of photo away from its aspect, or one
+                                        * added under the headlines */
 
 typedef struct {
   int skyline[PB_MAKEUP_MAX_COLUMNS];
@@ -28,6 +34,8 @@ typedef struct {
   int n, columns;
   const int *from, *depth;
   const int *rank;          /* by place in the search: the story's place in the pool */
+  int n_main;               /* stories that are not optional (fillers) */
+  int lead;                 /* where the pool's first story (the lead) is in the search */
   int *largest;             /* largest_areas () */
   gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
@@ -37,21 +45,47 @@ typedef struct {
 static double
 importance (const search_t *s, int i)
 {
-  double w = (double) (s->n - s->rank[i]) / s->n;
+  if (s->stories[i].optional)
+    return 0;
+  double w = (double) (s->n_main - s->rank[i]) / s->n_main;
   return w * w;
 }
 
-/* Whether a story placed at `p` has another story beside it starting on the same line. */
+static const pb_makeup_variant_t *
+variant_of (const search_t *s, int k, const pb_makeup_place_t *q)
+{
+  return &s->stories[k].variants[q->variant];
+}
+
+static gboolean
+side_by_side (const pb_makeup_place_t *p, const pb_makeup_place_t *q)
+{
+  return q->span > 0 && (q->column + q->span == p->column || p->column + p->span == q->column);
+}
+
+/* Stories beside the one placed at `p` that start on the same line. */
 static int
-bumps (const search_t *s, const state_t *st, int i, const pb_makeup_place_t *p)
+bumps (const state_t *st, int i, const pb_makeup_place_t *p)
+{
+  int count = 0;
+  for (int k = 0; k < i; k++)
+    count += side_by_side (p, &st->places[k]) && st->places[k].top == p->top;
+  return count;
+}
+
+/* Stories whose photo reaches their foot right above the headline of the one at `p`. */
+static int
+under_photos (const search_t *s, const state_t *st, int i, const pb_makeup_place_t *p)
 {
   int count = 0;
   for (int k = 0; k < i; k++)
     {
       const pb_makeup_place_t *q = &st->places[k];
-      gboolean beside = q->span > 0 && (q->column + q->span == p->column
-                                        || p->column + p->span == q->column);
-      count += beside && q->top == p->top;
+      if (q->span == 0 || q->top + q->height != p->top)
+        continue;
+      const pb_makeup_variant_t *v = variant_of (s, k, q);
+      int first = q->column + v->photo_first, end = first + v->photo_foot_span;
+      count += v->photo_foot_span > 0 && first < p->column + p->span && p->column < end;
     }
   return count;
 }
@@ -60,13 +94,11 @@ static int
 photos_beside (const search_t *s, const state_t *st, int i, const pb_makeup_place_t *p)
 {
   int count = 0;
-  for (int k = 0; s->stories[i].photo && k < i; k++)
+  for (int k = 0; variant_of (s, i, p)->photo_lines > 0 && k < i; k++)
     {
       const pb_makeup_place_t *q = &st->places[k];
-      gboolean beside = q->span > 0 && (q->column + q->span == p->column
-                                        || p->column + p->span == q->column);
-      count += beside && s->stories[k].photo && q->top < p->top + p->height
-               && p->top < q->top + q->height;
+      count += side_by_side (p, q) && variant_of (s, k, q)->photo_lines > 0
+               && q->top < p->top + p->height && p->top < q->top + q->height;
     }
   return count;
 }
@@ -74,8 +106,11 @@ photos_beside (const search_t *s, const state_t *st, int i, const pb_makeup_plac
 static void
 score_total (pb_makeup_score_t *sc)
 {
-  sc->total = PB_MK_EMPTY * sc->empty + PB_MK_LEFT_OUT * sc->left_out + sc->importance
-              + PB_MK_BUMPING * sc->bumping + PB_MK_PHOTOS * sc->photos;
+  sc->total = PB_MK_EMPTY * (sc->empty + sc->ragged) + PB_MK_LEFT_OUT * sc->left_out
+              + sc->importance
+              + PB_MK_BUMPING * sc->bumping
+              + PB_MK_PHOTOS * sc->photos
+              + PB_MK_PHOTO_CHANGE * (sc->photo_change + sc->heading_space);
 }
 
 /* The empty lines under the skyline: those a filler cannot take count whole. */
@@ -110,8 +145,8 @@ largest_areas (const search_t *s)
   for (int i = s->n - 1; i >= 0; i--)
     {
       int most = 0;
-      for (int span = 1; span <= s->columns; span++)
-        most = MAX (most, s->stories[i].heights[span] * span);
+      for (int v = 0; v < s->stories[i].n_variants; v++)
+        most = MAX (most, s->stories[i].variants[v].height * s->stories[i].variants[v].span);
       largest[i] = largest[i + 1] + most;
     }
   return largest;
@@ -125,48 +160,91 @@ state_copy (const search_t *s, const state_t *from)
   return st;
 }
 
-/* Children of `st` for story i: each span it may take on each flat stretch, and leaving it
- * out. */
+/* The lead (the pool's first story) starts on the first free line of its columns, and no story
+ * is wider than it: a rule, not a preference, as a makeup editor keeps it. */
+static gboolean
+lead_rule (const search_t *s, const state_t *st, int i, int span, int top, int c)
+{
+  if (i == s->lead)
+    {
+      for (int k = 0; k < i; k++)
+        if (st->places[k].span > span)
+          return FALSE;
+      return top == s->from[c];
+    }
+  const pb_makeup_place_t *lead = &st->places[s->lead];
+  return s->lead > i || lead->span == 0 || span <= lead->span;
+}
+
+/* The child of `st` with story i in variant v at column c, when the skyline is flat there and
+ * the story fits under it and obeys its constraints. */
+static void
+place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
+{
+  const pb_makeup_story_t *story = &s->stories[i];
+  const pb_makeup_variant_t *var = &story->variants[v];
+  int top = st->skyline[c], room = s->depth[c];
+  for (int k = c; k < c + var->span; k++)
+    {
+      if (st->skyline[k] != top)
+        return;
+      room = MIN (room, s->depth[k]);
+    }
+  if (top + var->height > room || (story->on_top && top > s->from[c])
+      || !lead_rule (s, st, i, var->span, top, c))
+    return;
+  pb_makeup_place_t p = { c, var->span, top, var->height, v };
+  /* A headline right under another story's photo reads as its caption: never. */
+  if (under_photos (s, st, i, &p) > 0)
+    return;
+  state_t child = state_copy (s, st);
+  child.places[i] = p;
+  for (int k = c; k < c + var->span; k++)
+    child.skyline[k] = top + var->height;
+  double w = importance (s, i);
+  child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->from[c]) / s->depth[c]
+                                 + PB_MK_IMPORTANCE_NARROW * (s->columns - var->span)
+                                   / s->columns);
+  child.score.bumping += bumps (&child, i, &p);
+  child.score.photos += photos_beside (s, &child, i, &p);
+  child.score.photo_change += var->photo_change;
+  child.score.heading_space += var->heading_space;
+  child.score.ragged += var->ragged;
+  g_array_append_val (into, child);
+}
+
+/* Whether a story `span` columns wide at column c stands against the left or the right edge of
+ * the stretch it sits on (or of the page): one placed inside a wider stretch would leave
+ * a gap on both sides, which no arrangement of whole rectangles fills better. */
+static gboolean
+at_an_edge (const search_t *s, const state_t *st, int c, int span)
+{
+  int top = st->skyline[c], end = c + span;
+  return c == 0 || st->skyline[c - 1] != top || end == s->columns || st->skyline[end] != top;
+}
+
+/* Children of `st` for story i: each variant at each edge of each flat stretch, and leaving
+ * it out. */
 static void
 expand (search_t *s, const state_t *st, int i, GArray *into)
 {
   const pb_makeup_story_t *story = &s->stories[i];
-  for (int span = s->columns; span >= 1; span--)
-    {
-      int h = story->heights[span];
-      if (h <= 0)
-        continue;
-      for (int c = 0; c + span <= s->columns; c++)
-        {
-          int top = st->skyline[c], room = s->depth[c];
-          gboolean flat = TRUE;
-          for (int k = c; k < c + span && flat; k++)
-            flat = st->skyline[k] == top, room = MIN (room, s->depth[k]);
-          if (!flat || top + h > room || (story->on_top && top > s->from[c]))
-            continue;
-          state_t child = state_copy (s, st);
-          pb_makeup_place_t p = { c, span, top, h };
-          child.places[i] = p;
-          for (int k = c; k < c + span; k++)
-            child.skyline[k] = top + h;
-          double w = importance (s, i);
-          child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->from[c]) / s->depth[c]
-                                         + PB_MK_IMPORTANCE_NARROW * (s->columns - span)
-                                           / s->columns);
-          child.score.bumping += bumps (s, &child, i, &p);
-          child.score.photos += photos_beside (s, &child, i, &p);
-          g_array_append_val (into, child);
-        }
-    }
+  for (int v = 0; v < story->n_variants; v++)
+    for (int c = 0; c + story->variants[v].span <= s->columns; c++)
+      if (story->pin_column < 0 ? at_an_edge (s, st, c, story->variants[v].span)
+                                : c == story->pin_column)
+        place_child (s, st, i, v, c, into);
   state_t out = state_copy (s, st);
-  out.places[i] = (pb_makeup_place_t) { 0, 0, 0, 0 };
+  out.places[i] = (pb_makeup_place_t) { 0, 0, 0, 0, -1 };
   int least = G_MAXINT;
-  for (int span = 1; span <= s->columns; span++)
-    if (story->heights[span] > 0)
-      least = MIN (least, story->heights[span] * span);
-  /* Leaving out an important story costs more than leaving out a brief. */
-  out.score.left_out += least == G_MAXINT ? 0 : least * (1 + 4 * importance (s, i));
-  out.score.left_out_stories++;
+  for (int v = 0; v < story->n_variants; v++)
+    least = MIN (least, story->variants[v].height * story->variants[v].span);
+  /* Leaving out an important story costs more than leaving out a brief; a filler, nothing. */
+  if (!story->optional)
+    {
+      out.score.left_out += least == G_MAXINT ? 0 : least * (1 + 4 * importance (s, i));
+      out.score.left_out_stories++;
+    }
   g_array_append_val (into, out);
 }
 
@@ -187,62 +265,119 @@ free_states (GArray *states, guint from)
     g_free (g_array_index (states, state_t, k).places);
 }
 
-/* The search's order: the stories that must be on top first, then the others, each in the
- * pool's order. Returns the pool's index of each (g_free). */
+/* The search's order: the stories pinned to a column first, then those that must be on top,
+ * then the others, each in the pool's order. Returns the pool's index of each (g_free). */
 static int *
 search_order (const pb_makeup_story_t *stories, int n)
 {
   int *rank = g_new (int, MAX (n, 1)), k = 0;
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < 3; pass++)
     for (int i = 0; i < n; i++)
-      if (stories[i].on_top == (pass == 0))
-        rank[k++] = i;
+      {
+        int kind = stories[i].pin_column >= 0 ? 0 : stories[i].on_top ? 1 : 2;
+        if (kind == pass)
+          rank[k++] = i;
+      }
   return rank;
+}
+
+/* The partial arrangements story i may start from: at most `beam`, and as many as the budget
+ * left, shared evenly by the stories to come, allows at the children each makes. */
+static guint
+beam_for (const search_t *s, int i, int beam)
+{
+  const pb_makeup_story_t *story = &s->stories[i];
+  /* A variant goes at the two edges of a stretch, and a skyline has few stretches. */
+  long children = 1 + PB_MAKEUP_PLACES_A_VARIANT * story->n_variants;
+  long left = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
+  return (guint) CLAMP (left / children, 1, beam);
+}
+
+/* Each variant's best whole arrangement among those kept to the end. */
+static void
+record_best (const search_t *s, GArray *states, pb_makeup_best_t *const *best)
+{
+  for (int i = 0; best && i < s->n; i++)
+    for (int v = 0; v < s->stories[i].n_variants; v++)
+      best[s->rank[i]][v] = INFINITY;
+  for (guint k = 0; best && k < states->len; k++)
+    {
+      const state_t *st = &g_array_index (states, state_t, k);
+      for (int i = 0; i < s->n; i++)
+        {
+          int v = st->places[i].variant;
+          if (v >= 0)
+            best[s->rank[i]][v] = MIN (best[s->rank[i]][v], st->score.total);
+        }
+    }
+}
+
+/* The stories' next generation: each state's children scored, the best `keep` kept. */
+static GArray *
+next_generation (search_t *s, GArray *states, int i, guint keep)
+{
+  GArray *next = g_array_new (FALSE, TRUE, sizeof (state_t));
+  /* The best states first, while the budget's share for this story lasts (one at least). */
+  long share = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
+  for (guint k = 0; k < MIN (keep, states->len) && (k == 0 || (long) next->len < share); k++)
+    expand (s, &g_array_index (states, state_t, k), i, next);
+  free_states (states, 0);
+  g_array_free (states, TRUE);
+  for (guint k = 0; k < next->len; k++)
+    {
+      state_t *st = &g_array_index (next, state_t, k);
+      /* A partial arrangement is judged by the empty lines the stories to come cannot
+       * fill even at their largest; the last by its empty lines. */
+      st->score.empty = i + 1 == s->n ? empty_lines (s, st->skyline)
+                                      : MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]);
+      score_total (&st->score);
+    }
+  s->evaluated += next->len;
+  g_array_sort (next, by_score);
+  return next;
 }
 
 pb_makeup_score_t
 pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int *from,
-                   const int *depth, gboolean fillers, int beam, pb_makeup_place_t *places)
+                   const int *depth, gboolean fillers, int beam, pb_makeup_place_t *places,
+                   pb_makeup_best_t *const *best)
 {
   g_autofree int *rank = search_order (pool, n);
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
-  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, NULL,
+  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, 0, 0, NULL,
                  fillers, 0 };
+  for (int i = 0; i < n; i++)
+    {
+      s.n_main += !pool[i].optional;
+      if (rank[i] == 0)
+        s.lead = i;
+    }
+  s.n_main = MAX (s.n_main, 1);
   s.largest = largest_areas (&s);
   GArray *states = g_array_new (FALSE, TRUE, sizeof (state_t));
   state_t first = { .places = g_new0 (pb_makeup_place_t, MAX (n, 1)) };
   for (int c = 0; c < s.columns; c++)
     first.skyline[c] = from[c];
   g_array_append_val (states, first);
+  int cut = -1;
   for (int i = 0; i < n; i++)
     {
-      GArray *next = g_array_new (FALSE, TRUE, sizeof (state_t));
-      for (guint k = 0; k < states->len; k++)
-        expand (&s, &g_array_index (states, state_t, k), i, next);
-      free_states (states, 0);
-      g_array_free (states, TRUE);
-      for (guint k = 0; k < next->len; k++)
-        {
-          state_t *st = &g_array_index (next, state_t, k);
-          /* A partial arrangement is judged by the empty lines the stories to come cannot
-           * fill even at their largest; the last by its empty lines. */
-          st->score.empty = i + 1 == n ? empty_lines (&s, st->skyline)
-                                       : MAX (0, free_lines (&s, st->skyline) - s.largest[i + 1]);
-          score_total (&st->score);
-        }
-      s.evaluated += next->len;
-      g_array_sort (next, by_score);
-      free_states (next, MIN ((guint) beam, next->len));
-      g_array_set_size (next, MIN ((guint) beam, next->len));
-      states = next;
+      guint keep = beam_for (&s, i, beam);
+      if (keep < (guint) beam && keep < states->len && cut < 0)
+        cut = rank[i];
+      states = next_generation (&s, states, i, keep);
+      free_states (states, MIN ((guint) beam, states->len));
+      g_array_set_size (states, MIN ((guint) beam, states->len));
     }
-  state_t *best = &g_array_index (states, state_t, 0);
+  record_best (&s, states, best);
+  state_t *chosen = &g_array_index (states, state_t, 0);
   for (int i = 0; i < n; i++)
-    places[rank[i]] = best->places[i];
-  pb_makeup_score_t score = best->score;
+    places[rank[i]] = chosen->places[i];
+  pb_makeup_score_t score = chosen->score;
   score.evaluated = s.evaluated;
+  score.beam_cut = cut;
   free_states (states, 0);
   g_array_free (states, TRUE);
   g_free (s.largest);

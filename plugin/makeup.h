@@ -1,7 +1,7 @@
 /* Automatic page makeup (拼版): the stories of a page's pool, in order of importance, arranged
  * into rectangles of whole columns and grid lines that fill the page. The search only: each
- * story comes with its exact height at every span it may take (the page makeup in layout.c
- * measures them by setting the story), so no text is shaped here. */
+ * story comes with its variants, the shapes it may take, each with its exact height (the page
+ * makeup in placement.c measures them by setting the story), so no text is shaped here. */
 #pragma once
 
 #include <glib.h>
@@ -10,38 +10,66 @@
 #define PB_MAKEUP_MAX_COLUMNS 20
 /* Fewer empty grid lines than this at a column's foot cannot take a filler. */
 #define PB_MAKEUP_FILLABLE 6
+/* Arrangements (partial and whole) the search scores at most on a page: its budget, a count
+ * and not a time, so that the same input makes the same page on any machine. */
+#define PB_MAKEUP_BUDGET 500000
+
+/* A shape a story may take, with the grid lines it is tall in that shape. */
+typedef struct {
+  int span;
+  int photo_lines;          /* its first photo's frame; 0: without photos; -1: it has none */
+  int height;               /* grid lines, the blank line under it included */
+  int photo_change;         /* grid lines of frame away from the photo's own aspect */
+  int heading_space;        /* grid lines more under its headlines (copyfitting adds them) */
+  /* Its photo reaches its foot (no text under it) over these columns of the story; 0: no. */
+  int photo_first, photo_foot_span;
+  int ragged;               /* grid lines its columns end short of its foot, together */
+  gboolean unfit;           /* its headlines do not fit the span: never placed */
+} pb_makeup_variant_t;
 
 /* A story of the pool as the search sees it. */
 typedef struct {
-  int heights[PB_MAKEUP_MAX_COLUMNS + 1]; /* grid lines at each span; 0: not at that span */
-  gboolean on_top;          /* must start on the page's first line */
-  gboolean photo;           /* shows a photo (photos are spread over the page) */
+  const pb_makeup_variant_t *variants; /* those allowed, that fit the page's height */
+  int n_variants;
+  gboolean on_top;          /* must start on the first line its columns leave free */
+  int pin_column;           /* its first column when the editor pinned it; -1: any */
+  gboolean optional;        /* a filler: leaving it out costs nothing, nor where it goes */
 } pb_makeup_story_t;
 
-/* Where a story went: its rectangle; span 0 when it was left out. */
+/* Where a story went: its rectangle and its variant; span 0 when it was left out. */
 typedef struct {
   int column, span, top, height;
+  int variant;
 } pb_makeup_place_t;
 
 /* The score of an arrangement (lower is better) and its parts, for the report. */
 typedef struct {
   double total;
   double empty;             /* grid lines of columns left under the stories */
+  double ragged;            /* grid lines the stories' columns end short inside them */
   double left_out;          /* grid lines of the stories that found no place */
   double importance;        /* important stories low or narrow */
   double bumping;           /* headlines side by side at the same height */
   double photos;            /* photos side by side */
+  double photo_change;      /* photo heights away from their aspect */
+  double heading_space;     /* lines added under headlines */
   int evaluated;            /* arrangements (partial and whole) the search scored */
+  int beam_cut;             /* the beam was narrowed to hold the budget: from this story on */
   int left_out_stories;
 } pb_makeup_score_t;
 
+/* What the search found for one variant of a story: the score of the best whole arrangement
+ * that used it, INFINITY when none of those kept to the end did. */
+typedef double pb_makeup_best_t;
+
 /* Arranges `n` stories on a page `columns` wide whose column c is free from grid line from[c]
  * to depth[c]: each story on a flat stretch of what is placed before it (so every story is a
- * rectangle and nothing overhangs), a beam of `beam` partial arrangements kept at each story.
- * With `fillers`, long runs of empty lines at a column's foot count half (fillers may take
- * them).
- * Deterministic. `places` receives a place per story (span 0: left out, when the page cannot
- * hold it); returns the score. */
+ * rectangle and nothing overhangs), a beam of `beam` partial arrangements kept at each story,
+ * fewer when PB_MAKEUP_BUDGET requires. With `fillers`, long runs of empty lines at a column's
+ * foot count half (fillers may take them). Deterministic. `places` receives a place per story
+ * (span 0: left out); `best` (NULL: not wanted) an array per story of a pb_makeup_best_t per
+ * variant. Returns the score of the arrangement chosen. */
 pb_makeup_score_t pb_makeup_arrange (const pb_makeup_story_t *stories, int n, int columns,
                                      const int *from, const int *depth, gboolean fillers,
-                                     int beam, pb_makeup_place_t *places);
+                                     int beam, pb_makeup_place_t *places,
+                                     pb_makeup_best_t *const *best);

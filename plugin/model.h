@@ -304,6 +304,8 @@ typedef struct {
   int photo_span;        /* 0 = the item's span */
   gboolean photo_right;
   int photo_lines;       /* grid lines of the photo frame, 0 = from the photo's aspect */
+  gboolean photo_off;    /* set by automatic makeup: the story without its photos */
+  int heading_space;     /* set by automatic makeup: grid lines more under the headlines */
   /* The headline group's sizes: a named style of the template (NULL: the default of the
    * item's span), scaled by headline_scale (0: not scaled) or so that the 主题 is
    * headline_size pt (0: the style's). */
@@ -337,14 +339,35 @@ typedef struct {
   char *key, *value;
 } pb_credit_t;
 
-/* A story of a page's pool, placed by automatic makeup (makeup.c): the spans it may take
- * (0: any) and whether it must start on the page's first line. */
+/* An override of automatic makeup: what the editor fixed of a story's shape and place, each
+ * field -1 when not pinned. `column` is 0-based; `page` a page number of the section. */
+typedef struct {
+  int page, column, top, span, photo_lines;
+} pb_pin_t;
+
+/* A story of a pool, placed by automatic makeup (makeup.c): the spans it may take (0: any),
+ * whether it must start on the first free line, the range of its photo frame in grid lines
+ * (-1: the default around its aspect; 0 allows it without photos), the story it must share a
+ * page with (a section's pool; NULL: none) and its override. */
 typedef struct {
   char *story_id;
   int min_span, max_span;
   gboolean on_top;
+  int min_photo, max_photo;
+  char *keep_with;
+  gboolean may_continue;  /* a section's story may start at a page's foot and go on */
+  pb_pin_t pin;
   pb_loc_t loc;
 } pb_pool_entry_t;
+
+/* A section of the paper (版组): its pages first_page … first_page + pages − 1 share one pool,
+ * distributed over them by automatic makeup (distribute.c). */
+typedef struct {
+  char *name;
+  int first_page, pages;
+  GPtrArray *pool;       /* of pb_pool_entry_t*, in order of importance */
+  pb_loc_t loc;
+} pb_section_t;
 
 typedef struct {
   int number;
@@ -356,6 +379,7 @@ typedef struct {
   GPtrArray *story_ids;  /* of char*, for pages made up elsewhere */
   GPtrArray *items;      /* of pb_item_t* */
   GPtrArray *pool;       /* of pb_pool_entry_t*, in order of importance: placed by makeup */
+  const pb_section_t *in_section; /* the section whose pool fills it, NULL: none */
   pb_loc_t loc;
 } pb_page_t;
 
@@ -373,7 +397,8 @@ typedef struct {
   pb_loc_t logo_color_loc;
   GPtrArray *stories;    /* of pb_story_t* */
   GHashTable *story_by_id;   /* borrowed pointers */
-  GPtrArray *pages;      /* of pb_page_t* */
+  GPtrArray *pages;      /* of pb_page_t*, by number when the issue has sections */
+  GPtrArray *sections;   /* of pb_section_t* */
   GPtrArray *templates;  /* of pb_template_t*, owned */
   GPtrArray *files;      /* of char*: every file name a pb_loc_t points at */
   GPtrArray *warnings;   /* of char*: "file:line:col: message" */

@@ -39,7 +39,7 @@ static const struct {
   { "unknown-keys", "unknown-key", CHECK_UNKNOWN_KEYS },
   { "unplaced-stories", "unplaced-story", CHECK_UNPLACED },
   { "overset", NULL, CHECK_OVERSET },
-  { "underset", NULL, CHECK_UNDERSET },
+  { "underset", "underset", CHECK_UNDERSET },
   { "low-resolution", "low-resolution", CHECK_LOW_RESOLUTION },
   { "fallback-glyphs", "fallback-glyph", CHECK_FALLBACK },
   { "lone-lines", NULL, CHECK_LONE_LINES },

@@ -84,31 +84,39 @@ body_lines_needed (const pb_makeup_t *mk, const pb_story_t *story, const pb_temp
  * photos placed in the middle of its text: each place depends on the height found before. */
 #define PB_INSET_MEASURES 4
 
-/* The column-lines the text of `out` leaves empty above grid line `depth` in its `span`
- * columns: under each column's deepest end. */
-static int
-column_lines_left (const pb_flow_out_t *out, int span, int depth)
+/* The shape of the text of `out` in its `span` columns ending at grid line `depth`, under
+ * `heading` lines of headlines and the first photo (`pp`, `photo_lines` with its caption): the
+ * column-lines its columns end short of `depth` (under each column's deepest end), and whether
+ * a column under the photo holds no text. */
+static void
+text_shape (const pb_flow_out_t *out, int span, int depth, int heading, int photo_lines,
+            const pb_photo_plan_t *pp, pb_story_shape_t *shape)
 {
-  int empty = 0;
+  *shape = (pb_story_shape_t) { heading + photo_lines, 0, FALSE, 0 };
   for (int c = 0; c < span; c++)
     {
       int end = -1;
+      gboolean empty = TRUE;
       for (int i = 0; i < out->n_regions; i++)
         if (out->regions[i].column == c)
-          end = MAX (end, MAX (out->ends[i], out->regions[i].top));
-      empty += end < 0 ? 0 : depth - end;
+          {
+            end = MAX (end, MAX (out->ends[i], out->regions[i].top));
+            empty &= out->ends[i] <= out->regions[i].top;
+          }
+      shape->ragged += end < 0 ? 0 : depth - end;
+      gboolean under_photo = c >= pp->first && c < pp->first + pp->span;
+      shape->photo_bare |= photo_lines > 0 && under_photo && empty;
     }
-  return empty;
 }
 
 /* How deep the story's text goes in the columns of `at` (an item at column 0 and line 0, as
  * deep as the page) under `heading` lines and its first photo (`pp`, `photo_lines`), its
  * further photos set inside the text as in an item `height` lines high (0: none); the grid
- * line under its last line, or -1. */
+ * line under its last line, or -1; *shape (may be NULL) its shape (text_shape). */
 static int
 text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
             const pb_item_t *at, int heading, const pb_photo_plan_t *pp, int photo_lines,
-            int height, int *empty, GError **error)
+            int height, pb_story_shape_t *shape, GError **error)
 {
   g_autoptr (GArray) insets = g_array_new (FALSE, FALSE, sizeof (pb_inset_t));
   pb_item_t planned = *at;
@@ -134,8 +142,8 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
       if (p->taken > 0)
         depth = MAX (depth, p->top + p->taken - 1);
     }
-  if (empty)
-    *empty = column_lines_left (out, at->span, depth);
+  if (shape)
+    text_shape (out, at->span, depth, heading, photo_lines, pp, shape);
   pb_flow_out_free (out);
   return depth;
 }
@@ -143,17 +151,18 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
 /* Grid lines an item holding the whole story needs, found by setting it: its headlines
  * (`heading` lines), its photo and caption (or its photos as a group) as they will be set, its
  * further photos inside the text, and its body flowed into the item's columns as deep as the
- * page and levelled there, then a blank line under it. The column-lines its columns leave
- * empty above that line go to *empty (may be NULL). */
+ * page and levelled there, then a blank line under it; *shape (may be NULL) the rest of its
+ * shape (pb_story_shape_t). */
 static int
 whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                   const pb_item_t *item, int heading, int *empty, GError **error)
+                   const pb_item_t *item, int heading, pb_story_shape_t *shape,
+                   GError **error)
 {
   const pb_template_t *t = pc->grid.tmpl;
   int avail = t->lines - pb_page_head_lines (pc->page->plan);
   pb_photo_plan_t pp = { -1, 0, 0 };
   int photo_lines = 0;
-  if (story->photos->len > 0)
+  if (story->photos->len > 0 && !item->photo_off)
     {
       pb_page_ctx_t scratch = *pc;
       scratch.page = pb_page_new (pc->page->plan);
@@ -169,26 +178,27 @@ whole_story_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_stor
   at.column = 0;
   at.top = 0;
   at.height = MAX (avail, heading + photo_lines + 1);
-  int left = 0;
-  int depth = text_depth (mk, pc, story, &at, heading, &pp, photo_lines, 0, &left, error);
-  gboolean insets = story->photos->len > 1 && item->photo_group == PB_GROUP_NONE;
+  pb_story_shape_t found;
+  int depth = text_depth (mk, pc, story, &at, heading, &pp, photo_lines, 0, &found, error);
+  gboolean insets = story->photos->len > 1 && item->photo_group == PB_GROUP_NONE
+                    && !item->photo_off;
   /* The photos inside the text go in the middle of it: placed in an item as high as the text
    * was found, they move the text down, and the item is measured again. */
   for (int k = 0; insets && depth >= 0 && k < PB_INSET_MEASURES; k++)
     {
-      int left_deeper = 0;
+      pb_story_shape_t deeper_found;
       int deeper = text_depth (mk, pc, story, &at, heading, &pp, photo_lines,
-                               MIN (depth + 1, avail), &left_deeper, error);
+                               MIN (depth + 1, avail), &deeper_found, error);
       if (deeper <= depth)
         {
           depth = deeper < 0 ? -1 : depth;
           break;
         }
       depth = deeper;
-      left = left_deeper;
+      found = deeper_found;
     }
-  if (empty)
-    *empty += left;
+  if (shape && depth >= 0)
+    *shape = found;
   return depth < 0 ? -1 : depth + 1;
 }
 
@@ -294,6 +304,15 @@ story_lines_needed (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_ite
   if (heading < 0)
     return -1;
   return lines_under_heading (mk, pc, story, item, first_part, heading, error);
+}
+
+int
+pb_continuation_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                          const pb_story_t *story, int span, GError **error)
+{
+  pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
+                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+  return story_lines_needed (mk, pc, &probe, FALSE, error);
 }
 
 /* Grid lines a story item needs under `heading` lines of headlines (or the 上接 line). */
@@ -423,29 +442,32 @@ pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error)
   return items;
 }
 
-/* The photo of a story the layout places itself: as wide as the story up to
- * PB_AUTO_PHOTO_FULL columns, two thirds of it beyond, the text beside it. */
-static int
-auto_photo_span (int span)
+int
+pb_auto_photo_span (int span)
 {
   return span <= PB_AUTO_PHOTO_FULL ? span : (2 * span + 2) / 3;
 }
 
-/* Grid lines a story takes set whole in an automatic item `span` columns wide (a filler, a
- * story of a pool), or -1; the column-lines it leaves empty are added to *empty (may be NULL). */
-static int
-story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                int span, int *empty, GError **error)
+int
+pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                   int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
+                   GError **error)
 {
   pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
-                      .photo_span = auto_photo_span (span), .auto_place = TRUE,
-                      .auto_height = TRUE, .loc = story->loc };
+                      .photo_span = pb_auto_photo_span (span),
+                      .photo_lines = MAX (0, photo_lines), .photo_off = photo_lines == 0,
+                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+  int overset = 0;
   int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
-                                  TRUE, &(int) { 0 }, error);
-  return heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe, heading, empty, error);
+                                  TRUE, &overset, error);
+  int lines = heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe,
+                                                    heading + heading_space, shape, error);
+  if (shape)
+    shape->heading_overset = overset;
+  return lines;
 }
 
-/* The filler measured at `span` columns on the page (story_lines_at), once for each span, page
+/* The filler measured at `span` columns on the page (pb_story_lines_at), once for each span, page
  * depth and template: the same filler is weighed for every free area of every page. FALSE with
  * `error` set when setting it fails. */
 static gboolean
@@ -462,8 +484,10 @@ filler_size (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, 
       return TRUE;
     }
   *size = (pb_filler_size_t) { 0 };
-  if ((size->lines = story_lines_at (mk, pc, story, span, &size->empty, error)) < 0)
+  pb_story_shape_t shape;
+  if ((size->lines = pb_story_lines_at (mk, pc, story, span, -1, 0, &shape, error)) < 0)
     return FALSE;
+  size->empty = shape.ragged;
   g_hash_table_insert (mk->filler_sizes, g_steal_pointer (&key), g_memdup2 (size, sizeof *size));
   return TRUE;
 }
@@ -496,7 +520,7 @@ fill_area (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_free_area_t *area,
       int extra = spare * (k + 1) / count - spare * k / count;
       pb_item_t *it = g_new0 (pb_item_t, 1);
       *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = area->column, .span = area->span,
-                          .photo_span = auto_photo_span (area->span), .top = top,
+                          .photo_span = pb_auto_photo_span (area->span), .top = top,
                           .story_id = story->id, .auto_place = TRUE,
                           .auto_height = extra == 0 && c->lines == sizes[c->index].lines,
                           .loc = story->loc };
@@ -536,125 +560,6 @@ pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GErr
           if (!fill_area (mk, pc, &part, items, error))
             return FALSE;
         }
-    }
-  return TRUE;
-}
-
-/* ---- automatic makeup ---- */
-
-/* Partial arrangements the makeup search keeps at each story. */
-#define PB_MAKEUP_BEAM 2000
-
-/* Where the page's fixed items leave the pool room: in each column, from under those that
- * start on the first line down to the top of the next. */
-static void
-pool_room (const GPtrArray *items, int columns, int avail, int *from, int *depth)
-{
-  for (int c = 0; c < columns; c++)
-    from[c] = 0, depth[c] = avail;
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < items->len; i++)
-      {
-        const pb_item_t *it = items->pdata[i];
-        for (int c = it->column; c < MIN (columns, it->column + it->span); c++)
-          if (it->top <= from[c])
-            from[c] = MAX (from[c], it->top + it->height);
-          else if (pass == 1)
-            depth[c] = MIN (depth[c], it->top);
-      }
-}
-
-/* The pool's stories as the search sees them: their exact heights at each span allowed. */
-static gboolean
-pool_stories (const pb_makeup_t *mk, const pb_page_ctx_t *pc, int columns,
-              pb_makeup_story_t *stories, GError **error)
-{
-  const GPtrArray *pool = pc->page->plan->pool;
-  for (guint i = 0; i < pool->len; i++)
-    {
-      const pb_pool_entry_t *e = pool->pdata[i];
-      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
-      pb_makeup_story_t *ms = &stories[i];
-      *ms = (pb_makeup_story_t) { .on_top = e->on_top, .photo = story->photos->len > 0 };
-      int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
-      for (int span = lo; span <= MIN (hi, columns); span++)
-        if ((ms->heights[span] = story_lines_at (mk, pc, story, span, NULL, error)) < 0)
-          return FALSE;
-    }
-  return TRUE;
-}
-
-/* A story that ends a little above the foot of its columns (too little for a filler) is made
- * as tall as the columns, to be copyfitted to them. Returns the lines added. */
-static int
-extend_to_foot (const pb_makeup_place_t *places, int n, int k, const int *depth,
-                pb_item_t *it)
-{
-  const pb_makeup_place_t *p = &places[k];
-  int bottom = p->top + p->height, foot = depth[p->column];
-  for (int c = p->column; c < p->column + p->span; c++)
-    if (depth[c] != foot)
-      return 0;
-  for (int j = 0; j < n; j++)
-    if (j != k && places[j].span > 0 && places[j].top >= bottom
-        && places[j].column < p->column + p->span && p->column < places[j].column + places[j].span)
-      return 0;
-  int extra = foot - bottom;
-  if (extra <= 0 || extra >= PB_MAKEUP_FILLABLE)
-    return 0;
-  it->height += extra;
-  it->auto_height = FALSE;
-  return extra;
-}
-
-/* The page's pool arranged by the makeup search: an automatic item for each story placed, a
- * warning for each left out; what the search chose goes to the page for the report. */
-gboolean
-pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
-{
-  const pb_page_t *plan = pc->page->plan;
-  const pb_template_t *t = plan->tmpl;
-  int n = plan->pool->len, columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
-  int avail = t->lines - pb_page_head_lines (plan);
-  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS];
-  pool_room (items, columns, avail, from, depth);
-  g_autofree pb_makeup_story_t *stories = g_new0 (pb_makeup_story_t, n);
-  g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, n);
-  if (!pool_stories (mk, pc, columns, stories, error))
-    return FALSE;
-  pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
-  made->score = pb_makeup_arrange (stories, n, columns, from, depth, mk->fillers->len > 0,
-                                   PB_MAKEUP_BEAM, places);
-  made->choices = g_array_new (FALSE, FALSE, sizeof (pb_makeup_choice_t));
-  pc->page->makeup = made;
-  for (int k = 0; k < n; k++)
-    {
-      const pb_pool_entry_t *e = plan->pool->pdata[k];
-      pb_makeup_choice_t choice = { e->story_id, places[k], 0, TRUE };
-      for (int span = 1; span <= columns; span++)
-        choice.too_tall &= stories[k].heights[span] <= 0 || stories[k].heights[span] > avail;
-      if (places[k].span > 0)
-        {
-          pb_item_t *it = g_new0 (pb_item_t, 1);
-          *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = places[k].column,
-                              .span = places[k].span, .top = places[k].top,
-                              .height = places[k].height, .story_id = e->story_id,
-                              .photo_span = auto_photo_span (places[k].span),
-                              .auto_place = TRUE, .auto_height = TRUE, .loc = e->loc };
-          choice.extended = extend_to_foot (places, n, k, depth, it);
-          g_ptr_array_add (mk->owned_items, it);
-          g_ptr_array_add (items, it);
-        }
-      else
-        g_ptr_array_add (mk->warnings,
-                         g_strdup_printf ("%s:%d:%d: page %d: story \"%s\" of the pool is left "
-                                          "out: %s", e->loc.file, e->loc.line, e->loc.col,
-                                          plan->number, e->story_id,
-                                          choice.too_tall ? "it is taller than the page at every "
-                                                            "span it may take"
-                                                          : "the page cannot hold it with the "
-                                                            "pool's other stories"));
-      g_array_append_val (made->choices, choice);
     }
   return TRUE;
 }

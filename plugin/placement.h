@@ -30,6 +30,12 @@ typedef struct {
   int lifted_quotes;        /* its first pull quotes, set inside the text by its first item */
 } pb_chain_t;
 
+/* A guide box whose entries wait for the pages of all stories. */
+typedef struct {
+  pb_page_layout_t *page;
+  const pb_item_t *item;
+} pb_guide_later_t;
+
 /* What the phases share while an issue is laid out; passed to each, kept by none. */
 typedef struct {
   const pb_issue_t *issue;
@@ -47,6 +53,16 @@ typedef struct {
   GPtrArray *fillers;       /* of pb_story_t*: the pool's fillers not yet placed, in order */
   GHashTable *filler_sizes; /* "story span avail template" → pb_filler_size_t*: each filler
                              * measured once at a span on pages alike */
+  GHashTable *variants;     /* "story|template|lines|span|photo" → pb_makeup_variant_t*:
+                             * each shape of a pool story measured once (arrange.c) */
+  GHashTable *planned;      /* page number → pb_page_makeup_t*: a section's pages as the
+                             * distribution arranged them (distribute.c), taken by the page */
+  GPtrArray *filler_entries; /* of pb_pool_entry_t*: fillers as the pool search takes them */
+  GHashTable *section_left; /* pb_section_t* → GPtrArray of its entries not yet placed */
+  GPtrArray *carried;       /* of pb_pool_entry_t*: stories begun at the foot of the page
+                             * made last, to go on on the next (distribute.c) */
+  GPtrArray *guides;        /* of pb_guide_later_t*: guide boxes placed once every page is
+                             * made (an issue with sections: page numbers come late) */
 } pb_makeup_t;
 
 /* The grid a part's text is set on: its page's, in the part's template. */
@@ -57,10 +73,30 @@ pb_grid_t pb_part_grid (const pb_part_t *part);
  * page's items with every position set (a new array of borrowed items; the copies of
  * auto-placed items go to the makeup's owned items), or NULL with `error` set. */
 GPtrArray *pb_resolve_items (pb_makeup_t *mk, const pb_page_ctx_t *pc, GError **error);
-/* The page's pool arranged by the makeup search: an automatic item added to `items` for each
- * story placed, a warning for each left out; what the search chose goes to the page. */
-gboolean pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,
-                          GError **error);
+/* What a story set whole shows of its shape besides its height. */
+typedef struct {
+  int photo_end;            /* the grid line its photo and caption end on, in the item */
+  int ragged;               /* grid lines its columns end short of the longest, together */
+  gboolean photo_bare;      /* a column under its photo has no text: the photo's foot is the
+                             * story's there */
+  int heading_overset;      /* characters of its headlines that do not fit the span */
+} pb_story_shape_t;
+
+/* Grid lines `story` takes set whole in an automatic item `span` columns wide (a filler, a
+ * story of a pool), its first photo's frame `photo_lines` high (-1: at its aspect; 0: without
+ * its photos), `heading_space` grid lines more under its headlines, the blank line under it
+ * included; *shape (may be NULL) the rest of its shape. -1 with `error` set. */
+int pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                       int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
+                       GError **error);
+/* Grid lines the next part of `story`, begun on an earlier page, takes in an automatic item
+ * `span` columns wide on the page `pc`: its continuation head and the rest of its text flowed
+ * through its earlier parts and this one, with the jump lines; -1 with `error` set. */
+int pb_continuation_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                              const pb_story_t *story, int span, GError **error);
+/* The photo of a story the layout places itself: as wide as the story up to 3 columns, two
+ * thirds of it beyond, the text beside it. */
+int pb_auto_photo_span (int span);
 /* What the page's items leave free at its foot, filled with the pool's fillers (added to
  * `items`). */
 gboolean pb_add_fillers (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items,

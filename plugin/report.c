@@ -125,8 +125,77 @@ report_hole (JsonBuilder *b, const pb_page_layout_t *page, const pb_hole_t *hole
   json_builder_end_object (b);
 }
 
+/* Why each variant of a pool story was or was not taken (pb_variant_fate_t). */
+static const char *const variant_fates[] = {
+  [PB_VARIANT_CHOSEN] = "chosen",
+  [PB_VARIANT_TOO_TALL] = "taller than the page",
+  [PB_VARIANT_HEADLINE] = "headline does not fit",
+  [PB_VARIANT_SCORE] = "score",
+  [PB_VARIANT_PRUNED] = "pruned",
+  [PB_VARIANT_UNUSED] = "pinned in another shape",
+};
+
+static void
+report_variants (JsonBuilder *b, const GArray *variants)
+{
+  json_builder_set_member_name (b, "variants");
+  json_builder_begin_array (b);
+  for (guint k = 0; variants && k < variants->len; k++)
+    {
+      const pb_variant_report_t *r = &g_array_index (variants, pb_variant_report_t, k);
+      json_builder_begin_object (b);
+      add_member_int (b, "span", r->shape.span);
+      if (r->shape.photo_lines >= 0)
+        add_member_int (b, "photo_lines", r->shape.photo_lines);
+      add_member_int (b, "heading_space_lines", r->shape.heading_space);
+      add_member_int (b, "lines", r->shape.height);
+      add_member_int (b, "ragged_lines", r->shape.ragged);
+      add_member_string (b, "fate", variant_fates[r->fate]);
+      if (r->fate == PB_VARIANT_SCORE)
+        add_member_double (b, "score_difference", rounded (r->score_difference));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+report_choice (JsonBuilder *b, const pb_makeup_choice_t *c)
+{
+  json_builder_begin_object (b);
+  add_member_string (b, "story", c->story_id);
+  json_builder_set_member_name (b, "filler");
+  json_builder_add_boolean_value (b, c->filler);
+  json_builder_set_member_name (b, "continued");
+  json_builder_add_boolean_value (b, c->continued);
+  json_builder_set_member_name (b, "continuation");
+  json_builder_add_boolean_value (b, c->continuation);
+  if (c->place.span == 0 && c->filler)
+    add_member_string (b, "left_out", "a filler the arrangement did not need");
+  else if (c->place.span == 0)
+    add_member_string (b, "left_out", c->too_tall ? "taller than the page at every span it "
+                                                    "may take"
+                                                  : "the page cannot hold it with the "
+                                                    "pool's other stories");
+  else
+    {
+      add_member_int (b, "column", c->place.column + 1);
+      add_member_int (b, "span", c->place.span);
+      add_member_int (b, "top", c->place.top);
+      add_member_int (b, "lines", c->place.height + c->extended);
+      add_member_int (b, "extended_lines", c->extended);
+      if (c->photo_lines >= 0)
+        add_member_int (b, "photo_lines", c->photo_lines);
+      add_member_int (b, "heading_space_lines", c->heading_space);
+      json_builder_set_member_name (b, "pinned");
+      json_builder_add_boolean_value (b, c->pinned);
+    }
+  report_variants (b, c->variants);
+  json_builder_end_object (b);
+}
+
 /* What automatic makeup chose: each story of the pool where it went (column 1-based, top under
- * the masthead or folio, as an item's) or that it was left out, and the score's parts. */
+ * the masthead or folio, as an item's) or that it was left out, its variants and why each was
+ * or was not taken, and the score's parts. */
 static void
 report_makeup (JsonBuilder *b, const pb_page_makeup_t *made)
 {
@@ -136,36 +205,25 @@ report_makeup (JsonBuilder *b, const pb_page_makeup_t *made)
   json_builder_set_member_name (b, "stories");
   json_builder_begin_array (b);
   for (guint i = 0; i < made->choices->len; i++)
-    {
-      const pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, i);
-      json_builder_begin_object (b);
-      add_member_string (b, "story", c->story_id);
-      if (c->place.span == 0)
-        add_member_string (b, "left_out", c->too_tall ? "taller than the page at every span it "
-                                                        "may take"
-                                                      : "the page cannot hold it with the "
-                                                        "pool's other stories");
-      else
-        {
-          add_member_int (b, "column", c->place.column + 1);
-          add_member_int (b, "span", c->place.span);
-          add_member_int (b, "top", c->place.top);
-          add_member_int (b, "lines", c->place.height + c->extended);
-          add_member_int (b, "extended_lines", c->extended);
-        }
-      json_builder_end_object (b);
-    }
+    report_choice (b, &g_array_index (made->choices, pb_makeup_choice_t, i));
   json_builder_end_array (b);
   json_builder_set_member_name (b, "score");
   json_builder_begin_object (b);
   add_member_double (b, "total", rounded (sc->total));
   add_member_double (b, "empty_column_lines", rounded (sc->empty));
+  add_member_double (b, "ragged_column_lines", rounded (sc->ragged));
   add_member_double (b, "left_out_column_lines", rounded (sc->left_out));
   add_member_double (b, "importance", rounded (sc->importance));
   add_member_double (b, "bumping_heads", rounded (sc->bumping));
   add_member_double (b, "photos_side_by_side", rounded (sc->photos));
+  add_member_double (b, "photo_change", rounded (sc->photo_change));
+  add_member_double (b, "heading_space", rounded (sc->heading_space));
   json_builder_end_object (b);
   add_member_int (b, "arrangements_scored", sc->evaluated);
+  add_member_string_or_null (b, "budget_narrowed_at",
+                             sc->beam_cut < 0 ? NULL
+                                              : g_array_index (made->choices, pb_makeup_choice_t,
+                                                               sc->beam_cut).story_id);
   json_builder_end_object (b);
 }
 

@@ -271,14 +271,18 @@ test_fill_choose_exact (void)
   check_chosen (choose (h, (const int[]) { 2, 3, 1 }, 3, 8), (const int[]) { 2 }, NULL, h, 1);
 }
 
-/* A story `h` grid lines high at every span from `lo` to `hi` columns (area kept: h × lo). */
+/* Variants of the made-up stories of one test, freed at its end. */
+static GPtrArray *made_variants;
+
+/* A story of `area` column-lines at every span from `lo` to `hi` columns, without a photo. */
 static pb_makeup_story_t
 story_of_area (int area, int lo, int hi)
 {
-  pb_makeup_story_t st = { { 0 }, FALSE, FALSE };
+  pb_makeup_variant_t *v = g_new0 (pb_makeup_variant_t, hi - lo + 1);
+  g_ptr_array_add (made_variants, v);
   for (int span = lo; span <= hi; span++)
-    st.heights[span] = (area + span - 1) / span;
-  return st;
+    v[span - lo] = (pb_makeup_variant_t) { span, -1, (area + span - 1) / span, 0, 0, 0, 0, 0, FALSE };
+  return (pb_makeup_story_t) { v, hi - lo + 1, FALSE, -1, FALSE };
 }
 
 static void
@@ -301,7 +305,7 @@ test_makeup_tiles (void)
   stories[1] = story_of_area (4 * 40, 4, 4);        /* 4 columns × 40 */
   stories[2] = story_of_area (2 * 40, 2, 2);        /* 2 columns × 40 */
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 6, from, depth, FALSE, 16, places);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 6, from, depth, FALSE, 16, places, NULL);
   check_place (&places[0], 0, 6, 0, 20);
   g_assert_cmpint (places[1].top, ==, 20);
   g_assert_cmpint (places[2].top, ==, 20);
@@ -324,7 +328,7 @@ test_makeup_left_out_and_top (void)
   stories[2] = story_of_area (4 * 20, 4, 4);
   stories[2].on_top = TRUE;
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 4, from, depth, FALSE, 16, places);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 4, from, depth, FALSE, 16, places, NULL);
   g_assert_cmpint (places[0].span, ==, 0);
   g_assert_cmpint (sc.left_out_stories, ==, 1);
   /* The one that must be on top is, though it comes later in the pool. */
@@ -343,7 +347,7 @@ test_makeup_fixed_room (void)
   stories[0] = story_of_area (4 * 40, 4, 4);
   stories[1] = story_of_area (2 * 20, 2, 2);
   pb_makeup_place_t places[2];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, 6, from, depth, FALSE, 16, places);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, 6, from, depth, FALSE, 16, places, NULL);
   check_place (&places[0], 0, 4, 0, 40);
   check_place (&places[1], 4, 2, 20, 20);
   g_assert_cmpfloat (sc.empty, ==, 0);
@@ -353,6 +357,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  made_variants = g_ptr_array_new_with_free_func (g_free);
   g_test_add_func ("/copyfit/order", test_copyfit_order);
   g_test_add_func ("/copyfit/overset", test_copyfit_overset);
   g_test_add_func ("/copyfit/headline-steps", test_copyfit_headline_steps);
@@ -363,5 +368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/makeup/tiles", test_makeup_tiles);
   g_test_add_func ("/makeup/left-out-and-top", test_makeup_left_out_and_top);
   g_test_add_func ("/makeup/fixed-room", test_makeup_fixed_room);
-  return g_test_run ();
+  int status = g_test_run ();
+  g_ptr_array_free (made_variants, TRUE);
+  return status;
 }

@@ -10,6 +10,12 @@ is the best of N runs (wall time, CPU time of the process, peak resident memory)
 is the same render with PAIBAN_THREADS=1; "gain" is its time over the time on all processors.
 Last, the warm path: one process keeps the plugin loaded and renders the 8-page issue three
 times; the second render reuses fonts, shaped paragraphs and font subsets.
+
+With --makeup, automatic makeup instead: one page from a pool of 8 stories and an eight-page
+issue of three sections from pools (tests/makeup/pools.py, the full issue's official texts),
+each rendered whole (process wall time, best of N), with the arrangements the makeup search
+scored (the report's arrangements_scored) and how many it scored a second over the layout's
+time (the report's timings_s.layout).
 """
 import argparse
 import json
@@ -118,6 +124,29 @@ def build_issue(root, pages, work, example="full-issue"):
     return path, txt, sum(len(re.sub(r"\s", "", t)) for t in text)
 
 
+def makeup(a):
+    """The automatic makeup cases: wall time, arrangements scored, arrangements a second."""
+    sys.path.insert(0, os.path.join(a.root, "tests", "makeup"))
+    import pools
+    print(f"paiban automatic makeup benchmark ({os.cpu_count()} CPUs); best of {a.repeat} runs")
+    print(f"{'case':<28} {'pages':>5} {'placed':>7} | {'wall s':>7} {'cpu s':>6} | "
+          f"{'layout s':>8} {'scored':>8} {'scored/s':>9}")
+    with tempfile.TemporaryDirectory() as work:
+        for name, doc in (("one page, pool of 8", pools.one_page(a.root)),
+                          ("eight pages, 3 sections", pools.eight_pages(a.root))):
+            issue = pools.write(a.root, work, name.split(",")[0].replace(" ", "-"), doc)
+            out, report = os.path.join(work, "out.pdf"), os.path.join(work, "report.json")
+            wall, cpu, _ = best([a.paiban, "render", issue, "-o", out, "--report", report],
+                                a.repeat)
+            r = json.load(open(report, encoding="utf-8"))
+            scored = sum(p.get("makeup", {}).get("arrangements_scored", 0) for p in r["pages"])
+            stories = sum(1 for p in r["pages"] for s in p.get("makeup", {}).get("stories", [])
+                          if "column" in s)
+            layout = r["timings_s"]["layout"]
+            print(f"{name:<28} {len(r['pages']):>5} {stories:>7} | {wall:>7.3f} {cpu:>6.3f} | "
+                  f"{layout:>8.3f} {scored:>8} {scored / layout:>9.0f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("paiban")
@@ -127,7 +156,12 @@ def main():
     ap.add_argument("--example", default="full-issue",
                     help="example to build issues from: full-issue (eight different pages) or "
                          "front-page (the seed page's articles repeated on every page)")
+    ap.add_argument("--makeup", action="store_true",
+                    help="the automatic makeup cases instead (one page of 8 stories, eight pages "
+                         "of three sections)")
     a = ap.parse_args()
+    if a.makeup:
+        return makeup(a)
     if not shutil.which("pango-view"):
         sys.exit("pango-view is missing: apt-get install pango1.0-tools")
     template = json.load(open(os.path.join(a.root, "layouts", "tabloid.json"), encoding="utf-8"))

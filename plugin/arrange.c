@@ -1,0 +1,570 @@
+/* A page's pool arranged (arrange.h): variants, the search, items, explanations. */
+#include "arrange.h"
+#include "photos.h"
+
+#include <math.h>
+#include "elements.h"
+#include "fillers.h"
+#include "pages.h"
+#include "pools.h"
+
+/* Partial arrangements the makeup search keeps at each story. */
+#define PB_MAKEUP_BEAM 2000
+/* Fillers the search may take besides the pool's stories: the next ones not yet placed, at
+ * most as wide as fillers are set. */
+#define PB_MAKEUP_FILLERS 8
+#define PB_MAKEUP_FILLER_SPAN 3
+/* Photo heights tried at a span when the pool gives a range: at most this many, spread. */
+#define PB_MAKEUP_PHOTO_STEPS 7
+/* Without a range, the photo at its aspect and this many grid lines shorter or taller, each
+ * line; never under PB_MAKEUP_PHOTO_LEAST of its aspect's height. */
+#define PB_MAKEUP_PHOTO_AROUND 2
+#define PB_MAKEUP_PHOTO_LEAST 0.75
+/* Grid lines a variant may have under its headlines more than the style sets (as copyfitting
+ * adds them), each measured. */
+#define PB_MAKEUP_HEADING_SPACE 1
+/* Items placed automatically are at least this many grid lines high. */
+#define PB_MIN_ITEM_LINES 3
+
+/* A pool story's variants: all those measured, and those the search may use. */
+typedef struct {
+  GArray *all;              /* of pb_makeup_variant_t */
+  GArray *search;           /* of pb_makeup_variant_t: those that fit the page */
+  GArray *index;            /* of int: each search variant's place in `all` */
+  int pinned;               /* the index in `all` its override placed, -1: none */
+} story_variants_t;
+
+static void
+variants_clear (story_variants_t *sv)
+{
+  g_array_unref (sv->all);
+  g_array_unref (sv->search);
+  g_array_unref (sv->index);
+}
+
+static void
+choice_clear (gpointer p)
+{
+  pb_makeup_choice_t *c = p;
+  g_clear_pointer (&c->variants, g_array_unref);
+}
+
+void
+pb_page_makeup_free (pb_page_makeup_t *made)
+{
+  if (!made)
+    return;
+  g_array_unref (made->choices);
+  g_free (made);
+}
+
+void
+pb_take_filler (pb_makeup_t *mk, const char *story_id, int number)
+{
+  for (guint k = 0; k < mk->fillers->len; k++)
+    {
+      const pb_story_t *story = mk->fillers->pdata[k];
+      if (g_str_equal (story->id, story_id))
+        {
+          g_ptr_array_remove_index (mk->fillers, k);
+          g_hash_table_insert (mk->story_items, story->id, GINT_TO_POINTER (1));
+          g_hash_table_insert (mk->story_pages, story->id, GINT_TO_POINTER (number));
+          return;
+        }
+    }
+}
+
+/* One shape of the story measured by setting it, or found where it was measured before (the
+ * same story, template, type area, span and photo). FALSE with `error` set. */
+static gboolean
+measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int span,
+         int photo_lines, int heading_space, pb_makeup_variant_t *out, GError **error)
+{
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  g_autofree char *key = g_strdup_printf ("%s|%p|%d|%d|%d|%d", story->id, pc->grid.tmpl, avail,
+                                          span, photo_lines, heading_space);
+  const pb_makeup_variant_t *known = g_hash_table_lookup (mk->variants, key);
+  if (known)
+    {
+      *out = *known;
+      return TRUE;
+    }
+  pb_story_shape_t shape = { 0 };
+  int height = pb_story_lines_at (mk, pc, story, span, photo_lines, heading_space, &shape,
+                                  error);
+  if (height < 0)
+    return FALSE;
+  *out = (pb_makeup_variant_t) { span, story->photos->len ? photo_lines : -1, height, 0,
+                                 heading_space, 0, 0, shape.ragged,
+                                 shape.heading_overset > 0 };
+  /* No text under the photo: what stands under the story stands under the photo. */
+  if (shape.photo_bare)
+    out->photo_foot_span = pb_auto_photo_span (span);
+  g_hash_table_insert (mk->variants, g_steal_pointer (&key), g_memdup2 (out, sizeof *out));
+  return TRUE;
+}
+
+/* The photo heights story `e` is tried with at `span`: its range spread over at most
+ * PB_MAKEUP_PHOTO_STEPS, or its aspect's height and a few lines around it; *natural that
+ * height. {-1} for a story without photos. */
+static gboolean
+photo_heights (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+               const pb_pool_entry_t *e, int span, GArray *out, int *natural, GError **error)
+{
+  g_array_set_size (out, 0);
+  *natural = 0;
+  if (story->photos->len == 0)
+    {
+      g_array_append_val (out, (int) { -1 });
+      return TRUE;
+    }
+  const pb_template_t *t = pc->grid.tmpl;
+  const pb_photo_t *photo = story->photos->pdata[0];
+  *natural = pb_photo_frame_lines (t, mk->images, photo, pb_auto_photo_span (span), 0, error);
+  int tallest = *natural < 0 ? -1 : pb_photo_max_lines (t, mk->images, photo, error);
+  if (tallest < 0)
+    return FALSE;
+  if (e->min_photo >= 0)
+    {
+      int lo = e->min_photo, hi = e->max_photo, steps = MIN (PB_MAKEUP_PHOTO_STEPS, hi - lo + 1);
+      for (int k = 0; k < steps; k++)
+        g_array_append_val (out, (int) { steps == 1 ? lo : lo + (hi - lo) * k / (steps - 1) });
+      return TRUE;
+    }
+  int least = MAX (1, (int) ceil (*natural * PB_MAKEUP_PHOTO_LEAST));
+  int most = MAX (*natural, tallest);
+  for (int d = -PB_MAKEUP_PHOTO_AROUND; d <= PB_MAKEUP_PHOTO_AROUND; d++)
+    if (*natural + d >= least && *natural + d <= most)
+      g_array_append_val (out, (int) { *natural + d });
+  return TRUE;
+}
+
+/* Every variant of the pool story `e` on a page `columns` wide whose free columns are at most
+ * `room` lines deep: each span allowed at each photo height. */
+/* The variants of the rest of a story begun on an earlier page: at each span its continuation
+ * head and its text flowed on from its earlier parts (measured on this page, its chain being
+ * the story's own). */
+static gboolean
+continuation_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                       int lo, int hi, int room, story_variants_t *sv, GError **error)
+{
+  for (int span = lo; span <= hi; span++)
+    {
+      int height = pb_continuation_lines_at (mk, pc, story, span, error);
+      if (height < 0)
+        return FALSE;
+      pb_makeup_variant_t v = { span, -1, height, 0, 0, 0, 0, 0, FALSE };
+      g_array_append_val (sv->all, v);
+      if (v.height > room)
+        continue;
+      g_array_append_val (sv->search, v);
+      g_array_append_val (sv->index, (int) { sv->all->len - 1 });
+    }
+  return TRUE;
+}
+
+static gboolean
+story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t *e,
+                int columns, int room, story_variants_t *sv, GError **error)
+{
+  const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
+  *sv = (story_variants_t) { g_array_new (FALSE, FALSE, sizeof (pb_makeup_variant_t)),
+                             g_array_new (FALSE, FALSE, sizeof (pb_makeup_variant_t)),
+                             g_array_new (FALSE, FALSE, sizeof (int)), -1 };
+  int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
+  if (g_hash_table_contains (mk->chains, story->id))
+    return continuation_variants (mk, pc, story, lo, MIN (hi, columns), room, sv, error);
+  g_autoptr (GArray) heights = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int span = lo; span <= MIN (hi, columns); span++)
+    {
+      int natural = 0;
+      if (!photo_heights (mk, pc, story, e, span, heights, &natural, error))
+        return FALSE;
+      for (guint k = 0; k < heights->len; k++)
+        {
+          int lines = g_array_index (heights, int, k);
+          /* With a line more under the headlines too, as copyfitting would add it. */
+          for (int more = 0; more <= PB_MAKEUP_HEADING_SPACE; more++)
+            {
+              pb_makeup_variant_t v;
+              if (!measure (mk, pc, story, span, lines, more, &v, error))
+                return FALSE;
+              v.photo_change = lines < 0 ? 0 : abs (lines - natural);
+              g_array_append_val (sv->all, v);
+              if (v.height > room || v.unfit)
+                continue;
+              g_array_append_val (sv->search, v);
+              g_array_append_val (sv->index, (int) { sv->all->len - 1 });
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* Where the page's fixed items leave the pool room: in each column, from under those that
+ * start on the first line down to the top of the next, or a line past the type area's foot:
+ * a story's height holds the blank line under it, which at the foot falls outside. */
+static void
+pool_room (const GPtrArray *items, int columns, int avail, int *from, int *depth)
+{
+  for (int c = 0; c < columns; c++)
+    from[c] = 0, depth[c] = avail + PB_ITEM_SPACE_LINES;
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < items->len; i++)
+      {
+        const pb_item_t *it = items->pdata[i];
+        for (int c = it->column; c < MIN (columns, it->column + it->span); c++)
+          if (it->top <= from[c])
+            from[c] = MAX (from[c], it->top + it->height);
+          else if (pass == 1)
+            depth[c] = MIN (depth[c], it->top);
+      }
+}
+
+/* A story pinned to a line: its widest variant that fits there (the least photo change among
+ * equals) goes where the pin says, as a fixed item would; the rest arrange around it. */
+static void
+pin_in_place (const pb_pool_entry_t *e, story_variants_t *sv, int columns, int avail,
+              pb_makeup_choice_t *choice, GPtrArray *fixed, GPtrArray *owned)
+{
+  int column = MAX (0, e->pin.column), best = -1;
+  for (guint k = 0; k < sv->all->len; k++)
+    {
+      const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, k);
+      const pb_makeup_variant_t *b = best < 0 ? NULL
+                                              : &g_array_index (sv->all, pb_makeup_variant_t, best);
+      gboolean fits = column + v->span <= columns && !v->unfit
+                      && e->pin.top + v->height <= avail + PB_ITEM_SPACE_LINES;
+      if (fits && (!b || v->span > b->span
+                   || (v->span == b->span && v->photo_change < b->photo_change)))
+        best = k;
+    }
+  if (best < 0)
+    return;
+  const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, best);
+  sv->pinned = best;
+  choice->pinned = TRUE;
+  choice->place = (pb_makeup_place_t) { column, v->span, e->pin.top, v->height, best };
+  pb_item_t *it = g_new0 (pb_item_t, 1);
+  *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = column, .span = v->span,
+                      .top = e->pin.top, .height = MIN (v->height, avail - e->pin.top) };
+  g_ptr_array_add (owned, it);
+  g_ptr_array_add (fixed, it);
+}
+
+/* The smallest area a story takes, for the messages: its variant of the fewest column-lines. */
+static void
+least_shape (const story_variants_t *sv, pb_makeup_choice_t *c)
+{
+  c->least_area = G_MAXINT;
+  for (guint k = 0; k < sv->all->len; k++)
+    {
+      const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, k);
+      if (v->height * v->span < c->least_area)
+        c->least_area = v->height * v->span, c->least_span = v->span, c->least_lines = v->height;
+    }
+}
+
+/* Each variant's fate: chosen, too tall, or how much more the best arrangement with it
+ * scored (or that none kept used it). */
+static void
+explain (const story_variants_t *sv, const pb_makeup_best_t *best, double chosen_total,
+         pb_makeup_choice_t *c)
+{
+  c->variants = g_array_new (FALSE, FALSE, sizeof (pb_variant_report_t));
+  for (guint k = 0; k < sv->all->len; k++)
+    {
+      const pb_makeup_variant_t *v = &g_array_index (sv->all, pb_makeup_variant_t, k);
+      pb_variant_report_t r = { *v, sv->pinned >= 0 ? PB_VARIANT_UNUSED
+                                    : v->unfit     ? PB_VARIANT_HEADLINE
+                                                   : PB_VARIANT_TOO_TALL, 0 };
+      g_array_append_val (c->variants, r);
+    }
+  for (guint s = 0; sv->pinned < 0 && s < sv->index->len; s++)
+    {
+      pb_variant_report_t *r = &g_array_index (c->variants, pb_variant_report_t,
+                                               g_array_index (sv->index, int, s));
+      r->fate = isinf (best[s]) ? PB_VARIANT_PRUNED : PB_VARIANT_SCORE;
+      r->score_difference = isinf (best[s]) ? 0 : best[s] - chosen_total;
+    }
+  int chosen = c->place.span == 0 ? -1
+               : c->pinned ? c->place.variant
+                           : g_array_index (sv->index, int, c->place.variant);
+  if (chosen >= 0)
+    {
+      g_array_index (c->variants, pb_variant_report_t, chosen).fate = PB_VARIANT_CHOSEN;
+      c->place.variant = chosen;
+      c->photo_lines = g_array_index (sv->all, pb_makeup_variant_t, chosen).photo_lines;
+      c->heading_space = g_array_index (sv->all, pb_makeup_variant_t, chosen).heading_space;
+    }
+}
+
+/* The pool's entries and, after them, the next fillers as entries of the same kind (owned by
+ * the makeup): a new array of borrowed entries. */
+static GPtrArray *
+with_fillers (pb_makeup_t *mk, const GPtrArray *entries)
+{
+  GPtrArray *all = g_ptr_array_new ();
+  for (guint k = 0; k < entries->len; k++)
+    g_ptr_array_add (all, entries->pdata[k]);
+  for (guint k = 0; k < MIN (mk->fillers->len, PB_MAKEUP_FILLERS); k++)
+    {
+      const pb_story_t *story = mk->fillers->pdata[k];
+      pb_pool_entry_t *e = g_new0 (pb_pool_entry_t, 1);
+      *e = (pb_pool_entry_t) { .story_id = g_strdup (story->id), .min_span = 1,
+                               .max_span = PB_MAKEUP_FILLER_SPAN, .min_photo = -1,
+                               .max_photo = -1, .pin = { -1, -1, -1, -1, -1 },
+                               .loc = story->loc };
+      g_ptr_array_add (mk->filler_entries, e);
+      g_ptr_array_add (all, e);
+    }
+  return all;
+}
+
+/* The search over the stories not pinned to a place, with what they see of each other. */
+static void
+search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
+        pb_page_makeup_t *made)
+{
+  int n = entries->len, m = 0;
+  g_autofree pb_makeup_story_t *stories = g_new0 (pb_makeup_story_t, MAX (n, 1));
+  g_autofree int *which = g_new0 (int, MAX (n, 1));
+  g_autofree pb_makeup_best_t **best = g_new0 (pb_makeup_best_t *, MAX (n, 1));
+  for (int k = 0; k < n; k++)
+    {
+      const pb_pool_entry_t *e = entries->pdata[k];
+      if (sv[k].pinned >= 0)
+        continue;
+      stories[m] = (pb_makeup_story_t) { (const pb_makeup_variant_t *) sv[k].search->data,
+                                         sv[k].search->len, e->on_top, e->pin.column,
+                                         g_array_index (made->choices, pb_makeup_choice_t,
+                                                        k).filler };
+      best[m] = g_new0 (pb_makeup_best_t, MAX (sv[k].search->len, 1));
+      which[m++] = k;
+    }
+  g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, MAX (m, 1));
+  made->score = pb_makeup_arrange (stories, m, made->columns, made->from, made->depth, fillers,
+                                   PB_MAKEUP_BEAM, places, best);
+  if (made->score.beam_cut >= 0)
+    made->score.beam_cut = which[made->score.beam_cut];
+  for (int j = 0; j < m; j++)
+    {
+      pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, which[j]);
+      c->place = places[j];
+      explain (&sv[which[j]], best[j], made->score.total, c);
+      g_free (best[j]);
+    }
+}
+
+pb_page_makeup_t *
+pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items,
+                 const GPtrArray *pool, GError **error)
+{
+  g_autoptr (GPtrArray) entries = with_fillers (mk, pool);
+  const pb_template_t *t = pc->grid.tmpl;
+  int n = entries->len, avail = t->lines - pb_page_head_lines (pc->page->plan);
+  pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
+  made->columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
+  made->choices = g_array_sized_new (FALSE, TRUE, sizeof (pb_makeup_choice_t), n);
+  g_array_set_clear_func (made->choices, choice_clear);
+  g_array_set_size (made->choices, n);
+  g_autoptr (GPtrArray) fixed = g_ptr_array_copy ((GPtrArray *) items, NULL, NULL);
+  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  story_variants_t *sv = g_new0 (story_variants_t, MAX (n, 1));
+  gboolean ok = TRUE;
+  for (int k = 0; k < n && ok; k++)
+    {
+      const pb_pool_entry_t *e = entries->pdata[k];
+      pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
+      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
+      *c = (pb_makeup_choice_t) { .story_id = story->id, .entry = e, .photo_lines = -1,
+                                  .filler = (guint) k >= pool->len,
+                                  .continuation = g_hash_table_contains (mk->chains,
+                                                                         story->id) };
+      ok = story_variants (mk, pc, e, made->columns, avail, &sv[k], error);
+      if (ok && e->pin.top >= 0)
+        pin_in_place (e, &sv[k], made->columns, avail, c, fixed, owned);
+      if (ok)
+        least_shape (&sv[k], c);
+    }
+  if (ok)
+    {
+      pool_room (fixed, made->columns, avail, made->from, made->depth);
+      int room = 0;
+      for (int c = 0; c < made->columns; c++)
+        room = MAX (room, made->depth[c] - made->from[c]);
+      for (int k = 0; k < n; k++)
+        {
+          /* The variants taller than any column is free are not searched. */
+          story_variants_t *s = &sv[k];
+          for (guint j = s->search->len; j-- > 0;)
+            if (g_array_index (s->search, pb_makeup_variant_t, j).height > room)
+              g_array_remove_index (s->search, j), g_array_remove_index (s->index, j);
+          pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
+          c->too_tall = s->pinned < 0 && s->search->len == 0;
+        }
+      /* The fillers are in the search: none is left to take a run of empty lines after it. */
+      search (FALSE, sv, entries, made);
+      for (int k = 0; k < n; k++)
+        if (sv[k].pinned >= 0)
+          explain (&sv[k], NULL, made->score.total,
+                   &g_array_index (made->choices, pb_makeup_choice_t, k));
+    }
+  for (int k = 0; k < n; k++)
+    if (sv[k].all)
+      variants_clear (&sv[k]);
+  g_free (sv);
+  if (!ok)
+    g_clear_pointer (&made, pb_page_makeup_free);
+  return made;
+}
+
+/* A story that ends a little above the foot of its columns (too little for a filler) is made
+ * as tall as the columns, to be copyfitted to them. Returns the lines added. */
+static int
+extend_to_foot (const pb_page_makeup_t *made, int k, pb_item_t *it)
+{
+  const pb_makeup_place_t *p = &g_array_index (made->choices, pb_makeup_choice_t, k).place;
+  int bottom = p->top + p->height, foot = made->depth[p->column];
+  for (int c = p->column; c < p->column + p->span; c++)
+    if (made->depth[c] != foot)
+      return 0;
+  for (guint j = 0; j < made->choices->len; j++)
+    {
+      const pb_makeup_place_t *q = &g_array_index (made->choices, pb_makeup_choice_t, j).place;
+      if ((int) j != k && q->span > 0 && q->top >= bottom && q->column < p->column + p->span
+          && p->column < q->column + q->span)
+        return 0;
+    }
+  int extra = foot - bottom;
+  if (extra <= 0 || extra >= PB_MAKEUP_FILLABLE)
+    return 0;
+  it->height += extra;
+  it->auto_height = FALSE;
+  return extra;
+}
+
+void
+pb_makeup_skyline (const pb_page_makeup_t *made, int *skyline)
+{
+  for (int c = 0; c < made->columns; c++)
+    skyline[c] = made->from[c];
+  for (guint j = 0; j < made->choices->len; j++)
+    {
+      const pb_makeup_place_t *q = &g_array_index (made->choices, pb_makeup_choice_t, j).place;
+      for (int c = q->column; c < q->column + q->span; c++)
+        skyline[c] = MAX (skyline[c], q->top + q->height);
+    }
+}
+
+/* The tallest free run `span` columns wide that the arrangement leaves, in grid lines. */
+static int
+most_free (const pb_page_makeup_t *made, int span)
+{
+  int skyline[PB_MAKEUP_MAX_COLUMNS], most = 0;
+  pb_makeup_skyline (made, skyline);
+  for (int c = 0; c + span <= made->columns; c++)
+    {
+      int run = G_MAXINT;
+      for (int k = c; k < c + span; k++)
+        run = MIN (run, made->depth[k] - skyline[k]);
+      most = MAX (most, run);
+    }
+  return most;
+}
+
+/* Why a story of the page's pool found no place on it. */
+static char *
+left_out_message (const pb_page_ctx_t *pc, const pb_page_makeup_t *made,
+                  const pb_makeup_choice_t *c)
+{
+  const pb_loc_t *at = &c->entry->loc;
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
+  if (c->too_tall)
+    return g_strdup_printf ("%s:%d:%d: page %d: story \"%s\" of the pool is placed on no page: "
+                            "it is taller than the page at every span it may take (%d grid "
+                            "lines at %d columns, the page has %d)", at->file, at->line,
+                            at->col, pc->page->number, c->story_id, c->least_lines,
+                            c->least_span, avail);
+  return g_strdup_printf ("%s:%d:%d: page %d: story \"%s\" of the pool is placed on no page: "
+                          "the page cannot hold it with the pool's other stories (it needs %d "
+                          "grid lines at %d columns, the most free there is %d)", at->file,
+                          at->line, at->col, pc->page->number, c->story_id, c->least_lines,
+                          c->least_span, most_free (made, c->least_span));
+}
+
+gboolean
+pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GError **error)
+{
+  const pb_page_t *plan = pc->page->plan;
+  int avail = pc->grid.tmpl->lines - pb_page_head_lines (plan);
+  gpointer number = GINT_TO_POINTER (plan->number);
+  pb_page_makeup_t *made = NULL;
+  gboolean planned = g_hash_table_steal_extended (mk->planned, number, NULL, (gpointer *) &made);
+  if (!planned && plan->pool->len == 0)
+    return TRUE;
+  if (!planned && !(made = pb_arrange_pool (mk, pc, items, plan->pool, error)))
+    return FALSE;
+  pc->page->makeup = made;
+  for (guint k = 0; k < made->choices->len; k++)
+    {
+      pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
+      if (c->place.span == 0)
+        {
+          /* A section's story left out here went on to another page; a filler may stay out. */
+          if (!planned && !c->filler)
+            g_ptr_array_add (mk->warnings, left_out_message (pc, made, c));
+          continue;
+        }
+      if (c->filler)
+        pb_take_filler (mk, c->story_id, plan->number);
+      pb_item_t *it = g_new0 (pb_item_t, 1);
+      *it = (pb_item_t) { .kind = PB_ITEM_STORY, .column = c->place.column,
+                          .span = c->place.span, .top = c->place.top,
+                          .height = c->place.height, .story_id = c->entry->story_id,
+                          .photo_span = pb_auto_photo_span (c->place.span),
+                          .photo_lines = MAX (0, c->photo_lines),
+                          .photo_off = c->photo_lines == 0,
+                          .heading_space = c->heading_space, .auto_place = TRUE,
+                          .auto_height = !c->continued, .loc = c->entry->loc };
+      /* A line already added under its headlines is all copyfitting would add there; a first
+       * part ends where the page does. */
+      c->extended = c->heading_space == 0 && !c->continued ? extend_to_foot (made, k, it) : 0;
+      /* At the type area's foot the blank line under the story falls outside it. */
+      it->height = MIN (it->height, avail - it->top);
+      g_ptr_array_add (mk->owned_items, it);
+      g_ptr_array_add (items, it);
+    }
+  return TRUE;
+}
+
+void
+pb_check_pool_filled (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items)
+{
+  const pb_page_makeup_t *made = pc->page->makeup;
+  if (!made)
+    return;
+  const pb_template_t *t = pc->grid.tmpl;
+  int avail = t->lines - pb_page_head_lines (pc->page->plan);
+  g_autoptr (GArray) areas = pb_free_areas (items, t->columns, avail, 1);
+  int empty = 0;
+  for (guint a = 0; a < areas->len; a++)
+    {
+      const pb_free_area_t *area = &g_array_index (areas, pb_free_area_t, a);
+      empty += area->span * area->height;
+    }
+  gboolean left_out = FALSE;
+  for (guint k = 0; k < made->choices->len; k++)
+    {
+      const pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
+      left_out |= c->place.span == 0 && !c->filler;
+    }
+  if (empty >= PB_MIN_ITEM_LINES)
+    g_ptr_array_add (mk->warnings,
+                     g_strdup_printf ("%s:%d:%d: page %d: the pool leaves %d grid lines of "
+                                      "columns empty (%s)", pc->page->plan->loc.file,
+                                      pc->page->plan->loc.line, pc->page->plan->loc.col,
+                                      pc->page->number, empty,
+                                      left_out ? "the stories left out do not fit what is free"
+                                               : "too little text for the page"));
+}
