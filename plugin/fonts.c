@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <fontconfig/fontconfig.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include "parallel.h"
 #include <pango/pangocairo.h>
@@ -78,11 +77,12 @@ pool_keep (pb_fonts_t *fonts)
 
 /* ---- Pango's threads ----
  * Pango 1.50's font map starts threads of its own (g_thread_new: the one-time FcInit, a match
- * and a sort for each new font description) and aborts the process when one cannot start. A
- * job checks there is room for them before it uses the font map; when the room is small (a
- * limit on processes or on memory), it also waits after each call that may start some until
- * the process has no more threads than before (GLib cannot name Pango's: their names are too
- * long for the kernel), so that they never pile up beyond the room checked. */
+ * and a sort for each new font description) and aborts the process when one cannot start.
+ * Under a limit that may stop them (pb_threads_limited), a job checks there is room for them
+ * before it uses the font map; when the room is small, it also waits after each call that may
+ * start some until the process has no more threads than before (GLib cannot name Pango's:
+ * their names are too long for the kernel), so that they never pile up beyond the room
+ * checked. */
 
 /* How long to wait for them: they match and sort a font set, milliseconds; other jobs of the
  * process may hold threads meanwhile. */
@@ -91,24 +91,17 @@ pool_keep (pb_fonts_t *fonts)
  * beyond the workers' own. */
 #define PANGO_PILE_UP 6
 
-/* Whether a limit could stop a thread from starting: processes per user (counted in threads)
- * or address space (each thread's stack). */
-static gboolean
-threads_limited (void)
-{
-  struct rlimit nproc, as;
-  return (getrlimit (RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY)
-         || (getrlimit (RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY);
-}
-
 /* Fails (PB_ERROR_FONT) when Pango's threads cannot start; *serial when there is room for
- * them only one description at a time. */
+ * them only one description at a time. Without a tight limit nothing is tried. */
 static gboolean
 pango_thread_room (gboolean *serial, GError **error)
 {
+  *serial = FALSE;
+  if (!pb_threads_limited ())
+    return TRUE;
   int roomy = pb_threads () + PANGO_PILE_UP;
   GError *local = NULL;
-  int room = pb_threads_room (threads_limited () ? roomy : PB_FONT_THREADS, &local);
+  int room = pb_threads_room (roomy, &local);
   g_clear_error (&local);
   *serial = room < roomy;
   if (room >= PB_FONT_THREADS)

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define MAX_THREADS 16
 
@@ -93,6 +94,14 @@ start_gated (pb_work_t *w, GThread **threads, pb_helper_t *slots, int wanted)
   return started;
 }
 
+gboolean
+pb_threads_limited (void)
+{
+  struct rlimit nproc, as;
+  return (getrlimit (RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur < PB_NPROC_AMPLE)
+         || (getrlimit (RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY);
+}
+
 int
 pb_threads_room (int n, GError **error)
 {
@@ -133,7 +142,9 @@ pb_parallel_for (int n, int min_per_thread, void (*fn) (int i, gpointer data), g
   GThread *helpers[MAX_THREADS + PB_FONT_THREADS];
   pb_helper_t slots[MAX_THREADS + PB_FONT_THREADS];
   int started = 0;
-  int before = pb_threads_live ();
+  /* Room for Pango's threads is kept only under a limit (its check reads /proc). */
+  int spare = pb_threads_limited () ? PB_FONT_THREADS : 0;
+  int before = spare ? pb_threads_live () : 0;
   g_mutex_init (&w.gate);
   g_mutex_init (&w.go);
   g_mutex_lock (&w.gate);
@@ -141,10 +152,10 @@ pb_parallel_for (int n, int min_per_thread, void (*fn) (int i, gpointer data), g
   /* A thread that cannot be had (a process or memory limit) is not an error: the work is
    * shared by those there are, the caller's at least. Pango starts threads of its own when a
    * worker shapes in a font not used before, and aborts when it cannot: the last
-   * PB_FONT_THREADS started only show there is room for those, and leave before the work. */
+   * `spare` started only show there is room for those, and leave before the work. */
   if (threads > 1)
-    started = start_gated (&w, helpers, slots, threads - 1 + PB_FONT_THREADS);
-  w.helpers = MAX (0, started - PB_FONT_THREADS);
+    started = start_gated (&w, helpers, slots, threads - 1 + spare);
+  w.helpers = MAX (0, started - spare);
   g_mutex_unlock (&w.gate);
   if (started > w.helpers)
     {

@@ -16,6 +16,11 @@
  * at most 16. */
 int pb_threads (void);
 
+/* Whether a limit may stop threads from starting: a limit on processes (counted in threads)
+ * below PB_NPROC_AMPLE, or one on address space (each thread's stack). */
+#define PB_NPROC_AMPLE 4096
+gboolean pb_threads_limited (void);
+
 /* How many of `n` more threads (at most PB_ROOM_MAX) can run at once now: they are started
  * and ended here. When fewer than `n`, `error` says why (PB_ERROR_IO, the system's reason). */
 int pb_threads_room (int n, GError **error);
