@@ -39,7 +39,8 @@ typedef struct {
 gboolean pb_same_measure (const pb_measure_t *a, const pb_measure_t *b);
 
 /* `runs` must cover `text` without gaps, in order. On a character without a glyph fails with
- * PB_ERROR_GLYPH; *bad_offset then holds its byte offset. */
+ * PB_ERROR_GLYPH; *bad_offset then holds its byte offset. A font that cannot be loaded fails
+ * with PB_ERROR_FONT (*bad_offset untouched). */
 pb_para_t *pb_para_new (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs,
                         int n_runs, int *bad_offset, GError **error);
 void pb_para_free (pb_para_t *para);

@@ -1,7 +1,13 @@
 #include "fonts.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <fontconfig/fontconfig.h>
+#include <string.h>
+#include <unistd.h>
+#include "parallel.h"
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
 
 struct pb_fonts {
@@ -13,6 +19,9 @@ struct pb_fonts {
   PangoFontMap *map;
   PangoContext *context;
   GHashTable *cache;        /* key → value, see pb_fonts_cache_insert */
+  gboolean serial;          /* few threads may start: Pango's are awaited after each call */
+  gboolean unloadable;      /* a face failed to load: Pango keeps its empty face, so the set
+                             * is not kept for the next job */
   GMutex lock;
 };
 
@@ -66,6 +75,123 @@ pool_keep (pb_fonts_t *fonts)
   return kept;
 }
 
+/* ---- Pango's threads ----
+ * Pango 1.50's font map starts threads of its own (g_thread_new: the one-time FcInit, a match
+ * and a sort for each new font description) and aborts the process when one cannot start.
+ * Under a limit that may stop them (pb_threads_limited), a job checks there is room for them
+ * before it uses the font map; when the room is small, it also waits after each call that may
+ * start some until the process has no more threads than before (GLib cannot name Pango's:
+ * their names are too long for the kernel), so that they never pile up beyond the room
+ * checked. */
+
+/* How long to wait for them: they match and sort a font set, milliseconds; other jobs of the
+ * process may hold threads meanwhile. */
+#define PANGO_WAIT_MAX_US (2 * G_USEC_PER_SEC)
+/* Room for Pango's threads piling up while the workers shape (a few at most were seen),
+ * beyond the workers' own. */
+#define PANGO_PILE_UP 6
+
+/* Fails (PB_ERROR_FONT) when Pango's threads cannot start; *serial when there is room for
+ * them only one description at a time. Without a tight limit nothing is tried. */
+static gboolean
+pango_thread_room (gboolean *serial, GError **error)
+{
+  *serial = FALSE;
+  if (!pb_threads_limited ())
+    return TRUE;
+  int roomy = pb_threads () + PANGO_PILE_UP;
+  GError *local = NULL;
+  int room = pb_threads_room (roomy, &local);
+  g_clear_error (&local);
+  *serial = room < roomy;
+  if (room >= PB_FONT_THREADS)
+    return TRUE;
+  pb_threads_room (PB_FONT_THREADS, &local);
+  g_set_error (error, PB_ERROR, PB_ERROR_FONT, "the fonts cannot be set up: %s; Pango needs "
+               "%d (is there a limit on processes, such as ulimit -u, or on memory?)",
+               local ? local->message : "too few threads", PB_FONT_THREADS);
+  g_clear_error (&local);
+  return FALSE;
+}
+
+static void
+load_awaited (PangoContext *context, const PangoFontDescription *desc, PangoLanguage *language)
+{
+  int before = pb_threads_live ();
+  PangoFontset *set = pango_font_map_load_fontset (pango_context_get_font_map (context), context,
+                                                   desc, language);
+  pb_threads_await (before, PANGO_WAIT_MAX_US);
+  g_clear_object (&set);
+}
+
+/* The languages pango_itemize gives the runs of `text` (its own compute_derived_language): the
+ * context's where it includes the run's script, else the script's sample language. */
+static GPtrArray *
+text_languages (PangoContext *context, const char *text, int len)
+{
+  PangoLanguage *own = pango_context_get_language (context);
+  GPtrArray *languages = g_ptr_array_new ();
+  g_ptr_array_add (languages, own);
+  PangoScriptIter *iter = pango_script_iter_new (text, len);
+  do
+    {
+      PangoScript script;
+      pango_script_iter_get_range (iter, NULL, NULL, &script);
+      PangoLanguage *language = own;
+      if (!pango_language_includes_script (own, script) && pango_script_get_sample_language (script))
+        language = pango_script_get_sample_language (script);
+      if (!g_ptr_array_find (languages, language, NULL))
+        g_ptr_array_add (languages, language);
+    }
+  while (pango_script_iter_next (iter));
+  pango_script_iter_free (iter);
+  return languages;
+}
+
+void
+pb_fonts_load_awaited (PangoContext *context, const PangoFontDescription *desc,
+                       const char *text, int len)
+{
+  PangoFontDescription *full = pango_font_description_copy (
+      pango_context_get_font_description (context));
+  pango_font_description_merge (full, desc, TRUE);
+  GPtrArray *languages = text_languages (context, text, len);
+  for (guint i = 0; i < languages->len; i++)
+    load_awaited (context, full, languages->pdata[i]);
+  g_ptr_array_free (languages, TRUE);
+  pango_font_description_free (full);
+}
+
+/* Loads the font sets pango_itemize would meet one at a time: itemizing a paragraph in two
+ * new descriptions (or two languages: Latin letters in Chinese are "en") starts the second's
+ * threads while the first's sort still runs. */
+static void
+load_fontsets_one_by_one (pb_fonts_t *fonts, const char *text, int len, PangoAttrList *attrs)
+{
+  GSList *list = pango_attr_list_get_attributes (attrs);
+  for (GSList *l = list; l; l = l->next)
+    {
+      PangoAttribute *attr = l->data;
+      if (attr->klass->type == PANGO_ATTR_FONT_DESC)
+        pb_fonts_load_awaited (fonts->context, ((PangoAttrFontDesc *) attr)->desc, text, len);
+    }
+  g_slist_free_full (list, (GDestroyNotify) pango_attribute_destroy);
+}
+
+GList *
+pb_fonts_itemize (pb_fonts_t *fonts, const char *text, int start, int len, PangoAttrList *attrs)
+{
+  pb_fonts_lock (fonts);
+  if (fonts->serial)
+    load_fontsets_one_by_one (fonts, text + start, len, attrs);
+  int before = fonts->serial ? pb_threads_live () : 0;
+  GList *items = pango_itemize (fonts->context, text, start, len, attrs, NULL);
+  if (fonts->serial)
+    pb_threads_await (before, PANGO_WAIT_MAX_US);
+  pb_fonts_unlock (fonts);
+  return items;
+}
+
 /* paiban's own fonts.conf; with `system`, the system's configuration too (the fonts
  * installed for every program, as fc-list lists them); then the template's folders. */
 static FcConfig *
@@ -115,11 +241,15 @@ pb_fonts_new (const char *datadir, GError **error)
 pb_fonts_t *
 pb_fonts_new_for (const char *datadir, const GPtrArray *dirs, gboolean system, GError **error)
 {
+  gboolean serial;
+  if (!pango_thread_room (&serial, error))
+    return NULL;
   g_autofree char *key = fonts_key (datadir, dirs, system);
   pb_fonts_t *fonts = pool_take (key);
   if (fonts)
     {
       fonts->refcount = 1;
+      fonts->serial = serial;
       return fonts;
     }
   FcConfig *config = load_config (datadir, dirs, system, error);
@@ -133,7 +263,11 @@ pb_fonts_new_for (const char *datadir, const GPtrArray *dirs, gboolean system, G
   fonts->key = g_steal_pointer (&key);
   fonts->faces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, face_free);
   fonts->config = config;
+  fonts->serial = serial;
+  int before = pb_threads_live ();
   fonts->map = pango_cairo_font_map_new_for_font_type (CAIRO_FONT_TYPE_FT);
+  if (serial)
+    pb_threads_await (before, PANGO_WAIT_MAX_US);
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), config);
   fonts->context = pango_font_map_create_context (fonts->map);
 
@@ -159,7 +293,8 @@ pb_fonts_ref (pb_fonts_t *fonts)
 void
 pb_fonts_unref (pb_fonts_t *fonts)
 {
-  if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount) || pool_keep (fonts))
+  if (!fonts || !g_atomic_int_dec_and_test (&fonts->refcount)
+      || (!fonts->unloadable && pool_keep (fonts)))
     return;
   fonts_destroy (fonts);
 }
@@ -243,6 +378,42 @@ pb_fonts_check_style (pb_fonts_t *fonts, const pb_style_t *style, const char *ro
                    "packages of fonts/README.md, the template's \"fonts\" folders; the "
                    "system's fonts only with --system-fonts)", role_name, missing);
   return FALSE;
+}
+
+/* Why a font file gave HarfBuzz no glyphs: the file cannot be opened (its errno), or it
+ * opens but could not be mapped or read (memory, most often under an address-space limit, or a
+ * damaged file). */
+static const char *
+unloadable_reason (const char *file)
+{
+  int fd = open (file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return g_strerror (errno);
+  close (fd);
+  return "out of memory, or the file is damaged";
+}
+
+hb_font_t *
+pb_fonts_hb_font (pb_fonts_t *fonts, PangoFont *font, GError **error)
+{
+  pb_fonts_lock (fonts);
+  hb_font_t *hb = font ? pango_font_get_hb_font (font) : NULL;
+  unsigned glyphs = hb ? hb_face_get_glyph_count (hb_font_get_face (hb)) : 0;
+  FcChar8 *file = NULL;
+  if (glyphs == 0 && PANGO_IS_FC_FONT (font))
+    FcPatternGetString (pango_fc_font_get_pattern (PANGO_FC_FONT (font)), FC_FILE, 0, &file);
+  g_autofree char *path = g_strdup ((const char *) file);
+  fonts->unloadable |= glyphs == 0;
+  pb_fonts_unlock (fonts);
+  if (glyphs > 0)
+    return hb;
+  if (path)
+    g_set_error (error, PB_ERROR, PB_ERROR_FONT, "cannot load the font file %s: %s", path,
+                 unloadable_reason (path));
+  else
+    g_set_error (error, PB_ERROR, PB_ERROR_FONT, "Pango found no font to load (out of memory, or an "
+                 "empty font set)");
+  return NULL;
 }
 
 /* What the layout needs to know of a face: the characters it has, its file. */

@@ -2,13 +2,15 @@
  * up for PDF (72 dpi, unrounded glyph positions, no metric hinting). */
 #pragma once
 
+#include <hb.h>
 #include <pango/pango.h>
 #include "model.h"
 
 typedef struct pb_fonts pb_fonts_t;
 
 /* A font set for `datadir`: an idle one a finished job left behind (warm), or a new one. The
- * last unref hands it back for reuse; a few are kept per process. */
+ * last unref hands it back for reuse; a few are kept per process. Fails with PB_ERROR_FONT
+ * when the configuration cannot be loaded or the threads Pango starts cannot. */
 pb_fonts_t *pb_fonts_new (const char *datadir, GError **error);
 /* The same with the font folders `dirs` (of char*, NULL for none: the templates' "fonts")
  * added, and with `system` the fonts installed on the system too. */
@@ -19,6 +21,20 @@ void pb_fonts_unref (pb_fonts_t *fonts);
 
 PangoContext *pb_fonts_context (pb_fonts_t *fonts);
 
+/* pango_itemize in the set's context, under its lock (a list of PangoItem, free with
+ * pango_item_free). When few threads may start (a process or memory limit), it returns when
+ * the threads Pango started for fonts it met first have ended. */
+GList *pb_fonts_itemize (pb_fonts_t *fonts, const char *text, int start, int len,
+                         PangoAttrList *attrs);
+
+/* Loads the font sets Pango makes for `desc` (merged into the context's own description) in
+ * `context`, for the languages it gives the scripts of `text` (`len` bytes, -1: to its end),
+ * and returns when the threads Pango started for them have ended: Pango starts two for a font
+ * set it meets first, so several new ones in one call could need more than there is room for
+ * (a process limit). */
+void pb_fonts_load_awaited (PangoContext *context, const PangoFontDescription *desc,
+                            const char *text, int len);
+
 /* Serialises Pango calls and the cache when several threads shape with one set. */
 void pb_fonts_lock (pb_fonts_t *fonts);
 void pb_fonts_unlock (pb_fonts_t *fonts);
@@ -27,6 +43,12 @@ void pb_fonts_unlock (pb_fonts_t *fonts);
  * Insert takes the key and the value; the cache may drop entries at any insert. */
 gconstpointer pb_fonts_cache_lookup (pb_fonts_t *fonts, const char *key);
 void pb_fonts_cache_insert (pb_fonts_t *fonts, char *key, gpointer value, GDestroyNotify destroy);
+
+/* The HarfBuzz font of a font Pango chose (owned by `font`), made on first use under the
+ * set's lock. Fails with PB_ERROR_FONT, naming the font's file, when Pango found no font or the
+ * file could not be opened or read into memory (an address-space limit, a damaged or
+ * unreadable file): HarfBuzz then gives an empty face, whose every glyph would be missing. */
+hb_font_t *pb_fonts_hb_font (pb_fonts_t *fonts, PangoFont *font, GError **error);
 
 /* A font description for a style (family, weight, size). Free with pango_font_description_free. */
 PangoFontDescription *pb_style_font_description (const pb_style_t *style);

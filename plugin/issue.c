@@ -350,7 +350,11 @@ read_input (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n,
     return open_error (o, n, key, shown, errno, error);
   struct stat st;
   gboolean ok = FALSE;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  gboolean known = fstat (fd, &st) == 0;
+  /* Tried is enough: no output may replace it, even when reading it fails. */
+  if (known)
+    g_array_append_val (l->issue->inputs, ((pb_file_id_t) { st.st_dev, st.st_ino }));
+  if (!known || !S_ISREG (st.st_mode))
     path_error (o, n, PB_ERROR_IO, error, "\"%s\": \"%s\" is not a regular file", key, shown);
   else if ((guint64) st.st_size > input_limit (kind))
     too_large (o, n, kind, shown, st.st_size, error);
@@ -361,11 +365,7 @@ read_input (loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n,
       path_error (o, n, PB_ERROR_IO, error, "%s%s", why, "");
     }
   if (ok)
-    {
-      pb_file_id_t id = { st.st_dev, st.st_ino };
-      g_array_append_val (l->issue->inputs, id);
-      *path = g_steal_pointer (&shown);
-    }
+    *path = g_steal_pointer (&shown);
   close (fd);
   return ok;
 }
@@ -414,13 +414,15 @@ load_template (loader_t *l, const pb_json_obj_t *o, JsonNode *n, const char *pat
   g_autofree char *what = g_strdup_printf ("%s: template", o->what);
   g_autofree char *buf = NULL, *shown = NULL;
   gsize len;
-  pb_file_id_t id;
-  if (in_issue ? !read_input (l, o, "template", n, INPUT_TEMPLATE, &shown, &buf, &len, error)
-               : !pb_read_file (path, PB_JSON_MAX_BYTES, pb_json_node_loc (o->d, n), what, &buf,
-                                &len, &id, error))
-    return NULL;
-  if (!in_issue)
+  pb_file_id_t id = { 0 };
+  gboolean read = in_issue ? read_input (l, o, "template", n, INPUT_TEMPLATE, &shown, &buf,
+                                         &len, error)
+                           : pb_read_file (path, PB_JSON_MAX_BYTES, pb_json_node_loc (o->d, n),
+                                           what, &buf, &len, &id, error);
+  if (id.ino)
     g_array_append_val (l->issue->inputs, id);
+  if (!read)
+    return NULL;
   return pb_template_load_data (path, buf, len, l->issue->warnings, error);
 }
 
@@ -1380,7 +1382,7 @@ pb_issue_load_data (const char *data, gsize len, const char *name, const char *b
                     const char *datadir, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
-  return pb_issue_load_data_all (data, len, name, base_dir, datadir, NULL, error);
+  return pb_issue_load_data_all (data, len, name, base_dir, datadir, NULL, NULL, error);
 }
 
 /* The first of the errors into `error`, all of them into `errors` (when given). */
@@ -1394,7 +1396,7 @@ hand_errors (GPtrArray *found, GPtrArray *errors, GError **error)
 
 pb_issue_t *
 pb_issue_load_data_all (const char *data, gsize len, const char *name, const char *base_dir,
-                        const char *datadir, GPtrArray *errors, GError **error)
+                        const char *datadir, GPtrArray *errors, GArray *inputs, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
   pb_issue_t *issue = issue_new (name, base_dir);
@@ -1442,6 +1444,8 @@ pb_issue_load_data_all (const char *data, gsize len, const char *name, const cha
   g_ptr_array_unref (l.guide_refs);
   g_hash_table_unref (l.bodies);
   g_hash_table_unref (l.set);
+  if (inputs)
+    g_array_append_vals (inputs, issue->inputs->data, issue->inputs->len);
   if (!ok)
     g_clear_pointer (&issue, pb_issue_free);
   return issue;
@@ -1451,21 +1455,26 @@ pb_issue_t *
 pb_issue_load_file (const char *path, const char *datadir, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
-  return pb_issue_load_file_all (path, datadir, NULL, error);
+  return pb_issue_load_file_all (path, datadir, NULL, NULL, error);
 }
 
 pb_issue_t *
 pb_issue_load_file_all (const char *path, const char *datadir, GPtrArray *errors,
-                        GError **error)
+                        GArray *inputs, GError **error)
 {
   g_return_val_if_fail (datadir != NULL, NULL);
   g_autofree char *buf = NULL, *shown = pb_path_display (path);
   gsize len;
-  pb_file_id_t id;
-  if (!pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (shown), NULL, &buf, &len, &id, error))
+  pb_file_id_t id = { 0 };
+  gboolean read = pb_read_file (path, PB_JSON_MAX_BYTES, pb_file_loc (shown), NULL, &buf, &len,
+                                &id, error);
+  if (inputs && id.ino)
+    g_array_append_val (inputs, id);
+  if (!read)
     return NULL;
   g_autofree char *dir = g_path_get_dirname (path);
-  pb_issue_t *issue = pb_issue_load_data_all (buf, len, path, dir, datadir, errors, error);
+  pb_issue_t *issue = pb_issue_load_data_all (buf, len, path, dir, datadir, errors, inputs,
+                                              error);
   if (issue)
     g_array_prepend_val (issue->inputs, id);
   return issue;

@@ -442,12 +442,14 @@ pb_issue_t *pb_issue_load_data (const char *data, gsize len, const char *name,
 /* As pb_issue_load_data, collecting every error the loader finds, not just the first, into
  * `errors` (of GError*, owned by the caller's array; up to PB_MAX_ERRORS): it goes on after
  * an error with the next key of a story, the next story, item or page, where what follows
- * does not depend on what failed. `error` gets a copy of the first. */
+ * does not depend on what failed. `error` gets a copy of the first. When `inputs` is given,
+ * the identities (pb_file_id_t) of every file the loader opened, read whole or not, are
+ * appended to it, also when loading fails: no output of the run may replace one. */
 pb_issue_t *pb_issue_load_data_all (const char *data, gsize len, const char *name,
                                     const char *base_dir, const char *datadir,
-                                    GPtrArray *errors, GError **error);
+                                    GPtrArray *errors, GArray *inputs, GError **error);
 pb_issue_t *pb_issue_load_file_all (const char *path, const char *datadir, GPtrArray *errors,
-                                    GError **error);
+                                    GArray *inputs, GError **error);
 void pb_issue_free (pb_issue_t *issue);
 
 /* Grid lines at the top of a page taken by the masthead (front page) or the folio (the others,

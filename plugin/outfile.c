@@ -283,8 +283,8 @@ pb_outfile_check_targets (const GPtrArray *staged, const GArray *inputs, GError 
       const char *path = ((pb_outfile_t *) staged->pdata[i])->path;
       target_of (path, &t[i]);
       if (is_input (&t[i], inputs))
-        ok = refuse_target (error, path, "is a file the issue is made of (the issue, a "
-                                         "template, a body or a photo)");
+        ok = refuse_target (error, path, "is a file the run reads (the issue, a template, "
+                                         "a body, a photo or the output profile)");
       for (guint k = 0; k < i && ok; k++)
         if (same_target (&t[k], &t[i]))
           ok = refuse_target (error, path, "two outputs of the run would be written there");

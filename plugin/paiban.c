@@ -79,7 +79,7 @@ struct paiban_job {
   gboolean stage;           /* option "stage": written files wait for job_commit */
   GPtrArray *staged;        /* of pb_outfile_t*: finished outputs without their names */
   pb_outfile_t *report_file; /* job_write_report's, filled when it is named */
-  GArray *inputs;           /* pb_file_id_t of the issue file, known even when it fails */
+  GArray *inputs;           /* pb_file_id_t of every file read or tried, kept when loading fails */
 };
 
 #define PB_EXPORT __attribute__ ((visibility ("default")))
@@ -137,6 +137,15 @@ default_datadir (void)
 
 /* What a state-changing call returns at once: the sticky status of a failed job, a usage error
  * for no job, or success when it may go on. */
+/* A file the job reads (the issue, the output profile): no output of it may replace it. */
+static void
+remember_input (paiban_job_t *job, const char *path)
+{
+  struct stat st;
+  if (stat (path, &st) == 0)
+    g_array_append_val (job->inputs, ((pb_file_id_t) { st.st_dev, st.st_ino }));
+}
+
 static paiban_status_t
 blocked (const paiban_job_t *job)
 {
@@ -343,6 +352,7 @@ job_set_option (paiban_job_t *job, const char *key, const char *value)
         return fail (job, PAIBAN_STATUS_USAGE, g_strdup ("output-profile: no file given"));
       g_free (job->output_profile);
       job->output_profile = g_strdup (value);
+      remember_input (job, value);
     }
   else if (strcmp (key, "source-date-epoch") == 0)
     {
@@ -396,11 +406,9 @@ job_load_file (paiban_job_t *job, const char *path)
   gint64 start = g_get_monotonic_time ();
   GError *error = NULL;
   /* Known before it is read: no output may replace the issue file, even one that fails. */
-  struct stat st;
-  if (stat (path, &st) == 0)
-    g_array_append_val (job->inputs, ((pb_file_id_t) { st.st_dev, st.st_ino }));
+  remember_input (job, path);
   g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  pb_issue_t *issue = pb_issue_load_file_all (path, job->datadir, errors, &error);
+  pb_issue_t *issue = pb_issue_load_file_all (path, job->datadir, errors, job->inputs, &error);
   return loaded (job, issue, errors, error, start);
 }
 
@@ -417,7 +425,7 @@ job_load_buffer (paiban_job_t *job, const char *data, size_t length, const char 
   g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   pb_issue_t *issue = pb_issue_load_data_all (data, length, name ? name : "<buffer>",
                                               base_dir ? base_dir : ".", job->datadir, errors,
-                                              &error);
+                                              job->inputs, &error);
   return loaded (job, issue, errors, error, start);
 }
 
@@ -598,8 +606,8 @@ pdf_epoch (paiban_job_t *job, gint64 *epoch)
   return PAIBAN_STATUS_SUCCESS;
 }
 
-/* Outputs never replace the files the issue is made of (the issue file is known even when it
- * failed to load). */
+/* Outputs never replace the files the run reads: the issue's (every file the loader opened,
+ * kept in job->inputs also when loading failed) and the output profile. */
 static gboolean
 check_inputs (const paiban_job_t *job, const GPtrArray *files, GError **error)
 {

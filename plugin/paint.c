@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
 #include <cairo-pdf.h>
@@ -11,11 +10,10 @@
 #include <unistd.h>
 #include "colors.h"
 #include "config.h"
-#include "fonts.h"
 #include "image.h"
-#include "inspect.h"
 #include "ornament.h"
 #include "outfile.h"
+#include "overlay.h"
 #include "source.h"
 #include "tags.h"
 
@@ -85,9 +83,7 @@ typedef struct {
 /* How a page is drawn: for print (photos run into the bleed) or as a proof (the overlay). */
 typedef struct {
   double bleed;             /* > 0: the print PDF */
-  pb_inspection_t *proof;   /* what the overlay marks; NULL: no overlay */
-  PangoContext *labels;     /* proof labels; NULL without an overlay or when the layout has no
-                             * fonts */
+  pb_overlay_t *overlay;    /* the proof's; NULL: none */
   marking_t *mark;          /* NULL: nothing is marked (PNG proofs, pb_paint_page) */
 } paint_mode_t;
 
@@ -218,318 +214,6 @@ paint_image (cairo_t *cr, const pb_page_layout_t *page, const pb_image_t *image,
 }
 
 
-/* ---- the proof overlay ---- */
-
-/* Labels are set in the layout's own font map (the job's fontconfig set) and drawn as
- * outlines: no font to embed, the same on PNG and PDF. */
-static PangoContext *
-label_context (const pb_layout_t *layout)
-{
-  for (guint p = 0; p < layout->pages->len; p++)
-    {
-      const pb_page_layout_t *page = layout->pages->pdata[p];
-      for (guint l = 0; l < page->lines->len; l++)
-        {
-          const pb_line_t *line = page->lines->pdata[l];
-          if (line->runs->len == 0)
-            continue;
-          const pb_glyph_run_t *run = line->runs->pdata[0];
-          PangoContext *ctx = pango_font_map_create_context (pango_font_get_font_map (run->font));
-          pango_cairo_context_set_resolution (ctx, PB_PT_PER_INCH); /* 1 unit = 1 pt */
-          return ctx;
-        }
-    }
-  return NULL;
-}
-
-/* The overlay's colours (RGB): light guides under the page, outlines over it, problems in
- * red. */
-static const double proof_baseline_blue[3] = { 0.62, 0.85, 1.0 };
-static const double proof_column_pink[3] = { 1.0, 0.66, 0.85 };
-static const double proof_item_green[3] = { 0.15, 0.62, 0.3 };
-static const double proof_photo_orange[3] = { 0.95, 0.55, 0.1 };
-static const double proof_red[3] = { 0.86, 0.0, 0.1 };
-/* Lone lines are highlighted in translucent pink (RGBA): their text stays readable. */
-static const double proof_lone_pink[4] = { 1.0, 0.1, 0.5, 0.25 };
-/* Empty grid cells are hatched in light red (RGBA). */
-static const double proof_hatch_red[4] = { 0.86, 0.0, 0.1, 0.35 };
-/* Letterspaced lines in translucent yellow. */
-static const double proof_loose_yellow[4] = { 1.0, 0.8, 0.0, 0.3 };
-
-/* The overlay's line widths (pt): guides, outlines with their dash, label borders, the frame of
- * a photo below PB_MIN_PPI (drawn inside the frame). */
-#define PROOF_GUIDE_WIDTH 0.3
-#define PROOF_OUTLINE_WIDTH 0.6
-static const double proof_outline_dash[] = { 3, 2 };
-#define PROOF_LABEL_BORDER 0.5
-#define PROOF_LOW_PHOTO_WIDTH 2
-
-/* Labels: bold, 6 pt, on a white ground reaching PROOF_LABEL_PAD beyond the text on each side;
- * set PROOF_LABEL_INSET inside a photo frame, or PROOF_LABEL_DROP em below a line's baseline. */
-#define PROOF_LABEL_SIZE 6
-#define PROOF_LABEL_PAD 1
-#define PROOF_LABEL_INSET 3
-#define PROOF_LABEL_DROP 0.2
-
-/* The hatching of empty cells: lines at 45° PROOF_HATCH_STEP apart (measured along x). */
-#define PROOF_HATCH_STEP 4
-#define PROOF_HATCH_WIDTH 0.4
-
-/* The overset bar: PROOF_BAR_GAP after the story's last line, PROOF_BAR_WIDTH wide, one em
- * high; its label starts right after it. */
-#define PROOF_BAR_GAP 0.5
-/* The underset label: its top this far above the item's foot, at its right edge. */
-#define PROOF_UNDERSET_RAISE 10
-#define PROOF_BAR_WIDTH 2.5
-
-static void
-set_rgb (cairo_t *cr, const double rgb[3])
-{
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-}
-
-/* A red label on a white ground; (x, y) is its top-left corner, or top-right with `right`. */
-static void
-label (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, double x, double y,
-       gboolean right, const char *text)
-{
-  if (!mode->labels)
-    return;
-  PangoLayout *pl = pango_layout_new (mode->labels);
-  PangoFontDescription *desc = pango_font_description_new ();
-  pango_font_description_set_family (desc, t->styles[PB_ROLE_FOLIO].font);
-  pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-  pango_font_description_set_absolute_size (desc, PROOF_LABEL_SIZE * PANGO_SCALE);
-  pango_layout_set_font_description (pl, desc);
-  pango_font_description_free (desc);
-  pango_layout_set_text (pl, text, -1);
-  PangoRectangle ink, logical;
-  pango_layout_get_extents (pl, &ink, &logical);
-  double w = logical.width / (double) PANGO_SCALE, h = logical.height / (double) PANGO_SCALE;
-  if (right)
-    x -= w;
-  cairo_save (cr);
-  cairo_rectangle (cr, x - PROOF_LABEL_PAD, y, w + 2 * PROOF_LABEL_PAD, h);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill_preserve (cr);
-  set_rgb (cr, proof_red);
-  cairo_set_line_width (cr, PROOF_LABEL_BORDER);
-  cairo_stroke (cr);
-  cairo_move_to (cr, x, y);
-  pango_cairo_layout_path (cr, pl);
-  cairo_fill (cr);
-  cairo_restore (cr);
-  g_object_unref (pl);
-}
-
-/* Under the page: baseline grid and column edges in light colours. */
-static void
-proof_grid (cairo_t *cr, const pb_page_layout_t *page)
-{
-  const pb_template_t *t = page->tmpl;
-  const pb_rect_t *a = &page->type_area;
-  cairo_save (cr);
-  cairo_set_line_width (cr, PROOF_GUIDE_WIDTH);
-  set_rgb (cr, proof_baseline_blue);
-  for (int i = 0; i < t->lines; i++)
-    {
-      double y = pb_grid_baseline (t, page->grid_top, i);
-      cairo_move_to (cr, a->x, y);
-      cairo_line_to (cr, a->x + a->w, y);
-    }
-  cairo_stroke (cr);
-  set_rgb (cr, proof_column_pink);
-  for (int c = 0; c < t->columns; c++)
-    {
-      double x = pb_column_x (t, c);
-      for (int e = 0; e < 2; e++, x += t->column_width)
-        {
-          cairo_move_to (cr, x, a->y);
-          cairo_line_to (cr, x, a->y + a->h);
-        }
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-/* Over the page: the outline of every item (dashed green) and photo frame (orange). */
-static void
-proof_frames (cairo_t *cr, const pb_page_layout_t *page)
-{
-  cairo_save (cr);
-  cairo_set_line_width (cr, PROOF_OUTLINE_WIDTH);
-  cairo_set_dash (cr, proof_outline_dash, G_N_ELEMENTS (proof_outline_dash), 0);
-  set_rgb (cr, proof_item_green);
-  for (guint i = 0; i < page->items->len; i++)
-    {
-      const pb_placed_item_t *item = page->items->pdata[i];
-      cairo_rectangle (cr, item->area.x, item->area.y, item->area.w, item->area.h);
-    }
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
-  set_rgb (cr, proof_photo_orange);
-  for (guint i = 0; i < page->images->len; i++)
-    {
-      const pb_image_t *image = page->images->pdata[i];
-      cairo_rectangle (cr, image->frame.x, image->frame.y, image->frame.w, image->frame.h);
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-/* The last line of `story`'s body on the page: where its text stops. */
-static const pb_line_t *
-story_end (const pb_page_layout_t *page, const char *story)
-{
-  const pb_line_t *last = NULL;
-  for (guint i = 0; i < page->lines->len; i++)
-    {
-      const pb_line_t *line = page->lines->pdata[i];
-      if (line->block >= 0 && line->story_id && story && strcmp (line->story_id, story) == 0)
-        last = line;
-    }
-  return last;
-}
-
-/* A red bar after the story's last line and the count of characters left over. */
-static void
-proof_overset (cairo_t *cr, const paint_mode_t *mode, const pb_page_layout_t *page)
-{
-  for (guint i = 0; i < page->items->len; i++)
-    {
-      const pb_placed_item_t *item = page->items->pdata[i];
-      if (item->overset_chars <= 0)
-        continue;
-      const pb_line_t *end = story_end (page, item->story_id);
-      double x = end ? end->x + end->measure : item->area.x + item->area.w;
-      double y = end ? end->baseline : item->area.y + item->area.h;
-      double size = end ? end->size : page->tmpl->body_size;
-      cairo_save (cr);
-      set_rgb (cr, proof_red);
-      cairo_rectangle (cr, x + PROOF_BAR_GAP, y - PB_EM_ASCENT * size, PROOF_BAR_WIDTH, size);
-      cairo_fill (cr);
-      cairo_restore (cr);
-      g_autofree char *text = g_strdup_printf ("溢排 +%d字", item->overset_chars);
-      label (cr, mode, page->tmpl, x + (PROOF_BAR_GAP + PROOF_BAR_WIDTH),
-             y + PROOF_LABEL_DROP * size, TRUE, text);
-    }
-}
-
-/* Diagonal lines over `r`, clipped to it. */
-static void
-hatch (cairo_t *cr, const pb_rect_t *r)
-{
-  cairo_save (cr);
-  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
-  cairo_clip (cr);
-  /* Each line starts on the page's own diagonal lattice: neighbouring areas join up. */
-  double from = floor ((r->x - r->y - r->h) / PROOF_HATCH_STEP) * PROOF_HATCH_STEP;
-  for (double x = from; x < r->x + r->w - r->y; x += PROOF_HATCH_STEP)
-    {
-      cairo_move_to (cr, x + r->y, r->y);
-      cairo_line_to (cr, x + r->y + r->h, r->y + r->h);
-    }
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-/* Hatches the empty and underset cells of the page, a column's run of them at a time, and
- * labels each item's underset at its foot. */
-static void
-proof_underset (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
-{
-  const pb_cell_map_t *map = &check->map;
-  const double *red = proof_hatch_red;
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, red[0], red[1], red[2], red[3]);
-  cairo_set_line_width (cr, PROOF_HATCH_WIDTH);
-  for (int c = 0; c < map->columns; c++)
-    for (int l = 0; l < map->lines;)
-      {
-        int end = l;
-        while (end < map->lines && pb_cell_counted (map->cells[end * map->columns + c]))
-          end++;
-        if (end > l)
-          {
-            pb_rect_t r = pb_cell_rect (check->page, c, l, 1, end - l);
-            hatch (cr, &r);
-          }
-        l = MAX (end, l + 1);
-      }
-  cairo_restore (cr);
-  for (guint i = 0; i < check->fills->len; i++)
-    {
-      const pb_item_fill_t *fill = &g_array_index (check->fills, pb_item_fill_t, i);
-      if (fill->underset_lines <= 0)
-        continue;
-      const pb_rect_t *a = &fill->item->area;
-      g_autofree char *text = g_strdup_printf ("欠排 %d行", fill->underset_lines);
-      label (cr, mode, check->page->tmpl, a->x + a->w, a->y + a->h - PROOF_UNDERSET_RAISE,
-             TRUE, text);
-    }
-}
-
-static void
-proof_photos (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
-{
-  const double w = PROOF_LOW_PHOTO_WIDTH;
-  for (guint i = 0; i < check->photos->len; i++)
-    {
-      const pb_photo_check_t *photo = &g_array_index (check->photos, pb_photo_check_t, i);
-      if (!photo->low)
-        continue;
-      const pb_rect_t *f = &photo->image->frame;
-      cairo_save (cr);
-      set_rgb (cr, proof_red);
-      cairo_set_line_width (cr, w);
-      cairo_rectangle (cr, f->x + w / 2, f->y + w / 2, f->w - w, f->h - w);
-      cairo_stroke (cr);
-      cairo_restore (cr);
-      g_autofree char *text = g_strdup_printf ("低分辨率 %.0f ppi < %.0f", photo->ppi, PB_MIN_PPI);
-      label (cr, mode, check->page->tmpl, f->x + PROOF_LABEL_INSET, f->y + PROOF_LABEL_INSET,
-             FALSE, text);
-    }
-}
-
-/* A line's em band in `rgba`, labelled under its right end. */
-static void
-mark_line (cairo_t *cr, const paint_mode_t *mode, const pb_template_t *t, const pb_line_t *line,
-           const double rgba[4], const char *text)
-{
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, rgba[0], rgba[1], rgba[2], rgba[3]);
-  cairo_rectangle (cr, line->x, line->baseline - PB_EM_ASCENT * line->size, line->measure,
-                   line->size);
-  cairo_fill (cr);
-  cairo_restore (cr);
-  label (cr, mode, t, line->x + line->measure, line->baseline + PROOF_LABEL_DROP * line->size,
-         TRUE, text);
-}
-
-static void
-proof_lone_lines (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
-{
-  for (guint i = 0; i < check->lone_lines->len; i++)
-    {
-      const pb_lone_line_t *l = &g_array_index (check->lone_lines, pb_lone_line_t, i);
-      mark_line (cr, mode, check->page->tmpl, l->line, proof_lone_pink,
-                 l->widow ? "孤行（段末）" : "孤行（段首）");
-    }
-}
-
-static void
-proof_letterspaced (cairo_t *cr, const paint_mode_t *mode, const pb_page_check_t *check)
-{
-  const pb_template_t *t = check->page->tmpl;
-  for (guint i = 0; i < check->letterspaced->len; i++)
-    {
-      const pb_loose_line_t *l = &g_array_index (check->letterspaced, pb_loose_line_t, i);
-      g_autofree char *text = g_strdup_printf ("字距 %.2f字 > %.2f字", l->extra_em,
-                                               t->letterspacing_limit / t->body_size);
-      mark_line (cr, mode, t, l->line, proof_loose_yellow, text);
-    }
-}
-
 /* 1-based index in the PDF of the page numbered `number`, 0 when it is not in this file. */
 static int
 page_index (const pb_layout_t *layout, int number)
@@ -581,23 +265,20 @@ paint_content (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
   cairo_restore (cr);
 }
 
-/* The proof overlay for `layout` (its findings and its labels' font map) when `proof`. */
-static void
-mode_init (paint_mode_t *mode, const pb_layout_t *layout, gboolean proof)
+/* The proof overlay for `layout` when `proof`; fails as pb_overlay_new. */
+static gboolean
+mode_init (paint_mode_t *mode, const pb_layout_t *layout, gboolean proof, GError **error)
 {
   *mode = (paint_mode_t) { 0 };
-  if (!proof)
-    return;
-  mode->proof = pb_inspect (layout);
-  mode->labels = label_context (layout);
+  if (proof)
+    mode->overlay = pb_overlay_new (layout, error);
+  return !proof || mode->overlay;
 }
 
 static void
 mode_clear (paint_mode_t *mode)
 {
-  pb_inspection_free (mode->proof);
-  if (mode->labels)
-    g_object_unref (mode->labels);
+  pb_overlay_free (mode->overlay);
 }
 
 /* Page `index` of `layout`, with the overlay when the mode has one. */
@@ -606,23 +287,16 @@ paint_page_with (cairo_t *cr, const pb_layout_t *layout, guint index, pb_embed_t
                  const paint_mode_t *mode)
 {
   const pb_page_layout_t *page = layout->pages->pdata[index];
-  const pb_page_check_t *check = NULL;
-  if (mode->proof)
+  if (mode->overlay)
     {
-      check = &g_array_index (mode->proof->pages, pb_page_check_t, index);
       mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
-      proof_grid (cr, page);
+      pb_overlay_under (cr, mode->overlay, index);
     }
   paint_content (cr, layout, page, fonts, mode);
-  if (check)
+  if (mode->overlay)
     {
       mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
-      proof_underset (cr, mode, check);
-      proof_frames (cr, page);
-      proof_lone_lines (cr, mode, check);
-      proof_letterspaced (cr, mode, check);
-      proof_photos (cr, mode, check);
-      proof_overset (cr, mode, page);
+      pb_overlay_over (cr, mode->overlay, index);
     }
 }
 
@@ -744,11 +418,9 @@ page_margin (const pb_page_layout_t *page, gboolean print)
  * for the bleed and marks) or the proof. */
 static cairo_status_t
 cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-           sink_t *sink, pb_embed_t *fonts, pb_tags_t *tags)
+           sink_t *sink, pb_embed_t *fonts, pb_tags_t *tags, paint_mode_t *mode)
 {
   gboolean print = !opt->proof;
-  paint_mode_t mode;
-  mode_init (&mode, layout, opt->proof);
   const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
   double m0 = first ? page_margin (first, print) : 0;
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
@@ -758,7 +430,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   set_metadata (surface, info);
   cairo_t *cr = cairo_create (surface);
   marking_t marking = { tags, 0, FALSE, PB_TAG_ARTIFACT, NULL };
-  mode.mark = tags ? &marking : NULL;
+  mode->mark = tags ? &marking : NULL;
   /* A document structure element around everything: Cairo writes the structure tree (which
    * the post-process rewrites in reading order) only under one. */
   guint n = layout->pages->len;
@@ -779,21 +451,21 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
                                                xy, xy);
       cairo_tag_begin (cr, CAIRO_TAG_DEST, dest);
       cairo_tag_end (cr, CAIRO_TAG_DEST);
-      mode.bleed = print ? page->tmpl->bleed : 0;
+      mode->bleed = print ? page->tmpl->bleed : 0;
       marking.page = i;
       cairo_save (cr);
       /* The layout is in trim coordinates. */
       cairo_translate (cr, m, m);
-      paint_page_with (cr, layout, i, fonts, &mode);
+      paint_page_with (cr, layout, i, fonts, mode);
       if (!page->lines->len && !page->images->len && !page->rules->len && !page->boxes->len)
         {
           /* cairo 1.16 aborts in finish when a tagged page draws nothing: paper white. */
-          mark_begin (cr, &mode, PB_TAG_ARTIFACT, NULL);
+          mark_begin (cr, mode, PB_TAG_ARTIFACT, NULL);
           cairo_set_source_rgb (cr, 1, 1, 1);
           cairo_rectangle (cr, 0, 0, page->width, page->height);
           cairo_fill (cr);
         }
-      mark_end (cr, &mode);
+      mark_end (cr, mode);
       cairo_restore (cr);
       if (i + 1 == n)
         cairo_tag_end (cr, "Document");
@@ -803,7 +475,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  mode_clear (&mode);
+  mode->mark = NULL; /* `marking` ends here */
   return status;
 }
 
@@ -812,13 +484,20 @@ static gboolean
 write_cairo (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
              pb_tags_t *tags, pb_outfile_t *out, char **digest, GError **error)
 {
+  paint_mode_t mode;
+  if (!mode_init (&mode, layout, opt->proof, error))
+    return FALSE;
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
-    return FALSE;
+    {
+      mode_clear (&mode);
+      return FALSE;
+    }
   sink_t sink = { out, g_checksum_new (G_CHECKSUM_SHA256), g_byte_array_sized_new (SINK_BUFFER),
                   NULL };
-  cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts, tags);
+  cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts, tags, &mode);
   pb_embed_free (fonts);
+  mode_clear (&mode);
   gboolean ok = sink_close (&sink, status, error);
   if (ok)
     *digest = g_strdup (g_checksum_get_string (sink.sum));
@@ -1046,8 +725,7 @@ pb_paint_png_stage (const pb_layout_t *layout, const char *dir, double dpi, gboo
   if (!fonts)
     return FALSE;
   paint_mode_t mode;
-  mode_init (&mode, layout, proof);
-  gboolean ok = TRUE;
+  gboolean ok = mode_init (&mode, layout, proof, error);
   for (guint i = 0; i < layout->pages->len && ok; i++)
     ok = draw_png (layout, i, fonts, &mode, dir, dpi, staged, error);
   mode_clear (&mode);

@@ -149,16 +149,21 @@ has_punct (const char *text, int start, int end)
   return FALSE;
 }
 
+/* Fails with the font's error (PB_ERROR_FONT) or on a character without a glyph (*bad_offset
+ * set, `error` untouched). */
 static gboolean
-shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset)
+shape_items (pb_fonts_t *fonts, pb_para_t *para, GList *items, int *bad_offset,
+             GError **error)
 {
   for (GList *l = items; l; l = l->next)
     {
       PangoItem *item = l->data;
       /* Pango creates the HarfBuzz font on first use and describes fonts from shared state;
        * HarfBuzz shapes with a finished font on any thread. */
+      hb_font_t *font = pb_fonts_hb_font (fonts, item->analysis.font, error);
+      if (!font)
+        return FALSE;
       pb_fonts_lock (fonts);
-      hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
       double size = style_size_of (item);
       pb_fonts_unlock (fonts);
       GArray *features = g_array_new (FALSE, FALSE, sizeof (hb_feature_t));
@@ -413,13 +418,18 @@ shape_paragraph (pb_fonts_t *fonts, const char *text, const pb_style_run_t *runs
   if (len == 0)
     return para;
   PangoAttrList *attrs = style_attrs (runs, n_runs);
-  pb_fonts_lock (fonts);
-  GList *items = pango_itemize (pb_fonts_context (fonts), text, 0, len, attrs, NULL);
-  pb_fonts_unlock (fonts);
+  GList *items = pb_fonts_itemize (fonts, text, 0, len, attrs);
   pango_attr_list_unref (attrs);
   int bad = -1;
-  gboolean ok = shape_items (fonts, para, items, &bad);
+  GError *font_error = NULL;
+  gboolean ok = shape_items (fonts, para, items, &bad, &font_error);
   g_list_free_full (items, (GDestroyNotify) pango_item_free);
+  if (font_error)
+    {
+      g_propagate_error (error, font_error);
+      pb_para_free (para);
+      return NULL;
+    }
   if (!ok)
     {
       gunichar c = g_utf8_get_char (text + bad);

@@ -246,7 +246,10 @@ pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
     }
   struct stat st;
   gboolean ok = FALSE;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  gboolean known = fstat (fd, &st) == 0;
+  if (known && id)
+    *id = (pb_file_id_t) { st.st_dev, st.st_ino };
+  if (!known || !S_ISREG (st.st_mode))
     pb_set_error_at (error, PB_ERROR_IO, at, "%s\"%s\" is not a regular file", prefix, shown);
   else if ((guint64) st.st_size > limit)
     pb_set_error_at (error, PB_ERROR_INVALID, at, "%s\"%s\" is larger than %" G_GSIZE_FORMAT
@@ -254,8 +257,6 @@ pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
   else if (!(ok = pb_read_fd (fd, st.st_size, out, out_len)))
     pb_set_error_at (error, PB_ERROR_IO, at, "%scannot read \"%s\": %s", prefix, shown,
                      g_strerror (errno));
-  if (ok && id)
-    *id = (pb_file_id_t) { st.st_dev, st.st_ino };
   close (fd);
   return ok;
 }

@@ -51,7 +51,8 @@ void pb_add_warning (GPtrArray *warnings, pb_loc_t loc, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
 
 /* Reads a whole regular file into a NUL-terminated buffer (*out, freed with g_free), refusing
- * it up front when larger than `limit` bytes; sets *id when `id` is not NULL. Errors point at
+ * it up front when larger than `limit` bytes; sets *id when `id` is not NULL and the file
+ * could be opened, also when it cannot be read (an output must not replace it). Errors point at
  * `at` (the value naming the file) and start with `what` when given. */
 gboolean pb_read_file (const char *path, gsize limit, pb_loc_t at, const char *what,
                        char **out, gsize *out_len, pb_file_id_t *id, GError **error);

@@ -181,18 +181,22 @@ set_segment (const vshape_t *vs, pb_line_t *line, const char *text, int start, i
   PangoFontDescription *desc = pb_style_font_description (vs->style);
   pango_attr_list_insert (attrs, pango_attr_font_desc_new (desc));
   pango_font_description_free (desc);
-  pb_fonts_lock (vs->fonts);
-  GList *items = pango_itemize (pb_fonts_context (vs->fonts), text, start, len, attrs, NULL);
-  pb_fonts_unlock (vs->fonts);
+  GList *items = pb_fonts_itemize (vs->fonts, text, start, len, attrs);
   pango_attr_list_unref (attrs);
   gboolean ok = TRUE;
   for (GList *l = items; ok && l; l = l->next)
     {
       PangoItem *item = l->data;
       /* Pango makes the HarfBuzz font on first use, from shared state (as shape.c does). */
-      pb_fonts_lock (vs->fonts);
-      hb_font_t *font = pango_font_get_hb_font (item->analysis.font);
-      pb_fonts_unlock (vs->fonts);
+      GError *font_error = NULL;
+      hb_font_t *font = pb_fonts_hb_font (vs->fonts, item->analysis.font, &font_error);
+      if (!font)
+        {
+          pb_set_error_at (error, font_error->code, vs->loc, "%s", font_error->message);
+          g_error_free (font_error);
+          ok = FALSE;
+          break;
+        }
       hb_buffer_t *buf = shape_segment (font, text, item->offset, item->length, kind);
       ok = add_run (vs, line, text, item, buf, kind, pen, error);
       hb_buffer_destroy (buf);

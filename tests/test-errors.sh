@@ -404,7 +404,7 @@ while IFS= read -r p; do [ -n "$p" ] && problems+=("$p"); done < <(output_proble
 if [ ${#problems[@]} -eq 0 ]; then ok "print PDF fails last: proofs and PDF untouched, the report tells"
 else not_ok "print PDF fails last: proofs and PDF untouched, the report tells" "${problems[@]}"; fi
 
-# Outputs that are files the issue is made of, or each other, are refused by identity (device
+# Outputs that are files the run reads, or each other, are refused by identity (device
 # and inode, so a hard link too); every input keeps its bytes.
 inputs_sum () { cat good.json tmpl.json body.md photo.jpg syntax.json | md5sum; }
 inputs_before=$(inputs_sum)
@@ -420,7 +420,7 @@ refuse () {
   [ "$(inputs_sum)" = "$inputs_before" ] || problems+=("an input was changed")
   if [ ${#problems[@]} -eq 0 ]; then ok "$name"; else not_ok "$name" "${problems[@]}"; fi
 }
-is_input="is a file the issue is made of (the issue, a template, a body or a photo): it is not replaced"
+is_input="is a file the run reads (the issue, a template, a body, a photo or the output profile): it is not replaced"
 refuse "-o the issue file" "good.json: $is_input" render good.json -o good.json
 refuse "-o a photo" "photo.jpg: $is_input" render good.json -o photo.jpg
 refuse "-o a body" "body.md: $is_input" render good.json -o body.md
@@ -433,6 +433,30 @@ refuse "--report the issue file of a failed run" \
   "syntax.json:3:22: Parse error: unexpected string constant \"2024-02-19\", expected character \`,'" \
   check syntax.json --report syntax.json
 refuse "layout -o the issue file" "good.json: $is_input" layout good.json -o good.json
+# Loading that stops after a body was read (a page names a story the pool lacks): the report of
+# the failure is not written over the body, nor over one that was too large to read.
+sed 's/"story": "lead",/"story": "nowhere",/' good.json > late-fail.json
+refuse "--report a body read before loading failed" \
+  "late-fail.json:28:20: page 1, item 1: no story \"nowhere\" in the pool" \
+  check late-fail.json --report body.md
+huge_before=$(md5sum < huge.md)
+refuse "--report a body too large to read" \
+  "body-huge.json:9:20: story \"lead\": \"huge.md\" is larger than 2 MiB" \
+  check body-huge.json --report huge.md
+[ "$(md5sum < huge.md)" = "$huge_before" ] && ok "the body too large to read keeps its bytes" \
+  || not_ok "the body too large to read keeps its bytes" "huge.md was replaced"
+# The output profile is read by the run too.
+cmyk=/usr/share/color/icc/ghostscript/default_cmyk.icc
+if [ -r "$cmyk" ]; then
+  cp "$cmyk" profile-copy.icc
+  refuse "-o the output profile" "profile-copy.icc: $is_input" \
+    render good.json -o profile-copy.icc --output-profile profile-copy.icc
+  cmp -s "$cmyk" profile-copy.icc && ok "the output profile keeps its bytes" \
+    || not_ok "the output profile keeps its bytes" "profile-copy.icc was replaced"
+else
+  skip "-o the output profile" "no CMYK profile at $cmyk (libgs-common)"
+  skip "the output profile keeps its bytes" "no CMYK profile at $cmyk (libgs-common)"
+fi
 prepare_out
 expect_error "--report the same file as -o" good.json \
   "$work/out/issue.pdf: two outputs of the run would be written there: it is not replaced" \
@@ -523,6 +547,80 @@ rm -f "$work/out/issue.pdf"
 rc=$?
 if [ $rc -eq 0 ] && qpdf --check "$work/out/issue.pdf" >/dev/null 2>&1; then ok "ulimit -s 64: renders"
 else not_ok "ulimit -s 64: renders" "exit $rc" "$(tail -3 "$work/err")"; fi
+
+# Under an address-space limit (ulimit -v) the fonts' files may not map into memory: the error
+# says so, never that a character has no glyph; the output is untouched.
+if ldd "$paiban" 2>/dev/null | grep -q libasan; then
+  skip "ulimit -v: fonts that cannot be loaded are named" "AddressSanitizer reserves more address space than the limits leave"
+else
+  problems=()
+  font_errors=0
+  for kib in 200000 240000 280000 320000; do
+    prepare_out
+    (ulimit -v $kib; exec "$paiban" render good.json -o "$work/out/issue.pdf") 2>"$work/err" >/dev/null
+    rc=$?
+    if grep -q "no font has a glyph" "$work/err"; then
+      problems+=("ulimit -v $kib: $(grep error: "$work/err")")
+    fi
+    grep -Eq '^paiban: error: good\.json:[0-9]+:[0-9]+: cannot load the font file [^:]+: out of memory, or the file is damaged$' \
+      "$work/err" && font_errors=$((font_errors + 1))
+    case $rc in
+      0) ;;
+      1) while IFS= read -r p; do [ -n "$p" ] && problems+=("ulimit -v $kib: $p"); done < <(output_problems) ;;
+      *) problems+=("ulimit -v $kib: exit status $rc" "$(tail -2 "$work/err")") ;;
+    esac
+  done
+  [ $font_errors -ge 1 ] || problems+=("no limit gave \"cannot load the font file\"")
+  if [ ${#problems[@]} -eq 0 ]; then ok "ulimit -v: fonts that cannot be loaded are named"
+  else not_ok "ulimit -v: fonts that cannot be loaded are named" "${problems[@]}"; fi
+fi
+
+# Pango starts threads of its own (its fontconfig setup, a match and a sort for each new font)
+# and aborts the process when one cannot start: under a limit on processes (ulimit -u, not
+# enforced for root: the runs are made as nobody then) the job fails with a message or renders.
+limited () {
+  local limit=$1
+  shift
+  if root_user; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+      bash -c 'ulimit -u "$0"; exec "$@"' "$limit" "$@"
+  else
+    (ulimit -u "$limit"; exec "$@")
+  fi
+}
+chmod a+rx "$work" "$work/bad"
+if root_user && ! command -v setpriv >/dev/null; then
+  skip "ulimit -u: no abort when a thread cannot start" "needs setpriv to run as nobody"
+elif ! limited 4096 "$paiban" check good.json >/dev/null 2>&1; then
+  skip "ulimit -u: no abort when a thread cannot start" "nobody cannot run this build (its folders are private)"
+else
+  problems=()
+  refused=0
+  for limit in 1 2 3 4 5 6 8; do
+    prepare_out
+    chmod 777 "$work/out"
+    limited $limit "$paiban" render good.json -o "$work/out/issue.pdf" --png "$work/out/png" \
+      --proof 2>"$work/err" >/dev/null
+    rc=$?
+    case $rc in
+      0) ;;
+      1)
+        if grep -Eq "^paiban: error: the (fonts cannot be set up|proof's labels cannot be set): only [0-9]+ of [0-9]+ threads could start at once \(.*\)" "$work/err"; then
+          refused=$((refused + 1))
+        else
+          problems+=("ulimit -u $limit: $(grep error: "$work/err")")
+        fi
+        rm -rf "$work/out/png"
+        while IFS= read -r p; do [ -n "$p" ] && problems+=("ulimit -u $limit: $p"); done < <(output_problems)
+        ;;
+      *) problems+=("ulimit -u $limit: exit status $rc" "$(tail -2 "$work/err")") ;;
+    esac
+  done
+  [ $refused -ge 1 ] || problems+=("no limit was low enough to refuse the job")
+  if [ ${#problems[@]} -eq 0 ]; then ok "ulimit -u: no abort when a thread cannot start"
+  else not_ok "ulimit -u: no abort when a thread cannot start" "${problems[@]}"; fi
+fi
+chmod go-rx "$work"
 
 # Renders into one --png folder at once all succeed (no fixed temporary names).
 prepare_out

@@ -104,9 +104,10 @@
  *   dir/page-NN.png (NN: the page number); jobs writing into one folder at the same time all
  *   succeed (the last to finish a page wins).
  * - An output is refused ("PATH: why: it is not replaced", PAIBAN_STATUS_IO) when a folder,
- *   a device, a FIFO or a socket is in its place, when it is a file the issue is made of
- *   (the issue file, a template, a body or a photo: compared by device and inode, so also
- *   under another name), or, with "stage", when two outputs of the run name the same file.
+ *   a device, a FIFO or a socket is in its place, when it is a file the job reads (the
+ *   issue file, a template, a body, a photo or the "output-profile": compared by device and
+ *   inode, so also under another name; also one opened but not read whole, and when loading
+ *   stopped at an error), or, with "stage", when two outputs of the run name the same file.
  *   A symbolic link in an output's place is replaced, never written through.
  * - Files named in the issue are opened once, when it is loaded, relative to the issue's
  *   folder and never through a symbolic link that leads out of it (openat2 RESOLVE_BENEATH;
