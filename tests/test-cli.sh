@@ -110,6 +110,18 @@ check "broadsheet: no overset" bash -c "! grep -q '\"overset_chars\" : [1-9]' '$
 check "broadsheet: no underset" bash -c "! grep -q '\"underset_lines\" : [1-9]' '$work/bs.json'"
 check "broadsheet passes qpdf --check" bash -c "qpdf --check '$work/bs.pdf' >/dev/null"
 
+# The full issue on the broadsheet: its own four-page plan (the lead and the start of the
+# 2024 report on page 1, three reports continued onto the next page), the same stories, full.
+"$paiban" render "$root/examples/full-issue/broadsheet.json" -o "$work/bsi.pdf" \
+  --report "$work/bsi.json" 2>"$work/err"
+check_rc "broadsheet full issue renders" $?
+check "broadsheet full issue has 4 pages" bash -c "pdfinfo '$work/bsi.pdf' | grep -q '^Pages: *4$'"
+check "broadsheet full issue: no overset" bash -c "! grep -q '\"overset_chars\" : [1-9]' '$work/bsi.json'"
+check "broadsheet full issue: no underset" bash -c "! grep -q '\"underset_lines\" : [1-9]' '$work/bsi.json'"
+check "broadsheet full issue: no warnings" bash -c "! grep -q warning '$work/err'"
+check "broadsheet full issue: jump lines to pages 2, 3 and 4" \
+  bash -c "[ \$(pdftotext '$work/bsi.pdf' - | grep -o '下转第[234]版' | sort -u | wc -l) -eq 3 ]"
+
 # 7. check writes no PDF.
 "$paiban" check "$root/examples/front-page/issue.json" 2>/dev/null
 check "check exits 0" test $? -eq 0

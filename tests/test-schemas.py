@@ -131,7 +131,8 @@ def validator(schema):
 issues = validator(issue_schema)
 templates = validator(template_schema)
 for example, plan in (("front-page", "issue.json"), ("front-page", "broadsheet.json"),
-                      ("full-issue", "issue.json"), ("desk", "issue.json"),
+                      ("full-issue", "issue.json"), ("full-issue", "broadsheet.json"),
+                      ("desk", "issue.json"),
                       ("auto-makeup", "issue.json")):
     doc = load("examples", example, plan)
     errors = list(issues.iter_errors(doc))
