@@ -490,10 +490,11 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *out
   gboolean first_part = chain->parts->len == 0;
   /* A boxed story is set inside its box's inset, in narrower columns; the box replaces the
    * rule above it. */
+  gboolean in_box = outer->box.style != PB_BOX_NONE;
   const pb_item_t *item = inside_box (mk, outer, error);
   if (!item)
     return FALSE;
-  pb_page_ctx_t boxed = item != outer ? inside_box_ctx (mk, page_pc, outer) : *page_pc;
+  pb_page_ctx_t boxed = in_box ? inside_box_ctx (mk, page_pc, outer) : *page_pc;
   const pb_page_ctx_t *pc = &boxed;
   const pb_template_t *t = pc->grid.tmpl;
   double x = pb_column_x (t, item->column), width = pb_span_width (t, item->span);
@@ -504,7 +505,7 @@ place_story (pb_makeup_t *mk, const pb_page_ctx_t *page_pc, const pb_item_t *out
     return FALSE;
   if (fit.headline_steps != 0)
     item = at_fitted_size (mk, t, item, fit.headline_steps);
-  pb_box_t *box = item != outer ? pb_place_item_box (page_pc, outer) : NULL;
+  pb_box_t *box = in_box ? pb_place_item_box (page_pc, outer) : NULL;
   if (!box)
     add_rule_above (pc, item, x, width);
   int overset = 0, heading = 0, strip = 0;
