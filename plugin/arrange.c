@@ -3,6 +3,7 @@
 #include "photos.h"
 
 #include <math.h>
+#include "copyfit.h"
 #include "elements.h"
 #include "fillers.h"
 #include "pages.h"
@@ -14,12 +15,12 @@
  * most as wide as fillers are set. */
 #define PB_MAKEUP_FILLERS 8
 #define PB_MAKEUP_FILLER_SPAN 3
-/* Photo heights tried at a span when the pool gives a range: at most this many, spread. */
-#define PB_MAKEUP_PHOTO_STEPS 7
-/* Without a range, the photo at its aspect and this many grid lines shorter or taller, each
- * line; never under PB_MAKEUP_PHOTO_LEAST of its aspect's height. */
-#define PB_MAKEUP_PHOTO_AROUND 2
+/* Photo heights tried at a span: every grid line, at most this many (spread). */
+#define PB_MAKEUP_PHOTO_STEPS 16
+/* A photo's frame is at least this share of its aspect's height (the picture's top and foot
+ * cropped) and at most this many times it (its sides cropped by a third). */
 #define PB_MAKEUP_PHOTO_LEAST 0.75
+#define PB_MAKEUP_PHOTO_MOST 1.5
 /* Grid lines a variant may have under its headlines more than the style sets (as copyfitting
  * adds them), each measured. */
 #define PB_MAKEUP_HEADING_SPACE 1
@@ -31,6 +32,8 @@ typedef struct {
   GArray *all;              /* of pb_makeup_variant_t */
   GArray *search;           /* of pb_makeup_variant_t: those that fit the page */
   GArray *index;            /* of int: each search variant's place in `all` */
+  GArray *same;             /* of int: variants of `all` left out of the search for one as
+                             * wide and tall that costs less */
   int pinned;               /* the index in `all` its override placed, -1: none */
 } story_variants_t;
 
@@ -40,6 +43,7 @@ variants_clear (story_variants_t *sv)
   g_array_unref (sv->all);
   g_array_unref (sv->search);
   g_array_unref (sv->index);
+  g_array_unref (sv->same);
 }
 
 static void
@@ -74,15 +78,16 @@ pb_take_filler (pb_makeup_t *mk, const char *story_id, int number)
     }
 }
 
-/* One shape of the story measured by setting it, or found where it was measured before (the
- * same story, template, type area, span and photo). FALSE with `error` set. */
+/* One shape of the story measured by setting it under `heading` grid lines of headlines, or
+ * found where it was measured before (the same story, template, type area, span, photo and
+ * headlines' depth). FALSE with `error` set. */
 static gboolean
 measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int span,
-         int photo_lines, int heading_space, pb_makeup_variant_t *out, GError **error)
+         int photo_lines, int heading, pb_makeup_variant_t *out, GError **error)
 {
   int avail = pc->grid.tmpl->lines - pb_page_head_lines (pc->page->plan);
   g_autofree char *key = g_strdup_printf ("%s|%p|%d|%d|%d|%d", story->id, pc->grid.tmpl, avail,
-                                          span, photo_lines, heading_space);
+                                          span, photo_lines, heading);
   const pb_makeup_variant_t *known = g_hash_table_lookup (mk->variants, key);
   if (known)
     {
@@ -90,13 +95,12 @@ measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int 
       return TRUE;
     }
   pb_story_shape_t shape = { 0 };
-  int height = pb_story_lines_at (mk, pc, story, span, photo_lines, heading_space, &shape,
-                                  error);
+  int height = pb_story_lines_under (mk, pc, story, span, photo_lines, heading, &shape, error);
   if (height < 0)
     return FALSE;
-  *out = (pb_makeup_variant_t) { span, story->photos->len ? photo_lines : -1, height, 0,
-                                 heading_space, 0, 0, shape.ragged,
-                                 shape.heading_overset > 0 };
+  *out = (pb_makeup_variant_t) { .span = span,
+                                 .photo_lines = story->photos->len ? photo_lines : -1,
+                                 .height = height, .ragged = shape.ragged };
   /* No text under the photo: what stands under the story stands under the photo. */
   if (shape.photo_bare)
     out->photo_foot_span = pb_auto_photo_span (span);
@@ -104,9 +108,11 @@ measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int 
   return TRUE;
 }
 
-/* The photo heights story `e` is tried with at `span`: its range spread over at most
- * PB_MAKEUP_PHOTO_STEPS, or its aspect's height and a few lines around it; *natural that
- * height. {-1} for a story without photos. */
+/* The photo heights story `e` is tried with at `span`, shortest first: every grid line from a
+ * frame cropped to PB_MAKEUP_PHOTO_LEAST of its aspect's height to one PB_MAKEUP_PHOTO_MOST
+ * as tall (its sides cropped) that the picture's resolution allows, within the pool's range
+ * when it gives one, and 0 (no photo) when the range allows it; *natural the aspect's height.
+ * {-1} for a story without photos. */
 static gboolean
 photo_heights (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                const pb_pool_entry_t *e, int span, GArray *out, int *natural, GError **error)
@@ -124,23 +130,63 @@ photo_heights (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story
   int tallest = *natural < 0 ? -1 : pb_photo_max_lines (t, mk->images, photo, error);
   if (tallest < 0)
     return FALSE;
+  int lo = MAX (1, (int) ceil (*natural * PB_MAKEUP_PHOTO_LEAST));
+  int hi = MAX (lo, MIN ((int) (*natural * PB_MAKEUP_PHOTO_MOST), MAX (*natural, tallest)));
   if (e->min_photo >= 0)
     {
-      int lo = e->min_photo, hi = e->max_photo, steps = MIN (PB_MAKEUP_PHOTO_STEPS, hi - lo + 1);
-      for (int k = 0; k < steps; k++)
-        g_array_append_val (out, (int) { steps == 1 ? lo : lo + (hi - lo) * k / (steps - 1) });
-      return TRUE;
+      if (e->min_photo == 0)
+        g_array_append_val (out, (int) { 0 });
+      /* A range wholly outside the crops a picture bears is the editor's to keep. */
+      int from = MAX (1, e->min_photo), to = e->max_photo;
+      if (MAX (from, lo) <= MIN (to, hi))
+        from = MAX (from, lo), to = MIN (to, hi);
+      lo = from, hi = to;
     }
-  int least = MAX (1, (int) ceil (*natural * PB_MAKEUP_PHOTO_LEAST));
-  int most = MAX (*natural, tallest);
-  for (int d = -PB_MAKEUP_PHOTO_AROUND; d <= PB_MAKEUP_PHOTO_AROUND; d++)
-    if (*natural + d >= least && *natural + d <= most)
-      g_array_append_val (out, (int) { *natural + d });
+  int steps = MIN (PB_MAKEUP_PHOTO_STEPS, hi - lo + 1);
+  for (int k = 0; k < steps; k++)
+    g_array_append_val (out, (int) { steps == 1 ? lo : lo + (hi - lo) * k / (steps - 1) });
   return TRUE;
 }
 
-/* Every variant of the pool story `e` on a page `columns` wide whose free columns are at most
- * `room` lines deep: each span allowed at each photo height. */
+/* A way to set a story's headlines: the 主题 `steps` size steps smaller, `space` grid lines
+ * more under them; `lines` the grid lines they take then, the space included. */
+typedef struct {
+  int steps, space, lines;
+} heading_choice_t;
+
+/* The ways the story's headlines are tried at `span`: as the style sets them, with a line
+ * more under them, and with `sizes` each smaller 主题 size that saves a line more than a larger
+ * one (the largest such: the desk keeps the headline as big as it can; a filler's headline
+ * keeps its size, the lines it leaves are shared out among the fillers of its area). *unfit when the 主题 does not
+ * fit the span at its size. FALSE with `error` set. */
+static gboolean
+heading_choices (const pb_page_ctx_t *pc, const pb_story_t *story, int span, gboolean sizes,
+                 GArray *out, gboolean *unfit, GError **error)
+{
+  g_array_set_size (out, 0);
+  int overset = 0, base = pb_story_heading_at (pc, story, span, 0, &overset, error);
+  if (base < 0)
+    return FALSE;
+  *unfit = overset > 0;
+  for (int space = 0; space <= PB_MAKEUP_HEADING_SPACE; space++)
+    g_array_append_val (out, ((heading_choice_t) { 0, space, base + space }));
+  int saved = 0;
+  for (int k = 1; sizes && k <= PB_COPYFIT_HEADLINE_STEPS; k++)
+    {
+      int lines = pb_story_heading_at (pc, story, span, -k, &overset, error);
+      if (lines == PB_COPYFIT_NO_STEP)
+        break;
+      if (lines < 0)
+        return FALSE;
+      if (base - lines > saved)
+        {
+          saved = base - lines;
+          g_array_append_val (out, ((heading_choice_t) { -k, 0, lines }));
+        }
+    }
+  return TRUE;
+}
+
 /* The variants of the rest of a story begun on an earlier page: at each span its continuation
  * head and its text flowed on from its earlier parts (measured on this page, its chain being
  * the story's own). */
@@ -153,7 +199,7 @@ continuation_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_
       int height = pb_continuation_lines_at (mk, pc, story, span, error);
       if (height < 0)
         return FALSE;
-      pb_makeup_variant_t v = { span, -1, height, 0, 0, 0, 0, 0, FALSE };
+      pb_makeup_variant_t v = { .span = span, .photo_lines = -1, .height = height };
       g_array_append_val (sv->all, v);
       if (v.height > room)
         continue;
@@ -163,42 +209,134 @@ continuation_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_
   return TRUE;
 }
 
+/* Whether the story of entry `e` may begin on the page `pc` and go on on the next: a story of
+ * a section allowed to continue, not pinned or kept with another, on a page not the section's
+ * last. */
+static gboolean
+may_continue_here (const pb_page_ctx_t *pc, const pb_pool_entry_t *e)
+{
+  const pb_section_t *s = pc->page->plan->in_section;
+  return s && e->may_continue && e->pin.page < 0 && !e->keep_with
+         && pc->page->plan->number < s->first_page + s->pages - 1;
+}
+
+/* The first part's variant at `span` of a story the page cannot hold whole there: from where
+ * it is placed down to its columns' foot, at least its headlines, its photo and
+ * PB_CONTINUE_TEXT_LINES of text (PB_CONTINUE_LEAST_LINES at least). Added to the search when
+ * the page is that deep. */
+static gboolean
+first_part_variant (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                    int span, int room, story_variants_t *sv, GError **error)
+{
+  pb_story_shape_t shape = { 0 };
+  if (pb_story_lines_at (mk, pc, story, span, -1, 0, &shape, error) < 0)
+    return FALSE;
+  int least = MAX (PB_CONTINUE_LEAST_LINES, shape.photo_end + PB_CONTINUE_TEXT_LINES);
+  if (shape.heading_overset > 0 || least > room)
+    return TRUE;
+  int frame = -1;
+  if (story->photos->len > 0
+      && (frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
+                                        pb_auto_photo_span (span), 0, error)) < 0)
+    return FALSE;
+  pb_makeup_variant_t v = { .span = span, .photo_lines = frame, .height = least,
+                            .to_foot = TRUE };
+  g_array_append_val (sv->all, v);
+  g_array_append_val (sv->search, v);
+  g_array_append_val (sv->index, (int) { sv->all->len - 1 });
+  return TRUE;
+}
+
+/* Every variant of the pool story `e` (a filler when `filler`) on a page `columns` wide whose
+ * free columns are at most `room` lines deep: each span allowed at each photo height and each
+ * way of setting its headlines, or its first part when it may go on on the next page. */
 static gboolean
 story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t *e,
-                int columns, int room, story_variants_t *sv, GError **error)
+                gboolean filler, int columns, int room, story_variants_t *sv, GError **error)
 {
   const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, e->story_id);
   *sv = (story_variants_t) { g_array_new (FALSE, FALSE, sizeof (pb_makeup_variant_t)),
                              g_array_new (FALSE, FALSE, sizeof (pb_makeup_variant_t)),
+                             g_array_new (FALSE, FALSE, sizeof (int)),
                              g_array_new (FALSE, FALSE, sizeof (int)), -1 };
   int lo = e->min_span > 0 ? e->min_span : 1, hi = e->max_span > 0 ? e->max_span : columns;
   if (g_hash_table_contains (mk->chains, story->id))
     return continuation_variants (mk, pc, story, lo, MIN (hi, columns), room, sv, error);
   g_autoptr (GArray) heights = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) headings = g_array_new (FALSE, FALSE, sizeof (heading_choice_t));
   for (int span = lo; span <= MIN (hi, columns); span++)
     {
       int natural = 0;
-      if (!photo_heights (mk, pc, story, e, span, heights, &natural, error))
+      gboolean unfit = FALSE;
+      if (!photo_heights (mk, pc, story, e, span, heights, &natural, error)
+          || !heading_choices (pc, story, span, !filler, headings, &unfit, error))
         return FALSE;
       for (guint k = 0; k < heights->len; k++)
         {
-          int lines = g_array_index (heights, int, k);
-          /* With a line more under the headlines too, as copyfitting would add it. */
-          for (int more = 0; more <= PB_MAKEUP_HEADING_SPACE; more++)
+          int lines = g_array_index (heights, int, k), lowest = G_MAXINT;
+          for (guint h = 0; h < headings->len; h++)
             {
+              const heading_choice_t *hc = &g_array_index (headings, heading_choice_t, h);
               pb_makeup_variant_t v;
-              if (!measure (mk, pc, story, span, lines, more, &v, error))
+              if (!measure (mk, pc, story, span, lines, hc->lines, &v, error))
                 return FALSE;
-              v.photo_change = lines < 0 ? 0 : abs (lines - natural);
+              v.photo_change = lines <= 0 ? 0 : abs (lines - natural);
+              v.heading_space = hc->space;
+              v.headline_steps = hc->steps;
+              v.unfit = unfit;
+              lowest = MIN (lowest, v.height);
               g_array_append_val (sv->all, v);
               if (v.height > room || v.unfit)
                 continue;
               g_array_append_val (sv->search, v);
               g_array_append_val (sv->index, (int) { sv->all->len - 1 });
             }
+          /* A taller photo makes the story no shorter: the heights after are too tall. */
+          if (lowest > room && lines > 0)
+            break;
         }
+      /* Too deep for the page at this span: it may begin here and go on on the next page. */
+      gboolean whole = FALSE;
+      for (guint k = 0; k < sv->search->len; k++)
+        whole |= g_array_index (sv->search, pb_makeup_variant_t, k).span == span;
+      if (!whole && span >= 2 && may_continue_here (pc, e)
+          && !first_part_variant (mk, pc, story, span, room, sv, error))
+        return FALSE;
     }
   return TRUE;
+}
+
+/* Whether the search sees variants a and b alike: as wide, as tall, a photo or none, the
+ * photo's foot bare over as many columns. */
+static gboolean
+alike (const pb_makeup_variant_t *a, const pb_makeup_variant_t *b)
+{
+  return a->span == b->span && a->height == b->height && (a->photo_lines > 0) == (b->photo_lines > 0)
+         && a->photo_first == b->photo_first && a->photo_foot_span == b->photo_foot_span;
+}
+
+/* Keeps of each set of alike variants in the search the one that costs least (the first of
+ * equals), the others moved to sv->same: the search needs one of them. */
+static void
+drop_alike (story_variants_t *sv)
+{
+  for (guint j = sv->search->len; j-- > 0;)
+    {
+      const pb_makeup_variant_t *v = &g_array_index (sv->search, pb_makeup_variant_t, j);
+      double cost = pb_makeup_variant_cost (v);
+      for (guint k = 0; k < sv->search->len; k++)
+        {
+          const pb_makeup_variant_t *w = &g_array_index (sv->search, pb_makeup_variant_t, k);
+          double other = pb_makeup_variant_cost (w);
+          if (k != j && alike (v, w) && (other < cost || (other == cost && k < j)))
+            {
+              g_array_append_val (sv->same, g_array_index (sv->index, int, j));
+              g_array_remove_index (sv->search, j);
+              g_array_remove_index (sv->index, j);
+              break;
+            }
+        }
+    }
 }
 
 /* Where the page's fixed items leave the pool room: in each column, from under those that
@@ -280,6 +418,9 @@ explain (const story_variants_t *sv, const pb_makeup_best_t *best, double chosen
                                                    : PB_VARIANT_TOO_TALL, 0 };
       g_array_append_val (c->variants, r);
     }
+  for (guint s = 0; sv->pinned < 0 && s < sv->same->len; s++)
+    g_array_index (c->variants, pb_variant_report_t, g_array_index (sv->same, int, s)).fate
+      = PB_VARIANT_SAME;
   for (guint s = 0; sv->pinned < 0 && s < sv->index->len; s++)
     {
       pb_variant_report_t *r = &g_array_index (c->variants, pb_variant_report_t,
@@ -296,6 +437,8 @@ explain (const story_variants_t *sv, const pb_makeup_best_t *best, double chosen
       c->place.variant = chosen;
       c->photo_lines = g_array_index (sv->all, pb_makeup_variant_t, chosen).photo_lines;
       c->heading_space = g_array_index (sv->all, pb_makeup_variant_t, chosen).heading_space;
+      c->headline_steps = g_array_index (sv->all, pb_makeup_variant_t, chosen).headline_steps;
+      c->continued = g_array_index (sv->all, pb_makeup_variant_t, chosen).to_foot;
     }
 }
 
@@ -381,7 +524,8 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
                                   .filler = (guint) k >= pool->len,
                                   .continuation = g_hash_table_contains (mk->chains,
                                                                          story->id) };
-      ok = story_variants (mk, pc, e, made->columns, avail, &sv[k], error);
+      ok = story_variants (mk, pc, e, c->filler, made->columns, avail + PB_ITEM_SPACE_LINES,
+                           &sv[k], error);
       if (ok && e->pin.top >= 0)
         pin_in_place (e, &sv[k], made->columns, avail, c, fixed, owned);
       if (ok)
@@ -400,6 +544,7 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
           for (guint j = s->search->len; j-- > 0;)
             if (g_array_index (s->search, pb_makeup_variant_t, j).height > room)
               g_array_remove_index (s->search, j), g_array_remove_index (s->index, j);
+          drop_alike (s);
           pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
           c->too_tall = s->pinned < 0 && s->search->len == 0;
         }
@@ -527,6 +672,10 @@ pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GEr
                           .photo_off = c->photo_lines == 0,
                           .heading_space = c->heading_space, .auto_place = TRUE,
                           .auto_height = !c->continued, .loc = c->entry->loc };
+      if (c->headline_steps != 0)
+        it->headline_size = pb_story_headline_size (pc, g_hash_table_lookup (mk->issue->story_by_id,
+                                                                             it->story_id),
+                                                    it->span, c->headline_steps);
       /* A line already added under its headlines is all copyfitting would add there; a first
        * part ends where the page does. */
       c->extended = c->heading_space == 0 && !c->continued ? extend_to_foot (made, k, it) : 0;

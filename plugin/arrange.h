@@ -5,6 +5,11 @@
 
 #include "placement.h"
 
+/* A story begun at a page's foot to go on on the next page takes at least this many grid lines
+ * there, and its headlines and photo leave at least PB_CONTINUE_TEXT_LINES of text under them. */
+#define PB_CONTINUE_LEAST_LINES 10
+#define PB_CONTINUE_TEXT_LINES 3
+
 /* Arranges the pool `entries` (of pb_pool_entry_t*, in order of importance) in the room the
  * page's `items` leave: a new pb_page_makeup_t (pb_page_makeup_free), or NULL with `error`
  * set. Adds nothing to the page. */

@@ -172,7 +172,11 @@ plan_page (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *items, GPt
       if (c->filler)
         pb_take_filler (mk, c->story_id, plan->number);
       g_hash_table_insert (mk->story_pages, c->entry->story_id, GINT_TO_POINTER (plan->number));
-      g_hash_table_insert (mk->story_items, c->entry->story_id, GINT_TO_POINTER (1));
+      /* A first part the arrangement ran to the page's foot: its rest goes on the next page. */
+      g_hash_table_insert (mk->story_items, c->entry->story_id,
+                           GINT_TO_POINTER (c->continued ? 2 : 1));
+      if (c->continued)
+        g_ptr_array_add (mk->carried, (gpointer) c->entry);
       g_ptr_array_remove (left, (gpointer) c->entry);
     }
   g_hash_table_insert (mk->planned, GINT_TO_POINTER (plan->number), made);

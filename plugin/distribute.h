@@ -8,10 +8,6 @@
 /* Stories of a section's pool a page is arranged from at most (besides those pinned to it):
  * the next ones in the pool's order not yet placed. */
 #define PB_DISTRIBUTE_CANDIDATES 12
-/* A story begun at a page's foot to go on on the next page takes at least this many grid lines
- * there, and its headlines and photo leave at least PB_CONTINUE_TEXT_LINES of text under them. */
-#define PB_CONTINUE_LEAST_LINES 10
-#define PB_CONTINUE_TEXT_LINES 3
 
 /* The page `pc` of a section (its fixed `items` placed) arranged from the stories of its
  * section not yet placed: the arrangement goes to mk->planned (taken by pb_make_up_pool), where

@@ -114,7 +114,8 @@ typedef enum {
   PB_VARIANT_HEADLINE,             /* its headlines do not fit the span */
   PB_VARIANT_SCORE,                /* the best arrangement with it scored more */
   PB_VARIANT_PRUNED,               /* no arrangement kept to the end used it */
-  PB_VARIANT_UNUSED                /* the story was pinned to a place in another shape */
+  PB_VARIANT_UNUSED,               /* the story was pinned to a place in another shape */
+  PB_VARIANT_SAME                  /* as wide and tall as one that changes the story less */
 } pb_variant_fate_t;
 
 typedef struct {
@@ -132,6 +133,7 @@ typedef struct {
   int extended;
   int photo_lines;                 /* of the variant placed: -1 the story has no photo */
   int heading_space;               /* of the variant placed: lines copyfitting adds */
+  int headline_steps;              /* of the variant placed: 主题 size steps (copyfitting's) */
   gboolean too_tall;               /* left out: taller than the page at every variant */
   gboolean pinned;                 /* placed where its override put it */
   gboolean filler;                 /* a filler the search took to fill the page */

@@ -8,6 +8,7 @@
 #include "makeup.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Weights of the score's parts, per grid line or per case. A line left empty in a column
@@ -16,12 +17,19 @@
 #define PB_MK_LEFT_OUT 400.0
 #define PB_MK_IMPORTANCE_LOW 20.0      /* × importance × top / depth */
 #define PB_MK_IMPORTANCE_NARROW 10.0   /* × importance × columns not taken / columns */
+#define PB_MK_IMPORTANCE_RIGHT 10.0    /* × importance × columns left of it / columns */
+/* A story as wide as the lead: the lead should read as the widest (a rule forbids wider). */
+#define PB_MK_LEAD_TIE 150.0
 #define PB_MK_BUMPING 300.0
 #define PB_MK_PHOTOS 60.0
 /* Places a variant takes on a skyline, about (beam_for's estimate of the children). */
 #define PB_MAKEUP_PLACES_A_VARIANT 4
 #define PB_MK_PHOTO_CHANGE 2.0         /* a grid line of photo away from its aspect, or one
                                         * added under the headlines */
+#define PB_MK_PHOTO_OUT 250.0          /* a story printed without its photo */
+#define PB_MK_CONTINUED 200.0          /* a story begun here and continued on another page */
+#define PB_MK_HEADLINE_STEP 3.0        /* a size step of the 主题 (copyfitting's order: the
+                                        * photo first, then the 主题's size) */
 
 typedef struct {
   int skyline[PB_MAKEUP_MAX_COLUMNS];
@@ -63,6 +71,13 @@ side_by_side (const pb_makeup_place_t *p, const pb_makeup_place_t *q)
   return q->span > 0 && (q->column + q->span == p->column || p->column + p->span == q->column);
 }
 
+/* Whether stories at p and q share a grid line (stand beside each other, or overlap). */
+static gboolean
+beside (const pb_makeup_place_t *p, const pb_makeup_place_t *q)
+{
+  return p->top < q->top + q->height && q->top < p->top + p->height;
+}
+
 /* Stories beside the one placed at `p` that start on the same line. */
 static int
 bumps (const state_t *st, int i, const pb_makeup_place_t *p)
@@ -98,19 +113,24 @@ photos_beside (const search_t *s, const state_t *st, int i, const pb_makeup_plac
     {
       const pb_makeup_place_t *q = &st->places[k];
       count += side_by_side (p, q) && variant_of (s, k, q)->photo_lines > 0
-               && q->top < p->top + p->height && p->top < q->top + q->height;
+               && beside (p, q);
     }
   return count;
+}
+
+double
+pb_makeup_variant_cost (const pb_makeup_variant_t *v)
+{
+  return PB_MK_EMPTY * v->ragged + PB_MK_PHOTO_CHANGE * (v->photo_change + v->heading_space)
+         + PB_MK_HEADLINE_STEP * abs (v->headline_steps)
+         + (v->photo_lines == 0 ? PB_MK_PHOTO_OUT : 0) + (v->to_foot ? PB_MK_CONTINUED : 0);
 }
 
 static void
 score_total (pb_makeup_score_t *sc)
 {
-  sc->total = PB_MK_EMPTY * (sc->empty + sc->ragged) + PB_MK_LEFT_OUT * sc->left_out
-              + sc->importance
-              + PB_MK_BUMPING * sc->bumping
-              + PB_MK_PHOTOS * sc->photos
-              + PB_MK_PHOTO_CHANGE * (sc->photo_change + sc->heading_space);
+  sc->total = PB_MK_EMPTY * sc->empty + PB_MK_LEFT_OUT * sc->left_out + sc->importance
+              + PB_MK_LEAD_TIE * sc->lead_ties + PB_MK_BUMPING * sc->bumping + PB_MK_PHOTOS * sc->photos + sc->changes;
 }
 
 /* The empty lines under the skyline: those a filler cannot take count whole. */
@@ -141,12 +161,18 @@ free_lines (const search_t *s, const int *skyline)
 static int *
 largest_areas (const search_t *s)
 {
-  int *largest = g_new0 (int, s->n + 1);
+  int *largest = g_new0 (int, s->n + 1), deepest = 0;
+  for (int c = 0; c < s->columns; c++)
+    deepest = MAX (deepest, s->depth[c] - s->from[c]);
   for (int i = s->n - 1; i >= 0; i--)
     {
       int most = 0;
       for (int v = 0; v < s->stories[i].n_variants; v++)
-        most = MAX (most, s->stories[i].variants[v].height * s->stories[i].variants[v].span);
+        {
+          const pb_makeup_variant_t *x = &s->stories[i].variants[v];
+          /* A first part reaches its columns' foot: as deep as the page at most. */
+          most = MAX (most, (x->to_foot ? deepest : x->height) * x->span);
+        }
       largest[i] = largest[i + 1] + most;
     }
   return largest;
@@ -158,6 +184,23 @@ state_copy (const search_t *s, const state_t *from)
   state_t st = *from;
   st.places = g_memdup2 (from->places, sizeof (pb_makeup_place_t) * MAX (s->n, 1));
   return st;
+}
+
+/* Stories beside the lead as wide as it, counted when the later of the two is placed (the
+ * lead as wide as the page ties with none; one under it as wide does not compete). */
+static int
+lead_ties (const search_t *s, const state_t *st, int i)
+{
+  const pb_makeup_place_t *lead = &st->places[s->lead], *p = &st->places[i];
+  if (s->stories[i].optional || lead->span == 0 || lead->span == s->columns || i < s->lead)
+    return 0;
+  if (i != s->lead)
+    return p->span == lead->span && beside (p, lead);
+  int ties = 0;
+  for (int k = 0; k < i; k++)
+    ties += !s->stories[k].optional && st->places[k].span == lead->span
+            && beside (&st->places[k], lead);
+  return ties;
 }
 
 /* The lead (the pool's first story) starts on the first free line of its columns, and no story
@@ -193,23 +236,27 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
   if (top + var->height > room || (story->on_top && top > s->from[c])
       || !lead_rule (s, st, i, var->span, top, c))
     return;
-  pb_makeup_place_t p = { c, var->span, top, var->height, v };
+  pb_makeup_place_t p = { c, var->span, top, var->to_foot ? room - top : var->height, v };
   /* A headline right under another story's photo reads as its caption: never. */
   if (under_photos (s, st, i, &p) > 0)
     return;
   state_t child = state_copy (s, st);
   child.places[i] = p;
   for (int k = c; k < c + var->span; k++)
-    child.skyline[k] = top + var->height;
+    child.skyline[k] = top + p.height;
   double w = importance (s, i);
   child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->from[c]) / s->depth[c]
                                  + PB_MK_IMPORTANCE_NARROW * (s->columns - var->span)
-                                   / s->columns);
+                                   / s->columns
+                                 + PB_MK_IMPORTANCE_RIGHT * c / s->columns);
+  child.score.lead_ties += lead_ties (s, &child, i);
   child.score.bumping += bumps (&child, i, &p);
   child.score.photos += photos_beside (s, &child, i, &p);
   child.score.photo_change += var->photo_change;
   child.score.heading_space += var->heading_space;
+  child.score.headline_steps += abs (var->headline_steps);
   child.score.ragged += var->ragged;
+  child.score.changes += pb_makeup_variant_cost (var);
   g_array_append_val (into, child);
 }
 

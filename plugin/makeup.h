@@ -21,10 +21,15 @@ typedef struct {
   int height;               /* grid lines, the blank line under it included */
   int photo_change;         /* grid lines of frame away from the photo's own aspect */
   int heading_space;        /* grid lines more under its headlines (copyfitting adds them) */
+  int headline_steps;       /* its 主题 this many size steps from its style's (negative:
+                             * smaller), as copyfitting steps it */
   /* Its photo reaches its foot (no text under it) over these columns of the story; 0: no. */
   int photo_first, photo_foot_span;
   int ragged;               /* grid lines its columns end short of its foot, together */
   gboolean unfit;           /* its headlines do not fit the span: never placed */
+  /* The first part of a story that goes on on a later page: it runs from where it is placed
+   * down to its columns' foot, `height` lines at least. */
+  gboolean to_foot;
 } pb_makeup_variant_t;
 
 /* A story of the pool as the search sees it. */
@@ -48,15 +53,24 @@ typedef struct {
   double empty;             /* grid lines of columns left under the stories */
   double ragged;            /* grid lines the stories' columns end short inside them */
   double left_out;          /* grid lines of the stories that found no place */
-  double importance;        /* important stories low or narrow */
+  double importance;        /* important stories low, narrow or to the right */
+  double lead_ties;         /* stories as wide as the lead */
   double bumping;           /* headlines side by side at the same height */
   double photos;            /* photos side by side */
   double photo_change;      /* photo heights away from their aspect */
   double heading_space;     /* lines added under headlines */
+  double headline_steps;    /* size steps of 主题 */
+  double changes;           /* what the variants' changes cost together (ragged columns,
+                             * photos, headlines: pb_makeup_variant_cost) */
   int evaluated;            /* arrangements (partial and whole) the search scored */
   int beam_cut;             /* the beam was narrowed to hold the budget: from this story on */
   int left_out_stories;
 } pb_makeup_score_t;
+
+/* What a variant's own changes cost in the score (its photo cropped, its headlines changed,
+ * its columns ragged): of two shapes of a story as wide and as tall, the search only needs the
+ * cheaper. */
+double pb_makeup_variant_cost (const pb_makeup_variant_t *v);
 
 /* What the search found for one variant of a story: the score of the best whole arrangement
  * that used it, INFINITY when none of those kept to the end did. */

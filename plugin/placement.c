@@ -5,9 +5,11 @@
 #include "photos.h"
 
 #include <math.h>
+#include "copyfit.h"
 #include "fillers.h"
 #include "fonts.h"
 #include "frames.h"
+#include "heads.h"
 #include "level.h"
 #include "makeup.h"
 #include "pages.h"
@@ -135,6 +137,10 @@ text_depth (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *st
   int depth = heading + photo_lines;
   for (int i = 0; i < out->n_regions; i++)
     depth = MAX (depth, out->ends[i]);
+  /* Text the item as deep as the page cannot hold: the story is deeper than the page, not as
+   * deep (which a story that fills the page's last line is). */
+  if (out->overset_chars > 0)
+    depth = MAX (depth, at->height + 1);
   /* An inset photo under the text's end still takes its lines. */
   for (guint i = 0; i < insets->len; i++)
     {
@@ -448,20 +454,56 @@ pb_auto_photo_span (int span)
   return span <= PB_AUTO_PHOTO_FULL ? span : (2 * span + 2) / 3;
 }
 
+/* The item a story of a pool is measured in, `span` columns wide (pb_story_lines_at). */
+static pb_item_t
+probe_item (const pb_story_t *story, int span, int photo_lines)
+{
+  return (pb_item_t) { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
+                       .photo_span = pb_auto_photo_span (span),
+                       .photo_lines = MAX (0, photo_lines), .photo_off = photo_lines == 0,
+                       .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
+}
+
+double
+pb_story_headline_size (const pb_page_ctx_t *pc, const pb_story_t *story, int span, int steps)
+{
+  pb_item_t probe = probe_item (story, span, -1);
+  return pb_heading_step_size (pc->grid.tmpl, &probe, steps, PB_COPYFIT_HEADLINE_STEP);
+}
+
+int
+pb_story_heading_at (const pb_page_ctx_t *pc, const pb_story_t *story, int span, int steps,
+                     int *overset, GError **error)
+{
+  pb_item_t probe = probe_item (story, span, -1);
+  *overset = 0;
+  if (steps != 0
+      && (probe.headline_size = pb_story_headline_size (pc, story, span, steps)) <= 0)
+    return PB_COPYFIT_NO_STEP;
+  int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
+                                  TRUE, overset, error);
+  /* A smaller size is a choice: one at which the 主题 no longer fits is not offered. */
+  return heading >= 0 && steps != 0 && *overset > 0 ? PB_COPYFIT_NO_STEP : heading;
+}
+
+int
+pb_story_lines_under (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
+                      int span, int photo_lines, int heading, pb_story_shape_t *shape,
+                      GError **error)
+{
+  pb_item_t probe = probe_item (story, span, photo_lines);
+  return whole_story_lines (mk, pc, story, &probe, heading, shape, error);
+}
+
 int
 pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                    int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
                    GError **error)
 {
-  pb_item_t probe = { .kind = PB_ITEM_STORY, .span = span, .story_id = story->id,
-                      .photo_span = pb_auto_photo_span (span),
-                      .photo_lines = MAX (0, photo_lines), .photo_off = photo_lines == 0,
-                      .auto_place = TRUE, .auto_height = TRUE, .loc = story->loc };
   int overset = 0;
-  int heading = pb_place_heading (pc, story, &probe, 0, pb_span_width (pc->grid.tmpl, span),
-                                  TRUE, &overset, error);
-  int lines = heading < 0 ? -1 : whole_story_lines (mk, pc, story, &probe,
-                                                    heading + heading_space, shape, error);
+  int heading = pb_story_heading_at (pc, story, span, 0, &overset, error);
+  int lines = heading < 0 ? -1 : pb_story_lines_under (mk, pc, story, span, photo_lines,
+                                                       heading + heading_space, shape, error);
   if (shape)
     shape->heading_overset = overset;
   return lines;

@@ -89,6 +89,21 @@ typedef struct {
 int pb_story_lines_at (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
                        int span, int photo_lines, int heading_space, pb_story_shape_t *shape,
                        GError **error);
+/* The grid lines the headlines of `story` take in an automatic item `span` columns wide, its
+ * 主题 `steps` size steps of PB_COPYFIT_HEADLINE_STEP from its headline style's size (negative:
+ * smaller); *overset the characters that do not fit the span. PB_COPYFIT_NO_STEP when the
+ * style's range does not allow the step or, at a step other than 0, the 主题 no longer fits its
+ * lines; -1 with `error` set. */
+int pb_story_heading_at (const pb_page_ctx_t *pc, const pb_story_t *story, int span, int steps,
+                         int *overset, GError **error);
+/* The 主题's size in points `steps` size steps from its style's at `span`; 0 when out of the
+ * style's range. */
+double pb_story_headline_size (const pb_page_ctx_t *pc, const pb_story_t *story, int span,
+                               int steps);
+/* As pb_story_lines_at, under `heading` grid lines of headlines and the space under them. */
+int pb_story_lines_under (const pb_makeup_t *mk, const pb_page_ctx_t *pc,
+                          const pb_story_t *story, int span, int photo_lines, int heading,
+                          pb_story_shape_t *shape, GError **error);
 /* Grid lines the next part of `story`, begun on an earlier page, takes in an automatic item
  * `span` columns wide on the page `pc`: its continuation head and the rest of its text flowed
  * through its earlier parts and this one, with the jump lines; -1 with `error` set. */

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include "config.h"
+#include "copyfit.h"
 #include "image.h"
 
 /* Lengths and resolutions are rounded to 1/100: the report is for reading. */
@@ -133,6 +134,7 @@ static const char *const variant_fates[] = {
   [PB_VARIANT_SCORE] = "score",
   [PB_VARIANT_PRUNED] = "pruned",
   [PB_VARIANT_UNUSED] = "pinned in another shape",
+  [PB_VARIANT_SAME] = "as tall as a shape that changes less",
 };
 
 static void
@@ -148,8 +150,15 @@ report_variants (JsonBuilder *b, const GArray *variants)
       if (r->shape.photo_lines >= 0)
         add_member_int (b, "photo_lines", r->shape.photo_lines);
       add_member_int (b, "heading_space_lines", r->shape.heading_space);
+      if (r->shape.headline_steps != 0)
+        add_member_int (b, "headline_pt", r->shape.headline_steps * PB_COPYFIT_HEADLINE_STEP);
       add_member_int (b, "lines", r->shape.height);
       add_member_int (b, "ragged_lines", r->shape.ragged);
+      if (r->shape.to_foot)
+        {
+          json_builder_set_member_name (b, "to_foot");
+          json_builder_add_boolean_value (b, TRUE);
+        }
       add_member_string (b, "fate", variant_fates[r->fate]);
       if (r->fate == PB_VARIANT_SCORE)
         add_member_double (b, "score_difference", rounded (r->score_difference));
@@ -186,6 +195,8 @@ report_choice (JsonBuilder *b, const pb_makeup_choice_t *c)
       if (c->photo_lines >= 0)
         add_member_int (b, "photo_lines", c->photo_lines);
       add_member_int (b, "heading_space_lines", c->heading_space);
+      if (c->headline_steps != 0)
+        add_member_int (b, "headline_pt", c->headline_steps * PB_COPYFIT_HEADLINE_STEP);
       json_builder_set_member_name (b, "pinned");
       json_builder_add_boolean_value (b, c->pinned);
     }
@@ -214,10 +225,13 @@ report_makeup (JsonBuilder *b, const pb_page_makeup_t *made)
   add_member_double (b, "ragged_column_lines", rounded (sc->ragged));
   add_member_double (b, "left_out_column_lines", rounded (sc->left_out));
   add_member_double (b, "importance", rounded (sc->importance));
+  add_member_double (b, "lead_ties", rounded (sc->lead_ties));
   add_member_double (b, "bumping_heads", rounded (sc->bumping));
   add_member_double (b, "photos_side_by_side", rounded (sc->photos));
   add_member_double (b, "photo_change", rounded (sc->photo_change));
   add_member_double (b, "heading_space", rounded (sc->heading_space));
+  add_member_double (b, "headline_steps", rounded (sc->headline_steps));
+  add_member_double (b, "changes", rounded (sc->changes));
   json_builder_end_object (b);
   add_member_int (b, "arrangements_scored", sc->evaluated);
   add_member_string_or_null (b, "budget_narrowed_at",

@@ -281,7 +281,8 @@ story_of_area (int area, int lo, int hi)
   pb_makeup_variant_t *v = g_new0 (pb_makeup_variant_t, hi - lo + 1);
   g_ptr_array_add (made_variants, v);
   for (int span = lo; span <= hi; span++)
-    v[span - lo] = (pb_makeup_variant_t) { span, -1, (area + span - 1) / span, 0, 0, 0, 0, 0, FALSE };
+    v[span - lo] = (pb_makeup_variant_t) { .span = span, .photo_lines = -1,
+                                           .height = (area + span - 1) / span };
   return (pb_makeup_story_t) { v, hi - lo + 1, FALSE, -1, FALSE };
 }
 
