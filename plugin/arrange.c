@@ -16,7 +16,7 @@
 #define PB_MAKEUP_FILLERS 8
 #define PB_MAKEUP_FILLER_SPAN 3
 /* Photo heights tried at a span: every grid line, at most this many (spread). */
-#define PB_MAKEUP_PHOTO_STEPS 16
+#define PB_MAKEUP_PHOTO_STEPS 8
 /* A photo's frame is at least this share of its aspect's height (the picture's top and foot
  * cropped) and at most this many times it (its sides cropped by a third). */
 #define PB_MAKEUP_PHOTO_LEAST 0.75
