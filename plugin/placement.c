@@ -248,6 +248,9 @@ continuation_lines (const pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_cha
   for (int i = 0; i < out->n_regions; i++)
     if (out->regions[i].part == n_parts - 1)
       depth = MAX (depth, out->ends[i]);
+  /* A rest this page cannot hold is deeper than the page, not as deep (text_depth). */
+  if (out->overset_chars > 0)
+    depth = MAX (depth, avail + 1);
   pb_flow_out_free (out);
   return depth + 1;
 }

@@ -214,13 +214,13 @@ with tempfile.TemporaryDirectory() as work:
     status = run(work, "too-little-strict", doc, "--strict")[0]
     check("too little text: --strict fails", status == 1)
 
-    # A story allowed to continue, longer than a page (the 2024 report's review and a third of
+    # A story allowed to continue, longer than a page (the 2024 report's review and half of
     # its targets): begun on page 1, ended on page 2 with jump lines, the fillers taking only
     # what it leaves.
     targets = pools.paragraphs(root, pools.DOCUMENTS[1])
     huge_next = {"id": "long", "headline": "经济总体回升向好",
                  "body": "\n\n".join(pools.paragraphs(root, pools.DOCUMENTS[0])
-                                     + targets[:len(targets) // 3])}
+                                     + targets[:len(targets) // 2])}
     doc = pools.issue(stories[:3] + [huge_next] + pools.fillers(root), sections=[
         {"name": "要闻", "pages": 2,
          "pool": [s["id"] for s in stories[:3]] + [{"story": "long", "continue": True}]}])
