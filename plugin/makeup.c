@@ -45,6 +45,7 @@ typedef struct {
   int n_main;               /* stories that are not optional (fillers) */
   int lead;                 /* where the pool's first story (the lead) is in the search */
   int *largest;             /* largest_areas () */
+  int *shortest;            /* shortest_heights () */
   gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
 } search_t;
@@ -176,6 +177,36 @@ largest_areas (const search_t *s)
       largest[i] = largest[i + 1] + most;
     }
   return largest;
+}
+
+/* shortest[i]: the fewest grid lines any variant of stories i … n − 1 is tall (G_MAXINT past
+ * the last). */
+static int *
+shortest_heights (const search_t *s)
+{
+  int *shortest = g_new0 (int, s->n + 1);
+  shortest[s->n] = G_MAXINT;
+  for (int i = s->n - 1; i >= 0; i--)
+    {
+      shortest[i] = shortest[i + 1];
+      for (int v = 0; v < s->stories[i].n_variants; v++)
+        shortest[i] = MIN (shortest[i], s->stories[i].variants[v].height);
+    }
+  return shortest;
+}
+
+/* Grid lines of columns no story to come can take: a column's free run shorter than the
+ * shortest of their variants (a story needs that many lines in each of its columns). */
+static int
+dead_lines (const search_t *s, const int *skyline, int shortest)
+{
+  int dead = 0;
+  for (int c = 0; c < s->columns; c++)
+    {
+      int left = s->depth[c] - skyline[c];
+      dead += left > 0 && left < shortest ? left : 0;
+    }
+  return dead;
 }
 
 static state_t
@@ -374,9 +405,12 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
     {
       state_t *st = &g_array_index (next, state_t, k);
       /* A partial arrangement is judged by the empty lines the stories to come cannot
-       * fill even at their largest; the last by its empty lines. */
-      st->score.empty = i + 1 == s->n ? empty_lines (s, st->skyline)
-                                      : MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]);
+       * fill even at their largest, or the runs too short for any of them, whichever is
+       * more; the last by its empty lines. */
+      st->score.empty = i + 1 == s->n
+                          ? empty_lines (s, st->skyline)
+                          : MAX (MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]),
+                                 dead_lines (s, st->skyline, s->shortest[i + 1]));
       score_total (&st->score);
     }
   s->evaluated += next->len;
@@ -393,8 +427,8 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
-  search_t s = { stories, n, MIN (columns, PB_MAKEUP_MAX_COLUMNS), from, depth, rank, 0, 0, NULL,
-                 fillers, 0 };
+  search_t s = { .stories = stories, .n = n, .columns = MIN (columns, PB_MAKEUP_MAX_COLUMNS),
+                 .from = from, .depth = depth, .rank = rank, .fillers = fillers };
   for (int i = 0; i < n; i++)
     {
       s.n_main += !pool[i].optional;
@@ -403,6 +437,7 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
     }
   s.n_main = MAX (s.n_main, 1);
   s.largest = largest_areas (&s);
+  s.shortest = shortest_heights (&s);
   GArray *states = g_array_new (FALSE, TRUE, sizeof (state_t));
   state_t first = { .places = g_new0 (pb_makeup_place_t, MAX (n, 1)) };
   for (int c = 0; c < s.columns; c++)
@@ -428,5 +463,6 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
   free_states (states, 0);
   g_array_free (states, TRUE);
   g_free (s.largest);
+  g_free (s.shortest);
   return score;
 }
