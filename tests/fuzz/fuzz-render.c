@@ -5,7 +5,8 @@
  * fuzz-issue; most of its mutations fail in the loader. Any other input is read as a list of
  * choices from which an issue is built that the loader accepts far more often: templates,
  * stories, pages, items with their grid positions, photos, guide boxes, continuations,
- * automatic placement. That mode is what takes the fuzzer deep into the layout. */
+ * automatic placement, pools and sections for automatic makeup, fillers. That mode is what
+ * takes the fuzzer deep into the layout. */
 #include "fuzz.h"
 
 #include <string.h>
@@ -99,10 +100,11 @@ gen_body (fz_bytes_t *b, GString *j)
 }
 
 static void
-gen_story (fz_bytes_t *b, GString *j, int index)
+gen_story (fz_bytes_t *b, GString *j, int index, gboolean filler)
 {
-  g_string_append_printf (j, "%s{ \"id\": \"s%d\", \"headline\": \"%s\"", index ? ", " : "",
-                          index, headlines[take (b, G_N_ELEMENTS (headlines))]);
+  g_string_append_printf (j, "%s{ \"id\": \"s%d\", \"headline\": \"%s\"%s", index ? ", " : "",
+                          index, headlines[take (b, G_N_ELEMENTS (headlines))],
+                          filler ? ", \"filler\": true" : "");
   if (take (b, 2))
     g_string_append (j, ", \"kicker\": \"引题文字\"");
   if (take (b, 3) == 0)
@@ -199,27 +201,96 @@ gen_item (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int stories,
   g_string_append (j, " }");
 }
 
+/* The stories of the issue: those items and guide boxes name (s0 … items − 1), those the
+ * pools or sections arrange (the next `pooled`), the fillers (the last `fillers`). */
+typedef struct {
+  int items, pooled, fillers;
+} fz_cast_t;
+
+/* A range [lo, hi] within 0 … most, or a single value. */
+static void
+gen_range (fz_bytes_t *b, GString *j, const char *key, int least, int most)
+{
+  int lo = least + take (b, most - least + 1), hi = lo + take (b, most - lo + 1);
+  if (take (b, 2))
+    g_string_append_printf (j, ", \"%s\": [%d, %d]", key, lo, hi);
+  else
+    g_string_append_printf (j, ", \"%s\": %d", key, lo);
+}
+
+/* A pool of the stories s`first` … s`first + n − 1`, each a story id or an entry with the keys
+ * automatic makeup reads; in a section, `continue` and `keep_with` too, and a pin's page
+ * among `pages` from `first_page`. */
+static void
+gen_pool (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int avail, int first, int n,
+          int first_page, int pages)
+{
+  g_string_append (j, ", \"pool\": [");
+  for (int i = 0; i < n; i++)
+    {
+      const char *sep = i ? ", " : "";
+      if (take (b, 3) == 0)
+        {
+          g_string_append_printf (j, "%s\"s%d\"", sep, first + i);
+          continue;
+        }
+      g_string_append_printf (j, "%s{ \"story\": \"s%d\"", sep, first + i);
+      if (take (b, 3) == 0)
+        gen_range (b, j, "spans", 1, t->columns);
+      if (take (b, 4) == 0)
+        g_string_append (j, ", \"top\": true");
+      if (take (b, 3) == 0)
+        gen_range (b, j, "photo_lines", 0, MIN (avail, 40));
+      if (pages > 0 && take (b, 3) == 0)
+        g_string_append (j, ", \"continue\": true");
+      if (pages > 0 && i > 0 && take (b, 5) == 0)
+        g_string_append_printf (j, ", \"keep_with\": \"s%d\"", first + take (b, i));
+      if (take (b, 5) == 0)
+        {
+          g_string_append (j, ", \"pin\": { \"span\": ");
+          int span = 1 + take (b, t->columns);
+          g_string_append_printf (j, "%d", span);
+          if (take (b, 2))
+            g_string_append_printf (j, ", \"column\": %d", 1 + take (b, t->columns - span + 1));
+          if (take (b, 2))
+            g_string_append_printf (j, ", \"top\": %d", take (b, MAX (avail, 1)));
+          if (pages > 0 && take (b, 2))
+            g_string_append_printf (j, ", \"page\": %d", first_page + take (b, pages));
+          g_string_append (j, " }");
+        }
+      g_string_append (j, " }");
+    }
+  g_string_append (j, "]");
+}
+
 static void
 gen_page (fz_bytes_t *b, GString *j, const fz_tmpl_t *t, int number, gboolean first,
-          int stories)
+          const fz_cast_t *cast, gboolean *pool_left)
 {
   /* The first page always has its masthead: a first page that paints nothing aborts in
    * cairo 1.16 (tests/fuzz/pending/render/), and would end most runs here. */
   gboolean masthead = first;
   g_string_append_printf (j, "%s{ \"number\": %d, \"template\": \"%s\"%s", first ? "" : ", ",
                           number, t->name, masthead ? ", \"masthead\": true" : "");
-  if (take (b, 6) == 0)
+  if (cast->items > 0 && take (b, 6) == 0)
     {
       g_string_append_printf (j, ", \"elsewhere\": true, \"stories\": [\"s%d\"] }",
-                              take (b, stories));
+                              take (b, cast->items));
       return;
     }
   int avail = t->lines - (masthead ? t->masthead_lines : t->folio_lines);
-  int items = take (b, 6);
+  int items = cast->items > 0 ? take (b, 6) : 0;
   g_string_append (j, ", \"items\": [");
   for (int i = 0; i < items; i++)
-    gen_item (b, j, t, avail, stories, i);
-  g_string_append (j, "] }");
+    gen_item (b, j, t, avail, cast->items, i);
+  g_string_append (j, "]");
+  /* The pooled stories go to the first page that takes a pool (a story is in one pool). */
+  if (*pool_left && take (b, 2))
+    {
+      gen_pool (b, j, t, avail, cast->items, cast->pooled, 0, 0);
+      *pool_left = FALSE;
+    }
+  g_string_append (j, " }");
 }
 
 static char *
@@ -228,17 +299,39 @@ gen_issue (fz_bytes_t *b)
   GString *j = g_string_new ("{ \"paper\": \"测试报\", \"date\": \"2024-02-19\", ");
   g_string_append (j, "\"masthead\": { \"lines\": [\"第 1 期\"] }, \"template\": \"tmpl.json\",\n"
                    "  \"stories\": [");
-  int stories = 1 + take (b, 4);
+  /* Most issues place their stories by items only; some arrange some by a pool (of a page
+   * or of a section after the pages) and have fillers. */
+  fz_cast_t cast = { 1 + take (b, 4), 0, 0 };
+  gboolean pools = take (b, 3) == 0, section = pools && take (b, 2);
+  if (pools)
+    {
+      cast.items = take (b, cast.items + 1);
+      cast.pooled = 1 + take (b, 8);
+      cast.fillers = take (b, 4);
+    }
+  int stories = cast.items + cast.pooled + cast.fillers;
   for (int i = 0; i < stories; i++)
-    gen_story (b, j, i);
+    gen_story (b, j, i, i >= cast.items + cast.pooled);
   g_string_append (j, "],\n  \"pages\": [");
   int pages = 1 + take (b, 3), number = 0;
+  gboolean pool_left = pools && !section;
   for (int i = 0; i < pages; i++)
     {
       number += 1 + take (b, 3); /* increasing, so unique */
-      gen_page (b, j, &templates[take (b, G_N_ELEMENTS (templates))], number, i == 0, stories);
+      gen_page (b, j, &templates[take (b, G_N_ELEMENTS (templates))], number, i == 0, &cast,
+                &pool_left);
     }
-  g_string_append (j, "] }\n");
+  g_string_append (j, "]");
+  if (section)
+    {
+      const fz_tmpl_t *t = &templates[0]; /* the issue's template: its pages give none */
+      int count = 1 + take (b, 3);
+      g_string_append_printf (j, ",\n  \"sections\": [ { \"name\": \"要闻\", \"pages\": %d, "
+                              "\"first_page\": %d", count, number + 1);
+      gen_pool (b, j, t, t->lines - t->folio_lines, cast.items, cast.pooled, number + 1, count);
+      g_string_append (j, " } ]");
+    }
+  g_string_append (j, " }\n");
   return g_string_free (j, FALSE);
 }
 
