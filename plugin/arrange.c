@@ -340,23 +340,47 @@ drop_alike (story_variants_t *sv)
 }
 
 /* Where the page's fixed items leave the pool room: in each column, from under those that
- * start on the first line down to the top of the next, or a line past the type area's foot:
- * a story's height holds the blank line under it, which at the foot falls outside. */
+ * start on its first free line down to a line past the type area's foot (a story's height
+ * holds the blank line under it, which at the foot falls outside); the highest item below
+ * that is the column's gap when lines stay free under it (stories go above and under it), the
+ * next one below ends the room at its top. */
 static void
-pool_room (const GPtrArray *items, int columns, int avail, int *from, int *depth)
+pool_room (const GPtrArray *items, int columns, int avail, pb_makeup_room_t *room)
 {
-  for (int c = 0; c < columns; c++)
-    from[c] = 0, depth[c] = avail + PB_ITEM_SPACE_LINES;
+  pb_makeup_room_init (room, columns, 0, avail + PB_ITEM_SPACE_LINES);
+  /* Twice: an item may start where another that starts on the first line ends. */
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; i < items->len; i++)
       {
         const pb_item_t *it = items->pdata[i];
-        for (int c = it->column; c < MIN (columns, it->column + it->span); c++)
-          if (it->top <= from[c])
-            from[c] = MAX (from[c], it->top + it->height);
-          else if (pass == 1)
-            depth[c] = MIN (depth[c], it->top);
+        for (int c = it->column; c < MIN (room->columns, it->column + it->span); c++)
+          if (it->top <= room->from[c])
+            room->from[c] = MAX (room->from[c], it->top + it->height);
       }
+  for (int c = 0; c < room->columns; c++)
+    {
+      for (guint i = 0; i < items->len; i++)
+        {
+          const pb_item_t *it = items->pdata[i];
+          if (c < it->column || c >= it->column + it->span || it->top <= room->from[c])
+            continue;
+          if (room->gap_top[c] < 0 || it->top < room->gap_top[c])
+            {
+              /* The gap found before is below this one: it ends the room. */
+              if (room->gap_top[c] >= 0)
+                room->depth[c] = MIN (room->depth[c], room->gap_top[c]);
+              room->gap_top[c] = it->top;
+              room->gap_bottom[c] = it->top + it->height;
+            }
+          else
+            room->depth[c] = MIN (room->depth[c], it->top);
+        }
+      if (room->gap_top[c] >= 0 && room->gap_bottom[c] >= room->depth[c])
+        {
+          room->depth[c] = room->gap_top[c];
+          room->gap_top[c] = room->gap_bottom[c] = -1;
+        }
+    }
 }
 
 /* A story pinned to a line: its widest variant that fits there (the least photo change among
@@ -486,8 +510,8 @@ search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
       which[m++] = k;
     }
   g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, MAX (m, 1));
-  made->score = pb_makeup_arrange (stories, m, made->columns, made->from, made->depth, fillers,
-                                   PB_MAKEUP_BEAM, places, best);
+  made->score = pb_makeup_arrange (stories, m, &made->room, fillers, PB_MAKEUP_BEAM, places,
+                                   best);
   if (made->score.beam_cut >= 0)
     made->score.beam_cut = which[made->score.beam_cut];
   for (int j = 0; j < m; j++)
@@ -507,7 +531,7 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
   const pb_template_t *t = pc->grid.tmpl;
   int n = entries->len, avail = t->lines - pb_page_head_lines (pc->page->plan);
   pb_page_makeup_t *made = g_new0 (pb_page_makeup_t, 1);
-  made->columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
+  made->room.columns = MIN (t->columns, PB_MAKEUP_MAX_COLUMNS);
   made->choices = g_array_sized_new (FALSE, TRUE, sizeof (pb_makeup_choice_t), n);
   g_array_set_clear_func (made->choices, choice_clear);
   g_array_set_size (made->choices, n);
@@ -524,19 +548,19 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
                                   .filler = (guint) k >= pool->len,
                                   .continuation = g_hash_table_contains (mk->chains,
                                                                          story->id) };
-      ok = story_variants (mk, pc, e, c->filler, made->columns, avail + PB_ITEM_SPACE_LINES,
+      ok = story_variants (mk, pc, e, c->filler, made->room.columns, avail + PB_ITEM_SPACE_LINES,
                            &sv[k], error);
       if (ok && e->pin.top >= 0)
-        pin_in_place (e, &sv[k], made->columns, avail, c, fixed, owned);
+        pin_in_place (e, &sv[k], made->room.columns, avail, c, fixed, owned);
       if (ok)
         least_shape (&sv[k], c);
     }
   if (ok)
     {
-      pool_room (fixed, made->columns, avail, made->from, made->depth);
+      pool_room (fixed, made->room.columns, avail, &made->room);
       int room = 0;
-      for (int c = 0; c < made->columns; c++)
-        room = MAX (room, made->depth[c] - made->from[c]);
+      for (int c = 0; c < made->room.columns; c++)
+        room = MAX (room, made->room.depth[c] - made->room.from[c]);
       for (int k = 0; k < n; k++)
         {
           /* The variants taller than any column is free are not searched. */
@@ -565,20 +589,21 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
 }
 
 /* A story that ends a little above the foot of its columns (too little for a filler) is made
- * as tall as the columns, to be copyfitted to them. Returns the lines added. */
+ * as tall as the columns, to be copyfitted to them; above a gap, its top is the foot. Returns
+ * the lines added. */
 static int
 extend_to_foot (const pb_page_makeup_t *made, int k, pb_item_t *it)
 {
   const pb_makeup_place_t *p = &g_array_index (made->choices, pb_makeup_choice_t, k).place;
-  int bottom = p->top + p->height, foot = made->depth[p->column];
+  int bottom = p->top + p->height, foot = pb_makeup_room_limit (&made->room, p->column, p->top);
   for (int c = p->column; c < p->column + p->span; c++)
-    if (made->depth[c] != foot)
+    if (pb_makeup_room_limit (&made->room, c, p->top) != foot)
       return 0;
   for (guint j = 0; j < made->choices->len; j++)
     {
       const pb_makeup_place_t *q = &g_array_index (made->choices, pb_makeup_choice_t, j).place;
-      if ((int) j != k && q->span > 0 && q->top >= bottom && q->column < p->column + p->span
-          && p->column < q->column + q->span)
+      if ((int) j != k && q->span > 0 && q->top >= bottom && q->top < foot
+          && q->column < p->column + p->span && p->column < q->column + q->span)
         return 0;
     }
   int extra = foot - bottom;
@@ -592,14 +617,19 @@ extend_to_foot (const pb_page_makeup_t *made, int k, pb_item_t *it)
 void
 pb_makeup_skyline (const pb_page_makeup_t *made, int *skyline)
 {
-  for (int c = 0; c < made->columns; c++)
-    skyline[c] = made->from[c];
+  const pb_makeup_room_t *r = &made->room;
+  for (int c = 0; c < r->columns; c++)
+    skyline[c] = r->from[c];
   for (guint j = 0; j < made->choices->len; j++)
     {
       const pb_makeup_place_t *q = &g_array_index (made->choices, pb_makeup_choice_t, j).place;
       for (int c = q->column; c < q->column + q->span; c++)
         skyline[c] = MAX (skyline[c], q->top + q->height);
     }
+  /* What is free above a gap is no part of the run down to the foot. */
+  for (int c = 0; c < r->columns; c++)
+    if (r->gap_top[c] >= 0 && skyline[c] <= r->gap_top[c])
+      skyline[c] = r->gap_bottom[c];
 }
 
 /* The tallest free run `span` columns wide that the arrangement leaves, in grid lines. */
@@ -608,11 +638,11 @@ most_free (const pb_page_makeup_t *made, int span)
 {
   int skyline[PB_MAKEUP_MAX_COLUMNS], most = 0;
   pb_makeup_skyline (made, skyline);
-  for (int c = 0; c + span <= made->columns; c++)
+  for (int c = 0; c + span <= made->room.columns; c++)
     {
       int run = G_MAXINT;
       for (int k = c; k < c + span; k++)
-        run = MIN (run, made->depth[k] - skyline[k]);
+        run = MIN (run, made->room.depth[k] - skyline[k]);
       most = MAX (most, run);
     }
   return most;

@@ -81,12 +81,12 @@ free_foot (const pb_page_makeup_t *made, int avail, pb_makeup_place_t *run)
 {
   int skyline[PB_MAKEUP_MAX_COLUMNS], best = 0;
   pb_makeup_skyline (made, skyline);
-  for (int c = 0; c < made->columns; c++)
-    for (int end = c + 2; end <= made->columns; end++)
+  for (int c = 0; c < made->room.columns; c++)
+    for (int end = c + 2; end <= made->room.columns; end++)
       {
         gboolean flat = TRUE;
         for (int k = c; k < end; k++)
-          flat &= skyline[k] == skyline[c] && made->depth[k] == avail + PB_ITEM_SPACE_LINES;
+          flat &= skyline[k] == skyline[c] && made->room.depth[k] == avail + PB_ITEM_SPACE_LINES;
         int lines = avail - skyline[c];
         if (flat && lines >= PB_CONTINUE_LEAST_LINES && (end - c) * lines > best)
           {

@@ -149,8 +149,7 @@ typedef struct {
 typedef struct {
   pb_makeup_score_t score;
   GArray *choices;                 /* of pb_makeup_choice_t (their variants freed with them) */
-  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS]; /* the room the pool had */
-  int columns;
+  pb_makeup_room_t room;           /* the room the pool had */
 } pb_page_makeup_t;
 
 typedef struct {

@@ -33,6 +33,7 @@
 
 typedef struct {
   int skyline[PB_MAKEUP_MAX_COLUMNS];
+  int skipped;                /* grid lines left above gaps no story could take */
   pb_makeup_place_t *places;  /* by story, of the search's n */
   pb_makeup_score_t score;
 } state_t;
@@ -40,7 +41,8 @@ typedef struct {
 typedef struct {
   const pb_makeup_story_t *stories;
   int n, columns;
-  const int *from, *depth;
+  const int *from, *depth;  /* room's */
+  const pb_makeup_room_t *room;
   const int *rank;          /* by place in the search: the story's place in the pool */
   int n_main;               /* stories that are not optional (fillers) */
   int lead;                 /* where the pool's first story (the lead) is in the search */
@@ -134,16 +136,49 @@ score_total (pb_makeup_score_t *sc)
               + PB_MK_LEAD_TIE * sc->lead_ties + PB_MK_BUMPING * sc->bumping + PB_MK_PHOTOS * sc->photos + sc->changes;
 }
 
-/* The empty lines under the skyline: those a filler cannot take count whole. */
-static double
-empty_lines (const search_t *s, const int *skyline)
+void
+pb_makeup_room_init (pb_makeup_room_t *room, int columns, int from, int depth)
 {
-  double empty = 0;
+  room->columns = MIN (columns, PB_MAKEUP_MAX_COLUMNS);
+  for (int c = 0; c < PB_MAKEUP_MAX_COLUMNS; c++)
+    room->from[c] = from, room->depth[c] = depth, room->gap_top[c] = room->gap_bottom[c] = -1;
+}
+
+int
+pb_makeup_room_limit (const pb_makeup_room_t *room, int c, int line)
+{
+  return room->gap_top[c] >= 0 && line <= room->gap_top[c] ? room->gap_top[c]
+                                                            : room->depth[c];
+}
+
+/* The free run of column c under the skyline (down to its gap or its depth), and the run
+ * under its gap when the skyline is above it. */
+static int
+run_under (const search_t *s, const int *skyline, int c, int *below)
+{
+  const pb_makeup_room_t *r = s->room;
+  gboolean above = r->gap_top[c] >= 0 && skyline[c] <= r->gap_top[c];
+  *below = above ? MAX (0, r->depth[c] - r->gap_bottom[c]) : 0;
+  return MAX (0, pb_makeup_room_limit (r, c, skyline[c]) - skyline[c]);
+}
+
+/* A run of `left` empty lines: a filler may take a longer one (fillers are placed after);
+ * a short one stays empty. */
+static double
+empty_run (const search_t *s, int left)
+{
+  return left < PB_MAKEUP_FILLABLE || !s->fillers ? left : left / 2.0;
+}
+
+/* The empty lines under the skyline and those skipped above gaps. */
+static double
+empty_lines (const search_t *s, const state_t *st)
+{
+  double empty = st->skipped;
   for (int c = 0; c < s->columns; c++)
     {
-      int left = s->depth[c] - skyline[c];
-      /* A filler may take a longer run (fillers are placed after); a short one stays empty. */
-      empty += left < PB_MAKEUP_FILLABLE || !s->fillers ? left : left / 2.0;
+      int below = 0, run = run_under (s, st->skyline, c, &below);
+      empty += empty_run (s, run) + empty_run (s, below);
     }
   return empty;
 }
@@ -154,8 +189,27 @@ free_lines (const search_t *s, const int *skyline)
 {
   int free = 0;
   for (int c = 0; c < s->columns; c++)
-    free += MAX (0, s->depth[c] - skyline[c]);
+    {
+      int below = 0;
+      free += run_under (s, skyline, c, &below) + below;
+    }
   return free;
+}
+
+/* Where a column's skyline reaches its gap, it goes on under it; where the run left above the
+ * gap is shorter than any story to come (`shortest` lines), those lines are skipped (empty)
+ * and it goes on under the gap too. */
+static void
+pass_gaps (const search_t *s, state_t *st, int shortest)
+{
+  const pb_makeup_room_t *r = s->room;
+  for (int c = 0; c < s->columns; c++)
+    if (r->gap_top[c] >= 0 && st->skyline[c] <= r->gap_top[c]
+        && r->gap_top[c] - st->skyline[c] < MAX (shortest, 1))
+      {
+        st->skipped += r->gap_top[c] - st->skyline[c];
+        st->skyline[c] = r->gap_bottom[c];
+      }
 }
 
 /* largest[i]: the grid lines of columns stories i … n − 1 take at their largest. */
@@ -203,8 +257,8 @@ dead_lines (const search_t *s, const int *skyline, int shortest)
   int dead = 0;
   for (int c = 0; c < s->columns; c++)
     {
-      int left = s->depth[c] - skyline[c];
-      dead += left > 0 && left < shortest ? left : 0;
+      int below = 0, left = run_under (s, skyline, c, &below);
+      dead += (left > 0 && left < shortest ? left : 0) + (below > 0 && below < shortest ? below : 0);
     }
   return dead;
 }
@@ -257,12 +311,12 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
 {
   const pb_makeup_story_t *story = &s->stories[i];
   const pb_makeup_variant_t *var = &story->variants[v];
-  int top = st->skyline[c], room = s->depth[c];
+  int top = st->skyline[c], room = G_MAXINT;
   for (int k = c; k < c + var->span; k++)
     {
       if (st->skyline[k] != top)
         return;
-      room = MIN (room, s->depth[k]);
+      room = MIN (room, pb_makeup_room_limit (s->room, k, top));
     }
   if (top + var->height > room || (story->on_top && top > s->from[c])
       || !lead_rule (s, st, i, var->span, top, c))
@@ -275,6 +329,7 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
   child.places[i] = p;
   for (int k = c; k < c + var->span; k++)
     child.skyline[k] = top + p.height;
+  pass_gaps (s, &child, s->shortest[i + 1]);
   double w = importance (s, i);
   child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->from[c]) / s->depth[c]
                                  + PB_MK_IMPORTANCE_NARROW * (s->columns - var->span)
@@ -407,10 +462,11 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
       /* A partial arrangement is judged by the empty lines the stories to come cannot
        * fill even at their largest, or the runs too short for any of them, whichever is
        * more; the last by its empty lines. */
-      st->score.empty = i + 1 == s->n
-                          ? empty_lines (s, st->skyline)
-                          : MAX (MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]),
-                                 dead_lines (s, st->skyline, s->shortest[i + 1]));
+      st->score.empty = st->skipped
+                        + (i + 1 == s->n
+                             ? empty_lines (s, st) - st->skipped
+                             : MAX (MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]),
+                                    dead_lines (s, st->skyline, s->shortest[i + 1])));
       score_total (&st->score);
     }
   s->evaluated += next->len;
@@ -419,16 +475,17 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
 }
 
 pb_makeup_score_t
-pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int *from,
-                   const int *depth, gboolean fillers, int beam, pb_makeup_place_t *places,
+pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
+                   gboolean fillers, int beam, pb_makeup_place_t *places,
                    pb_makeup_best_t *const *best)
 {
   g_autofree int *rank = search_order (pool, n);
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
-  search_t s = { .stories = stories, .n = n, .columns = MIN (columns, PB_MAKEUP_MAX_COLUMNS),
-                 .from = from, .depth = depth, .rank = rank, .fillers = fillers };
+  search_t s = { .stories = stories, .n = n, .columns = MIN (room->columns, PB_MAKEUP_MAX_COLUMNS),
+                 .from = room->from, .depth = room->depth, .room = room, .rank = rank,
+                 .fillers = fillers };
   for (int i = 0; i < n; i++)
     {
       s.n_main += !pool[i].optional;
@@ -441,7 +498,8 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, int columns, const int 
   GArray *states = g_array_new (FALSE, TRUE, sizeof (state_t));
   state_t first = { .places = g_new0 (pb_makeup_place_t, MAX (n, 1)) };
   for (int c = 0; c < s.columns; c++)
-    first.skyline[c] = from[c];
+    first.skyline[c] = room->from[c];
+  pass_gaps (&s, &first, s.shortest[0]);
   g_array_append_val (states, first);
   int cut = -1;
   for (int i = 0; i < n; i++)

@@ -76,14 +76,27 @@ double pb_makeup_variant_cost (const pb_makeup_variant_t *v);
  * that used it, INFINITY when none of those kept to the end did. */
 typedef double pb_makeup_best_t;
 
-/* Arranges `n` stories on a page `columns` wide whose column c is free from grid line from[c]
- * to depth[c]: each story on a flat stretch of what is placed before it (so every story is a
- * rectangle and nothing overhangs), a beam of `beam` partial arrangements kept at each story,
- * fewer when PB_MAKEUP_BUDGET requires. With `fillers`, long runs of empty lines at a column's
- * foot count half (fillers may take them). Deterministic. `places` receives a place per story
- * (span 0: left out); `best` (NULL: not wanted) an array per story of a pb_makeup_best_t per
- * variant. Returns the score of the arrangement chosen. */
-pb_makeup_score_t pb_makeup_arrange (const pb_makeup_story_t *stories, int n, int columns,
-                                     const int *from, const int *depth, gboolean fillers,
-                                     int beam, pb_makeup_place_t *places,
-                                     pb_makeup_best_t *const *best);
+/* The room a page leaves its pool, by column: free from grid line from[c] to depth[c], but
+ * for the lines gap_top[c] … gap_bottom[c] − 1 a fixed item takes inside that run (an item
+ * pinned there; gap_top[c] < 0: none). */
+typedef struct {
+  int columns;
+  int from[PB_MAKEUP_MAX_COLUMNS], depth[PB_MAKEUP_MAX_COLUMNS];
+  int gap_top[PB_MAKEUP_MAX_COLUMNS], gap_bottom[PB_MAKEUP_MAX_COLUMNS];
+} pb_makeup_room_t;
+
+/* The room with no gap: every column free from `from` to `depth`. */
+void pb_makeup_room_init (pb_makeup_room_t *room, int columns, int from, int depth);
+/* The grid line column c is free down to from grid line `line`: the top of its gap when
+ * `line` is above it, else its depth. */
+int pb_makeup_room_limit (const pb_makeup_room_t *room, int c, int line);
+
+/* Arranges `n` stories in `room`: each story on a flat stretch of what is placed before it (so
+ * every story is a rectangle and nothing overhangs), above a column's gap or under it, a beam
+ * of `beam` partial arrangements kept at each story, fewer when PB_MAKEUP_BUDGET requires.
+ * With `fillers`, long runs of empty lines count half (fillers may take them). Deterministic.
+ * `places` receives a place per story (span 0: left out); `best` (NULL: not wanted) an array
+ * per story of a pb_makeup_best_t per variant. Returns the score of the arrangement chosen. */
+pb_makeup_score_t pb_makeup_arrange (const pb_makeup_story_t *stories, int n,
+                                     const pb_makeup_room_t *room, gboolean fillers, int beam,
+                                     pb_makeup_place_t *places, pb_makeup_best_t *const *best);

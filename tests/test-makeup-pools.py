@@ -158,6 +158,27 @@ with tempfile.TemporaryDirectory() as work:
           sum(1 for p in report["pages"] for s in p.get("makeup", {}).get("stories", [])
               if "column" in s and not s["filler"]) >= 30)
 
+    # Overrides: the third story pinned to columns 1-3 from grid line 20 (the position), the
+    # fourth to 2 columns (the shape); the rest arranged around them, above and under the pin.
+    doc = pools.one_page(root)
+    pool = doc["pages"][0]["pool"]
+    pool[2] = {"story": pool[2], "pin": {"column": 1, "span": 3, "top": 20}}
+    pool[3] = {"story": pool[3], "pin": {"span": 2}}
+    status, report, dump, _ = run(work, "pinned", doc)
+    full_checks("pins", report, dump, status, 10)
+    made = report["pages"][0]["makeup"]["stories"]
+    pinned, shaped = made[2], made[3]
+    check("pins: the pinned story where the pin says, marked pinned",
+          (pinned.get("column"), pinned.get("span"), pinned.get("top"), pinned.get("pinned"))
+          == (1, 3, 20, True), str(pinned))
+    check("pins: the story pinned to a shape has it", shaped.get("span") == 2, str(shaped))
+    under = [s["story"] for s in made if "column" in s and s is not pinned
+             and s["column"] <= 3 and s["top"] >= pinned["top"] + pinned["lines"]]
+    above = [s["story"] for s in made if "column" in s and s is not pinned
+             and s["column"] <= 3 and s["top"] + s["lines"] <= pinned["top"]]
+    check("pins: stories both above and under the pinned one in its columns",
+          bool(under) and bool(above), f"above {above}, under {under}")
+
     stories = pools.stories(root)
     plain = stories[:14]
     doc = pools.issue(plain + pools.fillers(root),

@@ -300,13 +300,14 @@ check_place (const pb_makeup_place_t *p, int column, int span, int top, int heig
 static void
 test_makeup_tiles (void)
 {
-  const int from[6] = { 0 }, depth[6] = { 60, 60, 60, 60, 60, 60 };
+  pb_makeup_room_t room;
+  pb_makeup_room_init (&room, 6, 0, 60);
   pb_makeup_story_t stories[3];
   stories[0] = story_of_area (6 * 20, 6, 6);        /* the lead: across, 20 lines */
   stories[1] = story_of_area (4 * 40, 4, 4);        /* 4 columns × 40 */
   stories[2] = story_of_area (2 * 40, 2, 2);        /* 2 columns × 40 */
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 6, from, depth, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, FALSE, 16, places, NULL);
   check_place (&places[0], 0, 6, 0, 20);
   g_assert_cmpint (places[1].top, ==, 20);
   g_assert_cmpint (places[2].top, ==, 20);
@@ -322,14 +323,15 @@ test_makeup_tiles (void)
 static void
 test_makeup_left_out_and_top (void)
 {
-  const int from[4] = { 0 }, depth[4] = { 30, 30, 30, 30 };
+  pb_makeup_room_t room;
+  pb_makeup_room_init (&room, 4, 0, 30);
   pb_makeup_story_t stories[3];
   stories[0] = story_of_area (4 * 31, 4, 4);        /* 31 lines: taller than the page */
   stories[1] = story_of_area (4 * 10, 4, 4);
   stories[2] = story_of_area (4 * 20, 4, 4);
   stories[2].on_top = TRUE;
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, 4, from, depth, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, FALSE, 16, places, NULL);
   g_assert_cmpint (places[0].span, ==, 0);
   g_assert_cmpint (sc.left_out_stories, ==, 1);
   /* The one that must be on top is, though it comes later in the pool. */
@@ -343,15 +345,56 @@ static void
 test_makeup_fixed_room (void)
 {
   /* A fixed item takes columns 5–6 from the top to line 20: the pool starts under it there. */
-  const int from[6] = { 0, 0, 0, 0, 20, 20 }, depth[6] = { 40, 40, 40, 40, 40, 40 };
+  pb_makeup_room_t room;
+  pb_makeup_room_init (&room, 6, 0, 40);
+  room.from[4] = room.from[5] = 20;
   pb_makeup_story_t stories[2];
   stories[0] = story_of_area (4 * 40, 4, 4);
   stories[1] = story_of_area (2 * 20, 2, 2);
   pb_makeup_place_t places[2];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, 6, from, depth, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, &room, FALSE, 16, places, NULL);
   check_place (&places[0], 0, 4, 0, 40);
   check_place (&places[1], 4, 2, 20, 20);
   g_assert_cmpfloat (sc.empty, ==, 0);
+}
+
+/* A gap a pinned item takes in the middle of columns 1–3 (lines 20–29): stories go above it
+ * and under it, and the page is filled; a run above the gap too short for any story is
+ * counted empty and the columns go on under the gap. */
+static void
+test_makeup_gap (void)
+{
+  pb_makeup_room_t room;
+  pb_makeup_room_init (&room, 6, 0, 60);
+  for (int c = 0; c < 3; c++)
+    room.gap_top[c] = 20, room.gap_bottom[c] = 30;
+  pb_makeup_story_t stories[4];
+  stories[0] = story_of_area (3 * 60, 3, 3);        /* columns 4–6, the whole depth */
+  stories[1] = story_of_area (3 * 20, 3, 3);        /* above the gap */
+  stories[2] = story_of_area (3 * 18, 3, 3);        /* under it, with … */
+  stories[3] = story_of_area (3 * 12, 3, 3);        /* … this one: 30 lines */
+  pb_makeup_place_t places[4];
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 4, &room, FALSE, 64, places, NULL);
+  g_assert_cmpint (sc.left_out_stories, ==, 0);
+  g_assert_cmpfloat (sc.empty, ==, 0);
+  for (int i = 1; i < 4; i++)
+    {
+      const pb_makeup_place_t *p = &places[i];
+      /* Never across the gap. */
+      g_assert_true (p->top + p->height <= 20 || p->top >= 30 || p->column >= 3);
+    }
+  int under = 0;
+  for (int i = 1; i < 4; i++)
+    under += places[i].column < 3 && places[i].top >= 30;
+  g_assert_cmpint (under, ==, 2);
+
+  /* Above the gap only 5 lines: too few for any story; they are empty, the rest is filled. */
+  for (int c = 0; c < 3; c++)
+    room.gap_top[c] = 5, room.gap_bottom[c] = 30;
+  pb_makeup_story_t two[2] = { story_of_area (3 * 60, 3, 3), story_of_area (3 * 30, 3, 3) };
+  sc = pb_makeup_arrange (two, 2, &room, FALSE, 64, places, NULL);
+  check_place (&places[1], 0, 3, 30, 30);
+  g_assert_cmpfloat (sc.empty, ==, 3 * 5);
 }
 
 int
@@ -369,6 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/makeup/tiles", test_makeup_tiles);
   g_test_add_func ("/makeup/left-out-and-top", test_makeup_left_out_and_top);
   g_test_add_func ("/makeup/fixed-room", test_makeup_fixed_room);
+  g_test_add_func ("/makeup/gap", test_makeup_gap);
   int status = g_test_run ();
   g_ptr_array_free (made_variants, TRUE);
   return status;
