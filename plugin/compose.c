@@ -13,10 +13,6 @@
  * of the longest line (each costs a search of the breaks). */
 #define PB_BALANCE_MAX_LINES 8
 #define PB_BALANCE_MAX_WIDTHS 512
-/* The candidate lines of a paragraph's best breaks are kept for later breaks into a count of
- * lines up to this many units (an article's paragraph has a few hundred): beyond, their memory
- * would grow with the paragraph for counts of lines that may never be asked. */
-#define PB_KEEP_LINES_MAX_UNITS 8192
 /* Badness: stretching by r em per gap costs STRETCH_COST·(r/STRETCH_UNIT_EM)³; pushing in
  * punctuation costs SQUEEZE_COST·(need/(SQUEEZE_UNIT_EM em))², less for the same amount, so
  * compression comes first (clreq: reduce before expand); a ragged (unjustified) line costs
@@ -427,9 +423,9 @@ offer_kept_lines (pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn
 }
 
 /* Fills `ends` with the line ends of the best breaks; with `lines` > 0, of exactly that many
- * lines. With `keep` (a filled paragraph at its exact_measure) the candidate lines are the
- * paragraph's kept ones. Returns the total demerits (INFINITY when that many lines cannot be
- * made). */
+ * lines. With `keep` (a filled paragraph at its exact_measure, `lines` > 0) the candidate
+ * lines are the paragraph's kept ones. Returns the total demerits (INFINITY when that many
+ * lines cannot be made). */
 static double
 fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, gboolean keep, GArray *ends)
 {
@@ -446,14 +442,8 @@ fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, gboolean keep, GA
     {
       pb_free_fit_t s = { best, prev };
       for (int i = 0; i < n; i++)
-        {
-          if (isinf (best[i]))
-            continue;
-          if (keep)
-            offer_kept_lines (para, m, i, relax_free, &s);
-          else
-            scan_lines (para, m, i, m->width, relax_free, &s);
-        }
+        if (!isinf (best[i]))
+          scan_lines (para, m, i, m->width, relax_free, &s);
       total = best[n];
       for (int j = n; j > 0; j = prev[j])
         g_array_prepend_val (ends, j);
@@ -580,11 +570,7 @@ find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
 {
   if (lines <= 0 && m->shape != PB_SHAPE_FILL)
     return display_breaks (para, m, ends);
-  /* The best breaks of any count are asked first, and weigh the lines that every count of
-   * lines asked after them weighs again: kept from the start (up to PB_KEEP_LINES_MAX_UNITS). */
-  gboolean keep = m->shape == PB_SHAPE_FILL
-                  && (lines > 0 || para->units->len <= PB_KEEP_LINES_MAX_UNITS);
-  return fit_breaks (para, m, lines, keep, ends);
+  return fit_breaks (para, m, lines, lines > 0 && m->shape == PB_SHAPE_FILL, ends);
 }
 
 /* Takes `need` points out of the line's marks: the line-end mark first, then ，、；：and brackets,
