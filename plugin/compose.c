@@ -386,10 +386,48 @@ shape_target (const pb_measure_t *m, int index, int lines)
   return m->width - steps * SHAPE_STEP_EM * m->em;
 }
 
+static void
+keep_cand (void *state, int first, int last, double d)
+{
+  pb_cand_t c = { last, d };
+  g_array_append_val ((GArray *) state, c);
+}
+
+/* Offers the lines from unit `first` as scan_lines does (at the target m->width), measured
+ * the first time and kept in the paragraph: the breaks of a filled paragraph into any count of
+ * lines at its exact_measure weigh the same lines, in the same order. */
+static void
+offer_kept_lines (pb_para_t *para, const pb_measure_t *m, int first, pb_relax_fn relax,
+                  void *state)
+{
+  int n = para->units->len;
+  if (!para->cands)
+    {
+      para->cands = g_array_new (FALSE, FALSE, sizeof (pb_cand_t));
+      para->cands_at = g_new (int, n);
+      para->cands_end = g_new (int, n);
+      for (int i = 0; i < n; i++)
+        para->cands_at[i] = -1;
+    }
+  if (para->cands_at[first] < 0)
+    {
+      para->cands_at[first] = para->cands->len;
+      scan_lines (para, m, first, m->width, keep_cand, para->cands);
+      para->cands_end[first] = para->cands->len;
+    }
+  for (int k = para->cands_at[first]; k < para->cands_end[first]; k++)
+    {
+      const pb_cand_t *c = &g_array_index (para->cands, pb_cand_t, k);
+      relax (state, first, c->last, c->demerits);
+    }
+}
+
 /* Fills `ends` with the line ends of the best breaks; with `lines` > 0, of exactly that many
- * lines. Returns the total demerits (INFINITY when that many lines cannot be made). */
+ * lines. With `keep` (a filled paragraph at its exact_measure, `lines` > 0) the candidate
+ * lines are the paragraph's kept ones. Returns the total demerits (INFINITY when that many
+ * lines cannot be made). */
 static double
-fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
+fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, gboolean keep, GArray *ends)
 {
   int n = para->units->len;
   prepare_sums (para, m);
@@ -415,8 +453,14 @@ fit_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
       pb_exact_fit_t s = { n, 0, best, prev };
       for (s.layer = 0; s.layer < lines; s.layer++)
         for (int i = 0; i < n; i++)
-          if (!isinf (best[s.layer * (n + 1) + i]))
-            scan_lines (para, m, i, shape_target (m, s.layer, lines), relax_exact, &s);
+          {
+            if (isinf (best[s.layer * (n + 1) + i]))
+              continue;
+            if (keep)
+              offer_kept_lines (para, m, i, relax_exact, &s);
+            else
+              scan_lines (para, m, i, shape_target (m, s.layer, lines), relax_exact, &s);
+          }
       total = best[lines * (n + 1) + n];
       if (!isinf (total))
         for (int l = lines, j = n; l > 0; j = prev[l * (n + 1) + j], l--)
@@ -494,7 +538,7 @@ candidate_widths (const pb_para_t *para, const pb_measure_t *m, int lines)
 static double
 display_breaks (pb_para_t *para, const pb_measure_t *m, GArray *ends)
 {
-  double total = fit_breaks (para, m, 0, ends);
+  double total = fit_breaks (para, m, 0, FALSE, ends);
   int lines = ends->len;
   /* Display text of more lines than a headline takes is a block: filled, not balanced (the
    * balancing tries a measure per candidate length, too many for long text). */
@@ -507,7 +551,7 @@ display_breaks (pb_para_t *para, const pb_measure_t *m, GArray *ends)
       pb_measure_t at = *m;
       at.width = g_array_index (widths, double, k);
       g_array_set_size (trial, 0);
-      double t = fit_breaks (para, &at, lines, trial);
+      double t = fit_breaks (para, &at, lines, FALSE, trial);
       if (t < total)
         {
           total = t;
@@ -526,7 +570,7 @@ find_breaks (pb_para_t *para, const pb_measure_t *m, int lines, GArray *ends)
 {
   if (lines <= 0 && m->shape != PB_SHAPE_FILL)
     return display_breaks (para, m, ends);
-  return fit_breaks (para, m, lines, ends);
+  return fit_breaks (para, m, lines, lines > 0 && m->shape == PB_SHAPE_FILL, ends);
 }
 
 /* Takes `need` points out of the line's marks: the line-end mark first, then ，、；：and brackets,
@@ -659,8 +703,7 @@ exact_breaks (pb_para_t *para, const pb_measure_t *measure, int lines)
 {
   if (!para->exact || !pb_same_measure (&para->exact_measure, measure))
     {
-      if (para->exact)
-        g_hash_table_destroy (para->exact);
+      pb_para_forget_breaks (para);
       para->exact = g_hash_table_new_full (NULL, NULL, NULL, exact_free);
       para->exact_measure = *measure;
     }
@@ -743,7 +786,7 @@ pb_para_restrict_breaks (pb_para_t *para, const pb_boundary_t *bounds, int n)
       u->bound = k < n && bounds[k].offset == end ? bounds[k].kind : PB_BOUND_INSIDE;
     }
   /* Breaks set before were chosen without the boundaries. */
-  g_clear_pointer (&para->exact, g_hash_table_destroy);
+  pb_para_forget_breaks (para);
 }
 
 void
@@ -762,7 +805,7 @@ pb_para_discourage_inside_words (pb_para_t *para, int end, const pb_boundary_t *
       if (!boundary && u->break_after == PB_BREAK_ALLOWED)
         u->break_after = PB_BREAK_DISCOURAGED;
     }
-  g_clear_pointer (&para->exact, g_hash_table_destroy);
+  pb_para_forget_breaks (para);
 }
 
 void
@@ -774,7 +817,7 @@ pb_para_set_phrase_gap (pb_para_t *para, double gap)
       if (u->cls == PB_CLS_SPACE)
         u->advance = gap;
     }
-  g_clear_pointer (&para->exact, g_hash_table_destroy);
+  pb_para_forget_breaks (para);
 }
 
 

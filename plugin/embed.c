@@ -1,4 +1,5 @@
 #include "embed.h"
+#include "cmap.h"
 #include "fonts.h"
 #include "parallel.h"
 
@@ -93,20 +94,13 @@ typedef struct {
   hb_map_t *map;
 } pb_subset_job_t;
 
-/* Runs HarfBuzz's subsetter; safe on any thread. */
-static void
-run_subsetter (int i, gpointer data)
+hb_subset_input_t *
+pb_embed_subset_input (const hb_set_t *glyphs)
 {
-  pb_subset_job_t *job = &((pb_subset_job_t *) data)[i];
-  if (job->subset)
-    return;
   hb_subset_input_t *input = hb_subset_input_create_or_fail ();
-  hb_set_t *glyphs = hb_subset_input_glyph_set (input);
-  GHashTableIter it;
-  gpointer key;
-  g_hash_table_iter_init (&it, job->set);
-  while (g_hash_table_iter_next (&it, &key, NULL))
-    hb_set_add (glyphs, GPOINTER_TO_UINT (key) - 1);
+  if (!input)
+    return NULL;
+  hb_set_union (hb_subset_input_glyph_set (input), glyphs);
   /* A PDF needs outlines and metrics only: dropping the layout and vertical tables spares the
    * subsetter their glyph closure, the costliest part for a CJK font. Glyph ids are renumbered
    * (keeping them would write an empty charstring for each of 65 000 glyphs). */
@@ -116,8 +110,28 @@ run_subsetter (int i, gpointer data)
                                           "vhea", "vmtx", "VORG", "DSIG", "morx", "kern" };
   for (guint i = 0; i < G_N_ELEMENTS (unneeded); i++)
     hb_set_add (drop, hb_tag_from_string (unneeded[i], -1));
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail (job->face, input);
+  return input;
+}
+
+/* Runs HarfBuzz's subsetter; safe on any thread. */
+static void
+run_subsetter (int i, gpointer data)
+{
+  pb_subset_job_t *job = &((pb_subset_job_t *) data)[i];
+  if (job->subset)
+    return;
+  hb_set_t *glyphs = hb_set_create ();
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, job->set);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    hb_set_add (glyphs, GPOINTER_TO_UINT (key) - 1);
+  hb_subset_input_t *input = pb_embed_subset_input (glyphs);
+  hb_face_t *source = pb_cmap_subset_source (job->face, glyphs);
+  hb_set_destroy (glyphs);
+  hb_subset_plan_t *plan = input ? hb_subset_plan_create_or_fail (source, input) : NULL;
   hb_subset_input_destroy (input);
+  hb_face_destroy (source);
   job->font = plan ? hb_subset_plan_execute_or_fail (plan) : NULL;
   if (job->font)
     job->map = hb_map_reference ((hb_map_t *) hb_subset_plan_old_to_new_glyph_mapping (plan));

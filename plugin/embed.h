@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <hb-subset.h>
 #include "layout.h"
 
 typedef struct pb_embed pb_embed_t;
@@ -18,3 +19,7 @@ cairo_scaled_font_t *pb_embed_font (pb_embed_t *embed, PangoFont *font);
 /* Copies `n` glyphs of `font` to `out`, their ids renumbered for the subset. */
 void pb_embed_glyphs (pb_embed_t *embed, PangoFont *font, const cairo_glyph_t *glyphs, int n,
                       cairo_glyph_t *out);
+
+/* HarfBuzz's subsetter's input for keeping `glyphs` of a face (see pb_cmap_subset_source for
+ * the face it reads); NULL when out of memory. Release with hb_subset_input_destroy. */
+hb_subset_input_t *pb_embed_subset_input (const hb_set_t *glyphs);

@@ -15,6 +15,11 @@ struct pb_fonts {
   char *datadir;
   char *key;                /* datadir, font folders and system fonts: the pool's key */
   GHashTable *faces;        /* "family|weight" → face_t, under the lock */
+  /* The face asked for last, again and again character after character (face_of). */
+  char *last_family;
+  int last_weight;
+  const struct face *last_face;
+  GHashTable *sorted;       /* family → FcFontSet*, fontconfig's order of the fonts for it */
   FcConfig *config;
   PangoFontMap *map;
   PangoContext *context;
@@ -262,6 +267,8 @@ pb_fonts_new_for (const char *datadir, const GPtrArray *dirs, gboolean system, G
   fonts->datadir = g_strdup (datadir);
   fonts->key = g_steal_pointer (&key);
   fonts->faces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, face_free);
+  fonts->sorted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) FcFontSetDestroy);
   fonts->config = config;
   fonts->serial = serial;
   int before = pb_threads_live ();
@@ -311,6 +318,8 @@ fonts_destroy (pb_fonts_t *fonts)
   pango_fc_font_map_set_config (PANGO_FC_FONT_MAP (fonts->map), NULL);
   g_object_unref (fonts->map);
   g_hash_table_destroy (fonts->faces);
+  g_hash_table_destroy (fonts->sorted);
+  g_free (fonts->last_family);
   FcConfigDestroy (fonts->config);
   g_free (fonts->datadir);
   g_free (fonts->key);
@@ -417,7 +426,7 @@ pb_fonts_hb_font (pb_fonts_t *fonts, PangoFont *font, GError **error)
 }
 
 /* What the layout needs to know of a face: the characters it has, its file. */
-typedef struct {
+typedef struct face {
   FcCharSet *chars;
   char *file;
 } face_t;
@@ -432,16 +441,11 @@ face_free (gpointer p)
   g_free (face);
 }
 
-/* The face fontconfig gives for `family` at `weight` (a PangoWeight), looked up once. Called
- * under the lock. */
-static const face_t *
-face_of (pb_fonts_t *fonts, const char *family, int weight)
+/* The face of `family` at `weight` from fontconfig, kept under `key` (taken). */
+static face_t *
+new_face (pb_fonts_t *fonts, const char *family, int weight, char *key)
 {
-  g_autofree char *key = g_strdup_printf ("%s|%d", family, weight);
-  face_t *face = g_hash_table_lookup (fonts->faces, key);
-  if (face)
-    return face;
-  face = g_new0 (face_t, 1);
+  face_t *face = g_new0 (face_t, 1);
   FcPattern *pattern = FcPatternCreate ();
   FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) family);
   FcPatternAddDouble (pattern, FC_WEIGHT, FcWeightFromOpenTypeDouble (weight));
@@ -458,8 +462,48 @@ face_of (pb_fonts_t *fonts, const char *family, int weight)
   if (match)
     FcPatternDestroy (match);
   FcPatternDestroy (pattern);
-  g_hash_table_insert (fonts->faces, g_steal_pointer (&key), face);
+  g_hash_table_insert (fonts->faces, key, face);
   return face;
+}
+
+/* The face fontconfig gives for `family` at `weight` (a PangoWeight), looked up once. Called
+ * under the lock. */
+static const face_t *
+face_of (pb_fonts_t *fonts, const char *family, int weight)
+{
+  if (fonts->last_face && weight == fonts->last_weight && strcmp (family, fonts->last_family) == 0)
+    return fonts->last_face;
+  g_autofree char *key = g_strdup_printf ("%s|%d", family, weight);
+  face_t *face = g_hash_table_lookup (fonts->faces, key);
+  if (!face)
+    face = new_face (fonts, family, weight, g_steal_pointer (&key));
+  g_free (fonts->last_family);
+  fonts->last_family = g_strdup (family);
+  fonts->last_weight = weight;
+  fonts->last_face = face;
+  return face;
+}
+
+
+/* Fontconfig's order of all fonts for `family`, sorted once (empty when sorting fails). Under
+ * the lock. */
+static const FcFontSet *
+sorted_fonts (pb_fonts_t *fonts, const char *family)
+{
+  FcFontSet *set = g_hash_table_lookup (fonts->sorted, family);
+  if (set)
+    return set;
+  FcPattern *pattern = FcPatternCreate ();
+  FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) family);
+  FcConfigSubstitute (fonts->config, pattern, FcMatchPattern);
+  FcDefaultSubstitute (pattern);
+  FcResult result;
+  set = FcFontSort (fonts->config, pattern, FcFalse, NULL, &result);
+  FcPatternDestroy (pattern);
+  if (!set)
+    set = FcFontSetCreate ();
+  g_hash_table_insert (fonts->sorted, g_strdup (family), set);
+  return set;
 }
 
 /* The family of the first font in fontconfig's order for `family` (the order Pango tries
@@ -467,12 +511,7 @@ face_of (pb_fonts_t *fonts, const char *family, int weight)
 static const char *
 any_font_with (pb_fonts_t *fonts, const char *family, gunichar c)
 {
-  FcPattern *pattern = FcPatternCreate ();
-  FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) family);
-  FcConfigSubstitute (fonts->config, pattern, FcMatchPattern);
-  FcDefaultSubstitute (pattern);
-  FcResult result;
-  FcFontSet *set = FcFontSort (fonts->config, pattern, FcFalse, NULL, &result);
+  const FcFontSet *set = sorted_fonts (fonts, family);
   const char *found = NULL;
   for (int i = 0; set && i < set->nfont && !found; i++)
     {
@@ -483,9 +522,6 @@ any_font_with (pb_fonts_t *fonts, const char *family, gunichar c)
           && FcPatternGetString (set->fonts[i], FC_FAMILY, 0, &name) == FcResultMatch)
         found = g_intern_string ((const char *) name);
     }
-  if (set)
-    FcFontSetDestroy (set);
-  FcPatternDestroy (pattern);
   return found;
 }
 

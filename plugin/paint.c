@@ -308,54 +308,51 @@ pb_paint_page (cairo_t *cr, const pb_layout_t *layout, const pb_page_layout_t *p
   paint_content (cr, layout, page, fonts, &mode);
 }
 
-/* Cairo's output: a buffered stream on the temporary file, and a digest of the bytes (the
- * print file's XMP document id). */
-#define SINK_BUFFER (64 * 1024)
+/* Cairo's output: its bytes in memory, which the post-process reads (a file would be written
+ * only to be read back), and their digest (the print file's XMP document id; NULL: none). */
 typedef struct {
-  pb_outfile_t *out;
-  GChecksum *sum;           /* NULL: no digest */
-  GByteArray *buf;
-  GError *error;            /* the first write error */
+  guchar *data;
+  gsize len, size;
+  GChecksum *sum;
 } sink_t;
 
-static void
-sink_flush (sink_t *sink)
-{
-  if (!sink->error && sink->buf->len)
-    pb_outfile_write (sink->out, sink->buf->data, sink->buf->len, &sink->error);
-  g_byte_array_set_size (sink->buf, 0);
-}
+#define SINK_INITIAL (256 * 1024)
 
-/* cairo 1.16 does not pass a stream's write error on to the surface: the sink keeps it. */
+/* Out of memory is Cairo's error, CAIRO_STATUS_NO_MEMORY, never an abort. */
 static cairo_status_t
-write_file (void *closure, const unsigned char *data, unsigned int length)
+write_bytes (void *closure, const unsigned char *data, unsigned int length)
 {
   sink_t *sink = closure;
+  if (length > sink->size - sink->len)
+    {
+      gsize size = MAX (SINK_INITIAL, sink->size);
+      while (size < sink->len + length && size <= G_MAXSIZE / 2)
+        size *= 2;
+      guchar *grown = size >= sink->len + length ? g_try_realloc (sink->data, size) : NULL;
+      if (!grown)
+        return CAIRO_STATUS_NO_MEMORY;
+      sink->data = grown;
+      sink->size = size;
+    }
+  memcpy (sink->data + sink->len, data, length);
+  sink->len += length;
   if (sink->sum)
     g_checksum_update (sink->sum, data, length);
-  g_byte_array_append (sink->buf, data, length);
-  if (sink->buf->len >= SINK_BUFFER)
-    sink_flush (sink);
-  return sink->error ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+  return CAIRO_STATUS_SUCCESS;
 }
 
-/* The rest of the buffer written; the first failure, a write's or else Cairo's `status`. */
-static gboolean
-sink_close (sink_t *sink, cairo_status_t status, GError **error)
+/* Cairo's bytes, or NULL with "PATH: WHAT: Cairo's reason" on its failure. */
+static GBytes *
+sink_close (sink_t *sink, cairo_status_t status, const char *path, const char *what,
+            GError **error)
 {
-  sink_flush (sink);
-  g_byte_array_unref (sink->buf);
-  if (sink->error)
-    {
-      g_propagate_error (error, sink->error);
-      return FALSE;
-    }
   if (status == CAIRO_STATUS_SUCCESS)
-    return TRUE;
-  g_autofree char *shown = pb_path_display (sink->out->path);
-  g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s: %s", shown, sink->out->what,
+    return g_bytes_new_take (g_steal_pointer (&sink->data), sink->len);
+  g_free (sink->data);
+  g_autofree char *shown = pb_path_display (path);
+  g_set_error (error, PB_ERROR, PB_ERROR_OUTPUT, "%s: %s: %s", shown, what,
                cairo_status_to_string (status));
-  return FALSE;
+  return NULL;
 }
 
 static void
@@ -424,7 +421,7 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   const pb_page_layout_t *first = layout->pages->len ? layout->pages->pdata[0] : NULL;
   double m0 = first ? page_margin (first, print) : 0;
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (
-      write_file, sink, first ? first->width + 2 * m0 : EMPTY_PAGE_W,
+      write_bytes, sink, first ? first->width + 2 * m0 : EMPTY_PAGE_W,
       first ? first->height + 2 * m0 : EMPTY_PAGE_H);
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   set_metadata (surface, info);
@@ -479,30 +476,29 @@ cairo_pdf (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_op
   return status;
 }
 
-/* Cairo's PDF into `out` (an open temporary file); sets `digest` to its SHA-256. */
-static gboolean
+/* Cairo's PDF of the layout, for the target `path`; sets `digest` to its SHA-256. */
+static GBytes *
 write_cairo (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-             pb_tags_t *tags, pb_outfile_t *out, char **digest, GError **error)
+             pb_tags_t *tags, const char *path, char **digest, GError **error)
 {
   paint_mode_t mode;
   if (!mode_init (&mode, layout, opt->proof, error))
-    return FALSE;
+    return NULL;
   pb_embed_t *fonts = pb_embed_new (layout, error);
   if (!fonts)
     {
       mode_clear (&mode);
-      return FALSE;
+      return NULL;
     }
-  sink_t sink = { out, g_checksum_new (G_CHECKSUM_SHA256), g_byte_array_sized_new (SINK_BUFFER),
-                  NULL };
+  sink_t sink = { NULL, 0, 0, g_checksum_new (G_CHECKSUM_SHA256) };
   cairo_status_t status = cairo_pdf (layout, info, opt, &sink, fonts, tags, &mode);
   pb_embed_free (fonts);
   mode_clear (&mode);
-  gboolean ok = sink_close (&sink, status, error);
-  if (ok)
+  GBytes *bytes = sink_close (&sink, status, path, "cannot write the PDF", error);
+  if (bytes)
     *digest = g_strdup (g_checksum_get_string (sink.sum));
   g_checksum_free (sink.sum);
-  return ok;
+  return bytes;
 }
 
 static void
@@ -564,15 +560,15 @@ spots_free (GArray *spots)
   g_array_free (spots, TRUE);
 }
 
-/* Cairo's file is post-processed into a second temporary file, which alone is staged: the print
- * file, or the proof with only its structure rewritten. */
+/* Cairo's file is post-processed into the temporary file that is staged: the print file, or the
+ * proof with only its structure rewritten. */
 static gboolean
 post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf_options_t *opt,
-              const pb_tags_t *tags, pb_outfile_t *raw, const char *digest, GPtrArray *staged,
-              GError **error)
+              const pb_tags_t *tags, GBytes *raw, const char *path, const char *digest,
+              GPtrArray *staged, GError **error)
 {
   pb_outfile_t *final = g_new (pb_outfile_t, 1);
-  if (!pb_outfile_open (final, raw->path, "cannot write the PDF", error))
+  if (!pb_outfile_open (final, path, "cannot write the PDF", error))
     {
       g_free (final);
       return FALSE;
@@ -585,10 +581,9 @@ post_process (const pb_layout_t *layout, const pb_pdf_info_t *info, const pb_pdf
                        opt->rgb_profile ? opt->rgb_profile : PAIBAN_RGB_PROFILE,
                        digest, (const pb_print_page_t *) pages->data, pages->len, tags,
                        (const pb_prepress_spot_t *) spots->data, spots->len };
-  g_autofree char *in = pb_outfile_name (raw);
   gint64 start = g_get_monotonic_time ();
-  gboolean ok = opt->proof ? pb_prepress_proof (in, final, tags, error)
-                           : pb_prepress_pdf (in, final, &pp, opt->stats, error);
+  gboolean ok = opt->proof ? pb_prepress_proof (raw, final, tags, error)
+                           : pb_prepress_pdf (raw, final, &pp, opt->stats, error);
   ok = ok && pb_outfile_finish (final, error);
   spots_free (spots);
   if (!ok)
@@ -609,19 +604,12 @@ pb_paint_pdf_stage (const pb_layout_t *layout, const pb_pdf_info_t *info,
 {
   static const pb_pdf_options_t print = { 0 };
   const pb_pdf_options_t *opt = options ? options : &print;
-  pb_outfile_t *raw = g_new (pb_outfile_t, 1);
-  if (!pb_outfile_open (raw, path, "cannot write the PDF", error))
-    {
-      g_free (raw);
-      return FALSE;
-    }
   g_autofree char *digest = NULL;
   /* An issue made wholly elsewhere: Cairo's one blank page has nothing to tag. */
   pb_tags_t *tags = layout->pages->len ? pb_tags_new (layout) : NULL;
-  gboolean ok = write_cairo (layout, info, opt, tags, raw, &digest, error)
-                && post_process (layout, info, opt, tags, raw, digest, staged, error);
+  g_autoptr (GBytes) raw = write_cairo (layout, info, opt, tags, path, &digest, error);
+  gboolean ok = raw && post_process (layout, info, opt, tags, raw, path, digest, staged, error);
   pb_tags_free (tags);
-  pb_outfile_discard (raw);
   return ok;
 }
 
@@ -667,15 +655,21 @@ png_sizes_ok (const pb_layout_t *layout, const char *dir, double dpi, GError **e
 static gboolean
 stage_png (cairo_surface_t *surface, const char *path, GPtrArray *staged, GError **error)
 {
+  static const char what[] = "cannot write the PNG";
+  sink_t sink = { 0 };
+  g_autoptr (GBytes) png = sink_close (
+      &sink, cairo_surface_write_to_png_stream (surface, write_bytes, &sink), path, what, error);
+  if (!png)
+    return FALSE;
   pb_outfile_t *out = g_new (pb_outfile_t, 1);
-  if (!pb_outfile_open (out, path, "cannot write the PNG", error))
+  if (!pb_outfile_open (out, path, what, error))
     {
       g_free (out);
       return FALSE;
     }
-  sink_t sink = { out, NULL, g_byte_array_sized_new (SINK_BUFFER), NULL };
-  cairo_status_t status = cairo_surface_write_to_png_stream (surface, write_file, &sink);
-  if (!sink_close (&sink, status, error) || !pb_outfile_finish (out, error))
+  gsize len;
+  const void *data = g_bytes_get_data (png, &len);
+  if (!pb_outfile_write (out, data, len, error) || !pb_outfile_finish (out, error))
     {
       pb_outfile_discard (out);
       return FALSE;

@@ -23,6 +23,12 @@ typedef struct {
 /* Which side of a punctuation mark's em is blank, as the font's `halt` feature tells. */
 typedef enum { PB_BLANK_NONE, PB_BLANK_RIGHT, PB_BLANK_LEFT, PB_BLANK_BOTH } pb_blank_t;
 
+/* A candidate line from some unit to before unit `last`, and its demerits. */
+typedef struct {
+  int last;
+  double demerits;
+} pb_cand_t;
+
 /* A cluster: the unit of breaking and spacing. */
 typedef struct {
   int start, len;          /* bytes of the paragraph text */
@@ -63,6 +69,13 @@ struct pb_para {
    * (compose.c). Widow control and levelling ask the same questions again and again. */
   GHashTable *exact;
   pb_measure_t exact_measure;
+  /* The candidate lines of a filled paragraph at `exact_measure` (compose.c), for breaks into
+   * a count of lines: a break into L lines weighs the lines from a unit once for each count of
+   * lines before it, so each start's lines are measured once and kept. By first unit:
+   * `cands_at[i]` is the index in `cands` of the first pb_cand_t from unit i, -1 until
+   * measured; `cands_end[i]` is one after its last. NULL when none are kept. */
+  GArray *cands;
+  int *cands_at, *cands_end;
   /* Prefix sums over the units for the measure being broken, so a candidate line is measured
    * in constant time: advances after fixed compression, squeezable blank, Han–Latin gaps,
    * stretchable gaps (sums[k] covers units 0 … k-1). */
@@ -73,3 +86,16 @@ struct pb_para {
 };
 
 #define PT(v) ((v) / (double) PANGO_SCALE)
+
+/* Forgets the breaks found and the candidate lines kept (for another measure, or when the
+ * units changed). */
+static inline void
+pb_para_forget_breaks (pb_para_t *para)
+{
+  g_clear_pointer (&para->exact, g_hash_table_destroy);
+  if (para->cands)
+    g_array_free (para->cands, TRUE);
+  para->cands = NULL;
+  g_clear_pointer (&para->cands_at, g_free);
+  g_clear_pointer (&para->cands_end, g_free);
+}

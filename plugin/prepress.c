@@ -115,6 +115,9 @@ read_profile (const char *path, const char *space, gboolean output, char **descr
 
 /* ---- the post-process ---- */
 
+/* What qpdf's messages call the file it reads. */
+#define CAIRO_FILE "Cairo's PDF"
+
 typedef struct {
   qpdf_data q;
   const pb_prepress_t *pp;
@@ -664,11 +667,21 @@ write_memory (pp_ctx_t *c, const char *version)
   return !(qpdf_write (q) & QPDF_ERRORS) && !qpdf_more_warnings (q);
 }
 
+/* Cairo's file as qpdf reads it: from memory, where seeking costs nothing (a file is read
+ * through stdio, which fills its buffer again on every seek). */
 static gboolean
-run (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb, const char *desc)
+read_cairo (qpdf_data q, GBytes *in)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (in, &len);
+  return !(qpdf_read_memory (q, CAIRO_FILE, data, len, NULL) & QPDF_ERRORS);
+}
+
+static gboolean
+run (pp_ctx_t *c, GBytes *in, GBytes *cmyk, GBytes *rgb, const char *desc)
 {
   qpdf_data q = c->q;
-  if (qpdf_read (q, in, NULL) & QPDF_ERRORS)
+  if (!read_cairo (q, in))
     return FALSE;
   /* An issue made wholly elsewhere has no pages; Cairo still writes one blank page. */
   if (c->pp->n_pages > 0 && qpdf_get_num_pages (q) != c->pp->n_pages)
@@ -692,11 +705,11 @@ run (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb, const char *desc)
 
 /* A qpdf run over `in` by `run_with` (given `cmyk`, `rgb` and `desc` for print), its result
  * written into `out`. */
-typedef gboolean (*runner_t) (pp_ctx_t *c, const char *in, GBytes *cmyk, GBytes *rgb,
+typedef gboolean (*runner_t) (pp_ctx_t *c, GBytes *in, GBytes *cmyk, GBytes *rgb,
                               const char *desc);
 
 static gboolean
-post_process (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
+post_process (GBytes *in, pb_outfile_t *out, const pb_prepress_t *pp,
               pb_prepress_stats_t *stats, runner_t run_with, GBytes *cmyk, GBytes *rgb,
               const char *desc, GError **error)
 {
@@ -729,7 +742,7 @@ post_process (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
 }
 
 gboolean
-pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
+pb_prepress_pdf (GBytes *in, pb_outfile_t *out, const pb_prepress_t *pp,
                  pb_prepress_stats_t *stats, GError **error)
 {
   char *desc = NULL;
@@ -752,11 +765,11 @@ pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
 
 /* The proof: its pages' artifacts marked and its structure tree written, nothing else. */
 static gboolean
-run_proof (pp_ctx_t *c, const char *in, G_GNUC_UNUSED GBytes *cmyk, G_GNUC_UNUSED GBytes *rgb,
+run_proof (pp_ctx_t *c, GBytes *in, G_GNUC_UNUSED GBytes *cmyk, G_GNUC_UNUSED GBytes *rgb,
            G_GNUC_UNUSED const char *desc)
 {
   qpdf_data q = c->q;
-  if (qpdf_read (q, in, NULL) & QPDF_ERRORS)
+  if (!read_cairo (q, in))
     return FALSE;
   int n = qpdf_get_num_pages (q);
   for (int i = 0; i < n && c->pp->tags && !c->problem; i++)
@@ -773,7 +786,7 @@ run_proof (pp_ctx_t *c, const char *in, G_GNUC_UNUSED GBytes *cmyk, G_GNUC_UNUSE
 }
 
 gboolean
-pb_prepress_proof (const char *in, pb_outfile_t *out, const pb_tags_t *tags, GError **error)
+pb_prepress_proof (GBytes *in, pb_outfile_t *out, const pb_tags_t *tags, GError **error)
 {
   pb_prepress_t pp = { .tags = tags };
   return post_process (in, out, &pp, NULL, run_proof, NULL, NULL, NULL, error);

@@ -71,17 +71,17 @@ typedef struct {
   int spot_colours;                 /* colour operators made tints of a spot colour */
 } pb_prepress_stats_t;
 
-/* Reads the PDF `in` (as Cairo wrote it, pages of the sizes in `pp`) and writes the print file
+/* Reads the PDF `in` (the bytes Cairo wrote, pages of the sizes in `pp`) and writes the print file
  * into `out` (qpdf writes into memory; every write to the file is checked). Errors name the
  * target: "TARGET: cannot post-process the PDF: …", "TARGET: cannot write: …", or
  * "PROFILE: …" for an unusable ICC profile. */
-gboolean pb_prepress_pdf (const char *in, pb_outfile_t *out, const pb_prepress_t *pp,
+gboolean pb_prepress_pdf (GBytes *in, pb_outfile_t *out, const pb_prepress_t *pp,
                           pb_prepress_stats_t *stats, GError **error);
 
-/* Reads the proof PDF `in` (Cairo's, marked with `tags`) and writes it into `out` with the
+/* Reads the proof PDF `in` (the bytes Cairo wrote, marked with `tags`) and writes it into `out` with the
  * structure tree in reading order and the artifacts marked, nothing else changed. Errors as
  * pb_prepress_pdf's. */
-gboolean pb_prepress_proof (const char *in, pb_outfile_t *out, const pb_tags_t *tags,
+gboolean pb_prepress_proof (GBytes *in, pb_outfile_t *out, const pb_tags_t *tags,
                             GError **error);
 
 /* Frame and source rectangle (pixels) of `image` as painted: the layout's (elements.c crops

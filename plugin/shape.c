@@ -500,8 +500,7 @@ pb_para_free (pb_para_t *para)
   g_array_unref (para->shaped);
   g_array_free (para->units, TRUE);
   g_array_free (para->lines, TRUE);
-  if (para->exact)
-    g_hash_table_destroy (para->exact);
+  pb_para_forget_breaks (para);
   g_free (para->sum_advance);
   g_free (para->sum_room);
   g_free (para->sum_latin);

@@ -453,37 +453,36 @@ for p in range(1, 121):
 json.dump({"paper": "测试报", "date": "2024-02-19", "template": "tabloid", "stories": stories,
            "pages": pages}, open(sys.argv[1] + "/big.json", "w"), ensure_ascii=False)
 PY
-# kill_when N: render, and SIGKILL it as soon as it holds N temporary files in kill/ (1: while
-# Cairo writes, 2: during the post-process). Prints "caught" when the kill landed there.
+# kill_when: render, and SIGKILL it as soon as it holds a temporary file in kill/ (Cairo's PDF
+# is made in memory: the file open is the post-process's). Prints "caught" when the kill landed
+# there.
 kill_when () {
   "$paiban" render issue/big.json -o kill/out.pdf 2>/dev/null &
   local pid=$! caught=""
   while kill -0 $pid 2>/dev/null; do
     local open
     open=$(ls -l /proc/$pid/fd 2>/dev/null | grep -c -F "$work/kill/")
-    if [ "$open" -ge "$1" ]; then kill -9 $pid; caught=caught; break; fi
+    if [ "$open" -ge 1 ]; then kill -9 $pid; caught=caught; break; fi
   done
   wait $pid 2>/dev/null
   echo "$? $caught"
 }
-for stage in 1 2; do
-  what=$([ $stage = 1 ] && echo "while Cairo writes" || echo "during the post-process")
-  result=""
-  for attempt in 1 2 3 4 5 6 7 8; do
-    read -r rc caught < <(kill_when $stage)
-    [ "$caught" = caught ] && [ "$rc" = 137 ] && result=caught && break
-    cp kill/sentinel kill/out.pdf
-  done
-  left=$(cd kill && ls -A | grep -v -x -e out.pdf -e sentinel)
-  if [ "$result" = caught ] && cmp -s kill/sentinel kill/out.pdf && [ -z "$left" ]; then
-    ok "SIGKILL $what: the previous file intact, no temporary file"
-  elif [ "$result" != caught ]; then
-    not_ok "SIGKILL $what: the previous file intact, no temporary file" \
-      "the run ended before it could be killed $what (8 attempts)"
-  else
-    not_ok "SIGKILL $what: the previous file intact, no temporary file" "left: $left"
-  fi
+what="while the print file is written"
+result=""
+for attempt in 1 2 3 4 5 6 7 8; do
+  read -r rc caught < <(kill_when)
+  [ "$caught" = caught ] && [ "$rc" = 137 ] && result=caught && break
+  cp kill/sentinel kill/out.pdf
 done
+left=$(cd kill && ls -A | grep -v -x -e out.pdf -e sentinel)
+if [ "$result" = caught ] && cmp -s kill/sentinel kill/out.pdf && [ -z "$left" ]; then
+  ok "SIGKILL $what: the previous file intact, no temporary file"
+elif [ "$result" != caught ]; then
+  not_ok "SIGKILL $what: the previous file intact, no temporary file" \
+    "the run ended before it could be killed $what (8 attempts)"
+else
+  not_ok "SIGKILL $what: the previous file intact, no temporary file" "left: $left"
+fi
 "$paiban" render issue/big.json -o kill/out.pdf 2>/dev/null
 rc=$?
 left=$(cd kill && ls -A | grep -v -x -e out.pdf -e sentinel)

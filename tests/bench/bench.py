@@ -2,7 +2,7 @@
 """paiban's benchmark: renders issues of 1, 8, 32 and 128 pages and, in the same run, the same
 body text set by bare Pango + Cairo (pango-view, same font, size and column width, to PDF).
 
-Usage: bench.py PAIBAN SOURCE_ROOT [--sizes 1,8,32,128] [--repeat N]
+Usage: bench.py PAIBAN SOURCE_ROOT [--sizes 1,8,32,128] [--repeat N] [--baseline OTHER_PAIBAN]
 
 The issues are built from examples/full-issue (real text, one photo): the one-page issue is its
 front page, larger ones repeat its eight pages with renumbered pages and story ids. Each figure
@@ -10,6 +10,12 @@ is the best of N runs (wall time, CPU time of the process, peak resident memory)
 is the same render with PAIBAN_THREADS=1; "gain" is its time over the time on all processors.
 Last, the warm path: one process keeps the plugin loaded and renders the 8-page issue three
 times; the second render reuses fonts, shaped paragraphs and font subsets.
+
+With --baseline OTHER_PAIBAN, another build of paiban (the base of a change) renders the same
+issues in the same run, its runs taking turns with this build's so that a change in the
+machine's load falls on both alike; under each row a line gives the baseline's wall and CPU
+time and memory, this build's time over the baseline's, and whether both wrote the same PDF
+bytes.
 
 With --makeup, automatic makeup instead: one page from a pool of 8 stories and an eight-page
 issue of three sections from pools (tests/makeup/pools.py, the full issue's official texts),
@@ -42,8 +48,16 @@ def run(cmd, env=None):
 
 
 def best(cmd, repeat, env=None):
-    runs = [run(cmd, env) for _ in range(repeat)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
+    return best_of_each([cmd], repeat, env)[0]
+
+
+def best_of_each(cmds, repeat, env=None):
+    """Runs the commands in turn, `repeat` rounds; for each, the best wall, CPU and memory."""
+    runs = [[] for _ in cmds]
+    for _ in range(repeat):
+        for k, cmd in enumerate(cmds):
+            runs[k].append(run(cmd, env))
+    return [tuple(min(r[i] for r in rs) for i in range(3)) for rs in runs]
 
 
 # A host that keeps the plugin loaded: one process renders the same issue three times through
@@ -156,6 +170,8 @@ def main():
     ap.add_argument("--example", default="full-issue",
                     help="example to build issues from: full-issue (eight different pages) or "
                          "front-page (the seed page's articles repeated on every page)")
+    ap.add_argument("--baseline", metavar="OTHER_PAIBAN",
+                    help="another build's paiban, timed in the same run on the same issues")
     ap.add_argument("--makeup", action="store_true",
                     help="the automatic makeup cases instead (one page of 8 stories, eight pages "
                          "of three sections)")
@@ -179,7 +195,12 @@ def main():
         for n in sizes:
             issue, txt, chars = build_issue(a.root, n, work, a.example)
             out = os.path.join(work, f"out-{n}.pdf")
-            p_wall, p_cpu, p_mem = best([a.paiban, "render", issue, "-o", out], a.repeat)
+            base_out = os.path.join(work, f"base-{n}.pdf")
+            cmds = [[a.paiban, "render", issue, "-o", out]]
+            if a.baseline:
+                cmds.append([a.baseline, "render", issue, "-o", base_out])
+            timed = best_of_each(cmds, a.repeat)
+            p_wall, p_cpu, p_mem = timed[0]
             s_wall, _, _ = best([a.paiban, "render", issue, "-o", out], a.repeat, one_thread)
             pages = int(subprocess.run(["pdfinfo", out], capture_output=True, text=True)
                         .stdout.split("Pages:")[1].split()[0])
@@ -189,6 +210,12 @@ def main():
             print(f"{pages:>5} {chars:>7} | {p_wall:>8.3f} {p_cpu:>6.3f} {pages / p_wall:>8.1f} "
                   f"{p_mem:>6.1f} | {s_wall:>10.3f} {s_wall / p_wall:>5.2f} | "
                   f"{r_wall:>12.3f} {r_cpu:>6.3f} {r_mem:>6.1f} | {p_wall / r_wall:>5.2f}")
+            if a.baseline:
+                b_wall, b_cpu, b_mem = timed[1]
+                same = open(out, "rb").read() == open(base_out, "rb").read()
+                print(f"{'':>5} {'':>7} | baseline {b_wall:.3f} s, {b_cpu:.3f} s CPU, "
+                      f"{b_mem:.1f} MB; this build / baseline: wall {p_wall / b_wall:.3f}, "
+                      f"CPU {p_cpu / b_cpu:.3f}; same PDF bytes: {'yes' if same else 'NO'}")
         plugin = os.path.join(os.path.dirname(os.path.abspath(a.paiban)), "libpaiban.so.0")
         if os.path.exists(plugin):
             n = 8 if 8 in sizes else sizes[0]
