@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while on one core, gently (nice), keeping going after crashes:
-#   tests/fuzz/run.sh TARGET [SECONDS] [BUILD_DIR]      (TARGET: issue, template, markdown, render, image)
+#   tests/fuzz/run.sh TARGET [SECONDS] [BUILD_DIR]      (TARGET: issue, template, markdown, render, image, cmap)
 # Needs a fuzzing build: CC=clang CXX=clang++ meson setup build-fuzz -Dfuzzing=true, then
 # meson compile -C build-fuzz
 # The growing corpus is kept in BUILD_DIR/fuzz-corpus/TARGET (seeded from tests/fuzz/corpus/TARGET,
