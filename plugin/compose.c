@@ -284,9 +284,10 @@ line_demerits (const pb_para_t *para, int first, int last, const pb_measure_t *m
   pb_break_t brk = unit_at (para, last - 1)->break_after;
   if (para->words)
     d += word_demerits (para, first, last, last_line);
-  /* A paragraph ending in one character (with its punctuation) is a runt. */
+  /* A paragraph ending in one character (with its punctuation) is a runt: worse than any
+   * line stretched up to the letterspacing limit, better than one beyond it. */
   else if (last_line && first > 0 && count_letters (para, first, last) <= 1)
-    d += RUNT_DEMERITS;
+    d += MAX (RUNT_DEMERITS, discouraged_demerits (m) + 1);
   else if (!last_line && brk == PB_BREAK_DISCOURAGED)
     d += discouraged_demerits (m);
   else if (!last_line && brk == PB_BREAK_RELUCTANT)
