@@ -24,6 +24,8 @@
 #define PB_MK_PHOTOS 60.0
 /* Places a variant takes on a skyline, about (beam_for's estimate of the children). */
 #define PB_MAKEUP_PLACES_A_VARIANT 4
+/* The estimate of a second pass on a page the first left short (pb_makeup_arrange). */
+#define PB_MAKEUP_WIDER_PLACES 1
 #define PB_MK_PHOTO_CHANGE 2.0         /* a grid line of photo away from its aspect, or one
                                         * added under the headlines */
 #define PB_MK_PHOTO_OUT 250.0          /* a story printed without its photo */
@@ -50,6 +52,8 @@ typedef struct {
   int *shortest;            /* shortest_heights () */
   gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
+  int budget;               /* arrangements this pass may score */
+  int places;               /* beam_for's estimate of the places a variant takes */
 } search_t;
 
 /* The weight of story i's placement: the lead's counts most, the last stories' hardly. */
@@ -421,8 +425,8 @@ beam_for (const search_t *s, int i, int beam)
 {
   const pb_makeup_story_t *story = &s->stories[i];
   /* A variant goes at the two edges of a stretch, and a skyline has few stretches. */
-  long children = 1 + PB_MAKEUP_PLACES_A_VARIANT * story->n_variants;
-  long left = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
+  long children = 1 + (long) s->places * story->n_variants;
+  long left = MAX (0, s->budget - s->evaluated) / (s->n - i);
   return (guint) CLAMP (left / children, 1, beam);
 }
 
@@ -451,7 +455,7 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
 {
   GArray *next = g_array_new (FALSE, TRUE, sizeof (state_t));
   /* The best states first, while the budget's share for this story lasts (one at least). */
-  long share = MAX (0, PB_MAKEUP_BUDGET - s->evaluated) / (s->n - i);
+  long share = MAX (0, s->budget - s->evaluated) / (s->n - i);
   for (guint k = 0; k < MIN (keep, states->len) && (k == 0 || (long) next->len < share); k++)
     expand (s, &g_array_index (states, state_t, k), i, next);
   free_states (states, 0);
@@ -474,10 +478,12 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
   return next;
 }
 
-pb_makeup_score_t
-pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
-                   gboolean fillers, int beam, pb_makeup_place_t *places,
-                   pb_makeup_best_t *const *best)
+/* One pass of the search with `places` as beam_for's estimate and `budget` arrangements;
+ * its choice in `places_out`, its variants' best in `best` (may be NULL). */
+static pb_makeup_score_t
+search_pass (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
+             gboolean fillers, int beam, int places, int budget, pb_makeup_place_t *places_out,
+             pb_makeup_best_t *const *best)
 {
   g_autofree int *rank = search_order (pool, n);
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
@@ -485,7 +491,7 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t 
     stories[i] = pool[rank[i]];
   search_t s = { .stories = stories, .n = n, .columns = MIN (room->columns, PB_MAKEUP_MAX_COLUMNS),
                  .from = room->from, .depth = room->depth, .room = room, .rank = rank,
-                 .fillers = fillers };
+                 .fillers = fillers, .budget = budget, .places = places };
   for (int i = 0; i < n; i++)
     {
       s.n_main += !pool[i].optional;
@@ -514,7 +520,7 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t 
   record_best (&s, states, best);
   state_t *chosen = &g_array_index (states, state_t, 0);
   for (int i = 0; i < n; i++)
-    places[rank[i]] = chosen->places[i];
+    places_out[rank[i]] = chosen->places[i];
   pb_makeup_score_t score = chosen->score;
   score.evaluated = s.evaluated;
   score.beam_cut = cut;
@@ -522,5 +528,44 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t 
   g_array_free (states, TRUE);
   g_free (s.largest);
   g_free (s.shortest);
+  return score;
+}
+
+pb_makeup_score_t
+pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
+                   gboolean fillers, int beam, pb_makeup_place_t *places,
+                   pb_makeup_best_t *const *best)
+{
+  pb_makeup_score_t score = search_pass (pool, n, room, fillers, beam,
+                                         PB_MAKEUP_PLACES_A_VARIANT, PB_MAKEUP_BUDGET, places,
+                                         best);
+  /* A page left short with budget to spare is searched again with wider beams (a variant
+   * seldom takes as many places as the first pass reckons): the better pass is kept. */
+  int left = PB_MAKEUP_BUDGET - score.evaluated;
+  if (score.empty == 0 || left < PB_MAKEUP_BUDGET / 2)
+    return score;
+  g_autofree pb_makeup_place_t *again = g_new0 (pb_makeup_place_t, MAX (n, 1));
+  g_autofree pb_makeup_best_t **again_best = NULL;
+  if (best)
+    {
+      again_best = g_new0 (pb_makeup_best_t *, MAX (n, 1));
+      for (int i = 0; i < n; i++)
+        again_best[i] = g_new0 (pb_makeup_best_t, MAX (pool[i].n_variants, 1));
+    }
+  pb_makeup_score_t wider = search_pass (pool, n, room, fillers, beam, PB_MAKEUP_WIDER_PLACES,
+                                         left, again, again_best);
+  gboolean better = wider.total < score.total;
+  if (better)
+    {
+      memcpy (places, again, sizeof (pb_makeup_place_t) * n);
+      for (int i = 0; best && i < n; i++)
+        memcpy (best[i], again_best[i], sizeof (pb_makeup_best_t) * pool[i].n_variants);
+    }
+  for (int i = 0; again_best && i < n; i++)
+    g_free (again_best[i]);
+  int evaluated = score.evaluated + wider.evaluated;
+  if (better)
+    score = wider;
+  score.evaluated = evaluated;
   return score;
 }
