@@ -4,8 +4,9 @@
 # of the change and of its base, and diff the two lists.
 #
 # Usage: tools/output-hashes.sh BUILD_DIR [OUT_DIR]
-# Each example is rendered on both bundled templates: the print PDF, the proof PDF, PNGs with
-# and without the proof overlay (30 dpi) and the report (less its timings). The render fuzz
+# The front page and the full issue are rendered on both bundled templates: the print PDF, the
+# proof PDF, PNGs with and without the proof overlay (30 dpi) and the report (less its
+# timings); every plan of every example as written, its print PDF and report. The render fuzz
 # target's corpus and regressions replay with their outputs kept (PAIBAN_FUZZ_KEEP).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,20 @@ text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
 open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], "WORK"))
 PY
   done
+done
+# Every plan of every example as written (its own template): the print PDF and the report.
+for plan in "$root"/examples/*/issue.json "$root"/examples/*/broadsheet.json; do
+  name=plan-$(basename "$(dirname "$plan")")-$(basename "$plan" .json)
+  "$build/plugin/paiban" render "$plan" -o "$out/$name.pdf" --report "$work/$name.report.json" \
+    >/dev/null 2>&1 || echo "# $name: render failed" >&2
+  # Less its timings and the checkout's folder (a base and a change live in two).
+  python3 - "$work/$name.report.json" "$out/$name.report.json" "$root" <<'PY' || true
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+report.pop("timings_s", None)
+text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
+open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], "ROOT"))
+PY
 done
 mkdir -p "$out/fuzz-render"
 PAIBAN_FUZZ_KEEP=$out/fuzz-render "$build/tests/fuzz-render-regress" \
