@@ -16,6 +16,17 @@ mkdir -p "$out"
 export SOURCE_DATE_EPOCH=1700000000 PAIBAN_DATADIR=$root
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The report IN written to OUT less what differs from run to run or checkout to checkout: its
+# timings, and the folder FOLDER (written NAME).
+trim_report () {
+  python3 - "$1" "$2" "$3" "$4" <<'PY' || true
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+report.pop("timings_s", None)
+text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
+open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], sys.argv[4]))
+PY
+}
 for example in front-page full-issue; do
   for tmpl in tabloid broadsheet; do
     name=$example-$tmpl
@@ -32,14 +43,7 @@ PY
       --report "$work/$name.report.json" >/dev/null 2>&1 || echo "# $name: render failed" >&2
     "$build/plugin/paiban" render "$work/$name/issue.json" -o "$work/$name.again.pdf" \
       --png "$out/$name.proof.png" --dpi 30 --proof >/dev/null 2>&1 || true
-    # The report less what differs from run to run: timings, the temporary folder.
-    python3 - "$work/$name.report.json" "$out/$name.report.json" "$work" <<'PY' || true
-import json, sys
-report = json.load(open(sys.argv[1], encoding="utf-8"))
-report.pop("timings_s", None)
-text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
-open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], "WORK"))
-PY
+    trim_report "$work/$name.report.json" "$out/$name.report.json" "$work" WORK
   done
 done
 # Every plan of every example as written (its own template): the print PDF and the report.
@@ -47,14 +51,8 @@ for plan in "$root"/examples/*/issue.json "$root"/examples/*/broadsheet.json; do
   name=plan-$(basename "$(dirname "$plan")")-$(basename "$plan" .json)
   "$build/plugin/paiban" render "$plan" -o "$out/$name.pdf" --report "$work/$name.report.json" \
     >/dev/null 2>&1 || echo "# $name: render failed" >&2
-  # Less its timings and the checkout's folder (a base and a change live in two).
-  python3 - "$work/$name.report.json" "$out/$name.report.json" "$root" <<'PY' || true
-import json, sys
-report = json.load(open(sys.argv[1], encoding="utf-8"))
-report.pop("timings_s", None)
-text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True)
-open(sys.argv[2], "w", encoding="utf-8").write(text.replace(sys.argv[3], "ROOT"))
-PY
+  # A base and a change live in two checkouts.
+  trim_report "$work/$name.report.json" "$out/$name.report.json" "$root" ROOT
 done
 mkdir -p "$out/fuzz-render"
 PAIBAN_FUZZ_KEEP=$out/fuzz-render "$build/tests/fuzz-render-regress" \
