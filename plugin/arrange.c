@@ -100,7 +100,8 @@ measure (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story, int 
     return FALSE;
   *out = (pb_makeup_variant_t) { .span = span,
                                  .photo_lines = story->photos->len ? photo_lines : -1,
-                                 .height = height, .ragged = shape.ragged };
+                                 .height = height, .ragged = shape.ragged,
+                                 .text_top = shape.photo_end };
   /* No text under the photo: what stands under the story stands under the photo. */
   if (shape.photo_bare)
     out->photo_foot_span = pb_auto_photo_span (span);
@@ -154,11 +155,12 @@ typedef struct {
   int steps, space, lines;
 } heading_choice_t;
 
-/* The ways the story's headlines are tried at `span`: as the style sets them, with a line
- * more under them, and with `sizes` each smaller 主题 size that saves a line more than a larger
- * one (the largest such: the desk keeps the headline as big as it can; a filler's headline
- * keeps its size, the lines it leaves are shared out among the fillers of its area). *unfit when the 主题 does not
- * fit the span at its size. FALSE with `error` set. */
+/* The ways the story's headlines are tried at `span`, the style's setting first: as the style
+ * sets them, with a line more under them, and with `sizes` each smaller 主题 size that saves
+ * a line more than a larger one (the largest such: the desk keeps the headline as big as it
+ * can; a filler's headline keeps its size, the lines it leaves are shared out among the
+ * fillers of its area). *unfit when the 主题 does not fit the span at its size. FALSE with
+ * `error` set. */
 static gboolean
 heading_choices (const pb_page_ctx_t *pc, const pb_story_t *story, int span, gboolean sizes,
                  GArray *out, gboolean *unfit, GError **error)
@@ -220,27 +222,24 @@ may_continue_here (const pb_page_ctx_t *pc, const pb_pool_entry_t *e)
          && pc->page->plan->number < s->first_page + s->pages - 1;
 }
 
-/* The first part's variant at `span` of a story the page cannot hold whole there: from where
- * it is placed down to its columns' foot, at least its headlines, its photo and
+/* The first part's variant at `span` of a story the page cannot hold whole there, its photo
+ * `photo_lines` high (-1: it has none) under `heading` lines of headlines: from where it is
+ * placed down to its columns' foot, at least its headlines, its photo and
  * PB_CONTINUE_TEXT_LINES of text (PB_CONTINUE_LEAST_LINES at least). Added to the search when
  * the page is that deep. */
 static gboolean
 first_part_variant (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_story_t *story,
-                    int span, int room, story_variants_t *sv, GError **error)
+                    int span, int photo_lines, int heading, int room, story_variants_t *sv,
+                    GError **error)
 {
-  pb_story_shape_t shape = { 0 };
-  if (pb_story_lines_at (mk, pc, story, span, -1, 0, &shape, error) < 0)
+  pb_makeup_variant_t whole;
+  if (!measure (mk, pc, story, span, photo_lines, heading, &whole, error))
     return FALSE;
-  int least = MAX (PB_CONTINUE_LEAST_LINES, shape.photo_end + PB_CONTINUE_TEXT_LINES);
-  if (shape.heading_overset > 0 || least > room)
+  int least = MAX (PB_CONTINUE_LEAST_LINES, whole.text_top + PB_CONTINUE_TEXT_LINES);
+  if (least > room)
     return TRUE;
-  int frame = -1;
-  if (story->photos->len > 0
-      && (frame = pb_photo_frame_lines (pc->grid.tmpl, mk->images, story->photos->pdata[0],
-                                        pb_auto_photo_span (span), 0, error)) < 0)
-    return FALSE;
-  pb_makeup_variant_t v = { .span = span, .photo_lines = frame, .height = least,
-                            .to_foot = TRUE };
+  pb_makeup_variant_t v = { .span = span, .photo_lines = whole.photo_lines, .height = least,
+                            .text_top = whole.text_top, .to_foot = TRUE };
   g_array_append_val (sv->all, v);
   g_array_append_val (sv->search, v);
   g_array_append_val (sv->index, (int) { sv->all->len - 1 });
@@ -299,8 +298,10 @@ story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t 
       gboolean whole = FALSE;
       for (guint k = 0; k < sv->search->len; k++)
         whole |= g_array_index (sv->search, pb_makeup_variant_t, k).span == span;
-      if (!whole && span >= 2 && may_continue_here (pc, e)
-          && !first_part_variant (mk, pc, story, span, room, sv, error))
+      int photo = story->photos->len > 0 ? natural : -1;
+      int heading = g_array_index (headings, heading_choice_t, 0).lines;
+      if (!whole && !unfit && span >= 2 && may_continue_here (pc, e)
+          && !first_part_variant (mk, pc, story, span, photo, heading, room, sv, error))
         return FALSE;
     }
   return TRUE;
@@ -311,8 +312,9 @@ story_variants (pb_makeup_t *mk, const pb_page_ctx_t *pc, const pb_pool_entry_t 
 static gboolean
 alike (const pb_makeup_variant_t *a, const pb_makeup_variant_t *b)
 {
-  return a->span == b->span && a->height == b->height && (a->photo_lines > 0) == (b->photo_lines > 0)
-         && a->photo_first == b->photo_first && a->photo_foot_span == b->photo_foot_span;
+  return a->span == b->span && a->height == b->height
+         && (a->photo_lines > 0) == (b->photo_lines > 0) && a->photo_first == b->photo_first
+         && a->photo_foot_span == b->photo_foot_span;
 }
 
 /* Keeps of each set of alike variants in the search the one that costs least (the first of
@@ -490,8 +492,7 @@ with_fillers (pb_makeup_t *mk, const GPtrArray *entries)
 
 /* The search over the stories not pinned to a place, with what they see of each other. */
 static void
-search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
-        pb_page_makeup_t *made)
+search (story_variants_t *sv, const GPtrArray *entries, pb_page_makeup_t *made)
 {
   int n = entries->len, m = 0;
   g_autofree pb_makeup_story_t *stories = g_new0 (pb_makeup_story_t, MAX (n, 1));
@@ -510,8 +511,7 @@ search (gboolean fillers, story_variants_t *sv, const GPtrArray *entries,
       which[m++] = k;
     }
   g_autofree pb_makeup_place_t *places = g_new0 (pb_makeup_place_t, MAX (m, 1));
-  made->score = pb_makeup_arrange (stories, m, &made->room, fillers, PB_MAKEUP_BEAM, places,
-                                   best);
+  made->score = pb_makeup_arrange (stories, m, &made->room, PB_MAKEUP_BEAM, places, best);
   if (made->score.beam_cut >= 0)
     made->score.beam_cut = which[made->score.beam_cut];
   for (int j = 0; j < m; j++)
@@ -572,8 +572,8 @@ pb_arrange_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, const GPtrArray *item
           pb_makeup_choice_t *c = &g_array_index (made->choices, pb_makeup_choice_t, k);
           c->too_tall = s->pinned < 0 && s->search->len == 0;
         }
-      /* The fillers are in the search: none is left to take a run of empty lines after it. */
-      search (FALSE, sv, entries, made);
+      /* The fillers are in the search (with_fillers), at their exact heights. */
+      search (sv, entries, made);
       for (int k = 0; k < n; k++)
         if (sv[k].pinned >= 0)
           explain (&sv[k], NULL, made->score.total,
@@ -702,10 +702,9 @@ pb_make_up_pool (pb_makeup_t *mk, const pb_page_ctx_t *pc, GPtrArray *items, GEr
                           .photo_off = c->photo_lines == 0,
                           .heading_space = c->heading_space, .auto_place = TRUE,
                           .auto_height = !c->continued, .loc = c->entry->loc };
+      const pb_story_t *story = g_hash_table_lookup (mk->issue->story_by_id, it->story_id);
       if (c->headline_steps != 0)
-        it->headline_size = pb_story_headline_size (pc, g_hash_table_lookup (mk->issue->story_by_id,
-                                                                             it->story_id),
-                                                    it->span, c->headline_steps);
+        it->headline_size = pb_story_headline_size (pc, story, it->span, c->headline_steps);
       /* A line already added under its headlines is all copyfitting would add there; a first
        * part ends where the page does. */
       c->extended = c->heading_space == 0 && !c->continued ? extend_to_foot (made, k, it) : 0;

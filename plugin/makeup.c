@@ -43,14 +43,12 @@ typedef struct {
 typedef struct {
   const pb_makeup_story_t *stories;
   int n, columns;
-  const int *from, *depth;  /* room's */
   const pb_makeup_room_t *room;
   const int *rank;          /* by place in the search: the story's place in the pool */
   int n_main;               /* stories that are not optional (fillers) */
   int lead;                 /* where the pool's first story (the lead) is in the search */
   int *largest;             /* largest_areas () */
   int *shortest;            /* shortest_heights () */
-  gboolean fillers;         /* fillers may take what the stories leave */
   int evaluated;
   int budget;               /* arrangements this pass may score */
   int places;               /* beam_for's estimate of the places a variant takes */
@@ -137,7 +135,8 @@ static void
 score_total (pb_makeup_score_t *sc)
 {
   sc->total = PB_MK_EMPTY * sc->empty + PB_MK_LEFT_OUT * sc->left_out + sc->importance
-              + PB_MK_LEAD_TIE * sc->lead_ties + PB_MK_BUMPING * sc->bumping + PB_MK_PHOTOS * sc->photos + sc->changes;
+              + PB_MK_LEAD_TIE * sc->lead_ties + PB_MK_BUMPING * sc->bumping
+              + PB_MK_PHOTOS * sc->photos + sc->changes;
 }
 
 void
@@ -166,28 +165,7 @@ run_under (const search_t *s, const int *skyline, int c, int *below)
   return MAX (0, pb_makeup_room_limit (r, c, skyline[c]) - skyline[c]);
 }
 
-/* A run of `left` empty lines: a filler may take a longer one (fillers are placed after);
- * a short one stays empty. */
-static double
-empty_run (const search_t *s, int left)
-{
-  return left < PB_MAKEUP_FILLABLE || !s->fillers ? left : left / 2.0;
-}
-
-/* The empty lines under the skyline and those skipped above gaps. */
-static double
-empty_lines (const search_t *s, const state_t *st)
-{
-  double empty = st->skipped;
-  for (int c = 0; c < s->columns; c++)
-    {
-      int below = 0, run = run_under (s, st->skyline, c, &below);
-      empty += empty_run (s, run) + empty_run (s, below);
-    }
-  return empty;
-}
-
-/* Grid lines of columns still free under the skyline. */
+/* Grid lines of columns still free under the skyline (above and under gaps). */
 static int
 free_lines (const search_t *s, const int *skyline)
 {
@@ -222,7 +200,7 @@ largest_areas (const search_t *s)
 {
   int *largest = g_new0 (int, s->n + 1), deepest = 0;
   for (int c = 0; c < s->columns; c++)
-    deepest = MAX (deepest, s->depth[c] - s->from[c]);
+    deepest = MAX (deepest, s->room->depth[c] - s->room->from[c]);
   for (int i = s->n - 1; i >= 0; i--)
     {
       int most = 0;
@@ -262,7 +240,8 @@ dead_lines (const search_t *s, const int *skyline, int shortest)
   for (int c = 0; c < s->columns; c++)
     {
       int below = 0, left = run_under (s, skyline, c, &below);
-      dead += (left > 0 && left < shortest ? left : 0) + (below > 0 && below < shortest ? below : 0);
+      dead += (left > 0 && left < shortest ? left : 0)
+              + (below > 0 && below < shortest ? below : 0);
     }
   return dead;
 }
@@ -302,7 +281,7 @@ lead_rule (const search_t *s, const state_t *st, int i, int span, int top, int c
       for (int k = 0; k < i; k++)
         if (st->places[k].span > span)
           return FALSE;
-      return top == s->from[c];
+      return top == s->room->from[c];
     }
   const pb_makeup_place_t *lead = &st->places[s->lead];
   return s->lead > i || lead->span == 0 || span <= lead->span;
@@ -322,7 +301,7 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
         return;
       room = MIN (room, pb_makeup_room_limit (s->room, k, top));
     }
-  if (top + var->height > room || (story->on_top && top > s->from[c])
+  if (top + var->height > room || (story->on_top && top > s->room->from[c])
       || !lead_rule (s, st, i, var->span, top, c))
     return;
   pb_makeup_place_t p = { c, var->span, top, var->to_foot ? room - top : var->height, v };
@@ -335,7 +314,8 @@ place_child (search_t *s, const state_t *st, int i, int v, int c, GArray *into)
     child.skyline[k] = top + p.height;
   pass_gaps (s, &child, s->shortest[i + 1]);
   double w = importance (s, i);
-  child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->from[c]) / s->depth[c]
+  child.score.importance += w * (PB_MK_IMPORTANCE_LOW * (top - s->room->from[c])
+                                   / s->room->depth[c]
                                  + PB_MK_IMPORTANCE_NARROW * (s->columns - var->span)
                                    / s->columns
                                  + PB_MK_IMPORTANCE_RIGHT * c / s->columns);
@@ -465,12 +445,12 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
       state_t *st = &g_array_index (next, state_t, k);
       /* A partial arrangement is judged by the empty lines the stories to come cannot
        * fill even at their largest, or the runs too short for any of them, whichever is
-       * more; the last by its empty lines. */
+       * more; the last by its empty lines. Lines skipped above gaps are empty in both. */
+      int free = free_lines (s, st->skyline);
       st->score.empty = st->skipped
-                        + (i + 1 == s->n
-                             ? empty_lines (s, st) - st->skipped
-                             : MAX (MAX (0, free_lines (s, st->skyline) - s->largest[i + 1]),
-                                    dead_lines (s, st->skyline, s->shortest[i + 1])));
+                        + (i + 1 == s->n ? free
+                                         : MAX (MAX (0, free - s->largest[i + 1]),
+                                                dead_lines (s, st->skyline, s->shortest[i + 1])));
       score_total (&st->score);
     }
   s->evaluated += next->len;
@@ -481,17 +461,15 @@ next_generation (search_t *s, GArray *states, int i, guint keep)
 /* One pass of the search with `places` as beam_for's estimate and `budget` arrangements;
  * its choice in `places_out`, its variants' best in `best` (may be NULL). */
 static pb_makeup_score_t
-search_pass (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
-             gboolean fillers, int beam, int places, int budget, pb_makeup_place_t *places_out,
-             pb_makeup_best_t *const *best)
+search_pass (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room, int beam,
+             int places, int budget, pb_makeup_place_t *places_out, pb_makeup_best_t *const *best)
 {
   g_autofree int *rank = search_order (pool, n);
   g_autofree pb_makeup_story_t *stories = g_new (pb_makeup_story_t, MAX (n, 1));
   for (int i = 0; i < n; i++)
     stories[i] = pool[rank[i]];
   search_t s = { .stories = stories, .n = n, .columns = MIN (room->columns, PB_MAKEUP_MAX_COLUMNS),
-                 .from = room->from, .depth = room->depth, .room = room, .rank = rank,
-                 .fillers = fillers, .budget = budget, .places = places };
+                 .room = room, .rank = rank, .budget = budget, .places = places };
   for (int i = 0; i < n; i++)
     {
       s.n_main += !pool[i].optional;
@@ -532,13 +510,11 @@ search_pass (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
 }
 
 pb_makeup_score_t
-pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room,
-                   gboolean fillers, int beam, pb_makeup_place_t *places,
-                   pb_makeup_best_t *const *best)
+pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t *room, int beam,
+                   pb_makeup_place_t *places, pb_makeup_best_t *const *best)
 {
-  pb_makeup_score_t score = search_pass (pool, n, room, fillers, beam,
-                                         PB_MAKEUP_PLACES_A_VARIANT, PB_MAKEUP_BUDGET, places,
-                                         best);
+  pb_makeup_score_t score = search_pass (pool, n, room, beam, PB_MAKEUP_PLACES_A_VARIANT,
+                                         PB_MAKEUP_BUDGET, places, best);
   /* A page left short with budget to spare is searched again with wider beams (a variant
    * seldom takes as many places as the first pass reckons): the better pass is kept. */
   int left = PB_MAKEUP_BUDGET - score.evaluated;
@@ -552,8 +528,8 @@ pb_makeup_arrange (const pb_makeup_story_t *pool, int n, const pb_makeup_room_t 
       for (int i = 0; i < n; i++)
         again_best[i] = g_new0 (pb_makeup_best_t, MAX (pool[i].n_variants, 1));
     }
-  pb_makeup_score_t wider = search_pass (pool, n, room, fillers, beam, PB_MAKEUP_WIDER_PLACES,
-                                         left, again, again_best);
+  pb_makeup_score_t wider = search_pass (pool, n, room, beam, PB_MAKEUP_WIDER_PLACES, left,
+                                         again, again_best);
   gboolean better = wider.total < score.total;
   if (better)
     {

@@ -26,6 +26,8 @@ typedef struct {
   /* Its photo reaches its foot (no text under it) over these columns of the story; 0: no. */
   int photo_first, photo_foot_span;
   int ragged;               /* grid lines its columns end short of its foot, together */
+  int text_top;             /* the grid line its text starts on, under its headlines, photo
+                             * and caption */
   gboolean unfit;           /* its headlines do not fit the span: never placed */
   /* The first part of a story that goes on on a later page: it runs from where it is placed
    * down to its columns' foot, `height` lines at least. */
@@ -94,9 +96,9 @@ int pb_makeup_room_limit (const pb_makeup_room_t *room, int c, int line);
 /* Arranges `n` stories in `room`: each story on a flat stretch of what is placed before it (so
  * every story is a rectangle and nothing overhangs), above a column's gap or under it, a beam
  * of `beam` partial arrangements kept at each story, fewer when PB_MAKEUP_BUDGET requires.
- * With `fillers`, long runs of empty lines count half (fillers may take them). Deterministic.
- * `places` receives a place per story (span 0: left out); `best` (NULL: not wanted) an array
- * per story of a pb_makeup_best_t per variant. Returns the score of the arrangement chosen. */
+ * Deterministic. `places` receives a place per story (span 0: left out); `best` (NULL: not
+ * wanted) an array per story of a pb_makeup_best_t per variant. Returns the score of the
+ * arrangement chosen. */
 pb_makeup_score_t pb_makeup_arrange (const pb_makeup_story_t *stories, int n,
-                                     const pb_makeup_room_t *room, gboolean fillers, int beam,
+                                     const pb_makeup_room_t *room, int beam,
                                      pb_makeup_place_t *places, pb_makeup_best_t *const *best);

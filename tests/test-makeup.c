@@ -307,7 +307,7 @@ test_makeup_tiles (void)
   stories[1] = story_of_area (4 * 40, 4, 4);        /* 4 columns × 40 */
   stories[2] = story_of_area (2 * 40, 2, 2);        /* 2 columns × 40 */
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, 16, places, NULL);
   check_place (&places[0], 0, 6, 0, 20);
   g_assert_cmpint (places[1].top, ==, 20);
   g_assert_cmpint (places[2].top, ==, 20);
@@ -331,7 +331,7 @@ test_makeup_left_out_and_top (void)
   stories[2] = story_of_area (4 * 20, 4, 4);
   stories[2].on_top = TRUE;
   pb_makeup_place_t places[3];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 3, &room, 16, places, NULL);
   g_assert_cmpint (places[0].span, ==, 0);
   g_assert_cmpint (sc.left_out_stories, ==, 1);
   /* The one that must be on top is, though it comes later in the pool. */
@@ -352,7 +352,7 @@ test_makeup_fixed_room (void)
   stories[0] = story_of_area (4 * 40, 4, 4);
   stories[1] = story_of_area (2 * 20, 2, 2);
   pb_makeup_place_t places[2];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, &room, FALSE, 16, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 2, &room, 16, places, NULL);
   check_place (&places[0], 0, 4, 0, 40);
   check_place (&places[1], 4, 2, 20, 20);
   g_assert_cmpfloat (sc.empty, ==, 0);
@@ -374,7 +374,7 @@ test_makeup_gap (void)
   stories[2] = story_of_area (3 * 18, 3, 3);        /* under it, with … */
   stories[3] = story_of_area (3 * 12, 3, 3);        /* … this one: 30 lines */
   pb_makeup_place_t places[4];
-  pb_makeup_score_t sc = pb_makeup_arrange (stories, 4, &room, FALSE, 64, places, NULL);
+  pb_makeup_score_t sc = pb_makeup_arrange (stories, 4, &room, 64, places, NULL);
   g_assert_cmpint (sc.left_out_stories, ==, 0);
   g_assert_cmpfloat (sc.empty, ==, 0);
   for (int i = 1; i < 4; i++)
@@ -392,7 +392,7 @@ test_makeup_gap (void)
   for (int c = 0; c < 3; c++)
     room.gap_top[c] = 5, room.gap_bottom[c] = 30;
   pb_makeup_story_t two[2] = { story_of_area (3 * 60, 3, 3), story_of_area (3 * 30, 3, 3) };
-  sc = pb_makeup_arrange (two, 2, &room, FALSE, 64, places, NULL);
+  sc = pb_makeup_arrange (two, 2, &room, 64, places, NULL);
   check_place (&places[1], 0, 3, 30, 30);
   g_assert_cmpfloat (sc.empty, ==, 3 * 5);
 }
