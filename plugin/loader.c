@@ -34,8 +34,6 @@ has_dotdot (const char *path)
   return FALSE;
 }
 
-
-
 void
 pb_load_guide_ref_free (gpointer p)
 {
@@ -44,7 +42,6 @@ pb_load_guide_ref_free (gpointer p)
   g_free (r->story_id);
   g_free (r);
 }
-
 
 /* Records the error of a step that failed (with the story and page being read), so that
  * loading goes on with the next step; returns `ok`. */
@@ -92,7 +89,6 @@ check_rel (pb_loader_t *l, const pb_json_obj_t *o, const char *key, JsonNode *n,
   *path = join_path (l->issue->dir, rel);
   return TRUE;
 }
-
 
 /* The most bytes read of each kind of file. */
 static gsize
